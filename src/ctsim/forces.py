@@ -106,7 +106,7 @@ class Forces:
         p = model.p
         self.formations = [MilitaryFormation(model, p["formation_strength"])
                            for _ in range(int(round(p["n_military_formations"])))]
-        self.lead_weights = np.eye(3)[LEADS.index(model.policy.ct_lead)]
+        self.lead_weights = np.eye(3)[LEADS.index(model.status_quo.ct_lead)]
         self.police_weight = p["police_ct_weight"]
         self.strength = np.zeros((model.n_districts, 3))
         self.effective = np.zeros((model.n_districts, 3))

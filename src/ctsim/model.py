@@ -119,7 +119,9 @@ class CTModel(Model):
         self.on_month = on_month
         self.geography = geography or geo.packaged()
         self._init_places()
-        self.programmes = Programmes(self.policy, self.p)
+        # Programmes and the CT lead start from the status quo and move toward the scenario's policy with their
+        # lags: a reform announced in month one is not in force in month one.
+        self.programmes = Programmes(self.status_quo, self.p)
         self.politics = PoliticalCycle(self.p)
         self.justice = JusticePipeline(self.n_districts, self.p)
         self.forces = Forces(self, self._police_by_district())

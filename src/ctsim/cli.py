@@ -1,0 +1,123 @@
+"""Command line: ``ctsim run FILE`` and ``ctsim validate FILE...``.
+
+Every user mistake ends in one line on standard error naming the file and the key, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ctsim.data import REGION_KEYS, REGIONS
+from ctsim.scenario import ScenarioError, load_scenario
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as argparse does, but without the usage dump
+        self.exit(EXIT_USAGE, f"ctsim: error: {message} (see 'ctsim --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser."""
+    parser = _Parser(prog="ctsim", description="ctsim: an exploratory agent-based simulation of counterterrorism "
+                                               "policy in Pakistan (not a forecaster).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="run a scenario and write its results")
+    run.add_argument("scenario", type=Path, help="scenario file (TOML)")
+    run.add_argument("--seed", type=int, help="override the scenario's seed")
+    run.add_argument("--months", type=int, help="override the scenario's horizon")
+    run.add_argument("--out", type=Path, default=Path("results"), help="results folder (default: results)")
+    run.add_argument("--no-chart", action="store_true", help="skip the PNG chart")
+    validate = sub.add_parser("validate", help="check scenario files without running them")
+    validate.add_argument("scenarios", type=Path, nargs="+", help="scenario files (TOML)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args.scenarios)
+        return _run(args)
+    except ScenarioError as exc:
+        print(f"ctsim: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _validate(paths: list[Path]) -> int:
+    status = 0
+    for path in paths:
+        try:
+            load_scenario(path)
+            print(f"{path}: ok")
+        except ScenarioError as exc:
+            print(f"ctsim: error: {exc}", file=sys.stderr)
+            status = EXIT_USAGE
+    return status
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ctsim.runner import run_scenario, write_outputs
+
+    scenario = load_scenario(args.scenario)
+    if args.months is not None and not 1 <= args.months <= 600:
+        raise ScenarioError(f"{args.scenario}: option '--months' = {args.months} is outside [1, 600]")
+    if args.seed is not None and args.seed < 0:
+        raise ScenarioError(f"{args.scenario}: option '--seed' = {args.seed} must be 0 or more")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ScenarioError(f"{args.scenario}: option '--out' = {args.out}: cannot create folder "
+                            f"({exc.strerror})") from None
+    result = run_scenario(scenario, seed=args.seed, months=args.months)
+    folder = write_outputs(result, args.out, chart=not args.no_chart)
+    print(format_summary(result))
+    print(f"\nresults written to {folder}")
+    return 0
+
+
+def format_summary(result) -> str:
+    """A readable summary of one run: per year nationally and by region, and totals by region."""
+    nat, reg = result.national, result.regional
+    annual = result.annual
+    lines = [
+        f"ctsim run: scenario '{result.scenario.name}', seed {result.seed}, {len(nat)} months from "
+        f"{result.scenario.start}",
+        "Exploratory model: one stochastic run; compare scenarios over many seeds before drawing conclusions.",
+        "",
+        "National, per year",
+    ]
+    national = annual[["attacks", "deaths", "injuries", "recruits", "arrests", "legitimacy", "cost"]].copy()
+    national["cost"] = national["cost"] / 1e6
+    national = national.rename(columns={"legitimacy": "legitimacy_dec", "cost": "cost_index_m"})
+    lines.append(national.to_string(float_format=lambda v: f"{v:,.2f}" if abs(v) < 10 else f"{v:,.0f}"))
+    lines.append("cost_index_m: millions of police-equivalent personnel-months (an index; FACTS.md has no costs)")
+    lines += ["", "Attacks by region, per year"]
+    by_region = annual[[f"attacks_{k}" for k in REGION_KEYS]]
+    by_region.columns = list(REGION_KEYS)
+    lines.append(by_region.astype(int).to_string())
+    totals = reg.groupby("region", sort=False)[["attacks", "deaths", "injuries", "recruits"]].sum()
+    totals = totals.reindex(list(REGIONS))
+    totals["share_of_attacks"] = (totals["attacks"] / max(totals["attacks"].sum(), 1)).map("{:.1%}".format)
+    last = reg[reg["month"] == reg["month"].max()].set_index("region")
+    totals["legitimacy_end"] = last["legitimacy"].reindex(list(REGIONS)).map("{:.3f}".format)
+    lines += ["", f"By region, whole horizon ({len(nat)} months)"]
+    lines.append(totals.to_string(float_format=lambda v: f"{v:,.0f}"))
+    s = result.summary
+    lines += ["", f"Active militants at the end: {s['active_militants']:,.0f} in {s['cells']:,.0f} cells; "
+                  f"sympathisers {s['sympathisers']:,.0f}; detained without trial {s['detained_without_trial']:,.0f}"]
+    if result.reverted_levers:
+        lines.append("Levers reverted at changes of government: "
+                     + ", ".join(f"{n} (month {m})" for m, n in result.reverted_levers))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    pd.set_option("display.width", 200)
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Tables for the docs, generated from the declarations (parameters, levers, outputs), so they cannot drift.
+
+``python -m ctsim.docs`` rewrites the generated blocks of ``docs/odd.md`` in place; ``--check`` exits 1 when the
+file is stale (the test suite runs the same check). A block is delimited by ``<!-- BEGIN GENERATED: NAME -->`` and
+``<!-- END GENERATED: NAME -->``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from ctsim.levers import LEVERS
+from ctsim.outputs import OUTPUTS
+from ctsim.parameters import (
+    ADMIN_CAPACITY_BY_REGION,
+    PARAMETERS,
+    PARAMILITARY_WINGS,
+    POLICE_BY_REGION,
+)
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def parameters_table() -> str:
+    """Markdown table of every parameter: name, value, unit, kind, provenance, admissible range."""
+    rows = ["| parameter | value | unit | kind | provenance | range |", "|---|---|---|---|---|---|"]
+    for p in PARAMETERS:
+        rows.append(f"| `{p.name}` | {_number(p.value)} | {_cell(p.unit)} | {p.kind} | {_cell(p.source)} | "
+                    f"[{_number(p.low)}, {_number(p.high)}] |")
+    return "\n".join(rows)
+
+
+def levers_table() -> str:
+    """Markdown table of every lever: name, type, default, range or choices, lag, mechanism, provenance."""
+    rows = ["| lever | type | default | range / choices | lag (months) | mechanism | provenance |",
+            "|---|---|---|---|---|---|---|"]
+    for lev in LEVERS:
+        span = ", ".join(lev.choices) if lev.kind == "choice" else (
+            "true, false" if lev.kind == "bool" else f"[{_number(lev.low)}, {_number(lev.high)}]")
+        rows.append(f"| `{lev.name}` | {lev.kind} | {lev.default} | {span} | {_number(lev.lag_months)} | "
+                    f"{_cell(lev.mechanism)} | {_cell(lev.provenance)} |")
+    return "\n".join(rows)
+
+
+def outputs_table() -> str:
+    """Markdown table of every monthly output."""
+    rows = ["| output | unit | meaning | per-run summary | by region |", "|---|---|---|---|---|"]
+    for o in OUTPUTS:
+        rows.append(f"| `{o.name}` | {_cell(o.unit)} | {_cell(o.meaning)} | {o.summary} | "
+                    f"{'yes' if o.regional else ''} |")
+    return "\n".join(rows)
+
+
+def forces_table() -> str:
+    """Markdown table of force strengths and administrative capacity by region."""
+    rows = ["| region | police (persons, FACTS.md s2) | administrative capacity (assumption) |", "|---|---|---|"]
+    for region, police in POLICE_BY_REGION.items():
+        rows.append(f"| {region} | {police:,.0f} | {ADMIN_CAPACITY_BY_REGION[region]} |")
+    rows += ["", "| paramilitary wing | strength | area | provenance |", "|---|---|---|---|"]
+    for wing in PARAMILITARY_WINGS:
+        rows.append(f"| {wing.name} | {wing.strength:,.0f} | {', '.join(wing.regions)} | {_cell(wing.source)} |")
+    return "\n".join(rows)
+
+
+BLOCKS = {"parameters": parameters_table, "levers": levers_table, "outputs": outputs_table,
+          "forces": forces_table}
+
+
+def render(text: str) -> str:
+    """Return ``text`` with every generated block replaced by its current content."""
+    for name, make in BLOCKS.items():
+        pattern = re.compile(rf"(<!-- BEGIN GENERATED: {name} -->\n).*?(\n<!-- END GENERATED: {name} -->)",
+                             re.DOTALL)
+        text = pattern.sub(lambda m, make=make: m.group(1) + make() + m.group(2), text)
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite (or, with --check, verify) the generated blocks of the given Markdown files."""
+    parser = argparse.ArgumentParser(prog="python -m ctsim.docs")
+    parser.add_argument("files", nargs="*", type=Path, default=[Path("docs/odd.md")])
+    parser.add_argument("--check", action="store_true", help="exit 1 if a file is stale, change nothing")
+    args = parser.parse_args(argv)
+    stale = []
+    for path in args.files:
+        text = path.read_text(encoding="utf-8")
+        new = render(text)
+        if new != text:
+            stale.append(path)
+            if not args.check:
+                path.write_text(new, encoding="utf-8")
+    if args.check and stale:
+        print(f"stale generated tables in: {', '.join(map(str, stale))}; run 'python -m ctsim.docs'",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

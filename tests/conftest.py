@@ -1,0 +1,18 @@
+"""Shared fixtures: one 120-month baseline run reused by the tests that only read its outputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from ctsim.model import CTModel
+from ctsim.outputs import monthly_frames
+
+
+@pytest.fixture(scope="session")
+def baseline_run():
+    """A 120-month status-quo run (seed 7): (model, national, regional)."""
+    model = CTModel(seed=7)
+    model.run(120)
+    national, regional = monthly_frames(model)
+    yield model, national, regional
+    model.release()
