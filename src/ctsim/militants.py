@@ -104,7 +104,8 @@ class MilitantCell(CellAgent):
 
 @dataclass
 class CellColumns:
-    """Columns of all cells, gathered once a month in the model's list order and written back after updating."""
+    """Columns of all cells in the model's list order: gathered at the end of a month, updated at once through the
+    next month, and written back to the agents in the lifecycle step."""
 
     members: np.ndarray
     district: np.ndarray
@@ -125,12 +126,3 @@ class CellColumns:
             dormant=np.fromiter((c.dormant for c in cells), bool, n),
             in_sanctuary=np.fromiter((c.in_sanctuary for c in cells), bool, n),
         )
-
-    def scatter(self, cells: list[MilitantCell]) -> None:
-        """Write the mutable columns back to the agents."""
-        for cell, m, r, d, s in zip(cells, self.members.tolist(), self.resources.tolist(),
-                                    self.dormant.tolist(), self.in_sanctuary.tolist(), strict=True):
-            cell.members = m
-            cell.resources = r
-            cell.dormant = d
-            cell.in_sanctuary = s

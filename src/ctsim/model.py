@@ -159,6 +159,7 @@ class CTModel(Model):
         self.police_forces: list[Police] = []
         self.sanctuary_border = {
             a: np.isin(self.border_names, SANCTUARY_BORDERS[name]) for a, name in enumerate(AFFILIATIONS)}
+        self._sanctuary_border_lists = [self.sanctuary_border[a].tolist() for a in range(len(AFFILIATIONS))]
 
     def _police_by_district(self) -> np.ndarray:
         """Region police strength shared among the region's districts by population (FACTS.md s2)."""
@@ -190,7 +191,7 @@ class CTModel(Model):
             for d, a, m in zip(where, affiliations, sizes, strict=True):
                 self.militant_cells.append(
                     MilitantCell(self, int(d), int(a), int(m), 2.0 * p["resource_half_saturation"]))
-        cols = CellColumns.gather(self.militant_cells)
+        self.cell_columns = cols = CellColumns.gather(self.militant_cells)
         militants = np.bincount(cols.district, cols.members, self.n_districts)
         self.threat = militants / max(p["initial_cell_size"], 1.0) * 0.1
         # Attack rate per unit of capacity, so that the first month expects the early-2024 level (FACTS.md s1).
@@ -216,7 +217,8 @@ class CTModel(Model):
         self.programmes.advance(self.policy)
         self._update_socioeconomics()
 
-        cols = CellColumns.gather(self.militant_cells)
+        # The cells' columns, gathered at the end of last month; written back to the agents in the lifecycle.
+        cols = self.cell_columns
         flows = dict.fromkeys(("recruited", "killed", "arrested", "returned", "deradicalised"), 0)
         militants = np.bincount(cols.district, cols.members, self.n_districts)
         self._radicalise(militants)
@@ -227,10 +229,9 @@ class CTModel(Model):
         flows["returned"], flows["deradicalised"] = justice["returned_total"], justice["deradicalised"]
         attacks = self._attack(cols)
         self._update_legitimacy(attacks, ops)
-        cols.scatter(self.militant_cells)
-        self._place_returning(justice["returned"])
-        flows["recruited"] += self._nucleate()
-        cells = self._lifecycle(ops["hit"])
+        self._place_returning(justice["returned"], cols)
+        flows["recruited"] += self._nucleate(cols)
+        cells = self._lifecycle(ops["hit"], cols)
         self._record(attacks, ops, justice, flows, cells)
         self.datacollector.collect(self)
 
@@ -317,11 +318,12 @@ class CTModel(Model):
                           ("recruits_religious_link", STRATUM_RELIGIOUS == 1)):
             rec[key] = rec.get(key, 0.0) + float(by_stratum[mask].sum())
 
-    def _nucleate(self) -> int:
+    def _nucleate(self, cols: CellColumns) -> int:
         """Sympathisers in a district with no cell may form one."""
         rng, p = self.streams["recruitment"], self.p
         occupied = np.zeros(self.n_districts, dtype=bool)
-        occupied[[c.district for c in self.militant_cells]] = True
+        occupied[cols.district] = True
+        occupied[[c.district for c in self.militant_cells[len(cols.members):]]] = True
         pool = self.sympathisers.sum(axis=1)
         size = int(p["nucleus_size"])
         chance = 1.0 - np.exp(-p["nucleation_rate"] * pool)
@@ -386,13 +388,13 @@ class CTModel(Model):
         result["deradicalised"] = int(leaving.sum())
         return result
 
-    def _place_returning(self, returned: np.ndarray) -> None:
+    def _place_returning(self, returned: np.ndarray, cols: CellColumns) -> None:
         """Released militants who return join a cell in their district, or start one."""
         rng = self.streams["justice"]
         for d in np.flatnonzero(returned):
-            here = [a for a in self.grid[int(d)].agents if isinstance(a, MilitantCell)]
-            if here:
-                here[int(rng.integers(len(here)))].members += int(returned[d])
+            here = np.flatnonzero(cols.district == d)
+            if len(here):
+                cols.members[here[int(rng.integers(len(here)))]] += int(returned[d])
             else:
                 affiliation = rng.choice(len(AFFILIATIONS), p=AFFILIATION_MIX_BY_REGION[self.region_names[d]])
                 self.militant_cells.append(MilitantCell(self, int(d), int(affiliation), int(returned[d]), 0.0))
@@ -474,13 +476,13 @@ class CTModel(Model):
         self.threat = 0.8 * self.threat + 0.2 * attacks["attacks"].sum(axis=1)
 
     # ---------------------------------------------------------------------------------------- lifecycle
-    def _lifecycle(self, hit: np.ndarray) -> dict[str, np.ndarray | int]:
-        """Dissolve empty cells; dormancy; sanctuary; moves of pressed cells; splits. Returns end-of-month
-        aggregates (members by district, dormant cells, cells in sanctuary)."""
+    def _lifecycle(self, hit: np.ndarray, cols: CellColumns) -> dict[str, np.ndarray | int]:
+        """Write this month's columns back to the agents, then dissolve empty cells; dormancy; sanctuary; moves of
+        pressed cells; splits. Gathers next month's columns and returns end-of-month aggregates."""
         rng, p = self.streams["lifecycle"], self.p
         cells = self.militant_cells
-        n = len(cells)
-        hit = np.concatenate([hit, np.zeros(n - len(hit), dtype=bool)])  # cells born this month were not hit
+        n, n_old = len(cells), len(cols.members)
+        hit = np.concatenate([hit, np.zeros(n - n_old, dtype=bool)])  # cells born this month were not hit
         u = rng.random((n, 5))
         border_level = self.programmes.level("border_management")
         enter = p["sanctuary_strength"] * (1.0 - BORDER_SANCTUARY_CUT * border_level) * np.where(hit, 1.0, 0.1)
@@ -490,10 +492,14 @@ class CTModel(Model):
         neighbours_of = self.geography.neighbours
         reactivation, dormancy, back = p["reactivation_rate"], p["dormancy_rate"], p["sanctuary_return_rate"]
         move_rate, split_size = p["cell_move_rate_under_pressure"], p["split_size"]
-        sanctuary_border = [b.tolist() for b in self.sanctuary_border.values()]
+        sanctuary_border = self._sanctuary_border_lists
+        members, resources = cols.members.tolist(), cols.resources.tolist()
         survivors: list[MilitantCell] = []
         # Plain Python values in the loop: indexing numpy scalars one by one is slow.
-        for cell, draws, was_hit, entering in zip(cells, u.tolist(), hit.tolist(), enter.tolist(), strict=True):
+        for i, (cell, draws, was_hit, entering) in enumerate(zip(cells, u.tolist(), hit.tolist(), enter.tolist(),
+                                                                  strict=True)):
+            if i < n_old:
+                cell.members, cell.resources = members[i], resources[i]
             if cell.members <= 0:
                 cell.dissolve()
                 continue
@@ -512,12 +518,9 @@ class CTModel(Model):
                 place = cell.district if draws[3] < 0.5 else int(neighbours[int(draws[4] * len(neighbours))])
                 survivors.append(cell.split(place))
         self.militant_cells = survivors
-        m = len(survivors)
-        districts = np.fromiter((c.district for c in survivors), np.int64, m)
-        members = np.fromiter((c.members for c in survivors), np.int64, m)
-        return {"members_by_district": np.bincount(districts, members, self.n_districts),
-                "dormant": sum(c.dormant for c in survivors),
-                "in_sanctuary": sum(c.in_sanctuary for c in survivors)}
+        self.cell_columns = after = CellColumns.gather(survivors)
+        return {"members_by_district": np.bincount(after.district, after.members, self.n_districts),
+                "dormant": int(after.dormant.sum()), "in_sanctuary": int(after.in_sanctuary.sum())}
 
     # ---------------------------------------------------------------------------------------------- outputs
     def _by_region(self, values: np.ndarray) -> np.ndarray:
