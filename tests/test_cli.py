@@ -83,8 +83,8 @@ def test_cli_run_writes_series_manifest_and_chart(tmp_path, capsys):
     assert len(folders) == 1
     folder = folders[0]
     names = {p.name for p in folder.iterdir()}
-    assert {"monthly_national.parquet", "monthly_regions.parquet", "annual.csv", "summary.json", "manifest.json",
-            "attacks_by_region.png"} <= names
+    assert {"monthly_national.parquet", "monthly_regions.parquet", "recruits_by_stratum.parquet", "annual.csv",
+            "summary.json", "manifest.json", "attacks_by_region.png"} <= names
     assert not any(n.startswith(".") for n in names), "no temporary files left behind"
     national = pd.read_parquet(folder / "monthly_national.parquet")
     regional = pd.read_parquet(folder / "monthly_regions.parquet")

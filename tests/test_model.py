@@ -137,6 +137,16 @@ def test_recruit_profile_follows_the_swat_anchor(baseline_run):
     assert national["recruits_religious_link"].sum() / total < 0.35, "a religious link is a minority trait"
 
 
+def test_recruits_by_stratum_add_up(baseline_run):
+    from ctsim.outputs import recruits_by_stratum
+
+    model, national, _ = baseline_run
+    strata = recruits_by_stratum(model)
+    assert len(strata) == 120 and strata.shape[1] == 1 + 24
+    assert np.array_equal(strata.drop(columns="month").sum(axis=1).to_numpy(), national["recruits"].to_numpy())
+    assert strata.filter(like="affluent|").to_numpy().sum() == 0
+
+
 def test_starting_attack_level_matches_early_2024():
     """The attack rate is derived so that the first month expects 54 attacks (FACTS.md s1)."""
     firsts = [run_frames(seed, months=1)[0]["attacks"].iloc[0] for seed in range(12)]

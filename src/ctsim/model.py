@@ -48,6 +48,7 @@ from ctsim.places import District, Police
 from ctsim.population import (
     STRATUM_AWAY,
     STRATUM_BAND,
+    STRATUM_NAMES,
     STRATUM_OUT_OF_SCHOOL,
     STRATUM_RELIGIOUS,
     StrataShares,
@@ -310,6 +311,7 @@ class CTModel(Model):
     def _count_recruits(self, taken: np.ndarray) -> None:
         by_stratum = taken.sum(axis=0)
         rec = self.record
+        rec["recruits@strata"] = rec.get("recruits@strata", 0) + by_stratum
         rec["recruits"] = rec.get("recruits", 0.0) + float(by_stratum.sum())
         rec["recruits@regions"] = rec.get("recruits@regions", 0.0) + self._by_region(taken.sum(axis=1))
         for key, mask in (("recruits_poor", STRATUM_BAND == 0), ("recruits_affluent", STRATUM_BAND == 2),
@@ -543,6 +545,7 @@ class CTModel(Model):
             rec[f"attacks_on_{name}"] = float(by_target[t])
         rec.setdefault("recruits", 0.0)
         rec.setdefault("recruits@regions", np.zeros(len(REGIONS)))
+        rec.setdefault("recruits@strata", np.zeros(len(STRATUM_NAMES), dtype=np.int64))
         for key in ("recruits_poor", "recruits_affluent", "recruits_away_from_family", "recruits_out_of_school",
                     "recruits_religious_link"):
             rec.setdefault(key, 0.0)

@@ -15,6 +15,7 @@ import pandas as pd
 from mesa import DataCollector
 
 from ctsim.data import REGION_KEYS, REGIONS
+from ctsim.population import STRATUM_NAMES
 
 if TYPE_CHECKING:
     from ctsim.model import CTModel
@@ -85,6 +86,7 @@ def make_datacollector() -> DataCollector:
     """A Mesa DataCollector with one model reporter per national output and one per regional output."""
     reporters = {o.name: _reporter(o.name) for o in OUTPUTS}
     reporters.update({f"{name}@regions": _reporter(f"{name}@regions") for name in REGIONAL_OUTPUTS})
+    reporters["recruits@strata"] = _reporter("recruits@strata")
     return DataCollector(model_reporters=reporters)
 
 
@@ -117,6 +119,15 @@ def monthly_frames(model: CTModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     for name, values in per_region.items():
         regional[name] = values.reshape(-1)
     return national, regional
+
+
+def recruits_by_stratum(model: CTModel) -> pd.DataFrame:
+    """Recruits per month in each of the 24 youth strata (columns named band|living|schooling|religious link)."""
+    raw = model.datacollector.get_model_vars_dataframe()
+    months = pd.period_range(model.start, periods=len(raw), freq="M").to_timestamp()
+    frame = pd.DataFrame(np.stack(raw["recruits@strata"].to_numpy()), columns=list(STRATUM_NAMES))
+    frame.insert(0, "month", months)
+    return frame
 
 
 def summarise(national: pd.DataFrame) -> dict[str, float]:

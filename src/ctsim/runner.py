@@ -18,7 +18,7 @@ import pandas as pd
 
 import ctsim
 from ctsim.model import CTModel
-from ctsim.outputs import annual_table, monthly_frames, summarise
+from ctsim.outputs import annual_table, monthly_frames, recruits_by_stratum, summarise
 from ctsim.scenario import Scenario
 
 PACKAGES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "networkx", "salib")
@@ -35,6 +35,7 @@ class RunResult:
         regional: monthly outputs by region.
         summary: per-run summary scalars.
         reverted_levers: (month, lever) pairs reverted at changes of government.
+        recruits_by_stratum: monthly recruits in each of the 24 youth strata.
     """
 
     scenario: Scenario
@@ -43,6 +44,7 @@ class RunResult:
     regional: pd.DataFrame
     summary: dict[str, float]
     reverted_levers: list[tuple[int, str]]
+    recruits_by_stratum: pd.DataFrame
 
     @property
     def annual(self) -> pd.DataFrame:
@@ -57,7 +59,8 @@ def run_scenario(scenario: Scenario, seed: int | None = None, months: int | None
     try:
         model.run(scenario.months if months is None else months)
         national, regional = monthly_frames(model)
-        return RunResult(scenario, seed, national, regional, summarise(national), list(model.reverted_levers))
+        return RunResult(scenario, seed, national, regional, summarise(national), list(model.reverted_levers),
+                         recruits_by_stratum(model))
     finally:
         model.release()
 
@@ -108,7 +111,8 @@ def manifest(result: RunResult) -> dict:
 def write_outputs(result: RunResult, root: str | Path = "results", chart: bool = True) -> Path:
     """Write a run to ``root/<scenario>/<timestamp>/`` and return that folder.
 
-    Files: ``monthly_national.parquet``, ``monthly_regions.parquet``, ``annual.csv``, ``summary.json``,
+    Files: ``monthly_national.parquet``, ``monthly_regions.parquet``, ``recruits_by_stratum.parquet``,
+    ``annual.csv``, ``summary.json``,
     ``manifest.json`` and, unless ``chart`` is False, ``attacks_by_region.png``. Each file is written under a
     temporary name and renamed, so a folder never holds half a file.
     """
@@ -122,6 +126,8 @@ def write_outputs(result: RunResult, root: str | Path = "results", chart: bool =
     folder.mkdir(parents=True)
     _atomic(folder / "monthly_national.parquet", lambda p: result.national.to_parquet(p, index=False))
     _atomic(folder / "monthly_regions.parquet", lambda p: result.regional.to_parquet(p, index=False))
+    _atomic(folder / "recruits_by_stratum.parquet",
+            lambda p: result.recruits_by_stratum.to_parquet(p, index=False))
     _atomic(folder / "annual.csv", lambda p: result.annual.to_csv(p))
     _atomic(folder / "summary.json", lambda p: p.write_text(json.dumps(result.summary, indent=2)))
     _atomic(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest(result), indent=2)))
