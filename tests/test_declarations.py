@@ -66,3 +66,12 @@ def test_odd_document_tables_are_current_and_list_every_parameter():
         assert f"`{p.name}`" in text, f"parameter {p.name} missing from docs/odd.md"
     for lever in LEVERS:
         assert f"`{lever.name}`" in text, f"lever {lever.name} missing from docs/odd.md"
+
+
+def test_docs_generator_fills_empty_and_stale_blocks():
+    empty = "a\n<!-- BEGIN GENERATED: levers -->\n<!-- END GENERATED: levers -->\nb\n"
+    filled = docs.render(empty)
+    assert "`ct_lead`" in filled and filled.startswith("a\n") and filled.endswith("b\n")
+    assert docs.render(filled) == filled, "rendering twice changes nothing"
+    stale = filled.replace("`ct_lead`", "`old_name`")
+    assert docs.render(stale) == filled

@@ -78,9 +78,9 @@ BLOCKS = {"parameters": parameters_table, "levers": levers_table, "outputs": out
 def render(text: str) -> str:
     """Return ``text`` with every generated block replaced by its current content."""
     for name, make in BLOCKS.items():
-        pattern = re.compile(rf"(<!-- BEGIN GENERATED: {name} -->\n).*?(\n<!-- END GENERATED: {name} -->)",
+        pattern = re.compile(rf"(<!-- BEGIN GENERATED: {name} -->)\n(?:.*?\n)?(<!-- END GENERATED: {name} -->)",
                              re.DOTALL)
-        text = pattern.sub(lambda m, make=make: m.group(1) + make() + m.group(2), text)
+        text = pattern.sub(lambda m, make=make: f"{m.group(1)}\n{make()}\n{m.group(2)}", text)
     return text
 
 

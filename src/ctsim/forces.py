@@ -42,7 +42,8 @@ class ParamilitaryWing(Agent):
         name: the wing's name.
         strength: personnel (FACTS.md s2; see :data:`ctsim.parameters.PARAMILITARY_WINGS`).
         area: indices of the districts where it may operate.
-        border_area: indices of the area's districts on the Afghan or Iranian border.
+        border_area: indices of the area's districts on an international border (none for a wing without border
+            duty, such as the Frontier Constabulary).
         deployment: personnel per district this month (length: all districts).
     """
 
@@ -51,8 +52,8 @@ class ParamilitaryWing(Agent):
         self.name = spec.name
         self.strength = float(spec.strength)
         self.area = np.flatnonzero(np.isin(model.region_names, spec.regions))
-        on_border = np.isin(model.border_names[self.area], ("afghanistan", "iran"))
-        self.border_area = self.area[on_border]
+        on_border = np.isin(model.border_names[self.area], ("afghanistan", "iran", "india_loc"))
+        self.border_area = self.area[on_border] if spec.border_duty else self.area[:0]
         self.deployment = np.zeros(model.n_districts)
 
     def deploy(self, threat: np.ndarray, border_share: float) -> None:

@@ -15,18 +15,30 @@ if TYPE_CHECKING:
     from ctsim.levers import Policy
 
 
+# Share of the radicalisation hazard a full-strength counter-narrative removes, by kind (assumption; FACTS.md s4
+# recommends a socio-economic narrative over a religious tit-for-tat).
+NARRATIVE_EFFECT = {"religious": 0.1, "socio_economic": 0.3}
+
+
 class Programmes:
     """How far each numeric lever's programme has been implemented.
 
     A programme moves toward the lever's current value with the lever's lag (exponential approach, time constant
     ``lag_months``), so a reform takes years to act and a cut takes years to fade. Levers with no lag act at once.
-    The coordination index (NACTA placement and a central CTD) is treated the same way.
+    The coordination index (NACTA placement and a central CTD) and the counter-narrative's effect (strength x the
+    kind's reach, so that a change of kind also takes the narrative's lag) are treated the same way.
     """
 
     def __init__(self, policy: Policy, p: dict[str, float]) -> None:
         self.p = p
         self._levels = {lev.name: float(getattr(policy, lev.name)) for lev in LEVERS if lev.kind in ("float", "int")}
         self._levels["coordination"] = self.coordination_target(policy)
+        self._levels["narrative_effect"] = self.narrative_target(policy)
+
+    @staticmethod
+    def narrative_target(policy: Policy) -> float:
+        """Share of the radicalisation hazard the current counter-narrative would remove once in force."""
+        return policy.counter_narrative * NARRATIVE_EFFECT[policy.narrative_kind]
 
     def coordination_target(self, policy: Policy) -> float:
         """Coordination index the current institutional set-up would reach (0-1)."""
@@ -41,6 +53,9 @@ class Programmes:
                 target = self.coordination_target(policy)
                 lag = max(LEVERS_BY_NAME["nacta_placement"].lag_months,
                           LEVERS_BY_NAME["central_ctd"].lag_months if policy.central_ctd else 0.0)
+            elif name == "narrative_effect":
+                target = self.narrative_target(policy)
+                lag = LEVERS_BY_NAME["counter_narrative"].lag_months
             else:
                 target = float(getattr(policy, name))
                 lag = LEVERS_BY_NAME[name].lag_months

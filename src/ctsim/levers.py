@@ -52,8 +52,9 @@ LEVERS: tuple[Lever, ...] = (
           choices=("military", "rangers", "police"),
           provenance="FACTS.md s4: police first line, then Rangers/FC, military only where civil authority "
                      "lacks access; effect sizes are assumptions"),
-    Lever("handover_months", "int", 24, "months over which a change of ct_lead is phased in",
-          "time constant of the deployment shift between lead forces", unit="months", low=1, high=120),
+    Lever("handover_months", "int", 24, "pace of a change of ct_lead (about two thirds done after this many months)",
+          "time constant of the exponential shift of deployment from the old lead to the new", unit="months",
+          low=1, high=120),
     Lever("police_capacity", "float", 0.0, "investment in police counterterrorism capacity (0 none, 1 full)",
           "raises police CT weight (up to x3) and improves police conduct, lifting legitimacy",
           unit="share of full programme", low=0.0, high=1.0, lag_months=24),

@@ -85,11 +85,14 @@ class MilitantCell(CellAgent):
         self.move_to(self.model.grid[district])
 
     def split(self, district: int) -> MilitantCell:
-        """Split off half the members (and half the resources) into a new cell in ``district``."""
+        """Split off half the members (and half the resources) into a new cell in ``district``; it shares the
+        parent's dormancy, and its sanctuary if it stays attached to the same border district."""
         leaving = self.members // 2
         self.members -= leaving
         self.resources /= 2.0
         child = MilitantCell(self.model, district, self.affiliation, leaving, self.resources)
+        child.dormant = self.dormant
+        child.in_sanctuary = self.in_sanctuary and district == self.district
         return child
 
     def dissolve(self) -> None:

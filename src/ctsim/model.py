@@ -75,7 +75,6 @@ DEVELOPMENT_LEGITIMACY = 0.1
 EDUCATION_OUT_OF_SCHOOL_CUT = 0.5
 EDUCATION_ADMIN_GAIN = 0.1
 SEMINARY_RISK_CUT = 0.8
-NARRATIVE_EFFECT = {"religious": 0.1, "socio_economic": 0.3}
 DERADICALISATION_POOL_EXIT = 2.0
 DERADICALISATION_MEMBER_EXIT = 0.02
 DERADICALISATION_RETURN_CUT = 0.6
@@ -151,7 +150,7 @@ class CTModel(Model):
         self.poor_share = self.poor_share_initial.copy()
         self.out_of_school = self.out_of_school_initial.copy()
         # Assumption: legitimacy starts from administrative capacity (no survey figure in FACTS.md).
-        self.legitimacy_base = 0.3 + 0.5 * self.admin_initial
+        self.legitimacy_base = self.p["legitimacy_floor"] + self.p["legitimacy_admin_slope"] * self.admin_initial
         self.legitimacy = self.legitimacy_base.copy()
         self.fear = np.zeros(self.n_districts)
         self._development_reach = np.zeros(self.n_districts)
@@ -194,13 +193,16 @@ class CTModel(Model):
                     MilitantCell(self, int(d), int(a), int(m), 2.0 * p["resource_half_saturation"]))
         self.cell_columns = cols = CellColumns.gather(self.militant_cells)
         militants = np.bincount(cols.district, cols.members, self.n_districts)
-        self.threat = militants / max(p["initial_cell_size"], 1.0) * 0.1
+        self.threat = militants / p["initial_cell_size"] * p["initial_threat_per_cell"]
         # Attack rate per unit of capacity, so that the first month expects the early-2024 level (FACTS.md s1).
         capacity = self._attack_capacity(cols)
         self.attack_rate = p["initial_attacks_per_month"] / capacity.sum() if capacity.sum() > 0 else 0.0
         mix = (TARGET_MIX[cols.affiliation] * capacity[:, None]).sum(axis=0)
         mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(TARGETS), 1.0 / len(TARGETS))
-        self.lethality = TARGET_LETHALITY / float(mix @ TARGET_LETHALITY)
+        # Rescale so that the expected deaths per attack at the start, with the status quo's protection of
+        # high-value targets, equal the PICSS 2023 ratio.
+        relative = TARGET_LETHALITY * self._hvt_factor(self.status_quo.hvt_protection)
+        self.lethality = TARGET_LETHALITY / float(mix @ relative)
         # Sympathiser pools start at the level the initial hazard and exit rate sustain.
         hazard = self._radicalisation_hazard(militants)
         expected = self.youth * hazard / max(p["sympathiser_exit_rate"], 1e-6)
@@ -244,7 +246,8 @@ class CTModel(Model):
         if (dev, edu, merged_first) == self._socioeconomic_key:
             return  # nothing moved: keep the strata
         self._socioeconomic_key = (dev, edu, merged_first)
-        targeted = np.where(self.merged, 1.0, 0.5) if merged_first else np.ones(self.n_districts)
+        elsewhere = self.p["development_reach_elsewhere"]
+        targeted = np.where(self.merged, 1.0, elsewhere) if merged_first else np.ones(self.n_districts)
         self.poor_share = self.poor_share_initial * (1.0 - DEVELOPMENT_POVERTY_CUT * dev * targeted)
         self.out_of_school = self.out_of_school_initial * (1.0 - EDUCATION_OUT_OF_SCHOOL_CUT * edu)
         self.admin_capacity = np.minimum(1.0, self.admin_initial + EDUCATION_ADMIN_GAIN * edu)
@@ -263,7 +266,7 @@ class CTModel(Model):
         density = near / np.maximum(self.youth.sum(axis=1), 1.0) * 1e5
         exposure = 1.0 - np.exp(-density / p["exposure_scale_militants"])
         grievance = self.poor_share * (1.0 - self.legitimacy)
-        narrative = 1.0 - self.programmes.level("counter_narrative") * NARRATIVE_EFFECT[self.policy.narrative_kind]
+        narrative = 1.0 - self.programmes.level("narrative_effect")
         local = (exposure * (1.0 + p["grievance_weight"] * grievance)
                  * np.exp(-p["admin_protective_effect"] * self.admin_capacity) * narrative)
         rr = relative_risk(p, SEMINARY_RISK_CUT * self.programmes.level("madrasa_reform"))
@@ -351,7 +354,7 @@ class CTModel(Model):
         mix = effective / np.maximum(total, 1e-12)[:, None]
         tempo = 0.5 + self.programmes.level("kinetic_intensity")
         coordination = (0.5 + self.programmes.level("coordination")) / (0.5 + p["coordination_interior"])
-        visibility = np.sqrt(np.maximum(cols.members, 0) / p["initial_cell_size"])
+        visibility = np.sqrt(np.maximum(cols.members, 0) / p["visibility_reference_size"])
         # Finding cells takes intelligence more than numbers: detection saturates with force density.
         reach = density / (density + p["force_density_half_saturation"])
         hazard = (p["detection_rate"] * coordination * tempo * reach[cols.district] * visibility
@@ -368,13 +371,12 @@ class CTModel(Model):
                                           p["collateral_military"]]) * tempo
         collateral = rng.poisson(collateral_rate[where])
         n = self.n_districts
-        hits_by_force = mix[where].sum(axis=0)
         return {
             "hit": hit,
             "killed": np.bincount(where, killed, n).astype(np.int64),
             "arrested": np.bincount(where, neutralised - killed, n).astype(np.int64),
             "collateral": np.bincount(where, collateral, n),
-            "ops_share": hits_by_force / hits_by_force.sum() if len(found) else np.zeros(3),
+            "operations_by_force": mix[where].sum(axis=0),
         }
 
     def _prosecute(self, cols: CellColumns, arrests: np.ndarray) -> dict:
@@ -435,11 +437,18 @@ class CTModel(Model):
         bonus = p["sanctuary_income_bonus"] * p["sanctuary_strength"] * (1.0 - BORDER_SANCTUARY_CUT * border_level)
         cols.resources += p["resource_income_per_member"] * cols.members * (1.0 + bonus * access)
         lethality = self.lethality * p["deaths_per_attack"]
-        lethality[HIGH_VALUE] *= 1.0 - HVT_LETHALITY_CUT * self.programmes.level("hvt_protection")
+        lethality = lethality * self._hvt_factor(self.programmes.level("hvt_protection"))
         harm = p["injuries_per_attack"] / p["deaths_per_attack"]
         deaths = self._casualties(rng, attacks, lethality)
         injuries = self._casualties(rng, attacks, lethality * harm)
         return {"attacks": attacks, "deaths": deaths, "injuries": injuries}
+
+    @staticmethod
+    def _hvt_factor(protection: float) -> np.ndarray:
+        """Lethality multiplier by target: protection cuts it for high-value targets only."""
+        factor = np.ones(len(TARGETS))
+        factor[HIGH_VALUE] = 1.0 - HVT_LETHALITY_CUT * protection
+        return factor
 
     def sanctuary_border_of(self, cols: CellColumns) -> np.ndarray:
         """Whether each cell stands in a district whose border offers its affiliation sanctuary."""
@@ -475,7 +484,8 @@ class CTModel(Model):
         self.legitimacy = np.clip(
             self.legitimacy + p["legitimacy_adjustment_rate"] * (target - self.legitimacy)
             - p["legitimacy_collateral_effect"] * collateral - p["legitimacy_attack_effect"] * deaths, 0.0, 1.0)
-        self.threat = 0.8 * self.threat + 0.2 * attacks["attacks"].sum(axis=1)
+        memory = p["threat_memory"]
+        self.threat = memory * self.threat + (1.0 - memory) * attacks["attacks"].sum(axis=1)
 
     # ---------------------------------------------------------------------------------------- lifecycle
     def _lifecycle(self, hit: np.ndarray, cols: CellColumns) -> dict[str, np.ndarray | int]:
@@ -487,7 +497,8 @@ class CTModel(Model):
         hit = np.concatenate([hit, np.zeros(n - n_old, dtype=bool)])  # cells born this month were not hit
         u = rng.random((n, 5))
         border_level = self.programmes.level("border_management")
-        enter = p["sanctuary_strength"] * (1.0 - BORDER_SANCTUARY_CUT * border_level) * np.where(hit, 1.0, 0.1)
+        enter = (p["sanctuary_strength"] * (1.0 - BORDER_SANCTUARY_CUT * border_level)
+                 * np.where(hit, 1.0, p["sanctuary_entry_unpressed"]))
         # A pressed cell moves where support is high and pressure low: sympathisers over force density.
         density = self.forces.effective.sum(axis=1) / self.population * 1e5
         appeal = (self.sympathisers.sum(axis=1) + 1.0) / (density + p["force_density_half_saturation"])
@@ -567,8 +578,8 @@ class CTModel(Model):
         rec["collateral_casualties"] = float(ops["collateral"].sum())
         rec["legitimacy"], rec["legitimacy@regions"] = self._weighted_by_region(self.legitimacy)
         rec["fear"], rec["fear@regions"] = self._weighted_by_region(self.fear)
-        share = ops["ops_share"]
-        rec["ops_share_police"], rec["ops_share_paramilitary"], rec["ops_share_military"] = map(float, share)
+        credited = ops["operations_by_force"]
+        rec["operations_police"], rec["operations_paramilitary"], rec["operations_military"] = map(float, credited)
         rec["deployed_formations"] = float(sum(f.cell is not None for f in self.forces.formations))
         rec["cost"] = self.forces.monthly_cost() + PROGRAMME_FULL_COST * self._programme_effort()
         self.flows = flows
@@ -578,7 +589,7 @@ class CTModel(Model):
     def _programme_effort(self) -> float:
         """Sum of the implemented non-kinetic programmes, each in full-programme units (assumption)."""
         level = self.programmes.level
-        return (level("police_capacity") + (level("prosecution_capacity") - 1.0) / 4.0 + level("madrasa_reform")
+        return (level("police_capacity") + level("prosecution_capacity") / 4.0 + level("madrasa_reform")
                 + level("education_investment") + level("development") + level("counter_narrative")
                 + level("deradicalisation") + level("border_management") + level("hvt_protection")
                 + level("dialogue"))

@@ -72,9 +72,10 @@ OUTPUTS: tuple[Output, ...] = (
     Output("collateral_casualties", "persons", "bystanders harmed in operations"),
     Output("legitimacy", "index 0-1", "state legitimacy, population-weighted mean", summary="last", regional=True),
     Output("fear", "index", "fear, population-weighted mean", summary="mean", regional=True),
-    Output("ops_share_police", "share", "share of successful operations credited to police", summary="mean"),
-    Output("ops_share_paramilitary", "share", "same for Rangers and FC", summary="mean"),
-    Output("ops_share_military", "share", "same for the military", summary="mean"),
+    Output("operations_police", "operations", "successful operations credited to police (by their share of the "
+           "district's effective strength)"),
+    Output("operations_paramilitary", "operations", "same for Rangers and FC"),
+    Output("operations_military", "operations", "same for the military"),
     Output("deployed_formations", "formations", "military formations deployed", summary="mean"),
     Output("cost", "police-equivalent personnel-months", "cost index: security personnel and programmes"),
 )
@@ -130,13 +131,20 @@ def recruits_by_stratum(model: CTModel) -> pd.DataFrame:
     return frame
 
 
+FORCES = ("police", "paramilitary", "military")
+
+
 def summarise(national: pd.DataFrame) -> dict[str, float]:
-    """Per-run summary scalars: each output aggregated over the horizon as its declaration says."""
+    """Per-run summary scalars: each output aggregated over the horizon as its declaration says, plus the
+    deployment mix ``ops_share_<force>``: each force's share of all successful operations over the horizon."""
     out = {}
     for o in OUTPUTS:
         column = national[o.name]
         out[o.name] = float(column.sum() if o.summary == "sum" else
                             column.iloc[-1] if o.summary == "last" else column.mean())
+    operations = sum(out[f"operations_{f}"] for f in FORCES)
+    for f in FORCES:
+        out[f"ops_share_{f}"] = out[f"operations_{f}"] / operations if operations > 0 else 0.0
     return out
 
 

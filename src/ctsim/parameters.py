@@ -105,7 +105,8 @@ PARAMETERS: tuple[Param, ...] = (
     _P("initial_cell_size", 20.0, "members", "assumption", "mean members per cell at the start", 2.0, 500.0),
     _P("split_size", 50.0, "members", "assumption", "a cell larger than this splits in two", 4.0, 1000.0),
     _P("cell_move_rate_under_pressure", 0.3, "per month", "assumption",
-       "chance a cell that was hit moves to the least-policed neighbouring district", 0.0, 1.0),
+       "chance a cell that was hit moves to the neighbouring district with the most sympathisers per unit of "
+       "force density", 0.0, 1.0),
     _P("dormancy_rate", 0.03, "per month", "assumption", "chance an active cell goes dormant", 0.0, 1.0),
     _P("reactivation_rate", 0.15, "per month", "assumption", "chance a dormant cell becomes active", 0.0, 1.0),
     _P("dormant_detection_factor", 0.3, "multiplier", "assumption",
@@ -113,12 +114,15 @@ PARAMETERS: tuple[Param, ...] = (
     _P("disengagement_rate", 0.004, "per member per month", "assumption",
        "members leaving militancy on their own (no programme)", 0.0, 1.0),
     _P("sanctuary_strength", 0.5, "share", "assumption",
-       "FACTS.md s4: since August 2021 the TTP has cross-border sanctuary; chance per month that a pressed cell "
-       "in an Afghan-border district slips across (an exogenous uncertainty)", 0.0, 1.0),
+       "FACTS.md s4: since August 2021 the TTP has cross-border sanctuary; chance per month that a cell hit in a "
+       "district whose border offers its affiliation sanctuary slips across (an exogenous uncertainty)", 0.0, 1.0),
+    _P("sanctuary_entry_unpressed", 0.1, "multiplier", "assumption",
+       "cells not hit this month cross into sanctuary at this fraction of the pressed rate", 0.0, 1.0),
     _P("sanctuary_return_rate", 0.2, "per month", "assumption",
        "chance a cell in sanctuary comes back across the border", 0.0, 1.0),
     _P("sanctuary_raid_factor", 0.6, "multiplier", "assumption",
-       "attack rate of a cell in sanctuary (cross-border raids) relative to one inside", 0.0, 1.0),
+       "attack and recruitment rate of a cell in sanctuary (cross-border raids, remote recruiting) relative to "
+       "one inside", 0.0, 1.0),
     _P("resource_income_per_member", 0.012, "attack units per member per month", "calibrate",
        "extortion, donations and supplies", 0.0, 1.0),
     _P("sanctuary_income_bonus", 1.0, "multiplier", "assumption",
@@ -126,9 +130,9 @@ PARAMETERS: tuple[Param, ...] = (
     _P("resource_half_saturation", 1.0, "attack units", "assumption",
        "attack rate x R / (R + half)", 0.01, 100.0),
     # --- attacks ---------------------------------------------------------------------------------------------
-    _P("initial_attacks_per_month", 54.0, "attacks per month", "fact",
-       "FACTS.md s1 (PICSS via seed): average attacks per month reached 54 in early 2024; sets the attack "
-       "rate per member at the start", 0.0, 1e4),
+    _P("initial_attacks_per_month", 645.0 / 12.0, "attacks per month", "derived",
+       "FACTS.md s1: PICSS 2023, 645 attacks / 12 months; sets the attack rate per member at the start (2024 "
+       "figures are kept out, for out-of-sample checks)", 0.0, 1e4),
     _P("attack_size_elasticity", 0.8, "exponent", "assumption",
        "attack rate grows with members^elasticity", 0.0, 2.0),
     _P("neighbour_attack_share", 0.15, "share", "assumption",
@@ -141,8 +145,8 @@ PARAMETERS: tuple[Param, ...] = (
        "most attacks kill few, some kill many", 0.01, 100.0),
     # --- security forces -------------------------------------------------------------------------------------
     _P("detection_rate", 0.15, "per month at saturating force density", "calibrate",
-       "hazard that a cell is found; anchored on the 925 militants the military reported killed in 2024 "
-       "(FACTS.md s2), about 77 a month", 0.0, 100.0),
+       "hazard that a cell is found; hand-set so that militants killed are of the order the military reports "
+       "(FACTS.md s2: 925 in 2024, a 2024 figure used only as an order of magnitude)", 0.0, 100.0),
     _P("force_density_half_saturation", 30.0, "effective CT personnel per 100,000 people", "assumption",
        "detection = rate x density / (density + half): more troops find cells with diminishing returns",
        0.01, 1e5),
@@ -151,6 +155,8 @@ PARAMETERS: tuple[Param, ...] = (
     _P("paramilitary_ct_weight", 0.25, "effective CT strength per person", "assumption",
        "Rangers and FC relative to the military", 0.0, 10.0),
     _P("military_ct_weight", 1.0, "effective CT strength per soldier", "assumption", "reference", 0.0, 10.0),
+    _P("visibility_reference_size", 20.0, "members", "assumption",
+       "detection scales with sqrt(members / reference): larger cells are easier to find", 1.0, 1000.0),
     _P("hit_fraction", 0.3, "share of members", "assumption",
        "share of a cell's members arrested or killed when it is hit", 0.0, 1.0),
     _P("kill_share_police", 0.15, "share", "assumption", "of members neutralised by police, share killed",
@@ -193,6 +199,10 @@ PARAMETERS: tuple[Param, ...] = (
     _P("months_to_first_transition", 61.0, "months from the start", "assumption",
        "next change of government about five years after the February 2024 election", 1.0, 240.0),
     # --- legitimacy and fear ---------------------------------------------------------------------------------
+    _P("legitimacy_floor", 0.3, "index 0-1", "assumption",
+       "initial legitimacy = floor + slope x administrative capacity (no survey figure in FACTS.md)", 0.0, 1.0),
+    _P("legitimacy_admin_slope", 0.5, "index per unit of capacity", "assumption", "see legitimacy_floor",
+       0.0, 1.0),
     _P("legitimacy_adjustment_rate", 0.05, "per month", "assumption",
        "speed at which legitimacy moves toward its target", 0.0, 1.0),
     _P("legitimacy_collateral_effect", 0.02, "legitimacy per collateral casualty per 100k", "assumption",
@@ -201,6 +211,12 @@ PARAMETERS: tuple[Param, ...] = (
        "a state that cannot protect loses standing", 0.0, 10.0),
     _P("legitimacy_military_presence_effect", 0.05, "legitimacy", "assumption",
        "heavy-handed contact lowers trust (PROTON-T); scaled by military share of deployed strength", 0.0, 1.0),
+    _P("threat_memory", 0.8, "share kept per month", "assumption",
+       "deployment follows threat = memory x last threat + (1 - memory) x this month's attacks", 0.0, 0.99),
+    _P("initial_threat_per_cell", 0.1, "attacks per cell-equivalent", "assumption",
+       "threat at the start, per initial_cell_size militants (intelligence picture before any attack)", 0.0, 10.0),
+    _P("development_reach_elsewhere", 0.5, "share", "assumption",
+       "with development_merged_first, other districts get this share of the programme", 0.0, 1.0),
     _P("fear_decay", 0.8, "share kept per month", "assumption", "", 0.0, 1.0),
     _P("fear_per_death", 0.2, "fear per death per 100k", "assumption", "attacks raise fear (Bennett 2008)",
        0.0, 100.0),
@@ -233,6 +249,7 @@ class WingSpec:
     strength: float
     regions: tuple[str, ...]
     source: str
+    border_duty: bool = True
 
 
 # FACTS.md s2. Punjab Rangers are not modelled: FACTS.md gives no strength for them.
@@ -241,7 +258,8 @@ PARAMILITARY_WINGS: tuple[WingSpec, ...] = (
     WingSpec("Frontier Corps Balochistan", 52_000, ("Balochistan",), "fact: FACTS.md s2 (~52,000)"),
     WingSpec("Frontier Corps KP", 23_000, ("KP (settled districts)", "Merged districts"),
              "derived: FACTS.md s2, FC overall ~70,000-80,000 (midpoint 75,000) less FC Balochistan 52,000"),
-    WingSpec("Frontier Constabulary", 26_000, ("KP (settled districts)", "ICT"), "fact: FACTS.md s2 (~26,000)"),
+    WingSpec("Frontier Constabulary", 26_000, ("KP (settled districts)", "ICT"), "fact: FACTS.md s2 (~26,000)",
+             border_duty=False),
 )
 
 
