@@ -69,7 +69,10 @@ def _check_invariants(model: CTModel, previous_active: float) -> float:
     # Every agent is in its cell.
     cells = model.militant_cells
     assert set(model.agents_of(MilitantCell)) == set(cells), "the model's cell list and Mesa's registry differ"
-    for cell in cells:
+    table = model.cell_table
+    assert len(table.members) == len(table.district) == len(table.resources) == len(cells)
+    for row, cell in enumerate(cells):
+        assert cell._row == row and table.agents[row] is cell, "each cell agent must own its table row"
         assert cell.members > 0, "an empty cell should have dissolved"
         assert cell.cell is model.grid[cell.district] and cell in cell.cell.agents, f"{cell} is not in its cell"
     for agent in model.agents_of(District) + model.agents_of(Police):

@@ -1,14 +1,16 @@
-"""Militant cells: Mesa agents that move on the district network, and the column view the model updates at once.
+"""Militant cells: Mesa agents that move on the district network, with their state in shared numpy columns.
 
 A cell has an affiliation, members, resources, and a place: the district cell it stands in, possibly across the
 Afghan or Iranian border in sanctuary (it then stays attached to the border district it slipped out of). Its
-lifecycle: recruit, attack, move, split, go dormant, be disrupted, dissolve. The monthly arithmetic over all cells is
-done on numpy columns (:class:`CellColumns`); lifecycle events that change the agents themselves are methods here.
+lifecycle: recruit, attack, move, split, go dormant, be disrupted, dissolve.
+
+The state of every cell lives in one row of a :class:`CellTable` (structure of arrays), so the model updates all
+cells at once with numpy; each :class:`MilitantCell` agent reads and writes its own row through properties, and
+carries the events that change agents (moving on the network, splitting, dissolving).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,29 +52,98 @@ SANCTUARY_BORDERS = {
 }
 
 
-class MilitantCell(CellAgent):
-    """A militant cell.
+class CellTable:
+    """The state of all militant cells, one row per cell, in creation order.
 
     Attributes:
-        affiliation: index into :data:`AFFILIATIONS`.
-        district: index of the district whose network cell it stands in (kept equal to ``cell.coordinate``).
+        members, district, affiliation, resources, dormant, in_sanctuary: numpy columns (see :class:`MilitantCell`).
+        agents: the agent of each row.
+    """
+
+    COLUMNS = (("members", np.int64), ("district", np.int64), ("affiliation", np.int64),
+               ("resources", np.float64), ("dormant", bool), ("in_sanctuary", bool))
+
+    def __init__(self) -> None:
+        for name, dtype in self.COLUMNS:
+            setattr(self, name, np.zeros(0, dtype=dtype))
+        self.agents: list[MilitantCell] = []
+
+    def __len__(self) -> int:
+        return len(self.agents)
+
+    def append(self, agent: MilitantCell, **values) -> int:
+        """Add a row for ``agent`` and return its index."""
+        for name, dtype in self.COLUMNS:
+            setattr(self, name, np.append(getattr(self, name), np.array([values[name]], dtype=dtype)))
+        self.agents.append(agent)
+        return len(self.agents) - 1
+
+    def remove_empty(self) -> int:
+        """Dissolve every cell without members (its agent leaves the model and the network) and drop its row.
+
+        Returns:
+            The number of cells dissolved.
+        """
+        keep = self.members > 0
+        if keep.all():
+            return 0
+        gone = np.flatnonzero(~keep)
+        for row in gone.tolist():
+            self.agents[row].dissolve()
+        for name, _ in self.COLUMNS:
+            setattr(self, name, getattr(self, name)[keep])
+        self.agents = [agent for agent, k in zip(self.agents, keep.tolist(), strict=True) if k]
+        for row in range(int(gone[0]), len(self.agents)):
+            self.agents[row]._row = row
+        return len(gone)
+
+
+def _column(name: str, cast: type, doc: str) -> property:
+    def get(self: MilitantCell):
+        return cast(getattr(self._table, name)[self._row])
+
+    def set_(self: MilitantCell, value) -> None:
+        getattr(self._table, name)[self._row] = value
+
+    return property(get, set_, doc=doc)
+
+
+class MilitantCell(CellAgent):
+    """A militant cell: an agent on the district network whose state is a row of the model's :class:`CellTable`.
+
+    Attributes:
         members: active members (dormant and sanctuary cells included).
+        district: index of the district whose network cell it stands in (always ``cell.coordinate``).
+        affiliation: index into :data:`AFFILIATIONS`.
         resources: attack units in hand (an attack costs one).
         dormant: a dormant cell neither attacks nor recruits and is harder to find.
         in_sanctuary: across the border, out of reach of operations.
     """
 
     model: CTModel
+    members = _column("members", int, "active members")
+    resources = _column("resources", float, "attack units in hand")
+    dormant = _column("dormant", bool, "dormant: no attacks, no recruiting, harder to find")
+    in_sanctuary = _column("in_sanctuary", bool, "across the border, out of reach of operations")
 
-    def __init__(self, model: CTModel, district: int, affiliation: int, members: int, resources: float) -> None:
+    def __init__(self, model: CTModel, district: int, affiliation: int, members: int, resources: float,
+                 dormant: bool = False, in_sanctuary: bool = False) -> None:
         super().__init__(model)
-        self.affiliation = int(affiliation)
-        self.members = int(members)
-        self.resources = float(resources)
-        self.dormant = False
-        self.in_sanctuary = False
-        self.district = int(district)
+        self._table = model.cell_table
+        self._row = self._table.append(self, members=int(members), district=int(district),
+                                       affiliation=int(affiliation), resources=float(resources), dormant=dormant,
+                                       in_sanctuary=in_sanctuary)
         self.move_to(model.grid[district])
+
+    @property
+    def district(self) -> int:
+        """Index of the district whose network cell it stands in."""
+        return int(self._table.district[self._row])
+
+    @property
+    def affiliation(self) -> int:
+        """Affiliation index."""
+        return int(self._table.affiliation[self._row])
 
     @property
     def affiliation_name(self) -> str:
@@ -81,7 +152,7 @@ class MilitantCell(CellAgent):
 
     def move_to_district(self, district: int) -> None:
         """Move to another district (an adjacent one, in the model's use)."""
-        self.district = int(district)
+        self._table.district[self._row] = district
         self.move_to(self.model.grid[district])
 
     def split(self, district: int) -> MilitantCell:
@@ -90,42 +161,14 @@ class MilitantCell(CellAgent):
         leaving = self.members // 2
         self.members -= leaving
         self.resources /= 2.0
-        child = MilitantCell(self.model, district, self.affiliation, leaving, self.resources)
-        child.dormant = self.dormant
-        child.in_sanctuary = self.in_sanctuary and district == self.district
-        return child
+        return MilitantCell(self.model, district, self.affiliation, leaving, self.resources, dormant=self.dormant,
+                            in_sanctuary=self.in_sanctuary and district == self.district)
 
     def dissolve(self) -> None:
-        """Remove the cell from the model and its district."""
+        """Leave the model and the network (called by :meth:`CellTable.remove_empty`)."""
         self.remove()
 
     def __repr__(self) -> str:
         where = "sanctuary" if self.in_sanctuary else "inside"
         return (f"MilitantCell({self.unique_id}, {self.affiliation_name}, district={self.district}, "
                 f"members={self.members}, {where}{', dormant' if self.dormant else ''})")
-
-
-@dataclass
-class CellColumns:
-    """Columns of all cells in the model's list order: gathered at the end of a month, updated at once through the
-    next month, and written back to the agents in the lifecycle step."""
-
-    members: np.ndarray
-    district: np.ndarray
-    affiliation: np.ndarray
-    resources: np.ndarray
-    dormant: np.ndarray
-    in_sanctuary: np.ndarray
-
-    @classmethod
-    def gather(cls, cells: list[MilitantCell]) -> CellColumns:
-        """Read the columns from the agents."""
-        n = len(cells)
-        return cls(
-            members=np.fromiter((c.members for c in cells), np.int64, n),
-            district=np.fromiter((c.district for c in cells), np.int64, n),
-            affiliation=np.fromiter((c.affiliation for c in cells), np.int64, n),
-            resources=np.fromiter((c.resources for c in cells), np.float64, n),
-            dormant=np.fromiter((c.dormant for c in cells), bool, n),
-            in_sanctuary=np.fromiter((c.in_sanctuary for c in cells), bool, n),
-        )

@@ -39,7 +39,7 @@ from ctsim.militants import (
     TARGET_LETHALITY,
     TARGET_MIX,
     TARGETS,
-    CellColumns,
+    CellTable,
     MilitantCell,
 )
 from ctsim.outputs import OUTPUTS, make_datacollector
@@ -126,7 +126,7 @@ class CTModel(Model):
         self.justice = JusticePipeline(self.n_districts, self.p)
         self.forces = Forces(self, self._police_by_district())
         self.threat = np.zeros(self.n_districts)
-        self.militant_cells: list[MilitantCell] = []
+        self.cell_table = CellTable()
         self._seed_population_and_cells()
         self.record: dict[str, object] = {}
         self.reverted_levers: list[tuple[int, str]] = []
@@ -157,9 +157,8 @@ class CTModel(Model):
         self._socioeconomic_key: tuple = (0.0, 0.0, None)
         self.districts = [District(self, i, row) for i, row in enumerate(table.to_dict("records"))]
         self.police_forces: list[Police] = []
-        self.sanctuary_border = {
-            a: np.isin(self.border_names, SANCTUARY_BORDERS[name]) for a, name in enumerate(AFFILIATIONS)}
-        self._sanctuary_border_lists = [self.sanctuary_border[a].tolist() for a in range(len(AFFILIATIONS))]
+        # sanctuary_border[affiliation, district]: the district's border offers that affiliation sanctuary.
+        self.sanctuary_border = np.array([np.isin(self.border_names, SANCTUARY_BORDERS[name]) for name in AFFILIATIONS])
 
     def _police_by_district(self) -> np.ndarray:
         """Region police strength shared among the region's districts by population (FACTS.md s2)."""
@@ -189,9 +188,8 @@ class CTModel(Model):
                 else np.ones(n_cells, dtype=np.int64)
             affiliations = rng.choice(len(AFFILIATIONS), size=n_cells, p=AFFILIATION_MIX_BY_REGION[region])
             for d, a, m in zip(where, affiliations, sizes, strict=True):
-                self.militant_cells.append(
-                    MilitantCell(self, int(d), int(a), int(m), 2.0 * p["resource_half_saturation"]))
-        self.cell_columns = cols = CellColumns.gather(self.militant_cells)
+                MilitantCell(self, int(d), int(a), int(m), 2.0 * p["resource_half_saturation"])
+        cols = self.cell_table
         militants = np.bincount(cols.district, cols.members, self.n_districts)
         self.threat = militants / p["initial_cell_size"] * p["initial_threat_per_cell"]
         # Attack rate per unit of capacity, so that the first month expects the early-2024 level (FACTS.md s1).
@@ -220,8 +218,7 @@ class CTModel(Model):
         self.programmes.advance(self.policy)
         self._update_socioeconomics()
 
-        # The cells' columns, gathered at the end of last month; written back to the agents in the lifecycle.
-        cols = self.cell_columns
+        cols = self.cell_table
         flows = dict.fromkeys(("recruited", "killed", "arrested", "returned", "deradicalised"), 0)
         militants = np.bincount(cols.district, cols.members, self.n_districts)
         self._radicalise(militants)
@@ -234,7 +231,7 @@ class CTModel(Model):
         self._update_legitimacy(attacks, ops)
         self._place_returning(justice["returned"], cols)
         flows["recruited"] += self._nucleate(cols)
-        cells = self._lifecycle(ops["hit"], cols)
+        cells = self._lifecycle(ops["hit"])
         self._record(attacks, ops, justice, flows, cells)
         self.datacollector.collect(self)
 
@@ -291,7 +288,7 @@ class CTModel(Model):
         self.record["new_radicals"] = float(new.sum())
 
     # ---------------------------------------------------------------------------------------- recruitment
-    def _recruit(self, cols: CellColumns) -> int:
+    def _recruit(self, cols: CellTable) -> int:
         rng, p = self.streams["recruitment"], self.p
         pool = self.sympathisers.sum(axis=1)
         saturation = pool / (pool + p["pool_half_saturation"])
@@ -323,12 +320,11 @@ class CTModel(Model):
                           ("recruits_religious_link", STRATUM_RELIGIOUS == 1)):
             rec[key] = rec.get(key, 0.0) + float(by_stratum[mask].sum())
 
-    def _nucleate(self, cols: CellColumns) -> int:
+    def _nucleate(self, cols: CellTable) -> int:
         """Sympathisers in a district with no cell may form one."""
         rng, p = self.streams["recruitment"], self.p
         occupied = np.zeros(self.n_districts, dtype=bool)
         occupied[cols.district] = True
-        occupied[[c.district for c in self.militant_cells[len(cols.members):]]] = True
         pool = self.sympathisers.sum(axis=1)
         size = int(p["nucleus_size"])
         chance = 1.0 - np.exp(-p["nucleation_rate"] * pool)
@@ -341,11 +337,11 @@ class CTModel(Model):
         self._count_recruits(taken)
         for d in np.flatnonzero(forming):
             affiliation = rng.choice(len(AFFILIATIONS), p=AFFILIATION_MIX_BY_REGION[self.region_names[d]])
-            self.militant_cells.append(MilitantCell(self, int(d), int(affiliation), size, 0.0))
+            MilitantCell(self, int(d), int(affiliation), size, 0.0)
         return int(n.sum())
 
     # ----------------------------------------------------------------------------------------- operations
-    def _operate(self, cols: CellColumns) -> dict[str, np.ndarray]:
+    def _operate(self, cols: CellTable) -> dict[str, np.ndarray]:
         rng, p = self.streams["operations"], self.p
         self.forces.deploy(self.threat)
         effective = self.forces.effective
@@ -379,7 +375,7 @@ class CTModel(Model):
             "operations_by_force": mix[where].sum(axis=0),
         }
 
-    def _prosecute(self, cols: CellColumns, arrests: np.ndarray) -> dict:
+    def _prosecute(self, cols: CellTable, arrests: np.ndarray) -> dict:
         rng, p = self.streams["justice"], self.p
         derad = self.programmes.level("deradicalisation")
         capacity = p["prosecution_capacity_cases"] * self.programmes.level("prosecution_capacity")
@@ -392,7 +388,7 @@ class CTModel(Model):
         result["deradicalised"] = int(leaving.sum())
         return result
 
-    def _place_returning(self, returned: np.ndarray, cols: CellColumns) -> None:
+    def _place_returning(self, returned: np.ndarray, cols: CellTable) -> None:
         """Released militants who return join a cell in their district, or start one."""
         rng = self.streams["justice"]
         for d in np.flatnonzero(returned):
@@ -401,16 +397,16 @@ class CTModel(Model):
                 cols.members[here[int(rng.integers(len(here)))]] += int(returned[d])
             else:
                 affiliation = rng.choice(len(AFFILIATIONS), p=AFFILIATION_MIX_BY_REGION[self.region_names[d]])
-                self.militant_cells.append(MilitantCell(self, int(d), int(affiliation), int(returned[d]), 0.0))
+                MilitantCell(self, int(d), int(affiliation), int(returned[d]), 0.0)
 
     # -------------------------------------------------------------------------------------------- attacks
-    def _attack_capacity(self, cols: CellColumns) -> np.ndarray:
+    def _attack_capacity(self, cols: CellTable) -> np.ndarray:
         p = self.p
         activity = np.where(cols.dormant, 0.0, np.where(cols.in_sanctuary, p["sanctuary_raid_factor"], 1.0))
         resources = cols.resources / (cols.resources + p["resource_half_saturation"])
         return np.maximum(cols.members, 0) ** p["attack_size_elasticity"] * resources * activity
 
-    def _attack(self, cols: CellColumns) -> dict[str, np.ndarray]:
+    def _attack(self, cols: CellTable) -> dict[str, np.ndarray]:
         rng, p = self.streams["attacks"], self.p
         n = self.n_districts
         counts = rng.poisson(self.attack_rate * self._attack_capacity(cols))
@@ -450,13 +446,9 @@ class CTModel(Model):
         factor[HIGH_VALUE] = 1.0 - HVT_LETHALITY_CUT * protection
         return factor
 
-    def sanctuary_border_of(self, cols: CellColumns) -> np.ndarray:
+    def sanctuary_border_of(self, cols: CellTable) -> np.ndarray:
         """Whether each cell stands in a district whose border offers its affiliation sanctuary."""
-        out = np.zeros(len(cols.members), dtype=bool)
-        for a in range(len(AFFILIATIONS)):
-            mine = cols.affiliation == a
-            out[mine] = self.sanctuary_border[a][cols.district[mine]]
-        return out
+        return self.sanctuary_border[cols.affiliation, cols.district]
 
     def _casualties(self, rng: np.random.Generator, attacks: np.ndarray, mean: np.ndarray) -> np.ndarray:
         """Casualties by district and target: a sum of negative binomials, one per attack, drawn at once."""
@@ -488,52 +480,38 @@ class CTModel(Model):
         self.threat = memory * self.threat + (1.0 - memory) * attacks["attacks"].sum(axis=1)
 
     # ---------------------------------------------------------------------------------------- lifecycle
-    def _lifecycle(self, hit: np.ndarray, cols: CellColumns) -> dict[str, np.ndarray | int]:
-        """Write this month's columns back to the agents, then dissolve empty cells; dormancy; sanctuary; moves of
-        pressed cells; splits. Gathers next month's columns and returns end-of-month aggregates."""
-        rng, p = self.streams["lifecycle"], self.p
-        cells = self.militant_cells
-        n, n_old = len(cells), len(cols.members)
-        hit = np.concatenate([hit, np.zeros(n - n_old, dtype=bool)])  # cells born this month were not hit
+    def _lifecycle(self, hit: np.ndarray) -> dict[str, np.ndarray | int]:
+        """Dormancy, sanctuary and moves of pressed cells, splits, then dissolution of empty cells. Returns
+        end-of-month aggregates (members by district, dormant cells, cells in sanctuary)."""
+        rng, p, table = self.streams["lifecycle"], self.p, self.cell_table
+        n = len(table)
+        hit = np.concatenate([hit, np.zeros(n - len(hit), dtype=bool)])  # cells born this month were not hit
         u = rng.random((n, 5))
+        alive = table.members > 0
+        table.dormant = np.where(table.dormant, u[:, 0] >= p["reactivation_rate"], u[:, 0] < p["dormancy_rate"])
         border_level = self.programmes.level("border_management")
         enter = (p["sanctuary_strength"] * (1.0 - BORDER_SANCTUARY_CUT * border_level)
                  * np.where(hit, 1.0, p["sanctuary_entry_unpressed"]))
-        # A pressed cell moves where support is high and pressure low: sympathisers over force density.
-        density = self.forces.effective.sum(axis=1) / self.population * 1e5
-        appeal = (self.sympathisers.sum(axis=1) + 1.0) / (density + p["force_density_half_saturation"])
-        neighbours_of = self.geography.neighbours
-        reactivation, dormancy, back = p["reactivation_rate"], p["dormancy_rate"], p["sanctuary_return_rate"]
-        move_rate, split_size = p["cell_move_rate_under_pressure"], p["split_size"]
-        sanctuary_border = self._sanctuary_border_lists
-        members, resources = cols.members.tolist(), cols.resources.tolist()
-        survivors: list[MilitantCell] = []
-        # Plain Python values in the loop: indexing numpy scalars one by one is slow.
-        for i, (cell, draws, was_hit, entering) in enumerate(zip(cells, u.tolist(), hit.tolist(), enter.tolist(),
-                                                                  strict=True)):
-            if i < n_old:
-                cell.members, cell.resources = members[i], resources[i]
-            if cell.members <= 0:
-                cell.dissolve()
-                continue
-            survivors.append(cell)
-            cell.dormant = (draws[0] >= reactivation) if cell.dormant else (draws[0] < dormancy)
-            d = cell.district
-            if cell.in_sanctuary:
-                cell.in_sanctuary = draws[1] >= back
-            elif sanctuary_border[cell.affiliation][d] and draws[1] < entering:
-                cell.in_sanctuary = True
-            elif was_hit and draws[2] < move_rate:
-                neighbours = neighbours_of[d]
-                cell.move_to_district(int(neighbours[np.argmax(appeal[neighbours])]))
-            if cell.members > split_size:
-                neighbours = neighbours_of[cell.district]
-                place = cell.district if draws[3] < 0.5 else int(neighbours[int(draws[4] * len(neighbours))])
-                survivors.append(cell.split(place))
-        self.militant_cells = survivors
-        self.cell_columns = after = CellColumns.gather(survivors)
-        return {"members_by_district": np.bincount(after.district, after.members, self.n_districts),
-                "dormant": int(after.dormant.sum()), "in_sanctuary": int(after.in_sanctuary.sum())}
+        inside = ~table.in_sanctuary
+        entering = inside & self.sanctuary_border[table.affiliation, table.district] & (u[:, 1] < enter)
+        staying = table.in_sanctuary & (u[:, 1] >= p["sanctuary_return_rate"])
+        table.in_sanctuary = staying | entering
+        moving = alive & inside & ~entering & hit & (u[:, 2] < p["cell_move_rate_under_pressure"])
+        if moving.any():
+            # A pressed cell moves where support is high and pressure low: sympathisers over force density.
+            density = self.forces.effective.sum(axis=1) / self.population * 1e5
+            appeal = (self.sympathisers.sum(axis=1) + 1.0) / (density + p["force_density_half_saturation"])
+            for row in np.flatnonzero(moving).tolist():
+                neighbours = self.geography.neighbours[table.district[row]]
+                table.agents[row].move_to_district(int(neighbours[np.argmax(appeal[neighbours])]))
+        for row in np.flatnonzero(alive & (table.members > p["split_size"])).tolist():
+            here = int(table.district[row])
+            neighbours = self.geography.neighbours[here]
+            place = here if u[row, 3] < 0.5 else int(neighbours[int(u[row, 4] * len(neighbours))])
+            table.agents[row].split(place)
+        table.remove_empty()
+        return {"members_by_district": np.bincount(table.district, table.members, self.n_districts),
+                "dormant": int(table.dormant.sum()), "in_sanctuary": int(table.in_sanctuary.sum())}
 
     # ---------------------------------------------------------------------------------------------- outputs
     def _by_region(self, values: np.ndarray) -> np.ndarray:
@@ -563,7 +541,7 @@ class CTModel(Model):
         rec["sympathisers"] = float(self.sympathisers.sum())
         rec["active_militants"] = float(cells["members_by_district"].sum())
         rec["active_militants@regions"] = self._by_region(cells["members_by_district"])
-        rec["cells"] = float(len(self.militant_cells))
+        rec["cells"] = float(len(self.cell_table))
         rec["dormant_cells"] = float(cells["dormant"])
         rec["cells_in_sanctuary"] = float(cells["in_sanctuary"])
         rec["militants_killed"] = float(flows["killed"])
@@ -595,6 +573,11 @@ class CTModel(Model):
                 + level("dialogue"))
 
     # ------------------------------------------------------------------------------------------- helpers
+    @property
+    def militant_cells(self) -> list[MilitantCell]:
+        """The militant cell agents, in the order of the cell table's rows."""
+        return list(self.cell_table.agents)
+
     def run(self, months: int) -> CTModel:
         """Run ``months`` steps and return self."""
         for _ in range(months):
