@@ -9,7 +9,7 @@ from mesa import Agent
 
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.forces import MilitaryFormation, ParamilitaryWing
-from ctsim.levers import Policy
+from ctsim.levers import LEVERS_BY_NAME, Policy
 from ctsim.militants import MilitantCell
 from ctsim.model import CTModel
 from ctsim.outputs import OUTPUTS, REGIONAL_OUTPUTS, monthly_frames
@@ -82,6 +82,7 @@ def _check_invariants(model: CTModel, previous_active: float) -> float:
             assert formation in formation.cell.agents
             assert model.forces.strength[formation.cell.coordinate, 2] >= formation.strength
     assert rec["deployed_formations"] == sum(f.cell is not None for f in model.agents_of(MilitaryFormation))
+    assert rec["deployed_formations"] <= model.policy.military_formations
     return active
 
 
@@ -101,7 +102,7 @@ def test_agents_of_every_kind_exist_on_the_network():
     assert len(model.agents_of(District)) == 160
     assert len(model.agents_of(Police)) == 160
     assert len(model.agents_of(ParamilitaryWing)) == 4
-    assert len(model.agents_of(MilitaryFormation)) == 10
+    assert len(model.agents_of(MilitaryFormation)) == LEVERS_BY_NAME["military_formations"].high
     assert len(model.agents_of(MilitantCell)) > 100
     assert model.agents_of(type("Absent", (Agent,), {})) == [], "absent agent types give an empty list"
     assert len(model.grid.all_cells) == 160

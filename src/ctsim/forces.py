@@ -15,6 +15,7 @@ import numpy as np
 from mesa import Agent
 from mesa.discrete_space import CellAgent
 
+from ctsim.levers import LEVERS_BY_NAME
 from ctsim.parameters import PARAMILITARY_WINGS, WingSpec
 
 if TYPE_CHECKING:
@@ -105,8 +106,9 @@ class Forces:
         self.police = police_by_district
         self.wings = [ParamilitaryWing(model, spec) for spec in PARAMILITARY_WINGS]
         p = model.p
+        # Formations exist up to the lever's maximum; the lever caps how many may deploy each month.
         self.formations = [MilitaryFormation(model, p["formation_strength"])
-                           for _ in range(int(round(p["n_military_formations"])))]
+                           for _ in range(int(LEVERS_BY_NAME["military_formations"].high))]
         self.lead_weights = np.eye(3)[LEADS.index(model.status_quo.ct_lead)]
         self.police_weight = p["police_ct_weight"]
         self.strength = np.zeros((model.n_districts, 3))
@@ -129,7 +131,7 @@ class Forces:
             paramilitary += wing.deployment
 
         military = np.zeros(model.n_districts)
-        n_deployed = int(round(len(self.formations) * float(w @ MILITARY_DEPLOYMENT_BY_LEAD)))
+        n_deployed = int(round(policy.military_formations * float(w @ MILITARY_DEPLOYMENT_BY_LEAD)))
         allowed = self._allowed[int(np.argmax(w))]
         # Most threatened first; ties by district order, so deployment is deterministic.
         ranked = allowed[np.lexsort((allowed, -threat[allowed]))]

@@ -15,11 +15,6 @@ if TYPE_CHECKING:
     from ctsim.levers import Policy
 
 
-# Share of the radicalisation hazard a full-strength counter-narrative removes, by kind (assumption; FACTS.md s4
-# recommends a socio-economic narrative over a religious tit-for-tat).
-NARRATIVE_EFFECT = {"religious": 0.1, "socio_economic": 0.3}
-
-
 class Programmes:
     """How far each numeric lever's programme has been implemented.
 
@@ -35,10 +30,10 @@ class Programmes:
         self._levels["coordination"] = self.coordination_target(policy)
         self._levels["narrative_effect"] = self.narrative_target(policy)
 
-    @staticmethod
-    def narrative_target(policy: Policy) -> float:
-        """Share of the radicalisation hazard the current counter-narrative would remove once in force."""
-        return policy.counter_narrative * NARRATIVE_EFFECT[policy.narrative_kind]
+    def narrative_target(self, policy: Policy) -> float:
+        """Share of the radicalisation hazard the current counter-narrative would remove once in force: strength x
+        the reach of its kind (``effect_narrative_religious`` or ``effect_narrative_socio_economic``)."""
+        return policy.counter_narrative * self.p[f"effect_narrative_{policy.narrative_kind}"]
 
     def coordination_target(self, policy: Policy) -> float:
         """Coordination index the current institutional set-up would reach (0-1)."""

@@ -68,22 +68,6 @@ ATTACKS_2023_BY_REGION = {
     "Punjab": 14.0, "Sindh": 35.0, "KP (settled districts)": 419.0 * 37 / 66, "Merged districts": 419.0 * 29 / 66,
     "Balochistan": 170.0, "ICT": 1.0, "Gilgit-Baltistan": 1.0, "AJK": 1.0,
 }
-# Lever effect sizes (assumptions, declared with the levers in ctsim.levers).
-POLICE_CONDUCT_LEGITIMACY = 0.05
-DEVELOPMENT_POVERTY_CUT = 0.3
-DEVELOPMENT_LEGITIMACY = 0.1
-EDUCATION_OUT_OF_SCHOOL_CUT = 0.5
-EDUCATION_ADMIN_GAIN = 0.1
-SEMINARY_RISK_CUT = 0.8
-DERADICALISATION_POOL_EXIT = 2.0
-DERADICALISATION_MEMBER_EXIT = 0.02
-DERADICALISATION_RETURN_CUT = 0.6
-BORDER_SANCTUARY_CUT = 0.7
-HVT_LETHALITY_CUT = 0.7
-DIALOGUE_LEGITIMACY = 0.1
-PROGRAMME_FULL_COST = 20_000.0  # police-equivalent personnel per month for a full programme (assumption)
-
-
 class CTModel(Model):
     """The counterterrorism model.
 
@@ -154,7 +138,7 @@ class CTModel(Model):
         self.legitimacy = self.legitimacy_base.copy()
         self.fear = np.zeros(self.n_districts)
         self._development_reach = np.zeros(self.n_districts)
-        self._socioeconomic_key: tuple = (0.0, 0.0, None)
+        self._socioeconomic_key: tuple = (0.0, 0.0, None, 1.0)
         self.districts = [District(self, i, row) for i, row in enumerate(table.to_dict("records"))]
         self.police_forces: list[Police] = []
         # sanctuary_border[affiliation, district]: the district's border offers that affiliation sanctuary.
@@ -237,17 +221,21 @@ class CTModel(Model):
 
     # ----------------------------------------------------------------------------------- socio-economics
     def _update_socioeconomics(self) -> None:
+        p = self.p
         dev = self.programmes.level("development")
         edu = self.programmes.level("education_investment")
         merged_first = self.policy.development_merged_first
-        if (dev, edu, merged_first) == self._socioeconomic_key:
+        # Exogenous drift of poverty (an uncertainty: growth, inflation, shocks), compounding from the start.
+        drift = (1.0 + p["poverty_trend_per_year"]) ** (self.steps / 12.0)
+        if (dev, edu, merged_first, drift) == self._socioeconomic_key:
             return  # nothing moved: keep the strata
-        self._socioeconomic_key = (dev, edu, merged_first)
-        elsewhere = self.p["development_reach_elsewhere"]
+        self._socioeconomic_key = (dev, edu, merged_first, drift)
+        elsewhere = p["development_reach_elsewhere"]
         targeted = np.where(self.merged, 1.0, elsewhere) if merged_first else np.ones(self.n_districts)
-        self.poor_share = self.poor_share_initial * (1.0 - DEVELOPMENT_POVERTY_CUT * dev * targeted)
-        self.out_of_school = self.out_of_school_initial * (1.0 - EDUCATION_OUT_OF_SCHOOL_CUT * edu)
-        self.admin_capacity = np.minimum(1.0, self.admin_initial + EDUCATION_ADMIN_GAIN * edu)
+        self.poor_share = np.minimum(1.0, self.poor_share_initial * drift
+                                     * (1.0 - p["effect_development_poverty_cut"] * dev * targeted))
+        self.out_of_school = self.out_of_school_initial * (1.0 - p["effect_education_out_of_school_cut"] * edu)
+        self.admin_capacity = np.minimum(1.0, self.admin_initial + p["effect_education_admin_gain"] * edu)
         self._update_youth()
         self._development_reach = dev * targeted
 
@@ -266,7 +254,7 @@ class CTModel(Model):
         narrative = 1.0 - self.programmes.level("narrative_effect")
         local = (exposure * (1.0 + p["grievance_weight"] * grievance)
                  * np.exp(-p["admin_protective_effect"] * self.admin_capacity) * narrative)
-        rr = relative_risk(p, SEMINARY_RISK_CUT * self.programmes.level("madrasa_reform"))
+        rr = relative_risk(p, p["effect_madrasa_seminary_risk_cut"] * self.programmes.level("madrasa_reform"))
         return np.minimum(1.0, p["base_radicalisation_rate"] * local[:, None] * rr[None, :])
 
     def _radicalise(self, militants: np.ndarray) -> None:
@@ -279,7 +267,7 @@ class CTModel(Model):
         # far less than the model's other uncertainties, and cheaper.
         new[:, at_risk] = np.minimum(rng.poisson(susceptible * hazard[:, at_risk]), susceptible)
         exit_rate = min(1.0, p["sympathiser_exit_rate"] * (
-            1.0 + DERADICALISATION_POOL_EXIT * self.programmes.level("deradicalisation")))
+            1.0 + p["effect_deradicalisation_pool_exit"] * self.programmes.level("deradicalisation")))
         held = self.sympathisers > 0
         leaving = np.zeros_like(self.sympathisers)
         leaving[held] = rng.binomial(self.sympathisers[held], exit_rate)
@@ -379,9 +367,9 @@ class CTModel(Model):
         rng, p = self.streams["justice"], self.p
         derad = self.programmes.level("deradicalisation")
         capacity = p["prosecution_capacity_cases"] * self.programmes.level("prosecution_capacity")
-        return_rate = p["return_rate_released"] * (1.0 - DERADICALISATION_RETURN_CUT * derad)
+        return_rate = p["return_rate_released"] * (1.0 - p["effect_deradicalisation_return_cut"] * derad)
         result = self.justice.step(rng, arrests, capacity, return_rate)
-        leaving = rng.binomial(cols.members, min(1.0, p["disengagement_rate"] + DERADICALISATION_MEMBER_EXIT
+        leaving = rng.binomial(cols.members, min(1.0, p["disengagement_rate"] + p["effect_deradicalisation_member_exit"]
                                                  * derad))
         cols.members -= leaving
         result["returned_total"] = int(result["returned"].sum())
@@ -430,7 +418,8 @@ class CTModel(Model):
         cols.resources = np.maximum(cols.resources - counts, 0.0)
         access = self.sanctuary_border_of(cols)
         border_level = self.programmes.level("border_management")
-        bonus = p["sanctuary_income_bonus"] * p["sanctuary_strength"] * (1.0 - BORDER_SANCTUARY_CUT * border_level)
+        bonus = (p["sanctuary_income_bonus"] * p["sanctuary_strength"]
+                 * (1.0 - p["effect_border_sanctuary_cut"] * border_level))
         cols.resources += p["resource_income_per_member"] * cols.members * (1.0 + bonus * access)
         lethality = self.lethality * p["deaths_per_attack"]
         lethality = lethality * self._hvt_factor(self.programmes.level("hvt_protection"))
@@ -439,11 +428,11 @@ class CTModel(Model):
         injuries = self._casualties(rng, attacks, lethality * harm)
         return {"attacks": attacks, "deaths": deaths, "injuries": injuries}
 
-    @staticmethod
-    def _hvt_factor(protection: float) -> np.ndarray:
+    def _hvt_factor(self, protection: float) -> np.ndarray:
         """Lethality multiplier by target: protection cuts it for high-value targets only."""
+        p = self.p
         factor = np.ones(len(TARGETS))
-        factor[HIGH_VALUE] = 1.0 - HVT_LETHALITY_CUT * protection
+        factor[HIGH_VALUE] = 1.0 - p["effect_hvt_lethality_cut"] * protection
         return factor
 
     def sanctuary_border_of(self, cols: CellTable) -> np.ndarray:
@@ -469,9 +458,9 @@ class CTModel(Model):
         strength = self.forces.strength
         military_share = strength[:, 2] / np.maximum(strength.sum(axis=1), 1e-12)
         dialogue = self.programmes.level("dialogue") * (self.merged | (self.region_names == "Balochistan"))
-        target = (self.legitimacy_base + DEVELOPMENT_LEGITIMACY * self._development_reach
-                  + POLICE_CONDUCT_LEGITIMACY * self.programmes.level("police_capacity")
-                  + DIALOGUE_LEGITIMACY * dialogue
+        target = (self.legitimacy_base + p["effect_development_legitimacy"] * self._development_reach
+                  + p["effect_police_conduct_legitimacy"] * self.programmes.level("police_capacity")
+                  + p["effect_dialogue_legitimacy"] * dialogue
                   - p["legitimacy_military_presence_effect"] * military_share)
         self.legitimacy = np.clip(
             self.legitimacy + p["legitimacy_adjustment_rate"] * (target - self.legitimacy)
@@ -490,7 +479,7 @@ class CTModel(Model):
         alive = table.members > 0
         table.dormant = np.where(table.dormant, u[:, 0] >= p["reactivation_rate"], u[:, 0] < p["dormancy_rate"])
         border_level = self.programmes.level("border_management")
-        enter = (p["sanctuary_strength"] * (1.0 - BORDER_SANCTUARY_CUT * border_level)
+        enter = (p["sanctuary_strength"] * (1.0 - p["effect_border_sanctuary_cut"] * border_level)
                  * np.where(hit, 1.0, p["sanctuary_entry_unpressed"]))
         inside = ~table.in_sanctuary
         entering = inside & self.sanctuary_border[table.affiliation, table.district] & (u[:, 1] < enter)
@@ -559,7 +548,7 @@ class CTModel(Model):
         credited = ops["operations_by_force"]
         rec["operations_police"], rec["operations_paramilitary"], rec["operations_military"] = map(float, credited)
         rec["deployed_formations"] = float(sum(f.cell is not None for f in self.forces.formations))
-        rec["cost"] = self.forces.monthly_cost() + PROGRAMME_FULL_COST * self._programme_effort()
+        rec["cost"] = self.forces.monthly_cost() + self.p["programme_full_cost"] * self._programme_effort()
         self.flows = flows
         missing = {o.name for o in OUTPUTS} - rec.keys()
         assert not missing, f"outputs not recorded: {sorted(missing)}"

@@ -9,8 +9,11 @@ from, in one of four kinds:
 - ``calibrate``: a free parameter that is meant to be fitted to 2022-2023 data (issue 5); until then its value is a
   hand-set starting point giving the right order of magnitude.
 
+Parameters with a ``plausible`` range are the model's exogenous *uncertainties* (EMA Workbench's word): experiments
+and sensitivity analyses sample them within that range. ``low``/``high`` are only the admissible bounds.
+
 ``docs/odd.md`` lists the same table; a test checks that every declared parameter appears there.
-Experiments override values by name with :func:`resolve`, which rejects unknown names and out-of-range values.
+Scenarios override values by name with :func:`resolve`, which rejects unknown names and out-of-range values.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ class Param:
         source: where the value comes from (publisher and FACTS.md section, or the reasoning).
         low: smallest admissible value (inclusive).
         high: largest admissible value (inclusive).
+        plausible: for an exogenous uncertainty, the range experiments sample (an assumption, stated here);
+            None for parameters held fixed.
     """
 
     name: str
@@ -43,6 +48,12 @@ class Param:
     source: str
     low: float = 0.0
     high: float = float("inf")
+    plausible: tuple[float, float] | None = None
+
+    @property
+    def is_uncertainty(self) -> bool:
+        """True when the parameter is an exogenous uncertainty with a plausible range."""
+        return self.plausible is not None
 
 
 _P = Param
@@ -67,41 +78,43 @@ PARAMETERS: tuple[Param, ...] = (
     # --- radicalisation (relative risks on a base rate, after PROTON-OC style multiplicative factors) ------
     _P("base_radicalisation_rate", 1e-5, "per youth per month", "calibrate",
        "hazard for the reference stratum (poor, with family, schooled, no religious link) at full exposure",
-       0.0, 1e-3),
+       0.0, 1e-3, plausible=(5e-06, 2e-05)),
     _P("rr_middle_band", 0.25, "relative risk", "assumption",
-       "middle band vs poor; FACTS.md s3 names poverty as the common denominator", 0.0, 1.0),
+       "middle band vs poor; FACTS.md s3 names poverty as the common denominator", 0.0, 1.0, plausible=(0.1, 0.5)),
     _P("rr_affluent_band", 0.0, "relative risk", "fact",
        "FACTS.md s3 (Swat interviews, seed): none of 500 captured militants came from an affluent family", 0.0, 1.0),
     _P("rr_away_from_family", 2000.0, "relative risk", "derived",
        "FACTS.md s3: 99% of 500 Swat militants lived away from family under a teacher's control, 1% day "
        "scholars; with ~4% of youth away this needs a relative risk of order 0.99/0.01 x 0.96/0.04", 1.0, 1e5),
     _P("rr_out_of_school", 2.0, "relative risk", "assumption",
-       "FACTS.md s3 ties militancy to low education; size not published", 1.0, 20.0),
+       "FACTS.md s3 ties militancy to low education; size not published", 1.0, 20.0, plausible=(1.0, 4.0)),
     _P("rr_religious_link", 1.0, "relative risk", "assumption",
        "FACTS.md s3: 84% of recruits had no religious link, so the link itself is not modelled as a driver",
        0.0, 20.0),
     _P("grievance_weight", 3.0, "multiplier per unit grievance", "assumption",
-       "hazard x (1 + w x grievance), grievance = hardship x (1 - legitimacy) (Epstein 2002)", 0.0, 50.0),
+       "hazard x (1 + w x grievance), grievance = hardship x (1 - legitimacy) (Epstein 2002)", 0.0, 50.0,
+       plausible=(1.0, 6.0)),
     _P("admin_protective_effect", 5.0, "per unit of administrative capacity", "assumption",
        "hazard x exp(-e x administrative capacity); FACTS.md s3: better administration keeps GB and AJK quiet",
-       0.0, 50.0),
+       0.0, 50.0, plausible=(3.0, 7.0)),
     _P("exposure_scale_militants", 50.0, "militants per 100,000 youth", "assumption",
        "exposure = 1 - exp(-(local + 0.5 x neighbouring militants) per 100k youth / scale): recruiters must "
        "be present", 0.01, 1e5),
     _P("sympathiser_exit_rate", 0.03, "per month", "assumption",
-       "share of the sympathiser pool that drifts away each month", 0.0, 1.0),
+       "share of the sympathiser pool that drifts away each month", 0.0, 1.0, plausible=(0.015, 0.06)),
     # --- recruitment ----------------------------------------------------------------------------------------
     _P("recruit_rate_per_member", 0.12, "recruits per member per month at saturation", "calibrate",
-       "cells recruit from the local sympathiser pool", 0.0, 1.0),
+       "cells recruit from the local sympathiser pool", 0.0, 1.0, plausible=(0.06, 0.24)),
     _P("pool_half_saturation", 3000.0, "sympathisers", "assumption",
        "pool size at which recruitment runs at half its saturated rate", 1.0, 1e6),
     _P("nucleation_rate", 2e-4, "new cells per sympathiser per month", "calibrate",
-       "a district with sympathisers and no cell grows one at this rate", 0.0, 0.1),
+       "a district with sympathisers and no cell grows one at this rate", 0.0, 0.1, plausible=(0.0001, 0.0004)),
     _P("nucleus_size", 5.0, "members", "assumption", "members of a newly formed cell, drawn from the pool",
        1.0, 100.0),
     # --- militant cells --------------------------------------------------------------------------------------
     _P("initial_active_militants", 6000.0, "persons", "calibrate",
-       "active militants at the start; no figure in FACTS.md, order of magnitude only", 0.0, 1e6),
+       "active militants at the start; no figure in FACTS.md, order of magnitude only", 0.0, 1e6,
+       plausible=(4000.0, 9000.0)),
     _P("initial_cell_size", 20.0, "members", "assumption", "mean members per cell at the start", 2.0, 500.0),
     _P("split_size", 50.0, "members", "assumption", "a cell larger than this splits in two", 4.0, 1000.0),
     _P("cell_move_rate_under_pressure", 0.3, "per month", "assumption",
@@ -112,10 +125,11 @@ PARAMETERS: tuple[Param, ...] = (
     _P("dormant_detection_factor", 0.3, "multiplier", "assumption",
        "dormant cells are harder to find", 0.0, 1.0),
     _P("disengagement_rate", 0.004, "per member per month", "assumption",
-       "members leaving militancy on their own (no programme)", 0.0, 1.0),
+       "members leaving militancy on their own (no programme)", 0.0, 1.0, plausible=(0.002, 0.008)),
     _P("sanctuary_strength", 0.5, "share", "assumption",
        "FACTS.md s4: since August 2021 the TTP has cross-border sanctuary; chance per month that a cell hit in a "
-       "district whose border offers its affiliation sanctuary slips across (an exogenous uncertainty)", 0.0, 1.0),
+       "district whose border offers its affiliation sanctuary slips across (an exogenous uncertainty)", 0.0, 1.0,
+       plausible=(0.2, 0.8)),
     _P("sanctuary_entry_unpressed", 0.1, "multiplier", "assumption",
        "cells not hit this month cross into sanctuary at this fraction of the pressed rate", 0.0, 1.0),
     _P("sanctuary_return_rate", 0.2, "per month", "assumption",
@@ -124,7 +138,7 @@ PARAMETERS: tuple[Param, ...] = (
        "attack and recruitment rate of a cell in sanctuary (cross-border raids, remote recruiting) relative to "
        "one inside", 0.0, 1.0),
     _P("resource_income_per_member", 0.012, "attack units per member per month", "calibrate",
-       "extortion, donations and supplies", 0.0, 1.0),
+       "extortion, donations and supplies", 0.0, 1.0, plausible=(0.006, 0.024)),
     _P("sanctuary_income_bonus", 1.0, "multiplier", "assumption",
        "extra income of cells with sanctuary access (supplies across the border)", 0.0, 10.0),
     _P("resource_half_saturation", 1.0, "attack units", "assumption",
@@ -146,19 +160,21 @@ PARAMETERS: tuple[Param, ...] = (
     # --- security forces -------------------------------------------------------------------------------------
     _P("detection_rate", 0.15, "per month at saturating force density", "calibrate",
        "hazard that a cell is found; hand-set so that militants killed are of the order the military reports "
-       "(FACTS.md s2: 925 in 2024, a 2024 figure used only as an order of magnitude)", 0.0, 100.0),
+       "(FACTS.md s2: 925 in 2024, a 2024 figure used only as an order of magnitude)", 0.0, 100.0,
+       plausible=(0.08, 0.3)),
     _P("force_density_half_saturation", 30.0, "effective CT personnel per 100,000 people", "assumption",
        "detection = rate x density / (density + half): more troops find cells with diminishing returns",
        0.01, 1e5),
     _P("police_ct_weight", 0.1, "effective CT strength per officer", "assumption",
-       "police are many but untrained and unequipped for counterterrorism (FACTS.md s4)", 0.0, 10.0),
+       "police are many but untrained and unequipped for counterterrorism (FACTS.md s4)", 0.0, 10.0,
+       plausible=(0.05, 0.2)),
     _P("paramilitary_ct_weight", 0.25, "effective CT strength per person", "assumption",
        "Rangers and FC relative to the military", 0.0, 10.0),
     _P("military_ct_weight", 1.0, "effective CT strength per soldier", "assumption", "reference", 0.0, 10.0),
     _P("visibility_reference_size", 20.0, "members", "assumption",
        "detection scales with sqrt(members / reference): larger cells are easier to find", 1.0, 1000.0),
     _P("hit_fraction", 0.3, "share of members", "assumption",
-       "share of a cell's members arrested or killed when it is hit", 0.0, 1.0),
+       "share of a cell's members arrested or killed when it is hit", 0.0, 1.0, plausible=(0.15, 0.45)),
     _P("kill_share_police", 0.15, "share", "assumption", "of members neutralised by police, share killed",
        0.0, 1.0),
     _P("kill_share_paramilitary", 0.35, "share", "assumption", "same for Rangers and FC", 0.0, 1.0),
@@ -169,12 +185,54 @@ PARAMETERS: tuple[Param, ...] = (
        0.0, 10.0),
     _P("collateral_military", 0.5, "civilian casualties per hit", "assumption",
        "heavier weapons, less local knowledge", 0.0, 10.0),
-    _P("n_military_formations", 10.0, "brigades", "assumption",
-       "brigade-sized formations committed to internal security; no figure in FACTS.md", 0.0, 100.0),
     _P("formation_strength", 3000.0, "soldiers", "assumption", "personnel of one formation", 100.0, 20000.0),
     _P("paramilitary_border_share", 0.5, "share", "assumption",
        "share of Rangers/FC strength held on the border (FACTS.md s4: the border is their first duty)",
        0.0, 1.0),
+    # --- lever effect sizes (assumptions; each lever's declaration in ctsim.levers says where it acts) ----------
+    _P("effect_police_conduct_legitimacy", 0.05, "legitimacy at full programme", "assumption",
+       "police capacity building improves conduct (community policing lowers distrust, PROTON-T)", 0.0, 1.0,
+       plausible=(0.0, 0.1)),
+    _P("effect_development_poverty_cut", 0.3, "share of the poor share", "assumption",
+       "a full development programme cuts the poor share by this much", 0.0, 1.0, plausible=(0.1, 0.5)),
+    _P("effect_development_legitimacy", 0.1, "legitimacy at full reach", "assumption",
+       "service delivery lifts legitimacy", 0.0, 1.0, plausible=(0.0, 0.2)),
+    _P("effect_education_out_of_school_cut", 0.5, "share of the out-of-school share", "assumption",
+       "a full education programme cuts the out-of-school share by this much", 0.0, 1.0, plausible=(0.2, 0.7)),
+    _P("effect_education_admin_gain", 0.1, "administrative capacity at full programme", "assumption",
+       "FACTS.md s3 pairs education with administration in keeping GB and AJK quiet", 0.0, 1.0,
+       plausible=(0.0, 0.2)),
+    _P("effect_madrasa_seminary_risk_cut", 0.8, "share of the away-from-family excess risk", "assumption",
+       "full madrasa reform removes this share of the extra risk of youth in boarding seminaries", 0.0, 1.0,
+       plausible=(0.5, 1.0)),
+    _P("effect_narrative_religious", 0.1, "share of the radicalisation hazard", "assumption",
+       "reach of a full-strength religious counter-narrative (FACTS.md s4: a religious tit-for-tat)", 0.0, 1.0,
+       plausible=(0.0, 0.2)),
+    _P("effect_narrative_socio_economic", 0.3, "share of the radicalisation hazard", "assumption",
+       "reach of a full-strength socio-economic narrative (FACTS.md s4 recommendation; size unknown)", 0.0, 1.0,
+       plausible=(0.1, 0.5)),
+    _P("effect_deradicalisation_pool_exit", 2.0, "multiplier on the exit rate", "assumption",
+       "a full programme raises the sympathiser exit rate x (1 + effect)", 0.0, 20.0, plausible=(1.0, 4.0)),
+    _P("effect_deradicalisation_member_exit", 0.02, "per member per month", "assumption",
+       "extra monthly exit from cells under a full programme (amnesty, reintegration)", 0.0, 1.0,
+       plausible=(0.005, 0.04)),
+    _P("effect_deradicalisation_return_cut", 0.6, "share of the return rate", "assumption",
+       "a full reintegration programme cuts the return of released militants by this much", 0.0, 1.0,
+       plausible=(0.3, 0.9)),
+    _P("effect_border_sanctuary_cut", 0.7, "share", "assumption",
+       "full border management and Afghan cooperation cut sanctuary entry and cross-border supply by this much",
+       0.0, 1.0, plausible=(0.4, 0.9)),
+    _P("effect_hvt_lethality_cut", 0.7, "share", "assumption",
+       "full protection cuts deaths and injuries in attacks on high-value targets by this much", 0.0, 1.0,
+       plausible=(0.4, 0.9)),
+    _P("effect_dialogue_legitimacy", 0.1, "legitimacy at full dialogue", "assumption",
+       "dialogue with non-violent movements lifts legitimacy in Balochistan and the merged districts", 0.0, 1.0,
+       plausible=(0.0, 0.2)),
+    _P("programme_full_cost", 20_000.0, "police-equivalent personnel per month", "assumption",
+       "cost index of one full non-kinetic programme (FACTS.md has no cost figures)", 0.0, 1e7),
+    _P("poverty_trend_per_year", 0.0, "relative change per year", "assumption",
+       "exogenous drift of every district's poor share (growth, inflation, shocks), compounding; 0 = none",
+       -0.2, 0.2, plausible=(-0.03, 0.03)),
     # --- costs (an index, not rupees: FACTS.md has no cost figures) -------------------------------------------
     _P("cost_weight_police", 1.0, "police-equivalents per person", "assumption", "reference", 0.0, 100.0),
     _P("cost_weight_paramilitary", 1.5, "police-equivalents per person", "assumption", "", 0.0, 100.0),
@@ -182,12 +240,15 @@ PARAMETERS: tuple[Param, ...] = (
        "deployed troops cost more than police", 0.0, 100.0),
     # --- institutions ----------------------------------------------------------------------------------------
     _P("prosecution_capacity_cases", 40.0, "terrorism cases decided per month, nationally", "assumption",
-       "FACTS.md s4: 11 prosecutors for 5,400 arrests in Karachi; no national figure", 0.0, 1e5),
-    _P("conviction_rate", 0.3, "share of decided cases", "assumption", "no figure in FACTS.md", 0.0, 1.0),
+       "FACTS.md s4: 11 prosecutors for 5,400 arrests in Karachi; no national figure", 0.0, 1e5,
+       plausible=(20.0, 80.0)),
+    _P("conviction_rate", 0.3, "share of decided cases", "assumption", "no figure in FACTS.md", 0.0, 1.0,
+       plausible=(0.15, 0.5)),
     _P("max_pretrial_months", 6.0, "months", "assumption",
        "arrested militants not tried by then are released", 1.0, 60.0),
     _P("return_rate_released", 0.5, "share", "assumption",
-       "share of released militants who return to a cell (the revolving door, FACTS.md s4)", 0.0, 1.0),
+       "share of released militants who return to a cell (the revolving door, FACTS.md s4)", 0.0, 1.0,
+       plausible=(0.3, 0.7)),
     _P("coordination_interior", 0.4, "index 0-1", "assumption",
        "inter-agency coordination with NACTA under the Interior Ministry (FACTS.md s4: ISI and IB do not heed "
        "its directives)", 0.0, 1.0),
@@ -206,7 +267,7 @@ PARAMETERS: tuple[Param, ...] = (
     _P("legitimacy_adjustment_rate", 0.05, "per month", "assumption",
        "speed at which legitimacy moves toward its target", 0.0, 1.0),
     _P("legitimacy_collateral_effect", 0.02, "legitimacy per collateral casualty per 100k", "assumption",
-       "collateral harm raises anger (Bennett 2008)", 0.0, 10.0),
+       "collateral harm raises anger (Bennett 2008)", 0.0, 10.0, plausible=(0.01, 0.04)),
     _P("legitimacy_attack_effect", 0.01, "legitimacy per death per 100k", "assumption",
        "a state that cannot protect loses standing", 0.0, 10.0),
     _P("legitimacy_military_presence_effect", 0.05, "legitimacy", "assumption",
