@@ -22,14 +22,14 @@ lint: install
 	$(BIN)/ruff check src tests scripts benchmarks
 
 test: lint
-	$(BIN)/python -m ctsim.docs --check docs/odd.md
+	$(BIN)/python -m ctsim.docs --check
 	$(BIN)/python -m pytest -q
 
 bench: install
 	$(BIN)/python benchmarks/bench_model.py
 
 docs: install
-	$(BIN)/python -m ctsim.docs docs/odd.md
+	$(BIN)/python -m ctsim.docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -34,8 +34,8 @@ def write(tmp_path, text, name="s.toml"):
     ("[run]\nstart = '2024-13'\n", "key 'run.start' must be a month written YYYY-MM"),
     ("[run]\nstrat = '2024-01'\n", "unknown key 'run.strat'; did you mean 'start'?"),
     ("[lever]\nct_lead = 'police'\n", "unknown key 'lever'; did you mean 'levers'?"),
-    ("[parameters]\nhit_fraction = 3\n", "key 'parameters.hit_fraction'"),
-    ("[parameters]\nhit_fracton = 0.3\n", "did you mean 'hit_fraction'?"),
+    ("[uncertainties]\nhit_fraction = 3\n", "key 'uncertainties.hit_fraction'"),
+    ("[uncertainties]\nhit_fracton = 0.3\n", "did you mean 'hit_fraction'?"),
     ("levers = 3\n", "key 'levers' must be a table"),
     ("[run\n", "not valid TOML"),
 ])

@@ -1,4 +1,4 @@
-"""Command line: ``ctsim run FILE`` and ``ctsim validate FILE...``.
+"""Command line: ``ctsim run``, ``ctsim validate``, ``ctsim compare`` and ``ctsim levers``.
 
 Every user mistake ends in one line on standard error naming the file and the key, and exit status 2.
 """
@@ -35,6 +35,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-chart", action="store_true", help="skip the PNG chart")
     validate = sub.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("scenarios", type=Path, nargs="+", help="scenario files (TOML)")
+    compare = sub.add_parser("compare", help="compare scenarios against the first, over replications")
+    compare.add_argument("scenarios", type=Path, nargs="+", help="scenario files; the first is the reference")
+    compare.add_argument("--replications", type=int, help="runs per scenario (default: the reference's "
+                                                               "run.replications)")
+    compare.add_argument("--seed", type=int, help="root seed of the replications (default: the reference's)")
+    compare.add_argument("--months", type=int, help="common horizon (default: the scenarios' own)")
+    compare.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    compare.add_argument("--out", type=Path, default=Path("results"), help="results folder (default: results)")
+    levers = sub.add_parser("levers", help="list the policy levers and the exogenous uncertainties")
+    levers.add_argument("--markdown", action="store_true", help="print Markdown tables (as in docs/levers.md)")
     return parser
 
 
@@ -44,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args.scenarios)
+        if args.command == "levers":
+            return _levers(args.markdown)
+        if args.command == "compare":
+            return _compare(args)
         return _run(args)
     except ScenarioError as exc:
         print(f"ctsim: error: {exc}", file=sys.stderr)
@@ -62,6 +76,60 @@ def _validate(paths: list[Path]) -> int:
     return status
 
 
+def _levers(markdown: bool) -> int:
+    from ctsim import docs, registry
+
+    if markdown:
+        print("## Levers\n\n" + docs.levers_table() + "\n\n## Uncertainties\n\n" + docs.uncertainties_table())
+        return 0
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_colwidth", 70)
+    for title, factors in (("Levers (policy choices)", registry.levers()),
+                           ("Uncertainties (not under policy control)", registry.uncertainties())):
+        table = pd.DataFrame([{
+            "name": f.name, "type": f.kind, "default": f.default,
+            "range / choices": ", ".join(map(str, f.levels)) if not f.is_numeric else f"[{f.low:g}, {f.high:g}]",
+            "unit": f.unit, "meaning": _clip(f.meaning, 90)} for f in factors]).set_index("name")
+        print(f"{title}\n{table.to_string()}\n")
+    print("Details, mechanisms and provenance: docs/levers.md")
+    return 0
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _check_out(where: Path, out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ScenarioError(f"{where}: option '--out' = {out}: cannot create folder ({exc.strerror})") from None
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from ctsim.compare import compare, format_table, write
+
+    scenarios = [load_scenario(path) for path in args.scenarios]
+    first = args.scenarios[0]
+    replications = scenarios[0].replications if args.replications is None else args.replications
+    if not 1 <= replications <= 10_000:
+        raise ScenarioError(f"{first}: option '--replications' = {replications} is outside [1, 10000]")
+    if args.months is not None and not 1 <= args.months <= 600:
+        raise ScenarioError(f"{first}: option '--months' = {args.months} is outside [1, 600]")
+    if args.seed is not None and args.seed < 0:
+        raise ScenarioError(f"{first}: option '--seed' = {args.seed} must be 0 or more")
+    if not 1 <= args.jobs <= 256:
+        raise ScenarioError(f"{first}: option '--jobs' = {args.jobs} is outside [1, 256]")
+    _check_out(first, args.out)
+    result = compare(scenarios, replications, seed=args.seed, months=args.months, jobs=args.jobs,
+                     progress=sys.stderr.isatty())
+    folder = write(result, args.out)
+    pd.set_option("display.width", 200)
+    print(format_table(result))
+    print(f"\nresults written to {folder}")
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from ctsim.runner import run_scenario, write_outputs
 
@@ -70,11 +138,7 @@ def _run(args: argparse.Namespace) -> int:
         raise ScenarioError(f"{args.scenario}: option '--months' = {args.months} is outside [1, 600]")
     if args.seed is not None and args.seed < 0:
         raise ScenarioError(f"{args.scenario}: option '--seed' = {args.seed} must be 0 or more")
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ScenarioError(f"{args.scenario}: option '--out' = {args.out}: cannot create folder "
-                            f"({exc.strerror})") from None
+    _check_out(args.scenario, args.out)
     result = run_scenario(scenario, seed=args.seed, months=args.months)
     folder = write_outputs(result, args.out, chart=not args.no_chart)
     print(format_summary(result))

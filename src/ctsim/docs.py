@@ -1,8 +1,8 @@
 """Tables for the docs, generated from the declarations (parameters, levers, outputs), so they cannot drift.
 
-``python -m ctsim.docs`` rewrites the generated blocks of ``docs/odd.md`` in place; ``--check`` exits 1 when the
-file is stale (the test suite runs the same check). A block is delimited by ``<!-- BEGIN GENERATED: NAME -->`` and
-``<!-- END GENERATED: NAME -->``.
+``python -m ctsim.docs`` rewrites the generated blocks of ``docs/odd.md`` and ``docs/levers.md`` in place;
+``--check`` exits 1 when a file is stale (the test suite runs the same check). A block is delimited by
+``<!-- BEGIN GENERATED: NAME -->`` and ``<!-- END GENERATED: NAME -->``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import re
 import sys
 from pathlib import Path
 
-from ctsim.levers import LEVERS
 from ctsim.outputs import OUTPUTS
 from ctsim.parameters import (
     ADMIN_CAPACITY_BY_REGION,
@@ -20,6 +19,8 @@ from ctsim.parameters import (
     PARAMILITARY_WINGS,
     POLICE_BY_REGION,
 )
+from ctsim.registry import levers as registry_levers
+from ctsim.registry import uncertainties as registry_uncertainties
 
 
 def _cell(text: object) -> str:
@@ -39,15 +40,38 @@ def parameters_table() -> str:
     return "\n".join(rows)
 
 
+def _span(f) -> str:
+    if f.kind == "choice":
+        return ", ".join(f.choices)
+    if f.kind == "bool":
+        return "true, false"
+    return f"[{_number(f.low)}, {_number(f.high)}]"
+
+
+def _default(value) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return _number(value) if isinstance(value, int | float) else str(value)
+
+
 def levers_table() -> str:
-    """Markdown table of every lever: name, type, default, range or choices, lag, mechanism, provenance."""
-    rows = ["| lever | type | default | range / choices | lag (months) | mechanism | provenance |",
-            "|---|---|---|---|---|---|---|"]
-    for lev in LEVERS:
-        span = ", ".join(lev.choices) if lev.kind == "choice" else (
-            "true, false" if lev.kind == "bool" else f"[{_number(lev.low)}, {_number(lev.high)}]")
-        rows.append(f"| `{lev.name}` | {lev.kind} | {lev.default} | {span} | {_number(lev.lag_months)} | "
-                    f"{_cell(lev.mechanism)} | {_cell(lev.provenance)} |")
+    """Markdown table of every lever: name, type, default, range or choices, unit, lag, meaning, mechanism,
+    provenance."""
+    rows = ["| lever | type | default | range / choices | unit | lag (months) | meaning | mechanism | provenance |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for lev in registry_levers():
+        rows.append(f"| `{lev.name}` | {lev.kind} | {_default(lev.default)} | {_span(lev)} | {_cell(lev.unit)} | "
+                    f"{_number(lev.lag_months)} | {_cell(lev.meaning)} | {_cell(lev.mechanism)} | "
+                    f"{_cell(lev.provenance)} |")
+    return "\n".join(rows)
+
+
+def uncertainties_table() -> str:
+    """Markdown table of every exogenous uncertainty: name, declared value, plausible range, unit, kind, basis."""
+    rows = ["| uncertainty | value | plausible range | unit | kind | basis |", "|---|---|---|---|---|---|"]
+    for f in registry_uncertainties():
+        rows.append(f"| `{f.name}` | {_number(f.default)} | {_span(f)} | {_cell(f.unit)} | {f.provenance} | "
+                    f"{_cell(f.meaning)} |")
     return "\n".join(rows)
 
 
@@ -72,7 +96,8 @@ def forces_table() -> str:
 
 
 BLOCKS = {"parameters": parameters_table, "levers": levers_table, "outputs": outputs_table,
-          "forces": forces_table}
+          "forces": forces_table, "uncertainties": uncertainties_table}
+DOCUMENTS = (Path("docs/odd.md"), Path("docs/levers.md"))
 
 
 def render(text: str) -> str:
@@ -87,7 +112,7 @@ def render(text: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Rewrite (or, with --check, verify) the generated blocks of the given Markdown files."""
     parser = argparse.ArgumentParser(prog="python -m ctsim.docs")
-    parser.add_argument("files", nargs="*", type=Path, default=[Path("docs/odd.md")])
+    parser.add_argument("files", nargs="*", type=Path, default=list(DOCUMENTS))
     parser.add_argument("--check", action="store_true", help="exit 1 if a file is stale, change nothing")
     args = parser.parse_args(argv)
     stale = []

@@ -91,7 +91,12 @@ class CTModel(Model):
                  seed: int | np.random.SeedSequence = 0, start: str = "2024-01",
                  geography: geo.Geography | None = None,
                  on_month: Callable[[CTModel, int], None] | None = None) -> None:
-        seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        if isinstance(seed, np.random.SeedSequence):
+            # A fresh copy: spawning advances a SeedSequence's counter, and the caller's must stay reusable so that
+            # the same seed gives the same run (common random numbers across scenarios).
+            seq = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size)
+        else:
+            seq = np.random.SeedSequence(seed)
         streams = dict(zip(STREAMS, seq.spawn(len(STREAMS)), strict=True))
         super().__init__(rng=np.random.default_rng(streams["mesa"]))
         self.seed_sequence = seq

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 import ctsim
@@ -55,7 +56,7 @@ class RunResult:
 def run_scenario(scenario: Scenario, seed: int | None = None, months: int | None = None) -> RunResult:
     """Run a scenario once (``seed`` and ``months`` override the file's)."""
     seed = scenario.seed if seed is None else seed
-    model = CTModel(policy=scenario.policy(), params=scenario.parameters, seed=seed, start=scenario.start)
+    model = build_model(scenario, seed)
     try:
         model.run(scenario.months if months is None else months)
         national, regional = monthly_frames(model)
@@ -63,6 +64,12 @@ def run_scenario(scenario: Scenario, seed: int | None = None, months: int | None
                          recruits_by_stratum(model))
     finally:
         model.release()
+
+
+def build_model(scenario: Scenario, seed: int | np.random.SeedSequence) -> CTModel:
+    """A model set up as the scenario says (levers, uncertainties, schedule), with the given seed."""
+    return CTModel(policy=scenario.policy(), params=scenario.uncertainties, seed=seed, start=scenario.start,
+                   on_month=scenario.scheduler())
 
 
 def git_commit() -> str:
@@ -95,12 +102,14 @@ def manifest(result: RunResult) -> dict:
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "scenario": s.name,
         "scenario_file": str(s.path) if s.path else None,
+        "scenario_files": [str(f) for f in s.files],
         "scenario_sha256": s.sha256,
         "seed": result.seed,
         "start": s.start,
         "months": len(result.national),
         "levers": s.policy().as_dict(),
-        "parameter_overrides": s.parameters,
+        "uncertainty_overrides": s.uncertainties,
+        "schedule": [{"month": e.month, "lever": e.lever, "value": e.value, "ramp": e.ramp} for e in s.schedule],
         "reverted_levers": [{"month": m, "lever": name} for m, name in result.reverted_levers],
         "packages": package_versions(),
         "platform": platform.platform(),

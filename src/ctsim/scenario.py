@@ -1,18 +1,29 @@
-"""Scenario files (TOML): run settings, lever values and parameter overrides, strictly validated.
+"""Scenario files (TOML): a short difference from a parent scenario, strictly validated.
 
 A scenario file looks like::
 
     # Purpose, assumptions and sources in a comment at the top.
-    name = "baseline"
+    extends = "baseline.toml"          # optional; relative to this file; chains are allowed, cycles are not
+    name = "civilian_led"               # default: the file name without .toml
+    description = "Police lead with a two-year handover"
     [run]
-    start = "2024-01"   # first month
-    months = 120        # horizon
-    seed = 20240101
-    [levers]            # any lever from `ctsim.levers`; unspecified levers keep the status quo
-    ct_lead = "military"
-    [parameters]        # overrides of `ctsim.parameters` by name
+    start = "2024-01"                   # first month, YYYY-MM
+    months = 120                        # horizon
+    seed = 20240101                     # root seed
+    replications = 10                   # runs per scenario in comparisons
+    [levers]                            # any lever (see `ctsim levers`); the rest keep the status quo
+    ct_lead = "police"
+    [uncertainties]                     # overrides of declared parameters by name (docs/odd.md)
+    sanctuary_strength = 0.3
+    [[schedule]]                        # lever changes during the run
+    date = "2026-01"                    # or: month = 25 (1 = the first month)
+    lever = "prosecution_capacity"
+    value = 3.0
+    ramp = 12                           # months of linear change (numeric levers only; default 0)
 
-Every mistake gives a :class:`ScenarioError` whose message names the file and the key and says what is valid.
+A child inherits everything from its parent and overrides what it names: ``[run]`` keys one by one, levers and
+uncertainties by name; its schedule entries come after the parent's. Every mistake raises :class:`ScenarioError`
+naming the file and the key path and saying what would be valid.
 """
 
 from __future__ import annotations
@@ -21,51 +32,131 @@ import difflib
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ctsim.levers import LEVERS_BY_NAME, LeverError, Policy
+from ctsim.levers import LEVERS_BY_NAME, LeverError, Policy, check_value
 from ctsim.parameters import PARAMETERS_BY_NAME, ParameterError, resolve
 
-SECTIONS = ("name", "description", "run", "levers", "parameters")
-RUN_KEYS = ("start", "months", "seed")
+if TYPE_CHECKING:
+    from ctsim.model import CTModel
+
+TOP_KEYS = ("extends", "name", "description", "run", "levers", "uncertainties", "schedule")
+RUN_KEYS = ("start", "months", "seed", "replications")
+SCHEDULE_KEYS = ("month", "date", "lever", "value", "ramp")
 MAX_MONTHS = 600
+MAX_REPLICATIONS = 10_000
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
 class ScenarioError(ValueError):
     """A scenario file that cannot be used; the message names the file and the key."""
 
 
-@dataclass
-class Scenario:
-    """A validated scenario.
+@dataclass(frozen=True)
+class ScheduleEntry:
+    """One scheduled lever change.
 
     Attributes:
-        name: short name (used for the results folder).
+        month: model month (1-based) at which the change starts (resolved from ``date`` once the start is known).
+        lever: lever name.
+        value: target value.
+        ramp: months over which a numeric lever moves linearly to the target (0: at once).
+        source: file and key path of the entry, for messages.
+        date: the ``YYYY-MM`` the file gave instead of a month, if any.
+    """
+
+    month: int | None
+    lever: str
+    value: Any
+    ramp: int = 0
+    source: str = ""
+    date: str | None = None
+
+
+@dataclass
+class Scenario:
+    """A validated scenario (after inheritance).
+
+    Attributes:
+        name: short name (used for results folders).
         path: the file it came from (None when built in code).
+        files: the chain of files read, child first.
         start: first month ``YYYY-MM``.
         months: horizon in months.
         seed: root seed.
-        levers: lever values given in the file.
-        parameters: parameter overrides given in the file.
-        sha256: hash of the file's bytes.
+        replications: runs per scenario in comparisons.
+        levers: lever values set by the chain.
+        uncertainties: parameter overrides set by the chain.
+        schedule: scheduled lever changes, in file order (parent's first).
+        sha256: hash over the bytes of every file of the chain.
         description: free text.
     """
 
     name: str
     path: Path | None = None
+    files: tuple[Path, ...] = ()
     start: str = "2024-01"
     months: int = 120
     seed: int = 0
+    replications: int = 10
     levers: dict[str, Any] = field(default_factory=dict)
-    parameters: dict[str, float] = field(default_factory=dict)
+    uncertainties: dict[str, float] = field(default_factory=dict)
+    schedule: tuple[ScheduleEntry, ...] = ()
     sha256: str = ""
     description: str = ""
 
     def policy(self) -> Policy:
-        """The lever values as a :class:`ctsim.levers.Policy`."""
+        """The levers in force at the start, as a :class:`ctsim.levers.Policy`."""
         return Policy(**self.levers)
+
+    def scheduler(self) -> Schedule | None:
+        """The callback that applies the schedule during a run (None without a schedule)."""
+        return Schedule(self.schedule) if self.schedule else None
+
+    def month_of(self, text: str) -> int:
+        """Model month (1-based) of a ``YYYY-MM`` date relative to the start."""
+        return month_index(self.start, text)
+
+
+def month_index(start: str, date: str) -> int:
+    """Months from ``start`` to ``date`` (both ``YYYY-MM``), counting the start month as 1."""
+    y0, m0 = (int(x) for x in _MONTH.fullmatch(start).groups())
+    y1, m1 = (int(x) for x in _MONTH.fullmatch(date).groups())
+    return (y1 - y0) * 12 + (m1 - m0) + 1
+
+
+class Schedule:
+    """Applies scheduled lever changes month by month (the model's ``on_month`` callback).
+
+    A change with a ramp moves a numeric lever linearly from its value the month before the change to the target,
+    reaching it after ``ramp`` months (int levers are rounded). A ramp stops if a change of government reverts the
+    lever; a later entry for the same lever replaces an unfinished ramp.
+    """
+
+    def __init__(self, entries: tuple[ScheduleEntry, ...]) -> None:
+        self.entries = sorted(entries, key=lambda e: e.month)  # stable: file order within a month
+        self._ramps: dict[str, tuple[int, Any, ScheduleEntry]] = {}
+
+    def __call__(self, model: CTModel, month: int) -> None:
+        policy = model.policy
+        for _, name in model.reverted_levers:
+            self._ramps.pop(name, None)
+        for entry in self.entries:
+            if entry.month != month:
+                continue
+            if entry.ramp > 0:
+                self._ramps[entry.lever] = (month, getattr(policy, entry.lever), entry)
+            else:
+                self._ramps.pop(entry.lever, None)
+                policy.set(entry.lever, entry.value)
+        for name, (began, origin, entry) in list(self._ramps.items()):
+            done = min(1.0, (month - began + 1) / entry.ramp)
+            value = origin + (entry.value - origin) * done
+            policy.set(name, round(value) if LEVERS_BY_NAME[name].kind == "int" else float(value))
+            if done >= 1.0:
+                del self._ramps[name]
 
 
 def _suggest(name: str, valid: list[str]) -> str:
@@ -81,14 +172,41 @@ def _int(where: str, key: str, value: Any, low: int, high: int) -> int:
     return value
 
 
+def _month_text(where: str, key: str, value: Any) -> str:
+    if not isinstance(value, str) or not _MONTH.fullmatch(value):
+        raise ScenarioError(f"{where}: key '{key}' must be a month written YYYY-MM (e.g. \"2026-07\"); got {value!r}")
+    return value
+
+
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file.
+    """Read and validate a scenario file, following ``extends``.
 
     Raises:
-        ScenarioError: for a missing or unreadable file, bad TOML, an unknown key, a wrong type or an
-            out-of-range value. The message starts with the file name and names the key.
+        ScenarioError: for a missing or unreadable file, bad TOML, an unknown key, a wrong type, an out-of-range
+            value, a bad date, a schedule outside the horizon, or a missing or cyclic ``extends``. The message starts
+            with the file name and names the key.
     """
-    path = Path(path)
+    scenario = _load(Path(path), ())
+    resolved = []
+    for entry in scenario.schedule:
+        month = entry.month if entry.date is None else month_index(scenario.start, entry.date)
+        if not 1 <= month <= scenario.months:
+            when = f"date {entry.date}" if entry.date else f"month {month}"
+            raise ScenarioError(
+                f"{entry.source}: {when} is outside the horizon (months 1 to {scenario.months}, "
+                f"{scenario.start} to {_month_after(scenario.start, scenario.months - 1)})")
+        resolved.append(replace(entry, month=month))
+    scenario.schedule = tuple(resolved)
+    return scenario
+
+
+def _month_after(start: str, months: int) -> str:
+    y, m = (int(x) for x in _MONTH.fullmatch(start).groups())
+    total = y * 12 + (m - 1) + months
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
+def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
     where = str(path)
     try:
         raw = path.read_bytes()
@@ -100,10 +218,22 @@ def load_scenario(path: str | Path) -> Scenario:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{where}: not valid TOML ({exc})") from None
-    scenario = Scenario(name=path.stem, path=path, sha256=hashlib.sha256(raw).hexdigest())
     for key in data:
-        if key not in SECTIONS:
-            raise ScenarioError(f"{where}: unknown key '{key}'{_suggest(key, list(SECTIONS))}")
+        if key not in TOP_KEYS:
+            raise ScenarioError(f"{where}: unknown key '{key}'{_suggest(key, list(TOP_KEYS))}")
+    for section in ("run", "levers", "uncertainties"):
+        if section in data and not isinstance(data[section], dict):
+            raise ScenarioError(f"{where}: key '{section}' must be a table ([{section}])")
+
+    parent = _parent(where, path, data, chain)
+    scenario = replace(parent, levers=dict(parent.levers), uncertainties=dict(parent.uncertainties)) \
+        if parent else Scenario(name=path.stem)
+    scenario.name, scenario.path = path.stem, path
+    scenario.files = (path, *(parent.files if parent else ()))
+    digest = hashlib.sha256(raw)
+    if parent:
+        digest.update(parent.sha256.encode())
+    scenario.sha256 = digest.hexdigest()
     for key in ("name", "description"):
         if key in data:
             if not isinstance(data[key], str) or not data[key].strip():
@@ -111,28 +241,46 @@ def load_scenario(path: str | Path) -> Scenario:
             setattr(scenario, key, data[key].strip())
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", scenario.name):
         raise ScenarioError(f"{where}: key 'name' = {scenario.name!r} may hold only letters, digits, _ . -")
-    for section in ("run", "levers", "parameters"):
-        if section in data and not isinstance(data[section], dict):
-            raise ScenarioError(f"{where}: key '{section}' must be a table ([{section}])")
     _read_run(where, data.get("run", {}), scenario)
     for name, value in data.get("levers", {}).items():
-        if name not in LEVERS_BY_NAME:
-            raise ScenarioError(f"{where}: key 'levers.{name}': unknown lever{_suggest(name, list(LEVERS_BY_NAME))}")
-        try:
-            Policy(**{name: value})
-        except LeverError as exc:
-            raise ScenarioError(f"{where}: key 'levers.{name}': {exc}") from None
-        scenario.levers[name] = value
-    for name, value in data.get("parameters", {}).items():
+        scenario.levers[name] = _lever_value(where, f"levers.{name}", name, value)
+    for name, value in data.get("uncertainties", {}).items():
         if name not in PARAMETERS_BY_NAME:
-            raise ScenarioError(
-                f"{where}: key 'parameters.{name}': unknown parameter{_suggest(name, list(PARAMETERS_BY_NAME))}")
+            raise ScenarioError(f"{where}: key 'uncertainties.{name}': unknown parameter"
+                                f"{_suggest(name, list(PARAMETERS_BY_NAME))}")
         try:
             resolve({name: value})
         except ParameterError as exc:
-            raise ScenarioError(f"{where}: key 'parameters.{name}': {exc}") from None
-        scenario.parameters[name] = float(value)
+            raise ScenarioError(f"{where}: key 'uncertainties.{name}': {exc}") from None
+        scenario.uncertainties[name] = float(value)
+    scenario.schedule = scenario.schedule + _read_schedule(where, data.get("schedule", []))
     return scenario
+
+
+def _parent(where: str, path: Path, data: dict, chain: tuple[Path, ...]) -> Scenario | None:
+    if "extends" not in data:
+        return None
+    target = data["extends"]
+    if not isinstance(target, str) or not target.strip():
+        raise ScenarioError(f"{where}: key 'extends' must be the path of a scenario file, e.g. \"baseline.toml\"")
+    parent_path = (path.parent / target).resolve()
+    seen = (*chain, path.resolve())
+    if parent_path in seen:
+        cycle = " -> ".join(p.name for p in (*seen[seen.index(parent_path):], parent_path))
+        raise ScenarioError(f"{where}: key 'extends': cyclic inheritance ({cycle})")
+    if not parent_path.is_file():
+        raise ScenarioError(f"{where}: key 'extends': file not found: {parent_path}")
+    return _load(parent_path, seen)
+
+
+def _lever_value(where: str, key: str, name: str, value: Any) -> Any:
+    lever = LEVERS_BY_NAME.get(name)
+    if lever is None:
+        raise ScenarioError(f"{where}: key '{key}': unknown lever{_suggest(name, list(LEVERS_BY_NAME))}")
+    try:
+        return check_value(lever, value)
+    except LeverError as exc:
+        raise ScenarioError(f"{where}: key '{key}': {exc}") from None
 
 
 def _read_run(where: str, run: dict[str, Any], scenario: Scenario) -> None:
@@ -140,10 +288,43 @@ def _read_run(where: str, run: dict[str, Any], scenario: Scenario) -> None:
         if key not in RUN_KEYS:
             raise ScenarioError(f"{where}: unknown key 'run.{key}'{_suggest(key, list(RUN_KEYS))}")
         if key == "start":
-            if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-                raise ScenarioError(f"{where}: key 'run.start' must be a month written YYYY-MM; got {value!r}")
-            scenario.start = value
+            scenario.start = _month_text(where, "run.start", value)
         elif key == "months":
             scenario.months = _int(where, "run.months", value, 1, MAX_MONTHS)
+        elif key == "replications":
+            scenario.replications = _int(where, "run.replications", value, 1, MAX_REPLICATIONS)
         else:
             scenario.seed = _int(where, "run.seed", value, 0, 2**63 - 1)
+
+
+def _read_schedule(where: str, entries: Any) -> tuple[ScheduleEntry, ...]:
+    if not isinstance(entries, list):
+        raise ScenarioError(f"{where}: key 'schedule' must be a list of [[schedule]] tables")
+    out = []
+    for i, entry in enumerate(entries):
+        at = f"schedule[{i}]"
+        if not isinstance(entry, dict):
+            raise ScenarioError(f"{where}: key '{at}' must be a table ([[schedule]])")
+        for key in entry:
+            if key not in SCHEDULE_KEYS:
+                raise ScenarioError(f"{where}: unknown key '{at}.{key}'{_suggest(key, list(SCHEDULE_KEYS))}")
+        if ("month" in entry) == ("date" in entry):
+            raise ScenarioError(f"{where}: key '{at}' needs exactly one of 'month' (1 = first month) or 'date' "
+                                f"(YYYY-MM)")
+        if "lever" not in entry or "value" not in entry:
+            raise ScenarioError(f"{where}: key '{at}' needs 'lever' and 'value'")
+        month, date = None, None
+        if "month" in entry:
+            month = _int(where, f"{at}.month", entry["month"], 1, MAX_MONTHS)
+        else:
+            date = _month_text(where, f"{at}.date", entry["date"])
+        name = entry["lever"]
+        if not isinstance(name, str):
+            raise ScenarioError(f"{where}: key '{at}.lever' must be a lever name")
+        value = _lever_value(where, f"{at}.value", name, entry["value"])
+        ramp = _int(where, f"{at}.ramp", entry.get("ramp", 0), 0, MAX_MONTHS)
+        if ramp and LEVERS_BY_NAME[name].kind not in ("float", "int"):
+            raise ScenarioError(f"{where}: key '{at}.ramp': lever '{name}' is a {LEVERS_BY_NAME[name].kind}; only "
+                                f"numeric levers can ramp (use ramp = 0)")
+        out.append(ScheduleEntry(month, name, value, ramp, f"{where}: key '{at}'", date))
+    return tuple(out)
