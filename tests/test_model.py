@@ -186,3 +186,10 @@ def test_every_lever_acts_on_the_trajectory():
             changed["political_continuity"] = 0.0
         nat, _ = run_frames(4, months=72, policy=Policy(**changed))
         assert not nat.equals(reference), f"lever {lever.name} changed nothing"
+
+
+def test_summary_names_match_summarise(baseline_run):
+    from ctsim.outputs import SUMMARY_NAMES, summarise
+
+    _, national, _ = baseline_run
+    assert tuple(summarise(national)) == SUMMARY_NAMES

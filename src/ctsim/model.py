@@ -524,8 +524,12 @@ class CTModel(Model):
             rec[key] = float(by_district.sum())
             rec[f"{key}@regions"] = self._by_region(by_district)
         by_target = counts.sum(axis=0)
+        deaths_by_target = attacks["deaths"].sum(axis=0)
+        injuries_by_target = attacks["injuries"].sum(axis=0)
         for t, name in enumerate(TARGETS):
             rec[f"attacks_on_{name}"] = float(by_target[t])
+            rec[f"deaths_{name}"] = float(deaths_by_target[t])
+            rec[f"injuries_{name}"] = float(injuries_by_target[t])
         rec.setdefault("recruits", 0.0)
         rec.setdefault("recruits@regions", np.zeros(len(REGIONS)))
         rec.setdefault("recruits@strata", np.zeros(len(STRATUM_NAMES), dtype=np.int64))

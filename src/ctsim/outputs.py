@@ -48,6 +48,14 @@ OUTPUTS: tuple[Output, ...] = (
     Output("attacks_on_civilians", "attacks", "attacks on civilians"),
     Output("attacks_on_state_institutions", "attacks", "attacks on officials, offices, politicians"),
     Output("attacks_on_high_value", "attacks", "attacks on high-value targets (CPEC, foreign nationals)"),
+    Output("deaths_security_forces", "persons", "deaths in attacks on security forces"),
+    Output("deaths_civilians", "persons", "deaths in attacks on civilians"),
+    Output("deaths_state_institutions", "persons", "deaths in attacks on state institutions"),
+    Output("deaths_high_value", "persons", "deaths in attacks on high-value targets"),
+    Output("injuries_security_forces", "persons", "injuries in attacks on security forces"),
+    Output("injuries_civilians", "persons", "injuries in attacks on civilians"),
+    Output("injuries_state_institutions", "persons", "injuries in attacks on state institutions"),
+    Output("injuries_high_value", "persons", "injuries in attacks on high-value targets"),
     Output("new_radicals", "persons", "youth entering the sympathiser pool", regional=True),
     Output("sympathisers", "persons", "sympathiser pool at month end", summary="last"),
     Output("recruits", "persons", "sympathisers recruited into cells (incl. new cells)", regional=True),
@@ -132,6 +140,8 @@ def recruits_by_stratum(model: CTModel) -> pd.DataFrame:
 
 
 FORCES = ("police", "paramilitary", "military")
+# Names of the per-run summary scalars, in the order summarise() returns them.
+SUMMARY_NAMES = tuple(o.name for o in OUTPUTS) + tuple(f"ops_share_{f}" for f in FORCES)
 
 
 def summarise(national: pd.DataFrame) -> dict[str, float]:
