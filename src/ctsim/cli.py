@@ -1,4 +1,4 @@
-"""Command line: ``ctsim run``, ``ctsim validate``, ``ctsim compare`` and ``ctsim levers``.
+"""Command line: ``ctsim run``, ``validate``, ``compare``, ``levers`` and ``batch``.
 
 Every user mistake ends in one line on standard error naming the file and the key, and exit status 2.
 """
@@ -43,6 +43,18 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--months", type=int, help="common horizon (default: the scenarios' own)")
     compare.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     compare.add_argument("--out", type=Path, default=Path("results"), help="results folder (default: results)")
+    batch = sub.add_parser("batch", help="run an experiment's design (resumable); or --status DIR")
+    batch.add_argument("experiment", type=Path, nargs="?", help="experiment file (TOML)")
+    batch.add_argument("--status", type=Path, metavar="DIR", help="show done, failed and pending runs of a batch")
+    batch.add_argument("--out", type=Path, help="batch folder (default: results/batch/<experiment name>)")
+    batch.add_argument("--executor", choices=("serial", "processes", "dask"), default="processes",
+                       help="where runs execute (default: local processes, one per core)")
+    batch.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
+    batch.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler")
+    batch.add_argument("--dask-local", type=int, metavar="N", help="start a Dask LocalCluster of N workers")
+    batch.add_argument("--retry-failed", action="store_true", help="rerun runs recorded as failed")
+    batch.add_argument("--task-seconds", type=float, default=1.0, help="target seconds per task (default 1)")
+    batch.add_argument("--max-in-flight", type=int, help="tasks submitted at once (default: 2 x workers)")
     levers = sub.add_parser("levers", help="list the policy levers and the exogenous uncertainties")
     levers.add_argument("--markdown", action="store_true", help="print Markdown tables (as in docs/levers.md)")
     return parser
@@ -52,12 +64,22 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
+        return _dispatch(args)
+    except BrokenPipeError:  # output piped into head or similar: stop quietly
+        sys.stderr.close()
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    try:
         if args.command == "validate":
             return _validate(args.scenarios)
         if args.command == "levers":
             return _levers(args.markdown)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "batch":
+            return _batch(args)
         return _run(args)
     except ScenarioError as exc:
         print(f"ctsim: error: {exc}", file=sys.stderr)
@@ -128,6 +150,51 @@ def _compare(args: argparse.Namespace) -> int:
     print(format_table(result))
     print(f"\nresults written to {folder}")
     return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    if args.status is not None:
+        from ctsim.results import status
+
+        try:
+            table = status(args.status)
+        except FileNotFoundError as exc:
+            raise ScenarioError(f"{exc}") from None
+        print(f"batch {args.status}\n{table.to_string()}")
+        return 0
+    if args.experiment is None:
+        raise ScenarioError("batch: give an experiment file, or --status DIR")
+    from ctsim.batch import BatchOptions, default_folder, run_batch
+    from ctsim.experiment import load_experiment
+
+    experiment = load_experiment(args.experiment)
+    where = args.experiment
+    for option, value, low in (("--workers", args.workers, 1), ("--dask-local", args.dask_local, 1),
+                               ("--max-in-flight", args.max_in_flight, 1)):
+        if value is not None and value < low:
+            raise ScenarioError(f"{where}: option '{option}' = {value} must be at least {low}")
+    if not 0 < args.task_seconds <= 3600:
+        raise ScenarioError(f"{where}: option '--task-seconds' = {args.task_seconds} is outside (0, 3600]")
+    if args.scheduler is not None and "://" not in args.scheduler:
+        raise ScenarioError(f"{where}: option '--scheduler' = {args.scheduler!r} must be an address such as "
+                            f"tcp://127.0.0.1:8786")
+    folder = args.out or default_folder(experiment)
+    _check_out(where, folder.parent)
+    options = BatchOptions(executor=args.executor, workers=args.workers, scheduler=args.scheduler,
+                           dask_local=args.dask_local, retry_failed=args.retry_failed,
+                           task_seconds=args.task_seconds, max_in_flight=args.max_in_flight,
+                           progress=sys.stderr.isatty())
+    try:
+        summary = run_batch(experiment, folder, options)
+    except OSError as exc:
+        if args.scheduler and "connect" in str(exc).lower():
+            raise ScenarioError(f"{where}: option '--scheduler': cannot reach {args.scheduler} ({exc})") from None
+        raise
+    print(summary)
+    from ctsim.results import status
+
+    print(status(folder).to_string())
+    return 0 if summary.failed == 0 else 1
 
 
 def _run(args: argparse.Namespace) -> int:
