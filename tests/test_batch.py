@@ -116,6 +116,13 @@ def test_dask_scheduler_and_two_workers_match_serial(tmp_path, serial_reference)
                 proc.kill()
 
 
+def test_dask_local_cluster_matches_serial(tmp_path, serial_reference):
+    experiment = load_experiment(experiment_file(tmp_path))
+    summary = run_batch(experiment, tmp_path / "out", BatchOptions(dask_local=2, task_seconds=0.05, progress=False))
+    assert summary.pending == 0 and summary.failed == 0
+    pd.testing.assert_frame_equal(outcomes(tmp_path / "out"), serial_reference)
+
+
 def test_sigkill_partway_then_rerun_completes_without_loss_or_duplicates(tmp_path):
     path = experiment_file(tmp_path, months=24, replications=4, samples=4)
     out = tmp_path / "out"

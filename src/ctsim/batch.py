@@ -217,25 +217,28 @@ def run_batch(experiment: Experiment, folder: str | Path, options: BatchOptions 
     todo = [int(r) for r in design["run_id"] if int(r) not in skip]
     specs = run_specs(experiment, design.loc[design["run_id"].isin(todo)])
     size = runs_per_task(experiment.months, options.task_seconds)
-    tasks = deque((i, [specs[r] for r in todo[k:k + size]]) for i, k in enumerate(range(0, len(todo), size)))
-    bar = tqdm(total=len(todo), desc=f"batch {experiment.name}", unit="run", disable=not options.progress,
-               smoothing=0.1)
-    failed_now = 0
-
-    def record(result: TaskResult) -> None:
-        nonlocal failed_now
-        store.write(result)
-        failed_now += sum(r["status"] == "failed" for r in result.runs)
-        bar.update(len(result.runs))
-
     with ExitStack() as stack:
         executor, workers, is_pool = _make_executor(options, stack)
+        # Enough tasks to keep every worker busy to the end (at least four per worker), none much longer than the
+        # target.
+        size = max(1, min(size, math.ceil(len(todo) / (4 * workers)))) if todo else size
+        tasks = deque((i, [specs[r] for r in todo[k:k + size]]) for i, k in enumerate(range(0, len(todo), size)))
+        bar = tqdm(total=len(todo), desc=f"batch {experiment.name}", unit="run", disable=not options.progress,
+                   smoothing=0.1)
+        failed_now = 0
+
+        def record(result: TaskResult) -> None:
+            nonlocal failed_now
+            store.write(result)
+            failed_now += sum(r["status"] == "failed" for r in result.runs)
+            bar.update(len(result.runs))
+
         in_flight = options.max_in_flight or 2 * workers
         if is_pool:
             _drive_pool(tasks, executor, options, workers, in_flight, record)
         else:
             _drive(tasks, executor, in_flight, record)
-    bar.close()
+        bar.close()
     after = store.outcomes()
     ok = set(after.loc[after["status"] == "ok", "run_id"].astype(int))
     failed = set(after.loc[after["status"] == "failed", "run_id"].astype(int))
