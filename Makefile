@@ -27,6 +27,7 @@ test: lint
 
 bench: install
 	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/python benchmarks/bench_batch.py
 
 docs: install
 	$(BIN)/python -m ctsim.docs
