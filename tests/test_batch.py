@@ -249,3 +249,11 @@ def test_batch_cli_status_and_errors(tmp_path, capsys):
 def test_example_experiment_validates():
     experiment = load_experiment(ROOT / "experiments" / "lever_sweep.toml")
     assert experiment.n_runs == 16 * 2 * 4
+
+
+def test_recycled_worker_pools_give_the_same_results(tmp_path, serial_reference):
+    experiment = load_experiment(experiment_file(tmp_path))
+    summary = run_batch(experiment, tmp_path / "out", BatchOptions(workers=2, task_seconds=0.01,
+                                                                   max_tasks_per_child=1, progress=False))
+    assert summary.pending == 0 and summary.failed == 0
+    pd.testing.assert_frame_equal(outcomes(tmp_path / "out"), serial_reference)

@@ -53,9 +53,9 @@ def _summaries(levers: dict, params: dict) -> np.ndarray:
     for seed in range(SEEDS):
         model = CTModel(policy=Policy(**levers), params=params, seed=1000 + seed)
         model.run(MONTHS)
-        national, _ = monthly_frames(model)
+        national, regional = monthly_frames(model)
         model.release()
-        summary = summarise(national)
+        summary = summarise(national, regional)
         rows.append([summary[o] for o in OUTCOMES])
     return np.array(rows)
 

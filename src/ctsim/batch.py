@@ -54,7 +54,9 @@ class BatchOptions:
         retry_failed: rerun runs recorded as failed.
         task_seconds: target duration of a task (runs are grouped to reach it).
         max_in_flight: tasks submitted at once (default: twice the workers).
-        max_tasks_per_child: tasks a local worker process runs before it is replaced.
+        max_tasks_per_child: tasks a local worker process runs, on average, before the pool is replaced (the driver
+            drains and rebuilds the pool itself: ProcessPoolExecutor's own max_tasks_per_child can hang on Python
+            3.11).
         progress: show a progress bar.
     """
 
@@ -268,8 +270,7 @@ def _make_executor(options: BatchOptions, stack: ExitStack) -> tuple[Executor, i
 
 
 def _process_pool(workers: int, options: BatchOptions) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                               max_tasks_per_child=options.max_tasks_per_child)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
 
 
 def _drive(tasks: deque, executor: Executor, in_flight: int, record) -> None:
@@ -316,10 +317,18 @@ def _drive_pool(tasks: deque, executor: ProcessPoolExecutor, options: BatchOptio
                 continue
             pending: dict[Future, tuple[int, list[RunSpec]]] = {}
             broken = False
+            submitted = 0
+            recycle_after = options.max_tasks_per_child * workers
             while (tasks or pending) and not broken:
-                while tasks and len(pending) < in_flight:
+                while tasks and len(pending) < in_flight and submitted < recycle_after:
                     task_id, specs = tasks.popleft()
                     pending[pool.submit(execute_task, task_id, specs)] = (task_id, specs)
+                    submitted += 1
+                if not pending:  # this pool has done its share: replace its workers with fresh ones
+                    pool.shutdown(wait=True)
+                    pool = _process_pool(workers, options)
+                    submitted = 0
+                    continue
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     task_id, specs = pending.pop(future)

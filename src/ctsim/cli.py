@@ -55,6 +55,28 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--retry-failed", action="store_true", help="rerun runs recorded as failed")
     batch.add_argument("--task-seconds", type=float, default=1.0, help="target seconds per task (default 1)")
     batch.add_argument("--max-in-flight", type=int, help="tasks submitted at once (default: 2 x workers)")
+    cal = sub.add_parser("calibrate", help="fit the free parameters to 2022-2023 and write the fit report")
+    cal.add_argument("--history", type=Path, default=Path("scenarios/history_2022_2023.toml"),
+                     help="history scenario (default: scenarios/history_2022_2023.toml)")
+    cal.add_argument("--replications", type=int, default=3, help="runs per candidate (default 3)")
+    cal.add_argument("--generations", type=int, default=12, help="differential-evolution generations (default 12)")
+    cal.add_argument("--popsize", type=int, default=8, help="population per free parameter (default 8)")
+    cal.add_argument("--seed", type=int, default=20220101, help="seed of the search and the replications")
+    cal.add_argument("--executor", choices=("serial", "processes", "dask"), default="processes")
+    cal.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
+    cal.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="evaluate on this Dask scheduler")
+    cal.add_argument("--dask-local", type=int, metavar="N", help="evaluate on a Dask LocalCluster of N workers")
+    cal.add_argument("--time-budget", type=float, metavar="SECONDS",
+                     help="stop after this long (the result then depends on the machine's speed)")
+    cal.add_argument("--output", type=Path, help="where to store the result (default: the packaged "
+                                                  "src/ctsim/data/calibration.json)")
+    cal.add_argument("--report", type=Path, default=Path("docs/validation.md"), help="fit report to write")
+    cal.add_argument("--check", action="store_true",
+                     help="rerun the fit and compare it with the stored calibration, writing nothing")
+    check = sub.add_parser("validate-model", help="rerun the pattern checks and print a pass/fail table")
+    check.add_argument("--replications", type=int, default=6, help="replications per scenario (default 6)")
+    check.add_argument("--report", type=Path, help="also rewrite this fit report (e.g. docs/validation.md) with "
+                                                   "the fit and the pattern checks")
     levers = sub.add_parser("levers", help="list the policy levers and the exogenous uncertainties")
     levers.add_argument("--markdown", action="store_true", help="print Markdown tables (as in docs/levers.md)")
     return parser
@@ -80,6 +102,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _compare(args)
         if args.command == "batch":
             return _batch(args)
+        if args.command == "calibrate":
+            return _calibrate(args)
+        if args.command == "validate-model":
+            return _validate_model(args)
         return _run(args)
     except ScenarioError as exc:
         print(f"ctsim: error: {exc}", file=sys.stderr)
@@ -195,6 +221,81 @@ def _batch(args: argparse.Namespace) -> int:
 
     print(status(folder).to_string())
     return 0 if summary.failed == 0 else 1
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    import json
+    from contextlib import ExitStack
+
+    from tqdm import tqdm
+
+    from ctsim import calibration
+    from ctsim.batch import BatchOptions, _make_executor
+    from ctsim.validation import write_report
+
+    history = load_scenario(args.history)
+    where = args.history
+    for option, value in (("--replications", args.replications), ("--generations", args.generations),
+                          ("--popsize", args.popsize)):
+        if not 1 <= value <= 1000:
+            raise ScenarioError(f"{where}: option '{option}' = {value} is outside [1, 1000]")
+    if args.time_budget is not None and args.time_budget <= 0:
+        raise ScenarioError(f"{where}: option '--time-budget' = {args.time_budget} must be positive")
+    options = BatchOptions(executor=args.executor, workers=args.workers, scheduler=args.scheduler,
+                           dask_local=args.dask_local, progress=False)
+    bar = tqdm(total=args.generations + 1, desc="calibrate", unit="generation", disable=not sys.stderr.isatty())
+
+    def progress(generation: int, best: float) -> None:
+        bar.set_postfix(best_loss=f"{best:.3f}")
+        bar.update()
+
+    with ExitStack() as stack:
+        executor, _, _ = _make_executor(options, stack)
+        if executor.__class__.__name__ == "SerialExecutor":
+            executor = None
+        record = calibration.calibrate(history, replications=args.replications, seed=args.seed,
+                                       generations=args.generations, popsize=args.popsize, executor=executor,
+                                       time_budget=args.time_budget, progress=progress)
+    bar.close()
+    values = {name: spec["value"] for name, spec in record["free_parameters"].items()}
+    if args.check:
+        stored = json.loads(calibration.CALIBRATION_FILE.read_text())
+        same = {k: v["value"] for k, v in stored["free_parameters"].items()} == values
+        print(f"calibration {'reproduces' if same else 'DIFFERS FROM'} the stored one "
+              f"({calibration.CALIBRATION_FILE}); loss {record['loss']:.4f} vs {stored['loss']:.4f}")
+        return 0 if same else 1
+    calibration.write(record, args.output or calibration.CALIBRATION_FILE)
+    print(f"calibrated in {record['evaluations']} evaluations, loss {record['loss']:.4f}:")
+    for name, value in values.items():
+        print(f"  {name} = {value:.6g}")
+    if args.output is None:
+        write_report(record, history, args.report)
+        print(f"fit report written to {args.report}")
+    return 0
+
+
+def _validate_model(args: argparse.Namespace) -> int:
+    from ctsim.patterns import run_checks
+
+    if not 2 <= args.replications <= 1000:
+        raise ScenarioError(f"validate-model: option '--replications' = {args.replications} is outside [2, 1000]")
+    table = run_checks(args.replications)
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_colwidth", 120)
+    for row in table.to_dict("records"):
+        print(f"[{row['result']}] {row['pattern']}\n       measured:  {row['measured']}\n"
+              f"       tolerance: {row['tolerance']}")
+    if args.report is not None:
+        import json
+
+        from ctsim import calibration
+        from ctsim.validation import write_report
+
+        record = json.loads(calibration.CALIBRATION_FILE.read_text())
+        write_report(record, load_scenario(calibration.HISTORY), args.report, patterns=table,
+                     pattern_replications=args.replications)
+        print(f"report written to {args.report}")
+    return 0 if (table["result"] == "pass").all() else 1
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -61,11 +61,11 @@ def _run_one(task: tuple[int, Scenario, int, np.random.SeedSequence, int]) -> tu
     index, scenario, replication, seed, months = task
     model = build_model(scenario, seed)
     try:
-        model.run(months)
-        national, _ = monthly_frames(model)
+        model.run(scenario.history_months + months)
+        national, regional = monthly_frames(model)
     finally:
         model.release()
-    return index, replication, summarise(national), national[["month", "attacks"]]
+    return index, replication, summarise(national, regional), national[["month", "attacks"]]
 
 
 def compare(scenarios: list[Scenario], replications: int, seed: int | None = None, months: int | None = None,

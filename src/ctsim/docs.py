@@ -18,6 +18,7 @@ from ctsim.parameters import (
     PARAMETERS,
     PARAMILITARY_WINGS,
     POLICE_BY_REGION,
+    calibrated,
 )
 from ctsim.registry import levers as registry_levers
 from ctsim.registry import uncertainties as registry_uncertainties
@@ -32,11 +33,15 @@ def _number(value: float) -> str:
 
 
 def parameters_table() -> str:
-    """Markdown table of every parameter: name, value, unit, kind, provenance, admissible range."""
-    rows = ["| parameter | value | unit | kind | provenance | range |", "|---|---|---|---|---|---|"]
+    """Markdown table of every parameter: name, declared value, calibrated value (if any), unit, kind, provenance,
+    admissible range."""
+    fitted = calibrated()
+    rows = ["| parameter | declared value | calibrated value | unit | kind | provenance | range |",
+            "|---|---|---|---|---|---|---|"]
     for p in PARAMETERS:
-        rows.append(f"| `{p.name}` | {_number(p.value)} | {_cell(p.unit)} | {p.kind} | {_cell(p.source)} | "
-                    f"[{_number(p.low)}, {_number(p.high)}] |")
+        value = f"**{fitted[p.name]:.4g}**" if p.name in fitted else ""
+        rows.append(f"| `{p.name}` | {_number(p.value)} | {value} | {_cell(p.unit)} | {p.kind} | "
+                    f"{_cell(p.source)} | [{_number(p.low)}, {_number(p.high)}] |")
     return "\n".join(rows)
 
 

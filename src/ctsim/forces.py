@@ -115,11 +115,13 @@ class Forces:
         self.effective = np.zeros((model.n_districts, 3))
         self._allowed = [np.flatnonzero(np.isin(model.region_names, MILITARY_REGIONS[lead])) for lead in LEADS]
 
-    def deploy(self, threat: np.ndarray) -> None:
-        """Phase the lead toward the policy's choice and deploy every force for this month."""
+    def deploy(self, threat: np.ndarray, advance_lead: bool = True) -> None:
+        """Phase the lead toward the policy's choice (unless ``advance_lead`` is False, as at set-up) and deploy
+        every force for this month."""
         model, p, policy = self.model, self.model.p, self.model.policy
-        target = np.eye(3)[LEADS.index(policy.ct_lead)]
-        self.lead_weights += (target - self.lead_weights) / policy.handover_months
+        if advance_lead:
+            target = np.eye(3)[LEADS.index(policy.ct_lead)]
+            self.lead_weights += (target - self.lead_weights) / policy.handover_months
         w = self.lead_weights
         capacity = model.programmes.level("police_capacity")
         self.police_weight = p["police_ct_weight"] * (1.0 + 2.0 * capacity) * float(w @ POLICE_WEIGHT_BY_LEAD)

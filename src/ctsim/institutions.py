@@ -129,9 +129,12 @@ class PoliticalCycle:
         transitions: months at which governments changed so far.
     """
 
-    def __init__(self, p: dict[str, float]) -> None:
+    def __init__(self, p: dict[str, float], months_before_2024: int = 0) -> None:
         self.term = int(round(p["term_months"]))
-        self.next_transition = int(round(p["months_to_first_transition"]))
+        # months_to_first_transition counts from January 2024, whatever month the run starts in.
+        self.next_transition = int(round(p["months_to_first_transition"])) + months_before_2024
+        while self.next_transition < 1:
+            self.next_transition += self.term
         self.transitions: list[int] = []
 
     def step(self, month: int, policy: Policy, status_quo: Policy, rng: np.random.Generator) -> list[str]:

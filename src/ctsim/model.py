@@ -68,6 +68,19 @@ ATTACKS_2023_BY_REGION = {
     "Punjab": 14.0, "Sindh": 35.0, "KP (settled districts)": 419.0 * 37 / 66, "Merged districts": 419.0 * 29 / 66,
     "Balochistan": 170.0, "ICT": 1.0, "Gilgit-Baltistan": 1.0, "AJK": 1.0,
 }
+# 2022 attacks and security operations by region (FACTS.md s1, CRSS; counts more than militant attacks, used only
+# to place the militants of a run that starts before 2023; GB had none, AJK is not reported: both get one, as an
+# assumption, so that a cell exists there).
+ATTACKS_2022_BY_REGION = {
+    "Punjab": 25.0, "Sindh": 54.0, "KP (settled districts)": 160.0, "Merged districts": 149.0,
+    "Balochistan": 110.0, "ICT": 8.0, "Gilgit-Baltistan": 1.0, "AJK": 1.0,
+}
+
+
+def initial_regional_pattern(start: pd.Period) -> dict[str, float]:
+    """The latest regional pattern of violence observed before ``start``: 2022 (CRSS) for runs starting in 2022 or
+    earlier, 2023 (PICSS) otherwise."""
+    return ATTACKS_2022_BY_REGION if start.year <= 2022 else ATTACKS_2023_BY_REGION
 class CTModel(Model):
     """The counterterrorism model.
 
@@ -78,6 +91,7 @@ class CTModel(Model):
         start: first month, ``YYYY-MM``.
         geography: districts and adjacency (default: the packaged data).
         on_month: optional callback ``f(model, month)`` run first in every step (schedules use it).
+        admin_capacity: administrative capacity by region, replacing the declared table (counterfactuals).
 
     Attributes:
         policy: the levers in force (schedules and political transitions change it).
@@ -90,7 +104,8 @@ class CTModel(Model):
     def __init__(self, policy: Policy | None = None, params: Mapping[str, float] | None = None,
                  seed: int | np.random.SeedSequence = 0, start: str = "2024-01",
                  geography: geo.Geography | None = None,
-                 on_month: Callable[[CTModel, int], None] | None = None) -> None:
+                 on_month: Callable[[CTModel, int], None] | None = None,
+                 admin_capacity: Mapping[str, float] | None = None) -> None:
         if isinstance(seed, np.random.SeedSequence):
             # A fresh copy: spawning advances a SeedSequence's counter, and the caller's must stay reusable so that
             # the same seed gives the same run (common random numbers across scenarios).
@@ -107,11 +122,12 @@ class CTModel(Model):
         self.status_quo = Policy()
         self.on_month = on_month
         self.geography = geography or geo.packaged()
-        self._init_places()
+        self._init_places({**ADMIN_CAPACITY_BY_REGION, **(admin_capacity or {})})
         # Programmes and the CT lead start from the status quo and move toward the scenario's policy with their
         # lags: a reform announced in month one is not in force in month one.
         self.programmes = Programmes(self.status_quo, self.p)
-        self.politics = PoliticalCycle(self.p)
+        self.politics = PoliticalCycle(self.p, months_before_2024=(2024 - self.start.year) * 12 - self.start.month + 1)
+        self.branch_month = 0  # months of history before the scenario proper (set by a history branch)
         self.justice = JusticePipeline(self.n_districts, self.p)
         self.forces = Forces(self, self._police_by_district())
         self.threat = np.zeros(self.n_districts)
@@ -122,7 +138,7 @@ class CTModel(Model):
         self.datacollector = make_datacollector()
 
     # ------------------------------------------------------------------------------------------------ set-up
-    def _init_places(self) -> None:
+    def _init_places(self, admin_by_region: Mapping[str, float]) -> None:
         g = self.geography
         table = g.table
         self.n_districts = g.n
@@ -134,7 +150,7 @@ class CTModel(Model):
         self.merged = table["merged"].to_numpy(bool)
         self.poor_share_initial = table["poverty_pct"].to_numpy(float) / 100.0
         self.out_of_school_initial = table["out_of_school_pct"].to_numpy(float) / 100.0
-        self.admin_initial = np.array([ADMIN_CAPACITY_BY_REGION[r] for r in self.region_names])
+        self.admin_initial = np.array([admin_by_region[r] for r in self.region_names])
         self.admin_capacity = self.admin_initial.copy()
         self.poor_share = self.poor_share_initial.copy()
         self.out_of_school = self.out_of_school_initial.copy()
@@ -162,7 +178,8 @@ class CTModel(Model):
         self._update_youth()
         # Cells: 2023 regional attack shares (fact) place the initial militants; within a region, districts are
         # weighted by poor youth and an Afghan border (assumption).
-        shares = np.array([ATTACKS_2023_BY_REGION[r] for r in REGIONS])
+        pattern = initial_regional_pattern(self.start)
+        shares = np.array([pattern[r] for r in REGIONS])
         per_region = p["initial_active_militants"] * shares / shares.sum()
         weight = self.population * self.poor_share * np.where(self.border_names == "afghanistan", 3.0, 1.0)
         for r, region in enumerate(REGIONS):
@@ -182,7 +199,10 @@ class CTModel(Model):
         militants = np.bincount(cols.district, cols.members, self.n_districts)
         self.threat = militants / p["initial_cell_size"] * p["initial_threat_per_cell"]
         # Attack rate per unit of capacity, so that the first month expects the early-2024 level (FACTS.md s1).
-        capacity = self._attack_capacity(cols)
+        # Deploy once to know the starting deterrence, so that the first month expects the initial attack level.
+        self.forces.deploy(self.threat, advance_lead=False)
+        self._force_reach = self._reach()
+        capacity = self._attack_capacity(cols) * self._deterrence(cols)
         self.attack_rate = p["initial_attacks_per_month"] / capacity.sum() if capacity.sum() > 0 else 0.0
         mix = (TARGET_MIX[cols.affiliation] * capacity[:, None]).sum(axis=0)
         mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(TARGETS), 1.0 / len(TARGETS))
@@ -190,9 +210,10 @@ class CTModel(Model):
         # high-value targets, equal the PICSS 2023 ratio.
         relative = TARGET_LETHALITY * self._hvt_factor(self.status_quo.hvt_protection)
         self.lethality = TARGET_LETHALITY / float(mix @ relative)
-        # Sympathiser pools start at the level the initial hazard and exit rate sustain.
+        # Sympathiser pools start at the level the initial hazard sustains against exit and recruitment.
         hazard = self._radicalisation_hazard(militants)
-        expected = self.youth * hazard / max(p["sympathiser_exit_rate"], 1e-6)
+        pull = p["recruit_reach"] * militants / (militants + p["recruit_half_militants"])
+        expected = self.youth * hazard / np.maximum(p["sympathiser_exit_rate"] + pull, 1e-6)[:, None]
         self.sympathisers = np.minimum(rng.poisson(expected), self.youth).astype(np.int64)
 
     # ---------------------------------------------------------------------------------------- the month
@@ -284,9 +305,14 @@ class CTModel(Model):
     def _recruit(self, cols: CellTable) -> int:
         rng, p = self.streams["recruitment"], self.p
         pool = self.sympathisers.sum(axis=1)
-        saturation = pool / (pool + p["pool_half_saturation"])
+        # The cells of a district reach a share of its sympathiser pool that grows with their numbers and saturates
+        # at recruit_reach: recruitment is limited by the supply of sympathisers, so militancy has a carrying
+        # capacity set by radicalisation. Each cell takes its part in proportion to its members.
         activity = np.where(cols.dormant, 0.0, np.where(cols.in_sanctuary, p["sanctuary_raid_factor"], 1.0))
-        demand = rng.poisson(p["recruit_rate_per_member"] * cols.members * saturation[cols.district] * activity)
+        active = cols.members * activity
+        reaching = np.bincount(cols.district, active, self.n_districts)
+        per_member = p["recruit_reach"] * pool / (reaching + p["recruit_half_militants"])
+        demand = rng.poisson(per_member[cols.district] * active)
         wanted = np.bincount(cols.district, demand, self.n_districts).astype(np.int64)
         for d in np.flatnonzero(wanted > pool):  # rare: more demand than sympathisers; trim the last cells
             excess = int(wanted[d] - pool[d])
@@ -339,13 +365,11 @@ class CTModel(Model):
         self.forces.deploy(self.threat)
         effective = self.forces.effective
         total = effective.sum(axis=1)
-        density = total / self.population * 1e5
         mix = effective / np.maximum(total, 1e-12)[:, None]
         tempo = 0.5 + self.programmes.level("kinetic_intensity")
         coordination = (0.5 + self.programmes.level("coordination")) / (0.5 + p["coordination_interior"])
         visibility = np.sqrt(np.maximum(cols.members, 0) / p["visibility_reference_size"])
-        # Finding cells takes intelligence more than numbers: detection saturates with force density.
-        reach = density / (density + p["force_density_half_saturation"])
+        reach = self._force_reach = self._reach()  # also deters attacks this month
         hazard = (p["detection_rate"] * coordination * tempo * reach[cols.district] * visibility
                   * np.where(cols.dormant, p["dormant_detection_factor"], 1.0) * ~cols.in_sanctuary)
         hit = rng.random(len(cols.members)) < 1.0 - np.exp(-hazard)
@@ -393,6 +417,18 @@ class CTModel(Model):
                 MilitantCell(self, int(d), int(affiliation), int(returned[d]), 0.0)
 
     # -------------------------------------------------------------------------------------------- attacks
+    def _reach(self) -> np.ndarray:
+        """Reach of this month's forces in each district, 0-1: finding cells takes intelligence more than numbers,
+        so it saturates with effective force density."""
+        density = self.forces.effective.sum(axis=1) / self.population * 1e5
+        return density / (density + self.p["force_density_half_saturation"])
+
+    def _deterrence(self, cols: CellTable) -> np.ndarray:
+        """Share of each cell's attacks not held back: where forces reach, militants weigh the risk of arrest
+        (Epstein 2002); cells in sanctuary raid regardless."""
+        reach = np.where(cols.in_sanctuary, 0.0, self._force_reach[cols.district])
+        return 1.0 - self.p["deterrence"] * reach
+
     def _attack_capacity(self, cols: CellTable) -> np.ndarray:
         p = self.p
         activity = np.where(cols.dormant, 0.0, np.where(cols.in_sanctuary, p["sanctuary_raid_factor"], 1.0))
@@ -402,7 +438,7 @@ class CTModel(Model):
     def _attack(self, cols: CellTable) -> dict[str, np.ndarray]:
         rng, p = self.streams["attacks"], self.p
         n = self.n_districts
-        counts = rng.poisson(self.attack_rate * self._attack_capacity(cols))
+        counts = rng.poisson(self.attack_rate * self._attack_capacity(cols) * self._deterrence(cols))
         attacking = np.flatnonzero(counts)  # most cells do not attack in a given month
         by_target = rng.multinomial(counts[attacking], TARGET_MIX[cols.affiliation[attacking]])
         share_away = np.where(cols.in_sanctuary[attacking], 0.0, p["neighbour_attack_share"])

@@ -107,14 +107,23 @@ def _reporter(key: str):
     return report
 
 
-def monthly_frames(model: CTModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _collected(model: CTModel, include_history: bool) -> tuple[pd.DataFrame, pd.DatetimeIndex]:
+    """The collected rows (without the history months unless asked) and their month labels."""
+    raw = model.datacollector.get_model_vars_dataframe()
+    months = pd.period_range(model.start, periods=len(raw), freq="M").to_timestamp()
+    first = 0 if include_history else model.branch_month
+    return raw.iloc[first:], months[first:]
+
+
+def monthly_frames(model: CTModel, include_history: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The collected months as (national, regional) DataFrames.
 
     National: one row per month, a ``month`` column (period start dates) and one column per output.
     Regional: one row per month and region, with ``region`` and ``region_key`` columns.
+    A run that started with a history (see :mod:`ctsim.scenario`) reports only the scenario's months, unless
+    ``include_history``.
     """
-    raw = model.datacollector.get_model_vars_dataframe()
-    months = pd.period_range(model.start, periods=len(raw), freq="M").to_timestamp()
+    raw, months = _collected(model, include_history)
     national = pd.DataFrame({"month": months})
     for o in OUTPUTS:
         national[o.name] = raw[o.name].to_numpy(dtype=float)
@@ -132,8 +141,7 @@ def monthly_frames(model: CTModel) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def recruits_by_stratum(model: CTModel) -> pd.DataFrame:
     """Recruits per month in each of the 24 youth strata (columns named band|living|schooling|religious link)."""
-    raw = model.datacollector.get_model_vars_dataframe()
-    months = pd.period_range(model.start, periods=len(raw), freq="M").to_timestamp()
+    raw, months = _collected(model, include_history=False)
     frame = pd.DataFrame(np.stack(raw["recruits@strata"].to_numpy()), columns=list(STRATUM_NAMES))
     frame.insert(0, "month", months)
     return frame
@@ -141,12 +149,14 @@ def recruits_by_stratum(model: CTModel) -> pd.DataFrame:
 
 FORCES = ("police", "paramilitary", "military")
 # Names of the per-run summary scalars, in the order summarise() returns them.
-SUMMARY_NAMES = tuple(o.name for o in OUTPUTS) + tuple(f"ops_share_{f}" for f in FORCES)
+SUMMARY_NAMES = (tuple(o.name for o in OUTPUTS) + tuple(f"ops_share_{f}" for f in FORCES)
+                 + tuple(f"attacks_{key}" for key in REGION_KEYS))
 
 
-def summarise(national: pd.DataFrame) -> dict[str, float]:
-    """Per-run summary scalars: each output aggregated over the horizon as its declaration says, plus the
-    deployment mix ``ops_share_<force>``: each force's share of all successful operations over the horizon."""
+def summarise(national: pd.DataFrame, regional: pd.DataFrame) -> dict[str, float]:
+    """Per-run summary scalars: each output aggregated over the horizon as its declaration says, the deployment mix
+    ``ops_share_<force>`` (each force's share of all successful operations over the horizon), and the attacks in
+    each region over the horizon, ``attacks_<region key>``."""
     out = {}
     for o in OUTPUTS:
         column = national[o.name]
@@ -155,6 +165,9 @@ def summarise(national: pd.DataFrame) -> dict[str, float]:
     operations = sum(out[f"operations_{f}"] for f in FORCES)
     for f in FORCES:
         out[f"ops_share_{f}"] = out[f"operations_{f}"] / operations if operations > 0 else 0.0
+    by_region = regional.groupby("region_key")["attacks"].sum()
+    for key in REGION_KEYS:
+        out[f"attacks_{key}"] = float(by_region.get(key, 0.0))
     return out
 
 

@@ -6,8 +6,8 @@ from, in one of four kinds:
 - ``fact``: a figure from ``FACTS.md`` (the publisher is named in ``source``);
 - ``derived``: computed from facts (the computation is named in ``source``);
 - ``assumption``: a modelling choice with no published figure behind it; change it and see;
-- ``calibrate``: a free parameter that is meant to be fitted to 2022-2023 data (issue 5); until then its value is a
-  hand-set starting point giving the right order of magnitude.
+- ``calibrate``: a free parameter fitted to 2022-2023 data by ``ctsim calibrate``; the declared value is the
+  hand-set starting point, and runs use the value stored in ``src/ctsim/data/calibration.json``.
 
 Parameters with a ``plausible`` range are the model's exogenous *uncertainties* (EMA Workbench's word): experiments
 and sensitivity analyses sample them within that range. ``low``/``high`` are only the admissible bounds.
@@ -18,8 +18,11 @@ Scenarios override values by name with :func:`resolve`, which rejects unknown na
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
 
 KINDS = ("fact", "derived", "assumption", "calibrate")
@@ -78,7 +81,7 @@ PARAMETERS: tuple[Param, ...] = (
     # --- radicalisation (relative risks on a base rate, after PROTON-OC style multiplicative factors) ------
     _P("base_radicalisation_rate", 1e-5, "per youth per month", "calibrate",
        "hazard for the reference stratum (poor, with family, schooled, no religious link) at full exposure",
-       0.0, 1e-3, plausible=(5e-06, 2e-05)),
+       0.0, 1e-3, plausible=(2e-07, 2e-05)),
     _P("rr_middle_band", 0.25, "relative risk", "assumption",
        "middle band vs poor; FACTS.md s3 names poverty as the common denominator", 0.0, 1.0, plausible=(0.1, 0.5)),
     _P("rr_affluent_band", 0.0, "relative risk", "fact",
@@ -103,10 +106,11 @@ PARAMETERS: tuple[Param, ...] = (
     _P("sympathiser_exit_rate", 0.03, "per month", "assumption",
        "share of the sympathiser pool that drifts away each month", 0.0, 1.0, plausible=(0.015, 0.06)),
     # --- recruitment ----------------------------------------------------------------------------------------
-    _P("recruit_rate_per_member", 0.12, "recruits per member per month at saturation", "calibrate",
-       "cells recruit from the local sympathiser pool", 0.0, 1.0, plausible=(0.06, 0.24)),
-    _P("pool_half_saturation", 3000.0, "sympathisers", "assumption",
-       "pool size at which recruitment runs at half its saturated rate", 1.0, 1e6),
+    _P("recruit_reach", 0.12, "share of the sympathiser pool per month", "calibrate",
+       "share of a district's sympathiser pool its cells recruit each month when they are many", 0.0, 1.0,
+       plausible=(0.02, 0.5)),
+    _P("recruit_half_militants", 200.0, "militants", "assumption",
+       "active militants in a district at which its cells reach half of recruit_reach", 1.0, 1e6),
     _P("nucleation_rate", 2e-4, "new cells per sympathiser per month", "calibrate",
        "a district with sympathisers and no cell grows one at this rate", 0.0, 0.1, plausible=(0.0001, 0.0004)),
     _P("nucleus_size", 5.0, "members", "assumption", "members of a newly formed cell, drawn from the pool",
@@ -114,7 +118,7 @@ PARAMETERS: tuple[Param, ...] = (
     # --- militant cells --------------------------------------------------------------------------------------
     _P("initial_active_militants", 6000.0, "persons", "calibrate",
        "active militants at the start; no figure in FACTS.md, order of magnitude only", 0.0, 1e6,
-       plausible=(4000.0, 9000.0)),
+       plausible=(2000.0, 9000.0)),
     _P("initial_cell_size", 20.0, "members", "assumption", "mean members per cell at the start", 2.0, 500.0),
     _P("split_size", 50.0, "members", "assumption", "a cell larger than this splits in two", 4.0, 1000.0),
     _P("cell_move_rate_under_pressure", 0.3, "per month", "assumption",
@@ -149,8 +153,9 @@ PARAMETERS: tuple[Param, ...] = (
        "figures are kept out, for out-of-sample checks)", 0.0, 1e4),
     _P("attack_size_elasticity", 0.8, "exponent", "assumption",
        "attack rate grows with members^elasticity", 0.0, 2.0),
-    _P("neighbour_attack_share", 0.15, "share", "assumption",
-       "share of a cell's attacks carried out in an adjacent district", 0.0, 1.0),
+    _P("neighbour_attack_share", 0.15, "share", "calibrate",
+       "share of a cell's attacks carried out in an adjacent district (e.g. from the merged districts into settled "
+       "KP)", 0.0, 1.0, plausible=(0.05, 0.45)),
     _P("deaths_per_attack", 1.51, "deaths per attack", "derived",
        "FACTS.md s1: PICSS 2023, 976 deaths / 645 attacks", 0.0, 100.0),
     _P("injuries_per_attack", 2.10, "injuries per attack", "derived",
@@ -173,6 +178,9 @@ PARAMETERS: tuple[Param, ...] = (
     _P("military_ct_weight", 1.0, "effective CT strength per soldier", "assumption", "reference", 0.0, 10.0),
     _P("visibility_reference_size", 20.0, "members", "assumption",
        "detection scales with sqrt(members / reference): larger cells are easier to find", 1.0, 1000.0),
+    _P("deterrence", 0.3, "share of attacks held back at saturating force density", "assumption",
+       "attack rate x (1 - deterrence x force reach): militants weigh the risk of arrest (Epstein 2002); cells in "
+       "sanctuary are not deterred", 0.0, 1.0, plausible=(0.0, 0.6)),
     _P("hit_fraction", 0.3, "share of members", "assumption",
        "share of a cell's members arrested or killed when it is hit", 0.0, 1.0, plausible=(0.15, 0.45)),
     _P("kill_share_police", 0.15, "share", "assumption", "of members neutralised by police, share killed",
@@ -328,9 +336,26 @@ class ParameterError(ValueError):
     """An unknown parameter name or an out-of-range value."""
 
 
-def defaults() -> dict[str, float]:
-    """Return the default value of every parameter."""
+CALIBRATION_FILE = Path(__file__).parent / "data" / "calibration.json"
+
+
+def declared() -> dict[str, float]:
+    """The declared value of every parameter (for ``calibrate`` parameters: the hand-set starting point)."""
     return {p.name: p.value for p in PARAMETERS}
+
+
+@lru_cache(maxsize=1)
+def calibrated() -> Mapping[str, float]:
+    """The values stored by the last calibration (``src/ctsim/data/calibration.json``); empty if there is none."""
+    if not CALIBRATION_FILE.is_file():
+        return MappingProxyType({})
+    record = json.loads(CALIBRATION_FILE.read_text())
+    return MappingProxyType({name: float(spec["value"]) for name, spec in record["free_parameters"].items()})
+
+
+def defaults() -> dict[str, float]:
+    """The value every run uses unless told otherwise: declared values, with the calibrated ones on top."""
+    return {**declared(), **calibrated()}
 
 
 def resolve(overrides: Mapping[str, float] | None = None) -> dict[str, float]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import platform
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -58,18 +58,45 @@ def run_scenario(scenario: Scenario, seed: int | None = None, months: int | None
     seed = scenario.seed if seed is None else seed
     model = build_model(scenario, seed)
     try:
-        model.run(scenario.months if months is None else months)
+        model.run(scenario.history_months + (scenario.months if months is None else months))
         national, regional = monthly_frames(model)
-        return RunResult(scenario, seed, national, regional, summarise(national), list(model.reverted_levers),
+        return RunResult(scenario, seed, national, regional, summarise(national, regional), list(model.reverted_levers),
                          recruits_by_stratum(model))
     finally:
         model.release()
 
 
-def build_model(scenario: Scenario, seed: int | np.random.SeedSequence) -> CTModel:
-    """A model set up as the scenario says (levers, uncertainties, schedule), with the given seed."""
-    return CTModel(policy=scenario.policy(), params=scenario.uncertainties, seed=seed, start=scenario.start,
-                   on_month=scenario.scheduler())
+def build_model(scenario: Scenario, seed: int | np.random.SeedSequence, levers: dict | None = None,
+                uncertainties: dict | None = None, geography_overrides: dict | None = None,
+                admin_overrides: dict | None = None) -> CTModel:
+    """A model set up as the scenario says (levers, uncertainties, schedule, history), with the given seed.
+
+    ``levers`` and ``uncertainties`` (a design point of an experiment) override the scenario's. With a history, the
+    model starts at the history's start with the history's levers and switches to the scenario's when the history
+    ends; run it for ``scenario.history_months + scenario.months`` months. ``geography_overrides`` (region -> column
+    -> value) and ``admin_overrides`` (region -> capacity) build counterfactual districts (pattern checks).
+    """
+    if levers:
+        scenario = replace(scenario, levers={**scenario.levers, **levers})
+    params = {**scenario.uncertainties, **(uncertainties or {})}
+    geography = _counterfactual_geography(geography_overrides) if geography_overrides else None
+    start, policy = scenario.start, scenario.policy()
+    if scenario.history is not None:
+        params = {**scenario.history.uncertainties, **params}
+        start, policy = scenario.history.start, scenario.history.policy()
+    return CTModel(policy=policy, params=params, seed=seed, start=start, on_month=scenario.on_month(),
+                   geography=geography, admin_capacity=admin_overrides)
+
+
+def _counterfactual_geography(overrides: dict[str, dict[str, float]]):
+    from ctsim.geography import packaged
+
+    geography = packaged()
+    table = geography.table.copy()
+    for region, columns in overrides.items():
+        for column, value in columns.items():
+            table.loc[table["region"] == region, column] = value
+    return replace(geography, table=table)
 
 
 def git_commit() -> str:
@@ -103,6 +130,8 @@ def manifest(result: RunResult) -> dict:
         "scenario": s.name,
         "scenario_file": str(s.path) if s.path else None,
         "scenario_files": [str(f) for f in s.files],
+        "history_files": [str(f) for f in s.history.files] if s.history else [],
+        "history_months": s.history_months,
         "scenario_sha256": s.sha256,
         "seed": result.seed,
         "start": s.start,

@@ -4,6 +4,7 @@ A scenario file looks like::
 
     # Purpose, assumptions and sources in a comment at the top.
     extends = "baseline.toml"          # optional; relative to this file; chains are allowed, cycles are not
+    history = "history_2022_2023.toml" # optional: run this first and branch from the state it reaches
     name = "civilian_led"               # default: the file name without .toml
     description = "Police lead with a two-year handover"
     [run]
@@ -24,6 +25,12 @@ A scenario file looks like::
 A child inherits everything from its parent and overrides what it names: ``[run]`` keys one by one, levers and
 uncertainties by name; its schedule entries come after the parent's. Every mistake raises :class:`ScenarioError`
 naming the file and the key path and saying what would be valid.
+
+**History.** A scenario with ``history`` first runs the history scenario (its levers and schedule, from its own
+start) and then, in the same model, switches to its own levers and schedule: every policy branches from the state
+the history reached, so what is calibrated on the history carries over. The history must end the month before the
+scenario starts; ``history = false`` in a child switches an inherited history off. Uncertainties apply to the whole
+run (they describe the world); the scenario's override the history's. Outputs cover the scenario's months only.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ from ctsim.parameters import PARAMETERS_BY_NAME, ParameterError, resolve
 if TYPE_CHECKING:
     from ctsim.model import CTModel
 
-TOP_KEYS = ("extends", "name", "description", "run", "levers", "uncertainties", "schedule")
+TOP_KEYS = ("extends", "history", "name", "description", "run", "levers", "uncertainties", "schedule")
 RUN_KEYS = ("start", "months", "seed", "replications")
 SCHEDULE_KEYS = ("month", "date", "lever", "value", "ramp")
 MAX_MONTHS = 600
@@ -90,8 +97,9 @@ class Scenario:
         levers: lever values set by the chain.
         uncertainties: parameter overrides set by the chain.
         schedule: scheduled lever changes, in file order (parent's first).
-        sha256: hash over the bytes of every file of the chain.
+        sha256: hash over the bytes of every file of the chain (and of the history's).
         description: free text.
+        history: the scenario run before this one (None: start from the parameterised initial state).
     """
 
     name: str
@@ -106,6 +114,12 @@ class Scenario:
     schedule: tuple[ScheduleEntry, ...] = ()
     sha256: str = ""
     description: str = ""
+    history: Scenario | None = None
+
+    @property
+    def history_months(self) -> int:
+        """Months of history run before the scenario's first month."""
+        return self.history.months if self.history else 0
 
     def policy(self) -> Policy:
         """The levers in force at the start, as a :class:`ctsim.levers.Policy`."""
@@ -114,6 +128,10 @@ class Scenario:
     def scheduler(self) -> Schedule | None:
         """The callback that applies the schedule during a run (None without a schedule)."""
         return Schedule(self.schedule) if self.schedule else None
+
+    def on_month(self) -> Branch | Schedule | None:
+        """The model's ``on_month`` callback: the history then the branch, or just the schedule."""
+        return Branch(self.history, self) if self.history else self.scheduler()
 
     def month_of(self, text: str) -> int:
         """Model month (1-based) of a ``YYYY-MM`` date relative to the start."""
@@ -159,6 +177,27 @@ class Schedule:
                 del self._ramps[name]
 
 
+class Branch:
+    """Runs a history, then switches the model to the scenario (the ``on_month`` callback of a history run)."""
+
+    def __init__(self, history: Scenario, scenario: Scenario) -> None:
+        self.split = history.months
+        self.history_schedule = history.scheduler()
+        self.schedule = scenario.scheduler()
+        self.levers = scenario.levers
+
+    def __call__(self, model: CTModel, month: int) -> None:
+        if month <= self.split:
+            if self.history_schedule:
+                self.history_schedule(model, month)
+            return
+        if month == self.split + 1:
+            model.policy = Policy(**self.levers)
+            model.branch_month = self.split
+        if self.schedule:
+            self.schedule(model, month - self.split)
+
+
 def _suggest(name: str, valid: list[str]) -> str:
     close = difflib.get_close_matches(name, valid, n=1)
     return f"; did you mean '{close[0]}'?" if close else f"; valid keys: {', '.join(valid)}"
@@ -197,6 +236,15 @@ def load_scenario(path: str | Path) -> Scenario:
                 f"{scenario.start} to {_month_after(scenario.start, scenario.months - 1)})")
         resolved.append(replace(entry, month=month))
     scenario.schedule = tuple(resolved)
+    if scenario.history is not None:
+        history = scenario.history
+        if history.history is not None:
+            raise ScenarioError(f"{history.path}: key 'history': a history cannot have a history of its own")
+        if month_index(history.start, scenario.start) != history.months + 1:
+            raise ScenarioError(
+                f"{scenario.path}: key 'history': {history.path.name} runs {history.start} to "
+                f"{_month_after(history.start, history.months - 1)}, but this scenario starts {scenario.start}; the "
+                f"history must end the month before the start")
     return scenario
 
 
@@ -225,7 +273,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
         if section in data and not isinstance(data[section], dict):
             raise ScenarioError(f"{where}: key '{section}' must be a table ([{section}])")
 
-    parent = _parent(where, path, data, chain)
+    parent = _parent(where, path, data, chain, "extends")
     scenario = replace(parent, levers=dict(parent.levers), uncertainties=dict(parent.uncertainties)) \
         if parent else Scenario(name=path.stem)
     scenario.name, scenario.path = path.stem, path
@@ -254,22 +302,42 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
             raise ScenarioError(f"{where}: key 'uncertainties.{name}': {exc}") from None
         scenario.uncertainties[name] = float(value)
     scenario.schedule = scenario.schedule + _read_schedule(where, data.get("schedule", []))
+    if "history" in data:
+        if data["history"] is False:
+            scenario.history = None
+        else:
+            scenario.history = load_scenario_file(_parent(where, path, data, chain, "history"))
+    if scenario.history is not None:
+        digest.update(scenario.history.sha256.encode())
+        scenario.sha256 = digest.hexdigest()
     return scenario
 
 
-def _parent(where: str, path: Path, data: dict, chain: tuple[Path, ...]) -> Scenario | None:
-    if "extends" not in data:
+def load_scenario_file(scenario: Scenario) -> Scenario:
+    """Finish a scenario read as a history: resolve its schedule dates and check its horizon."""
+    resolved = []
+    for entry in scenario.schedule:
+        month = entry.month if entry.date is None else month_index(scenario.start, entry.date)
+        if not 1 <= month <= scenario.months:
+            raise ScenarioError(f"{entry.source}: month {month} is outside the history's horizon")
+        resolved.append(replace(entry, month=month))
+    scenario.schedule = tuple(resolved)
+    return scenario
+
+
+def _parent(where: str, path: Path, data: dict, chain: tuple[Path, ...], key: str) -> Scenario | None:
+    if key not in data:
         return None
-    target = data["extends"]
+    target = data[key]
     if not isinstance(target, str) or not target.strip():
-        raise ScenarioError(f"{where}: key 'extends' must be the path of a scenario file, e.g. \"baseline.toml\"")
+        raise ScenarioError(f"{where}: key '{key}' must be the path of a scenario file, e.g. \"baseline.toml\"")
     parent_path = (path.parent / target).resolve()
     seen = (*chain, path.resolve())
     if parent_path in seen:
         cycle = " -> ".join(p.name for p in (*seen[seen.index(parent_path):], parent_path))
-        raise ScenarioError(f"{where}: key 'extends': cyclic inheritance ({cycle})")
+        raise ScenarioError(f"{where}: key '{key}': cyclic inheritance ({cycle})")
     if not parent_path.is_file():
-        raise ScenarioError(f"{where}: key 'extends': file not found: {parent_path}")
+        raise ScenarioError(f"{where}: key '{key}': file not found: {parent_path}")
     return _load(parent_path, seen)
 
 

@@ -67,22 +67,18 @@ def _faults() -> dict[int, str]:
 
 def run_one(spec: RunSpec) -> tuple[dict[str, float], pd.DataFrame | None]:
     """Run one design row and return its summary and (if asked) its thinned monthly series."""
-    from ctsim.levers import Policy
-    from ctsim.model import CTModel
+    from ctsim.runner import build_model
 
     fault = _faults().get(spec.run_id)
     if fault == "exit":
         os._exit(17)
     if fault == "raise":
         raise RuntimeError(f"fault injected into run {spec.run_id}")
-    scenario = spec.scenario
-    policy = Policy(**{**scenario.levers, **spec.levers})
-    params = {**scenario.uncertainties, **spec.uncertainties}
     seed = np.random.SeedSequence(spec.seed_entropy, spawn_key=(spec.seed_spawn_key,))
-    model = CTModel(policy=policy, params=params, seed=seed, start=scenario.start, on_month=scenario.scheduler())
+    model = build_model(spec.scenario, seed, spec.levers, spec.uncertainties)
     try:
-        model.run(spec.months)
-        national, _ = monthly_frames(model)
+        model.run(spec.scenario.history_months + spec.months)
+        national, regional = monthly_frames(model)
     finally:
         model.release()
     monthly = None
@@ -90,7 +86,7 @@ def run_one(spec: RunSpec) -> tuple[dict[str, float], pd.DataFrame | None]:
         kept = national.iloc[spec.monthly_every - 1::spec.monthly_every]
         monthly = kept[["month", *spec.monthly]].assign(run_id=spec.run_id,
                                                           month_index=kept.index.to_numpy() + 1)
-    return summarise(national), monthly
+    return summarise(national, regional), monthly
 
 
 def execute_task(task_id: int, specs: list[RunSpec]) -> TaskResult:
