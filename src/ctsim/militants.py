@@ -52,8 +52,23 @@ SANCTUARY_BORDERS = {
 }
 
 
+def _table_column(name: str) -> property:
+    """A column of the table: a view of the first ``len(table)`` rows of its buffer; assigning writes into it."""
+
+    def get(self: CellTable) -> np.ndarray:
+        return self._buffers[name][: self._n]
+
+    def set_(self: CellTable, values) -> None:
+        self._buffers[name][: self._n] = values
+
+    return property(get, set_)
+
+
 class CellTable:
     """The state of all militant cells, one row per cell, in creation order.
+
+    Columns live in buffers that grow by doubling, so adding a cell costs O(1) on average; each column attribute is
+    a view of the rows in use.
 
     Attributes:
         members, district, affiliation, resources, dormant, in_sanctuary: numpy columns (see :class:`MilitantCell`).
@@ -62,21 +77,34 @@ class CellTable:
 
     COLUMNS = (("members", np.int64), ("district", np.int64), ("affiliation", np.int64),
                ("resources", np.float64), ("dormant", bool), ("in_sanctuary", bool))
+    members = _table_column("members")
+    district = _table_column("district")
+    affiliation = _table_column("affiliation")
+    resources = _table_column("resources")
+    dormant = _table_column("dormant")
+    in_sanctuary = _table_column("in_sanctuary")
 
-    def __init__(self) -> None:
-        for name, dtype in self.COLUMNS:
-            setattr(self, name, np.zeros(0, dtype=dtype))
+    def __init__(self, capacity: int = 512) -> None:
+        self._buffers = {name: np.zeros(capacity, dtype=dtype) for name, dtype in self.COLUMNS}
+        self._n = 0
         self.agents: list[MilitantCell] = []
 
     def __len__(self) -> int:
-        return len(self.agents)
+        return self._n
 
     def append(self, agent: MilitantCell, **values) -> int:
         """Add a row for ``agent`` and return its index."""
-        for name, dtype in self.COLUMNS:
-            setattr(self, name, np.append(getattr(self, name), np.array([values[name]], dtype=dtype)))
+        row = self._n
+        if row == len(self._buffers["members"]):
+            for name, buffer in self._buffers.items():
+                grown = np.zeros(2 * len(buffer), dtype=buffer.dtype)
+                grown[:row] = buffer
+                self._buffers[name] = grown
+        for name, _ in self.COLUMNS:
+            self._buffers[name][row] = values[name]
+        self._n += 1
         self.agents.append(agent)
-        return len(self.agents) - 1
+        return row
 
     def remove_empty(self) -> int:
         """Dissolve every cell without members (its agent leaves the model and the network) and drop its row.
@@ -90,8 +118,10 @@ class CellTable:
         gone = np.flatnonzero(~keep)
         for row in gone.tolist():
             self.agents[row].dissolve()
-        for name, _ in self.COLUMNS:
-            setattr(self, name, getattr(self, name)[keep])
+        kept = int(keep.sum())
+        for buffer in self._buffers.values():
+            buffer[:kept] = buffer[: self._n][keep]
+        self._n = kept
         self.agents = [agent for agent, k in zip(self.agents, keep.tolist(), strict=True) if k]
         for row in range(int(gone[0]), len(self.agents)):
             self.agents[row]._row = row
@@ -100,10 +130,10 @@ class CellTable:
 
 def _column(name: str, cast: type, doc: str) -> property:
     def get(self: MilitantCell):
-        return cast(getattr(self._table, name)[self._row])
+        return cast(self._table._buffers[name][self._row])
 
     def set_(self: MilitantCell, value) -> None:
-        getattr(self._table, name)[self._row] = value
+        self._table._buffers[name][self._row] = value
 
     return property(get, set_, doc=doc)
 
@@ -138,12 +168,12 @@ class MilitantCell(CellAgent):
     @property
     def district(self) -> int:
         """Index of the district whose network cell it stands in."""
-        return int(self._table.district[self._row])
+        return int(self._table._buffers["district"][self._row])
 
     @property
     def affiliation(self) -> int:
         """Affiliation index."""
-        return int(self._table.affiliation[self._row])
+        return int(self._table._buffers["affiliation"][self._row])
 
     @property
     def affiliation_name(self) -> str:
@@ -152,7 +182,7 @@ class MilitantCell(CellAgent):
 
     def move_to_district(self, district: int) -> None:
         """Move to another district (an adjacent one, in the model's use)."""
-        self._table.district[self._row] = district
+        self._table._buffers["district"][self._row] = district
         self.move_to(self.model.grid[district])
 
     def split(self, district: int) -> MilitantCell:

@@ -406,12 +406,17 @@ class CTModel(Model):
         return result
 
     def _place_returning(self, returned: np.ndarray, cols: CellTable) -> None:
-        """Released militants who return join a cell in their district, or start one."""
+        """Released militants who return join a cell in their district (one chosen at random), or start one."""
         rng = self.streams["justice"]
-        for d in np.flatnonzero(returned):
-            here = np.flatnonzero(cols.district == d)
-            if len(here):
-                cols.members[here[int(rng.integers(len(here)))]] += int(returned[d])
+        districts = np.flatnonzero(returned)
+        if not len(districts):
+            return
+        order = np.argsort(cols.district, kind="stable")
+        counts = np.bincount(cols.district, minlength=self.n_districts)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        for d in districts.tolist():
+            if counts[d]:  # the district's rows in ascending order, as np.flatnonzero would list them
+                cols.members[order[starts[d] + int(rng.integers(counts[d]))]] += int(returned[d])
             else:
                 affiliation = rng.choice(len(AFFILIATIONS), p=AFFILIATION_MIX_BY_REGION[self.region_names[d]])
                 MilitantCell(self, int(d), int(affiliation), int(returned[d]), 0.0)
