@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,7 @@ from ctsim import registry
 from ctsim.levers import LEVERS_BY_NAME, LeverError, check_value
 from ctsim.outputs import OUTPUTS_BY_NAME
 from ctsim.parameters import PARAMETERS_BY_NAME, ParameterError, resolve
-from ctsim.scenario import MAX_MONTHS, Scenario, ScenarioError, _suggest, load_scenario
+from ctsim.scenario import MAX_MONTHS, Scenario, ScenarioError, _suggest, load_scenario, read_toml
 
 TOP_KEYS = ("name", "description", "scenarios", "replications", "months", "seed", "design", "outputs")
 DESIGN_KEYS = ("method", "samples", "factors", "points", "path")
@@ -129,19 +128,7 @@ def load_experiment(path: str | Path) -> Experiment:
     """
     path = Path(path)
     where = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ExperimentError(f"{where}: file not found") from None
-    except OSError as exc:
-        raise ExperimentError(f"{where}: cannot read file ({exc.strerror})") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ExperimentError(f"{where}: not valid TOML ({exc})") from None
-    for key in data:
-        if key not in TOP_KEYS:
-            raise ExperimentError(f"{where}: unknown key '{key}'{_suggest(key, list(TOP_KEYS))}")
+    raw, data = read_toml(path, TOP_KEYS, ExperimentError)
     name = data.get("name", path.stem)
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
         raise ExperimentError(f"{where}: key 'name' = {name!r} may hold only letters, digits, _ . -")

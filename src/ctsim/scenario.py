@@ -254,21 +254,29 @@ def _month_after(start: str, months: int) -> str:
     return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
 
-def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
+def read_toml(path: Path, keys: tuple[str, ...], error: type[ScenarioError] = ScenarioError) -> tuple[bytes, dict]:
+    """Read a TOML file: its bytes and its table, with a one-line ``error`` for a missing or unreadable file, bad
+    TOML, or a top-level key not in ``keys``."""
     where = str(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(f"{where}: file not found") from None
+        raise error(f"{where}: file not found") from None
     except OSError as exc:
-        raise ScenarioError(f"{where}: cannot read file ({exc.strerror})") from None
+        raise error(f"{where}: cannot read file ({exc.strerror})") from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{where}: not valid TOML ({exc})") from None
+        raise error(f"{where}: not valid TOML ({exc})") from None
     for key in data:
-        if key not in TOP_KEYS:
-            raise ScenarioError(f"{where}: unknown key '{key}'{_suggest(key, list(TOP_KEYS))}")
+        if key not in keys:
+            raise error(f"{where}: unknown key '{key}'{_suggest(key, list(keys))}")
+    return raw, data
+
+
+def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
+    where = str(path)
+    raw, data = read_toml(path, TOP_KEYS)
     for section in ("run", "levers", "uncertainties"):
         if section in data and not isinstance(data[section], dict):
             raise ScenarioError(f"{where}: key '{section}' must be a table ([{section}])")
