@@ -52,3 +52,55 @@ def attacks_band_chart(comparison, path: str | Path) -> None:
     fig.tight_layout()
     fig.savefig(path, format="png")
     plt.close(fig)
+
+
+def sobol_chart(result, path: str | Path, title: str) -> None:
+    """First-order and total Sobol indices with their confidence intervals, as bars."""
+    import numpy as np
+
+    table = result.ranking()
+    x = np.arange(len(table))
+    fig, ax = plt.subplots(figsize=(max(6, 0.6 * len(table) + 2), 4.5), dpi=110)
+    ax.bar(x - 0.2, table["S1"], 0.4, yerr=table["S1_conf"], capsize=3, label="first order S1")
+    ax.bar(x + 0.2, table["ST"], 0.4, yerr=table["ST_conf"], capsize=3, label="total order ST")
+    ax.axhline(float(table.loc["dummy", "ST"]), color="grey", linestyle="--", linewidth=1,
+               label="noise floor (dummy ST)")
+    ax.set_xticks(x, table.index, rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("Sobol index")
+    ax.set_title(f"Sobol indices: {title} (N = {result.n})", fontsize=10)
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, format="png")
+    plt.close(fig)
+
+
+def morris_chart(result, path: str | Path, title: str) -> None:
+    """Morris mu* against sigma, with mu* intervals; factors named."""
+    table = result.indices
+    fig, ax = plt.subplots(figsize=(6.5, 5), dpi=110)
+    ax.errorbar(table["mu_star"], table["sigma"], xerr=table["mu_star_conf"], fmt="o", capsize=3)
+    for name, row in table.iterrows():
+        ax.annotate(name, (row["mu_star"], row["sigma"]), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    ax.set_xlabel("mu* (mean absolute elementary effect)")
+    ax.set_ylabel("sigma (non-linearity, interactions)")
+    ax.set_title(f"Morris screening: {title} ({result.n} trajectories)", fontsize=10)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, format="png")
+    plt.close(fig)
+
+
+def rank_probability_chart(result, path: str | Path, title: str) -> None:
+    """Heat map: how often each factor takes each rank across bootstrap resamples."""
+    table = result.rank_probability.loc[result.ranking().index]
+    fig, ax = plt.subplots(figsize=(max(5, 0.5 * table.shape[1] + 3), max(3, 0.35 * len(table) + 1.5)), dpi=110)
+    image = ax.imshow(table.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(table.shape[1]), [c.replace("rank ", "") for c in table.columns], fontsize=8)
+    ax.set_yticks(range(len(table)), table.index, fontsize=8)
+    ax.set_xlabel("rank (1 = most influential)")
+    ax.set_title(f"Rank probabilities: {title}", fontsize=10)
+    fig.colorbar(image, ax=ax, label="share of bootstrap resamples")
+    fig.tight_layout()
+    fig.savefig(path, format="png")
+    plt.close(fig)

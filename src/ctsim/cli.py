@@ -77,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--replications", type=int, default=6, help="replications per scenario (default 6)")
     check.add_argument("--report", type=Path, help="also rewrite this fit report (e.g. docs/validation.md) with "
                                                    "the fit and the pattern checks")
+    sens = sub.add_parser("sensitivity", help="rank the levers' effects (Morris or Sobol, through the batch runner)")
+    sens.add_argument("study", type=Path, help="sensitivity study file (TOML)")
+    sens.add_argument("--out", type=Path, help="folder (default: results/sensitivity/<study name>)")
+    sens.add_argument("--executor", choices=("serial", "processes", "dask"), default="processes")
+    sens.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
+    sens.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler")
+    sens.add_argument("--dask-local", type=int, metavar="N", help="start a Dask LocalCluster of N workers")
+    sens.add_argument("--retry-failed", action="store_true", help="rerun runs recorded as failed")
     levers = sub.add_parser("levers", help="list the policy levers and the exogenous uncertainties")
     levers.add_argument("--markdown", action="store_true", help="print Markdown tables (as in docs/levers.md)")
     return parser
@@ -106,6 +114,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _calibrate(args)
         if args.command == "validate-model":
             return _validate_model(args)
+        if args.command == "sensitivity":
+            return _sensitivity(args)
         return _run(args)
     except ScenarioError as exc:
         print(f"ctsim: error: {exc}", file=sys.stderr)
@@ -271,6 +281,26 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.output is None:
         write_report(record, history, args.report)
         print(f"fit report written to {args.report}")
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from ctsim.batch import BatchOptions, run_batch
+    from ctsim.results import load
+    from ctsim.sensitivity_study import analyse_study, load_study, summary_text, write_outputs
+
+    study = load_study(args.study)
+    folder = args.out or Path("results") / "sensitivity" / study.name
+    _check_out(args.study, folder)
+    options = BatchOptions(executor=args.executor, workers=args.workers, scheduler=args.scheduler,
+                           dask_local=args.dask_local, retry_failed=args.retry_failed,
+                           progress=sys.stderr.isatty())
+    summary = run_batch(study.experiment(), folder / "runs", options)
+    print(summary)
+    result = analyse_study(study, load(folder / "runs"))
+    written = write_outputs(result, folder)
+    print(summary_text(result))
+    print(f"tables and charts: {folder} ({len(written)} files)")
     return 0
 
 
