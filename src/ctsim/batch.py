@@ -191,7 +191,8 @@ def run_specs(experiment: Experiment, design: pd.DataFrame) -> dict[int, RunSpec
             run_id=int(row["run_id"]), scenario=experiment.scenarios[int(row["scenario_index"])],
             levers={k: _plain(row[k]) for k in levers}, uncertainties={k: float(row[k]) for k in uncertain},
             seed_entropy=int(row["seed_entropy"]), seed_spawn_key=int(row["seed_spawn_key"]),
-            months=experiment.months, monthly=experiment.monthly, monthly_every=experiment.monthly_every)
+            months=experiment.months, monthly=experiment.monthly, monthly_every=experiment.monthly_every,
+            seed_extra=int(row.get("seed_extra", 0)))
     return specs
 
 

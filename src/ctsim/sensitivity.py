@@ -11,8 +11,10 @@ indices are known (``tests/test_sensitivity.py`` uses Ishigami's). Everything st
 - given-data cross-checks on the same runs: ``pawn`` and ``delta`` (SALib ``analyze.pawn`` / ``analyze.delta``).
 
 Stochastic models are handled explicitly: each design point may be evaluated over replications (their mean is
-analysed), and a ``dummy`` factor that the function never reads is always added, so its index shows the noise floor
-below which no index means anything. Rank probabilities say how often each factor takes each rank across bootstrap
+analysed), and a ``dummy`` factor is always added, so its index shows the noise floor below which no index means
+anything. A plain function never reads it; a ctsim study (``ctsim.sensitivity_study``) lets it reshuffle the random
+streams and nothing else, so that under common random numbers its index is the effect of noise alone.
+Rank probabilities say how often each factor takes each rank across bootstrap
 resamples (Sobol: SALib's own resamples; Morris: resampled trajectories).
 """
 

@@ -86,6 +86,8 @@ class Study:
             for row in design:
                 point = {name: (int(round(v)) if name in ints else float(v))
                          for name, v in zip(self.factors, row[:len(self.factors)], strict=True)}
+                # The dummy factor reshuffles the random streams and nothing else: its index is noise alone.
+                point["seed_extra"] = 1 + int(row[-1] * (2**31 - 2))
                 points.append({**point, **level})
         return Experiment(name=self.name, path=self.path, sha256=self.sha256, scenarios=[self.scenario],
                           replications=self.replications, months=self.months, seed=self.seed, method="list",

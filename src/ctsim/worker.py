@@ -35,6 +35,8 @@ class RunSpec:
         uncertainties: the design point's uncertainty values.
         seed_entropy: root seed.
         seed_spawn_key: the replication (the run's SeedSequence is ``SeedSequence(entropy, spawn_key=(key,))``).
+        seed_extra: when not 0, appended to the spawn key: a sensitivity study's dummy factor reshuffles the random
+            streams this way, so that its index measures noise alone.
         months: horizon.
         monthly: monthly outputs to keep.
         monthly_every: keep every k-th month.
@@ -49,6 +51,7 @@ class RunSpec:
     months: int
     monthly: tuple[str, ...] = ()
     monthly_every: int = 1
+    seed_extra: int = 0
 
 
 @dataclass
@@ -74,7 +77,8 @@ def run_one(spec: RunSpec) -> tuple[dict[str, float], pd.DataFrame | None]:
         os._exit(17)
     if fault == "raise":
         raise RuntimeError(f"fault injected into run {spec.run_id}")
-    seed = np.random.SeedSequence(spec.seed_entropy, spawn_key=(spec.seed_spawn_key,))
+    key = (spec.seed_spawn_key,) if spec.seed_extra == 0 else (spec.seed_spawn_key, spec.seed_extra)
+    seed = np.random.SeedSequence(spec.seed_entropy, spawn_key=key)
     model = build_model(spec.scenario, seed, spec.levers, spec.uncertainties)
     try:
         model.run(spec.scenario.history_months + spec.months)
