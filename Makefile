@@ -28,6 +28,7 @@ test: lint
 bench: install
 	$(BIN)/python benchmarks/bench_model.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_sensitivity.py --scaling
 
 docs: install
 	$(BIN)/python -m ctsim.docs
