@@ -51,7 +51,6 @@ DESIGN_KEYS = ("method", "samples", "factors", "points", "path")
 OUTPUT_KEYS = ("monthly", "monthly_every")
 METHODS = ("latin_hypercube", "full_factorial", "list", "file")
 MAX_RUNS = 10_000_000
-RUN_COLUMNS = ("run_id", "point", "scenario", "scenario_index", "replication", "seed_entropy", "seed_spawn_key")
 
 
 class ExperimentError(ScenarioError):

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ctsim.data import REGION_KEYS, REGIONS, load_adjacency, load_districts
+from ctsim.data import load_adjacency, load_districts
 
 
 @dataclass(frozen=True)
@@ -64,4 +64,4 @@ def packaged() -> Geography:
     return Geography.from_tables(districts, load_adjacency(district_ids=districts["district_id"]))
 
 
-__all__ = ["Geography", "packaged", "REGIONS", "REGION_KEYS"]
+__all__ = ["Geography", "packaged"]

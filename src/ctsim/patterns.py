@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ctsim.data import REGIONS
 from ctsim.outputs import monthly_frames
 from ctsim.scenario import Scenario, load_scenario
 
@@ -216,4 +215,4 @@ def run_checks(replications: int = 6) -> pd.DataFrame:
                           "result": "pass" if r.passed else "FAIL"} for r in rows])
 
 
-__all__ = ["CHECKS", "PatternResult", "REGIONS", "run_checks"]
+__all__ = ["CHECKS", "PatternResult", "run_checks"]

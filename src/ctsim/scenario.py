@@ -133,10 +133,6 @@ class Scenario:
         """The model's ``on_month`` callback: the history then the branch, or just the schedule."""
         return Branch(self.history, self) if self.history else self.scheduler()
 
-    def month_of(self, text: str) -> int:
-        """Model month (1-based) of a ``YYYY-MM`` date relative to the start."""
-        return month_index(self.start, text)
-
 
 def month_index(start: str, date: str) -> int:
     """Months from ``start`` to ``date`` (both ``YYYY-MM``), counting the start month as 1."""
@@ -225,17 +221,7 @@ def load_scenario(path: str | Path) -> Scenario:
             value, a bad date, a schedule outside the horizon, or a missing or cyclic ``extends``. The message starts
             with the file name and names the key.
     """
-    scenario = _load(Path(path), ())
-    resolved = []
-    for entry in scenario.schedule:
-        month = entry.month if entry.date is None else month_index(scenario.start, entry.date)
-        if not 1 <= month <= scenario.months:
-            when = f"date {entry.date}" if entry.date else f"month {month}"
-            raise ScenarioError(
-                f"{entry.source}: {when} is outside the horizon (months 1 to {scenario.months}, "
-                f"{scenario.start} to {_month_after(scenario.start, scenario.months - 1)})")
-        resolved.append(replace(entry, month=month))
-    scenario.schedule = tuple(resolved)
+    scenario = _resolve_schedule(_load(Path(path), ()))
     if scenario.history is not None:
         history = scenario.history
         if history.history is not None:
@@ -314,20 +300,23 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
         if data["history"] is False:
             scenario.history = None
         else:
-            scenario.history = load_scenario_file(_parent(where, path, data, chain, "history"))
+            scenario.history = _resolve_schedule(_parent(where, path, data, chain, "history"))
     if scenario.history is not None:
         digest.update(scenario.history.sha256.encode())
         scenario.sha256 = digest.hexdigest()
     return scenario
 
 
-def load_scenario_file(scenario: Scenario) -> Scenario:
-    """Finish a scenario read as a history: resolve its schedule dates and check its horizon."""
+def _resolve_schedule(scenario: Scenario) -> Scenario:
+    """Turn schedule dates into months once the start is final, and check every entry lies within the horizon."""
     resolved = []
     for entry in scenario.schedule:
         month = entry.month if entry.date is None else month_index(scenario.start, entry.date)
         if not 1 <= month <= scenario.months:
-            raise ScenarioError(f"{entry.source}: month {month} is outside the history's horizon")
+            when = f"date {entry.date}" if entry.date else f"month {month}"
+            raise ScenarioError(
+                f"{entry.source}: {when} is outside the horizon (months 1 to {scenario.months}, "
+                f"{scenario.start} to {_month_after(scenario.start, scenario.months - 1)})")
         resolved.append(replace(entry, month=month))
     scenario.schedule = tuple(resolved)
     return scenario
