@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--replications", type=int, default=6, help="replications per scenario (default 6)")
     check.add_argument("--report", type=Path, help="also rewrite this fit report (e.g. docs/validation.md) with "
                                                    "the fit and the pattern checks")
+    check.add_argument("--robustness", action="store_true",
+                       help="also rerun every check with each assumed uncertainty at the low and the high end of its "
+                            "plausible range (one at a time); with --report, stored beside it as "
+                            "pattern_robustness.csv and summarised in the report")
+    check.add_argument("--factors", metavar="NAME[,NAME...]",
+                       help="robustness: only these uncertainties (default: every assumed one)")
+    check.add_argument("--workers", type=int, help="robustness: worker processes (default: one per core)")
     sens = sub.add_parser("sensitivity", help="rank the levers' effects (Morris or Sobol, through the batch runner)")
     sens.add_argument("study", type=Path, help="sensitivity study file (TOML)")
     sens.add_argument("--out", type=Path, help="folder (default: results/sensitivity/<study name>)")
@@ -305,22 +312,42 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 
 def _validate_model(args: argparse.Namespace) -> int:
-    from ctsim.patterns import run_checks
+    from ctsim import patterns
 
     if not 2 <= args.replications <= 1000:
         raise ScenarioError(f"validate-model: option '--replications' = {args.replications} is outside [2, 1000]")
-    table = run_checks(args.replications)
-    pd.set_option("display.width", 250)
-    pd.set_option("display.max_colwidth", 120)
+    if args.workers is not None and not 1 <= args.workers <= 1024:
+        raise ScenarioError(f"validate-model: option '--workers' = {args.workers} is outside [1, 1024]")
+    if (args.factors or args.workers) and not args.robustness:
+        raise ScenarioError("validate-model: options '--factors' and '--workers' need '--robustness'")
+    factors = [f.strip() for f in args.factors.split(",") if f.strip()] if args.factors else None
+    if args.robustness:
+        try:
+            patterns.robustness_settings(factors)
+        except KeyError as exc:
+            raise ScenarioError(f"validate-model: option '--factors': {exc.args[0]}") from None
+    table = patterns.run_checks(args.replications)
     for row in table.to_dict("records"):
         print(f"[{row['result']}] {row['pattern']}\n       measured:  {row['measured']}\n"
               f"       tolerance: {row['tolerance']}")
+    robustness = None
+    if args.robustness:
+        robustness = patterns.robustness(args.replications, factors, args.workers,
+                                         progress=sys.stderr.isatty()).assign(replications=args.replications)
+        pd.set_option("display.width", 250)
+        pd.set_option("display.max_rows", 500)
+        print("\nRobustness: each assumed uncertainty at the ends of its plausible range, one at a time")
+        print(patterns.robustness_matrix(robustness).to_string(index=False, na_rep=""))
+        print()
+        print(patterns.robustness_summary(robustness).to_string(index=False))
     if args.report is not None:
         import json
 
         from ctsim import calibration
         from ctsim.validation import write_report
 
+        if robustness is not None:
+            robustness.to_csv(args.report.parent / "pattern_robustness.csv", index=False)
         record = json.loads(calibration.CALIBRATION_FILE.read_text())
         write_report(record, load_scenario(calibration.HISTORY), args.report, patterns=table,
                      pattern_replications=args.replications)

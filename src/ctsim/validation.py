@@ -129,4 +129,45 @@ def write_report(record: dict, history, path: Path = Path("docs/validation.md"),
             lines.append(f"| {row['pattern']} | {row['measured']} | {row['tolerance']} | "
                          f"{'pass' if row['result'] == 'pass' else '**FAIL**'} |")
         lines.append("")
+        lines += robustness_section(path.parent / ROBUSTNESS_FILE, patterns, pattern_replications)
     path.write_text("\n".join(lines) + "\n")
+
+
+ROBUSTNESS_FILE = "pattern_robustness.csv"
+
+
+def robustness_section(csv: Path, patterns: pd.DataFrame, replications: int | None) -> list[str]:
+    """The robustness study stored beside the report, if it was run for the model and checks reported above."""
+    from ctsim.patterns import HEADLINES, robustness_matrix, robustness_summary
+
+    command = "`ctsim validate-model --robustness --report docs/validation.md`"
+    lines = ["## Robustness of the patterns", ""]
+    if not csv.exists():
+        return lines + [f"Not run yet: {command}.", ""]
+    long = pd.read_csv(csv, keep_default_na=False, na_values={"value": [""]})
+    long["passed"] = long["passed"].astype(str).str.lower() == "true"
+    reference = long[long["factor"] == ""].set_index("check")["headline"]
+    current = patterns.set_index("check")["headline"]
+    if int(long["replications"].iloc[0]) != replications or not reference.reindex(current.index).equals(current):
+        return lines + [f"The stored study ({csv.name}) was run on another state of the model or checks (its "
+                        f"calibrated row differs from the table above): rerun {command}.", ""]
+    matrix = robustness_matrix(long)
+    lines += [f"Each check rerun with one assumed uncertainty at a time at the low or the high end of its plausible "
+              f"range (docs/odd.md), everything else as calibrated, with the checks' seeds and {replications} "
+              f"replications ({len(matrix) - 1} settings; {command}). The fitted parameters are not moved: moving "
+              f"one alone would break the fit every check presupposes, and the model is not refitted at each point. "
+              f"A verdict that flips at one end of a plausible range says the pattern rests on that assumption; "
+              f"a check that fails everywhere is not a matter of one assumption.", "",
+              "| check | as calibrated | passes | verdict changed by |", "|---|---|---|---|"]
+    for row in robustness_summary(long).to_dict("records"):
+        lines.append(f"| {row['check']} | {row['as calibrated']} | {row['passes']} | {row['verdict changed by']} |")
+    checks = [c for c in matrix.columns if c not in ("factor", "end", "value")]
+    lines += ["", "The deciding numbers, setting by setting (**FAIL** marks a failed check; the bar in brackets): "
+              + "; ".join(f"`{name}`: {HEADLINES[name]}" for name in checks) + ".", "",
+              "| uncertainty | end | value | " + " | ".join(checks) + " |", "|---" * (3 + len(checks)) + "|"]
+    for row in matrix.to_dict("records"):
+        value = "" if pd.isna(row["value"]) else f"{row['value']:g}"
+        cells = [str(row[c]).replace(" FAIL", " **FAIL**") for c in checks]
+        lines.append(f"| {row['factor'] and '`' + row['factor'] + '`'} | {row['end']} | {value} | "
+                     + " | ".join(cells) + " |")
+    return lines + [""]
