@@ -83,6 +83,21 @@ def _scenario(name: str) -> Scenario:
     return load_scenario(SCENARIOS / f"{name}.toml")
 
 
+def _ratio_interval(a: np.ndarray, b: np.ndarray, confidence: float = 0.9) -> tuple[float, float]:
+    """Percentile bootstrap interval of sum(b) / sum(a), resampling replications in pairs (common random numbers).
+
+    A reading aid for how far a verdict is from its bar; with a handful of replications it is rough.
+    """
+    from scipy.stats import bootstrap
+
+    if len(a) < 2:
+        return float("nan"), float("nan")
+    result = bootstrap((a, b), lambda x, y: np.sum(y) / np.sum(x) if np.sum(x) else np.nan, paired=True,
+                       vectorized=False, n_resamples=2000, confidence_level=confidence, method="percentile",
+                       random_state=np.random.default_rng(PATTERN_SEED))
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
 def _paired(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """Mean of b - a and its standard error."""
     d = b - a
@@ -124,6 +139,7 @@ def gb_ajk_quiet(replications: int, uncertainties: Mapping[str, float] | None = 
     quiet_attacks = np.array([f[f["region"].isin(quiet_regions)]["attacks"].sum() for f in base.regional])
     worse_attacks = np.array([f[f["region"].isin(quiet_regions)]["attacks"].sum() for f in worse.regional])
     ratio = worse_attacks.sum() / max(quiet_attacks.sum(), 1.0)
+    ratio_low, ratio_high = _ratio_interval(quiet_attacks, worse_attacks)
     mean, se = _paired(quiet_attacks, worse_attacks)
 
     def based_there(runs: Runs, column: str) -> float:  # mechanism: militancy based in GB and AJK themselves
@@ -135,8 +151,8 @@ def gb_ajk_quiet(replications: int, uncertainties: Mapping[str, float] | None = 
         "GB and AJK stay quiet; with Balochistan's schooling and administration they would not (FACTS.md s3)",
         f"GB+AJK share {100 * share.mean():.2f}% of attacks; with Balochistan's out-of-school share ({oosc:.0f}%) "
         f"and administration: {worse_attacks.mean():.1f} vs {quiet_attacks.mean():.1f} attacks per run "
-        f"(x{ratio:.1f}, +{mean:.1f} +/- {se:.1f}); new radicals there x{radicals:.1f}, militant-months based "
-        f"there x{militants:.1f}",
+        f"(x{ratio:.1f}, 90% bootstrap interval x{ratio_low:.1f}-x{ratio_high:.1f}; +{mean:.1f} +/- {se:.1f}); "
+        f"new radicals there x{radicals:.1f}, militant-months based there x{militants:.1f}",
         "share < 2%; attacks at least double, paired difference > 2 s.e.",
         bool(share.mean() < 0.02 and ratio >= 2.0 and mean > 2 * se),
         f"{100 * share.mean():.1f}%, x{ratio:.1f}")
@@ -218,16 +234,19 @@ def continuity(replications: int, uncertainties: Mapping[str, float] | None = No
                                  for f in runs.national])  # replications x years
     base, owned, shelved = yearly["baseline"], yearly["whole_of_government"], yearly["policy_discontinuity"]
     last_years = slice(last.start // 12, last.stop // 12)
-    benefit_owned = (base - owned)[:, last_years].sum(axis=1).mean()
-    benefit_shelved = (base - shelved)[:, last_years].sum(axis=1).mean()
+    averted_owned = (base - owned)[:, last_years].sum(axis=1)
+    averted_shelved = (base - shelved)[:, last_years].sum(axis=1)
+    benefit_owned, benefit_shelved = averted_owned.mean(), averted_shelved.mean()
     kept = benefit_shelved / benefit_owned if benefit_owned > 0 else float("nan")
+    kept_low, kept_high = _ratio_interval(averted_owned, averted_shelved)
     # How the kept share moves with the horizon (a diagnostic, not judged): year by year after the first change.
     by_year = (base - shelved).mean(axis=0) / np.maximum((base - owned).mean(axis=0), 1e-9)
     trend = ", ".join(f"y{y + 1} {100 * by_year[y]:.0f}%" for y in (5, 7, 9, 11, 13, 14))
     return PatternResult(
         "With low political continuity, slow non-kinetic levers lose most of their long-run benefit (FACTS.md s4)",
         f"attacks averted in years 11-15: owned across parties {benefit_owned:,.0f}, shelved at changes of "
-        f"government {benefit_shelved:,.0f} ({100 * kept:.0f}% kept; by year: {trend})",
+        f"government {benefit_shelved:,.0f} ({100 * kept:.0f}% kept, 90% bootstrap interval {100 * kept_low:.0f}-"
+        f"{100 * kept_high:.0f}%; by year: {trend})",
         "owned benefit positive; shelved keeps less than half of it",
         bool(benefit_owned > 0 and kept < 0.5),
         f"{100 * kept:.0f}% kept")

@@ -154,8 +154,9 @@ def robustness_section(csv: Path, patterns: pd.DataFrame, replications: int | No
     matrix = robustness_matrix(long)
     lines += [f"Each check rerun with one assumed uncertainty at a time at the low or the high end of its plausible "
               f"range (docs/odd.md), everything else as calibrated, with the checks' seeds and {replications} "
-              f"replications ({len(matrix) - 1} settings; {command}). The fitted parameters are not moved: moving "
-              f"one alone would break the fit every check presupposes, and the model is not refitted at each point. "
+              f"replications ({len(matrix) - 1} settings besides the calibrated one; {command}). The fitted "
+              f"parameters are not moved: moving one alone would break the fit every check presupposes, and the "
+              f"model is not refitted at each point. "
               f"A verdict that flips at one end of a plausible range says the pattern rests on that assumption; "
               f"a check that fails everywhere is not a matter of one assumption.", "",
               "| check | as calibrated | passes | verdict changed by |", "|---|---|---|---|"]
