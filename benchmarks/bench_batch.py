@@ -68,8 +68,10 @@ def running_cluster(workers: int):
     procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
                               **quiet)]
     try:
+        # Workers as docs/experiments.md advises for model runs: without Dask's statistical profiler.
+        env = {**os.environ, "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
         procs += [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--host", "127.0.0.1",
-                                    "--no-dashboard"], **quiet) for _ in range(workers)]
+                                    "--no-dashboard"], env=env, **quiet) for _ in range(workers)]
         from distributed import Client
 
         with Client(address, timeout="60s") as client:
@@ -125,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
               f"target < 10%); Dask LocalCluster(2) started by the command: {dask_local:.1f} s "
               f"({100 * (dask_local / local - 1):+.1f}%)")
         memory = []
-        for size in (int(s) for s in args.memory_sizes.split(",")):
+        for size in (int(s) for s in args.memory_sizes.split(",") if s.strip()):
             rss, wall = driver_memory(experiment(folder, size, 6), folder / f"mem{size}")
             memory.append({"runs": size, "months": 6, "driver_peak_rss_mib": rss, "wall_s": wall})
             print(f"driver memory, {size} runs of 6 months on 2 processes: peak RSS {rss:.0f} MiB "

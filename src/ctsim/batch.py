@@ -37,6 +37,7 @@ from ctsim.levers import LEVERS_BY_NAME
 from ctsim.worker import RunSpec, TaskResult, execute_task
 
 EXECUTORS = ("serial", "processes", "dask")
+WORKER_PROFILE = "distributed.worker.profile.enabled"  # Dask setting; off for the clusters ctsim starts
 SECONDS_PER_RUN_MONTH = 0.0017  # measured: a 120-month run takes about 0.2 s (README, benchmarks)
 SECONDS_PER_RUN_SETUP = 0.01
 MAX_ISOLATED_ATTEMPTS = 2
@@ -262,9 +263,14 @@ def _make_executor(options: BatchOptions, stack: ExitStack) -> tuple[Executor, i
     if options.scheduler:
         client = stack.enter_context(Client(options.scheduler, timeout="30s"))
     else:
-        cluster = stack.enter_context(LocalCluster(
-            n_workers=options.dask_local or options.workers or os.cpu_count() or 1, threads_per_worker=1,
-            processes=True, host="127.0.0.1", dashboard_address=None))
+        import dask
+
+        # The workers' statistical profiler samples the running task every 10 ms; on pure-Python model runs it
+        # costs several per cent of the wall time (benchmarks/bench_batch.py), so local clusters run without it.
+        with dask.config.set({WORKER_PROFILE: False}):
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=options.dask_local or options.workers or os.cpu_count() or 1, threads_per_worker=1,
+                processes=True, host="127.0.0.1", dashboard_address=None))
         client = stack.enter_context(Client(cluster))
     workers = max(1, sum(w["nthreads"] for w in client.scheduler_info()["workers"].values()))
     return client.get_executor(pure=False), workers, False
