@@ -66,6 +66,8 @@ def test_robustness_in_worker_processes_reproduces_the_checks_and_moves_the_para
     assert set(matrix.columns) >= {c.__name__ for c in patterns.CHECKS}
     summary = patterns.robustness_summary(long).set_index("check")
     assert summary.loc["swat_profile", "passes"].endswith("of 3")
+    # Handing over the calibrated checks already run (as the CLI does) gives the same study without rerunning them.
+    pd.testing.assert_frame_equal(patterns.robustness(2, ["deterrence"], workers=2, calibrated=reference), long)
 
 
 def _long(headline_gb: str, passed_gb: bool) -> pd.DataFrame:

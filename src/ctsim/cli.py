@@ -332,8 +332,8 @@ def _validate_model(args: argparse.Namespace) -> int:
               f"       tolerance: {row['tolerance']}")
     robustness = None
     if args.robustness:
-        robustness = patterns.robustness(args.replications, factors, args.workers,
-                                         progress=sys.stderr.isatty()).assign(replications=args.replications)
+        robustness = patterns.robustness(args.replications, factors, args.workers, progress=sys.stderr.isatty(),
+                                         calibrated=table)
         pd.set_option("display.width", 250)
         pd.set_option("display.max_rows", 500)
         print("\nRobustness: each assumed uncertainty at the ends of its plausible range, one at a time")
@@ -344,10 +344,10 @@ def _validate_model(args: argparse.Namespace) -> int:
         import json
 
         from ctsim import calibration
-        from ctsim.validation import write_report
+        from ctsim.validation import ROBUSTNESS_FILE, write_report
 
         if robustness is not None:
-            robustness.to_csv(args.report.parent / "pattern_robustness.csv", index=False)
+            robustness.to_csv(args.report.parent / ROBUSTNESS_FILE, index=False)
         record = json.loads(calibration.CALIBRATION_FILE.read_text())
         write_report(record, load_scenario(calibration.HISTORY), args.report, patterns=table,
                      pattern_replications=args.replications)

@@ -267,9 +267,9 @@ HEADLINES = {
 }
 
 
-def run_checks(replications: int = 6) -> pd.DataFrame:
-    """Run every pattern check; one row per check."""
-    rows = [check(replications) for check in CHECKS]
+def run_checks(replications: int = 6, uncertainties: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Run every pattern check (with ``uncertainties`` overriding parameters); one row per check."""
+    rows = [check(replications, uncertainties) for check in CHECKS]
     return pd.DataFrame([{"check": check.__name__, "pattern": r.pattern, "measured": r.measured,
                           "tolerance": r.tolerance, "headline": r.headline, "result": "pass" if r.passed else "FAIL"}
                          for check, r in zip(CHECKS, rows, strict=True)])
@@ -308,22 +308,26 @@ def robustness_settings(factors: list[str] | None = None) -> list[Setting]:
     return settings
 
 
-def _run_setting(setting: Setting, replications: int) -> list[dict]:
-    overrides = {setting.factor: setting.value} if setting.factor else None
-    rows = []
-    for check in CHECKS:
-        result = check(replications, overrides)
-        rows.append({"factor": setting.factor, "end": setting.end, "value": setting.value, "check": check.__name__,
-                     "headline": result.headline, "passed": result.passed})
-    return rows
+def _run_setting(setting: Setting, replications: int) -> pd.DataFrame:
+    table = run_checks(replications, {setting.factor: setting.value} if setting.factor else None)
+    return _as_robustness_rows(table, setting, replications)
+
+
+def _as_robustness_rows(table: pd.DataFrame, setting: Setting, replications: int) -> pd.DataFrame:
+    """Rows of the robustness study from a :func:`run_checks` table."""
+    return pd.DataFrame({"factor": setting.factor, "end": setting.end, "value": setting.value,
+                         "check": table["check"], "headline": table["headline"],
+                         "passed": table["result"] == "pass", "replications": replications})
 
 
 def robustness(replications: int = 6, factors: list[str] | None = None, workers: int | None = None,
-               progress: bool = False) -> pd.DataFrame:
+               progress: bool = False, calibrated: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rerun every check with one assumption at a time at each end of its plausible range.
 
     Same seeds as the checks (common random numbers), so a change of verdict is the parameter's doing. Settings run
-    in parallel in ``workers`` processes (default: one per core). One row per setting and check.
+    in parallel in ``workers`` processes (default: one per core). ``calibrated``: the :func:`run_checks` table of the
+    model as calibrated, when already computed with these replications (it is then not rerun). One row per setting
+    and check.
     """
     import multiprocessing
     import os
@@ -331,16 +335,18 @@ def robustness(replications: int = 6, factors: list[str] | None = None, workers:
 
     from tqdm import tqdm
 
-    settings = robustness_settings(factors)
+    first, *moved = robustness_settings(factors)
+    parts = [] if calibrated is None else [_as_robustness_rows(calibrated, first, replications)]
+    todo = moved if calibrated is not None else [first, *moved]
     workers = workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(max_workers=min(workers, len(settings)),
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))),
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_run_setting, setting, replications) for setting in settings]
+        futures = [pool.submit(_run_setting, setting, replications) for setting in todo]
         with tqdm(total=len(futures), desc="robustness", unit="setting", disable=not progress) as bar:
             for future in futures:
-                future.result()
+                parts.append(future.result())
                 bar.update()
-    return pd.DataFrame([row for future in futures for row in future.result()])
+    return pd.concat(parts, ignore_index=True)
 
 
 def robustness_matrix(long: pd.DataFrame) -> pd.DataFrame:
