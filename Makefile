@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench docs clean
+.PHONY: install demo test lint bench docs baseline clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ bench: install
 	$(BIN)/python benchmarks/bench_model.py
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_sensitivity.py --scaling
+
+# Regenerate the regression baseline (tests/baseline.json) and print what moved; commit it alone, saying why.
+baseline: install
+	$(BIN)/python tests/regression.py --write
 
 docs: install
 	$(BIN)/python -m ctsim.docs
