@@ -1,13 +1,22 @@
-# Two commands do all set-up on a fresh machine: `make demo` (main job) and `make test` (lint and tests).
-# Both create .venv and install the exact versions in requirements.lock first.
+# Two commands do all set-up on a fresh machine: `make demo` (main job) and `make test` (lint, docs check, tests).
+# Both create .venv and install the exact versions in requirements.lock first; `make test` also installs Debian's
+# chromium (for the dashboard and report browser tests) with apt-get when it is missing.
+# ctsim needs Python 3.11 (Mesa 3.3.1 is the newest Mesa that runs on it); point PYTHON= at one if python3 is not.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: install demo test lint bench docs baseline clean
+.PHONY: install check-python browser demo test lint bench docs baseline clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
+	  echo "ctsim needs Python 3.11; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo 'not found')."; \
+	  echo "Install Python 3.11 and run: make $(MAKECMDGOALS) PYTHON=/path/to/python3.11"; exit 2; }
 
 $(STAMP): pyproject.toml requirements.lock
+	@$(MAKE) --no-print-directory check-python PYTHON=$(PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -15,13 +24,20 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# Debian's chromium, driven headless by Playwright in the browser tests (never a browser download).
+browser:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null || { echo "chromium is missing and apt-get is not \
+	available: install Debian's chromium so that $(CHROMIUM) exists"; exit 2; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) && echo "browser: $$($(CHROMIUM) --version 2>/dev/null)"
+
 demo: install
 	$(BIN)/ctsim run scenarios/baseline.toml
 
 lint: install
 	$(BIN)/ruff check src tests scripts benchmarks
 
-test: lint
+test: lint browser
 	$(BIN)/python -m ctsim.docs --check
 	$(BIN)/python -m pytest -q
 

@@ -76,7 +76,7 @@ def running_cluster(workers: int):
 
         with Client(address, timeout="60s") as client:
             client.wait_for_workers(workers, timeout=120)
-            client.run(lambda: __import__("ctsim.model"))  # workers import ctsim, as a warm cluster has
+            client.run(lambda: __import__("ctsim.model.core"))  # workers import ctsim, as a warm cluster has
         yield address
     finally:
         for proc in reversed(procs):
@@ -86,8 +86,8 @@ def running_cluster(workers: int):
 
 DRIVER = """
 import resource, sys
-from ctsim.batch import BatchOptions, run_batch
-from ctsim.experiment import load_experiment
+from ctsim.experiments.batch import BatchOptions, run_batch
+from ctsim.experiments.design import load_experiment
 summary = run_batch(load_experiment(sys.argv[1]), sys.argv[2], BatchOptions(workers=2, progress=False))
 assert summary.pending == 0 and summary.failed == 0, summary
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, summary.wall_s)

@@ -22,8 +22,8 @@ import sys
 import time
 import tracemalloc
 
-from ctsim.geography import packaged
-from ctsim.model import CTModel
+from ctsim.data.geography import packaged
+from ctsim.model.core import CTModel
 
 TARGET_SECONDS = 0.25
 

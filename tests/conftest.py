@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ctsim.model import CTModel
-from ctsim.outputs import monthly_frames
+from ctsim.model.core import CTModel
+from ctsim.model.recording import monthly_frames
 
 
 @pytest.fixture(scope="session")

@@ -35,14 +35,14 @@ def frame_digest(frame: pd.DataFrame) -> str:
 
 def compute() -> dict[str, dict]:
     """Run every canonical run; return ``{"scenario/seed": {"summary": ..., "national": digest, ...}}``."""
-    from ctsim.runner import run_scenario
-    from ctsim.scenario import load_scenario
+    from ctsim.scenarios.files import load_scenario
+    from ctsim.scenarios.runner import run
 
     out = {}
     for name in SCENARIOS:
         scenario = load_scenario(SCENARIO_DIR / f"{name}.toml")
         for seed in SEEDS:
-            result = run_scenario(scenario, seed=seed)
+            result = run(scenario, seed=seed)
             out[f"{name}/{seed}"] = {
                 "months": len(result.national),
                 "summary": {k: float(v) for k, v in sorted(result.summary.items())},

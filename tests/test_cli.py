@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ctsim.cli import main
-from ctsim.scenario import ScenarioError, load_scenario
+from ctsim.scenarios.files import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+import ctsim
 from ctsim.data import REGION_KEYS, REGIONS
-from ctsim.scenario import ScenarioError, load_scenario
+from ctsim.scenarios.files import ScenarioError, load_scenario, resolve_scenario
 
 EXIT_USAGE = 2
 
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser."""
     parser = _Parser(prog="ctsim", description="ctsim: an exploratory agent-based simulation of counterterrorism "
                                                "policy in Pakistan (not a forecaster).")
+    parser.add_argument("--version", action="version", version=f"ctsim {ctsim.__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run a scenario and write its results")
     run.add_argument("scenario", type=Path, help="scenario file (TOML)")
@@ -56,8 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--task-seconds", type=float, default=1.0, help="target seconds per task (default 1)")
     batch.add_argument("--max-in-flight", type=int, help="tasks submitted at once (default: 2 x workers)")
     cal = sub.add_parser("calibrate", help="fit the free parameters to 2022-2023 and write the fit report")
-    cal.add_argument("--history", type=Path, default=Path("scenarios/history_2022_2023.toml"),
-                     help="history scenario (default: scenarios/history_2022_2023.toml)")
+    cal.add_argument("--history", type=Path,
+                     help="history scenario file (default: the library's history_2022_2023)")
     cal.add_argument("--replications", type=int, default=3, help="runs per candidate (default 3)")
     cal.add_argument("--generations", type=int, default=12, help="differential-evolution generations (default 12)")
     cal.add_argument("--popsize", type=int, default=8, help="population per free parameter (default 8)")
@@ -133,7 +135,7 @@ def _validate(paths: list[Path]) -> int:
     status = 0
     for path in paths:
         try:
-            load_scenario(path)
+            resolve_scenario(path)
             print(f"{path}: ok")
         except ScenarioError as exc:
             print(f"ctsim: error: {exc}", file=sys.stderr)
@@ -142,7 +144,8 @@ def _validate(paths: list[Path]) -> int:
 
 
 def _levers(markdown: bool) -> int:
-    from ctsim import docs, registry
+    from ctsim import docs
+    from ctsim.declarations import registry
 
     if markdown:
         print("## Levers\n\n" + docs.levers_table() + "\n\n## Uncertainties\n\n" + docs.uncertainties_table())
@@ -172,9 +175,9 @@ def _check_out(where: Path, out: Path) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from ctsim.compare import compare, format_table, write
+    from ctsim.analysis.compare import compare, format_table, write
 
-    scenarios = [load_scenario(path) for path in args.scenarios]
+    scenarios = [resolve_scenario(path) for path in args.scenarios]
     first = args.scenarios[0]
     replications = scenarios[0].replications if args.replications is None else args.replications
     if not 1 <= replications <= 10_000:
@@ -197,7 +200,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _batch(args: argparse.Namespace) -> int:
     if args.status is not None:
-        from ctsim.results import status
+        from ctsim.experiments.results import status
 
         try:
             table = status(args.status)
@@ -207,8 +210,8 @@ def _batch(args: argparse.Namespace) -> int:
         return 0
     if args.experiment is None:
         raise ScenarioError("batch: give an experiment file, or --status DIR")
-    from ctsim.batch import BatchOptions, default_folder, run_batch
-    from ctsim.experiment import load_experiment
+    from ctsim.experiments.batch import BatchOptions, default_folder, run_batch
+    from ctsim.experiments.design import load_experiment
 
     experiment = load_experiment(args.experiment)
     where = args.experiment
@@ -234,7 +237,7 @@ def _batch(args: argparse.Namespace) -> int:
             raise ScenarioError(f"{where}: option '--scheduler': cannot reach {args.scheduler} ({exc})") from None
         raise
     print(summary)
-    from ctsim.results import status
+    from ctsim.experiments.results import status
 
     print(status(folder).to_string())
     return 0 if summary.failed == 0 else 1
@@ -242,34 +245,30 @@ def _batch(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     import json
-    from contextlib import ExitStack
 
     from tqdm import tqdm
 
-    from ctsim import calibration
-    from ctsim.batch import BatchOptions, _make_executor
-    from ctsim.validation import write_report
+    from ctsim.analysis import calibration
+    from ctsim.analysis.validation import write_report
+    from ctsim.experiments.executors import ExecutorSpec, open_executor
 
-    history = load_scenario(args.history)
-    where = args.history
+    history = load_scenario(args.history or calibration.HISTORY)
+    where = args.history or calibration.HISTORY
     for option, value in (("--replications", args.replications), ("--generations", args.generations),
                           ("--popsize", args.popsize)):
         if not 1 <= value <= 1000:
             raise ScenarioError(f"{where}: option '{option}' = {value} is outside [1, 1000]")
     if args.time_budget is not None and args.time_budget <= 0:
         raise ScenarioError(f"{where}: option '--time-budget' = {args.time_budget} must be positive")
-    options = BatchOptions(executor=args.executor, workers=args.workers, scheduler=args.scheduler,
-                           dask_local=args.dask_local, progress=False)
+    spec = ExecutorSpec(args.executor, args.workers, args.scheduler, args.dask_local)
     bar = tqdm(total=args.generations + 1, desc="calibrate", unit="generation", disable=not sys.stderr.isatty())
 
     def progress(generation: int, best: float) -> None:
         bar.set_postfix(best_loss=f"{best:.3f}")
         bar.update()
 
-    with ExitStack() as stack:
-        executor, _, _ = _make_executor(options, stack)
-        if executor.__class__.__name__ == "SerialExecutor":
-            executor = None
+    with open_executor(spec) as running:
+        executor = None if spec.resolved_kind == "serial" else running.executor
         record = calibration.calibrate(history, replications=args.replications, seed=args.seed,
                                        generations=args.generations, popsize=args.popsize, executor=executor,
                                        time_budget=args.time_budget, progress=progress)
@@ -292,9 +291,9 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    from ctsim.batch import BatchOptions, run_batch
-    from ctsim.results import load
-    from ctsim.sensitivity_study import analyse_study, load_study, summary_text, write_outputs
+    from ctsim.analysis.sensitivity_study import analyse_study, load_study, summary_text, write_outputs
+    from ctsim.experiments.batch import BatchOptions, run_batch
+    from ctsim.experiments.results import load
 
     study = load_study(args.study)
     folder = args.out or Path("results") / "sensitivity" / study.name
@@ -312,7 +311,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 
 def _validate_model(args: argparse.Namespace) -> int:
-    from ctsim import patterns
+    from ctsim.analysis import patterns
 
     if not 2 <= args.replications <= 1000:
         raise ScenarioError(f"validate-model: option '--replications' = {args.replications} is outside [2, 1000]")
@@ -343,8 +342,8 @@ def _validate_model(args: argparse.Namespace) -> int:
     if args.report is not None:
         import json
 
-        from ctsim import calibration
-        from ctsim.validation import ROBUSTNESS_FILE, write_report
+        from ctsim.analysis import calibration
+        from ctsim.analysis.validation import ROBUSTNESS_FILE, write_report
 
         if robustness is not None:
             robustness.to_csv(args.report.parent / ROBUSTNESS_FILE, index=False)
@@ -356,15 +355,16 @@ def _validate_model(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ctsim.runner import run_scenario, write_outputs
+    from ctsim.scenarios.runner import run
+    from ctsim.scenarios.writing import write_outputs
 
-    scenario = load_scenario(args.scenario)
+    scenario = resolve_scenario(args.scenario)
     if args.months is not None and not 1 <= args.months <= 600:
         raise ScenarioError(f"{args.scenario}: option '--months' = {args.months} is outside [1, 600]")
     if args.seed is not None and args.seed < 0:
         raise ScenarioError(f"{args.scenario}: option '--seed' = {args.seed} must be 0 or more")
     _check_out(args.scenario, args.out)
-    result = run_scenario(scenario, seed=args.seed, months=args.months)
+    result = run(scenario, seed=args.seed, months=args.months)
     folder = write_outputs(result, args.out, chart=not args.no_chart)
     print(format_summary(result))
     print(f"\nresults written to {folder}")

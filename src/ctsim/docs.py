@@ -12,16 +12,16 @@ import re
 import sys
 from pathlib import Path
 
-from ctsim.outputs import OUTPUTS
-from ctsim.parameters import (
+from ctsim.declarations.outputs import OUTPUTS
+from ctsim.declarations.parameters import (
     ADMIN_CAPACITY_BY_REGION,
     PARAMETERS,
     PARAMILITARY_WINGS,
     POLICE_BY_REGION,
     calibrated,
 )
-from ctsim.registry import levers as registry_levers
-from ctsim.registry import uncertainties as registry_uncertainties
+from ctsim.declarations.registry import levers as registry_levers
+from ctsim.declarations.registry import uncertainties as registry_uncertainties
 
 
 def _cell(text: object) -> str:

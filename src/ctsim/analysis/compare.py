@@ -1,0 +1,178 @@
+"""Compare scenarios over replications with common random numbers.
+
+Replication ``r`` of every scenario uses the same seed (child ``r`` of one ``SeedSequence``), and every subsystem
+draws from its own stream, so differences between scenarios are paired: much of the noise cancels. For each scenario
+after the first, the table gives the mean paired difference of each outcome against the first scenario with a 90%
+confidence interval (Student t over the replications), the relative change, and the share of replications in which
+the scenario came out lower.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from tqdm import tqdm
+
+from ctsim.declarations.outputs import OUTPUTS_BY_NAME
+from ctsim.experiments.executors import ExecutorSpec, map_ordered
+from ctsim.scenarios.files import Scenario, ScenarioError
+from ctsim.scenarios.runner import run
+from ctsim.storage import atomic_write, new_folder
+
+# Outcomes compared; whether lower or higher is better comes from their declarations (for reading the table; nothing
+# is optimised).
+OUTCOMES = {name: OUTPUTS_BY_NAME[name].better for name in (
+    "attacks", "deaths", "injuries", "new_radicals", "recruits", "active_militants", "arrests", "militants_killed",
+    "collateral_casualties", "detained_without_trial", "legitimacy", "cost")}
+CONFIDENCE = 0.90
+
+
+@dataclass
+class Comparison:
+    """Everything a comparison produced.
+
+    Attributes:
+        scenarios: the scenarios, reference first.
+        runs: one row per scenario and replication: summary outcomes.
+        monthly_attacks: one row per scenario, replication and month: national attacks.
+        differences: one row per scenario (after the first) and outcome.
+        seed: the root seed of the replications.
+        months: the horizon.
+    """
+
+    scenarios: list[Scenario]
+    runs: pd.DataFrame
+    monthly_attacks: pd.DataFrame
+    differences: pd.DataFrame
+    seed: int
+    months: int
+
+
+def _run_one(task: tuple[int, Scenario, int, np.random.SeedSequence, int]) -> tuple[int, int, dict, pd.DataFrame]:
+    index, scenario, replication, seed, months = task
+    result = run(scenario, seed, months)
+    return index, replication, result.summary, result.national[["month", "attacks"]]
+
+
+def compare(scenarios: list[Scenario], replications: int, seed: int | None = None, months: int | None = None,
+            jobs: int = 1, progress: bool = True) -> Comparison:
+    """Run every scenario ``replications`` times with common random numbers and compare them with the first.
+
+    Raises:
+        ScenarioError: when the scenarios' horizons or start months differ (and ``months`` does not settle it).
+    """
+    if len(scenarios) < 2:
+        raise ScenarioError("compare needs at least two scenario files (the first is the reference)")
+    starts = {s.start for s in scenarios}
+    if len(starts) > 1:
+        raise ScenarioError(f"{scenarios[1].path}: key 'run.start' differs from the reference's "
+                            f"({', '.join(sorted(starts))}); compared scenarios must start in the same month")
+    if months is None:
+        horizons = {s.months for s in scenarios}
+        if len(horizons) > 1:
+            raise ScenarioError(f"{scenarios[1].path}: key 'run.months' differs from the reference's; give "
+                                f"--months to compare over a common horizon")
+        months = scenarios[0].months
+    scenarios = _unique_names(scenarios)
+    root = scenarios[0].seed if seed is None else seed
+    seeds = np.random.SeedSequence(root).spawn(replications)
+    tasks = [(i, s, r, seeds[r], months) for i, s in enumerate(scenarios) for r in range(replications)]
+    with tqdm(total=len(tasks), desc="runs", unit="run", disable=not progress, leave=False) as bar:
+        results = map_ordered(_run_one, tasks, ExecutorSpec(kind="processes", workers=jobs), on_result=bar.update)
+    runs = pd.DataFrame([{"scenario": scenarios[i].name, "replication": r, **summary}
+                         for i, r, summary, _ in results])
+    monthly = pd.concat([series.assign(scenario=scenarios[i].name, replication=r)
+                         for i, r, _, series in results], ignore_index=True)
+    return Comparison(scenarios, runs, monthly, _differences(runs, [s.name for s in scenarios]), root, months)
+
+
+def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:
+    """The same scenario may be compared with itself (a check of the noise): suffix repeated names."""
+    seen: dict[str, int] = {}
+    out = []
+    for s in scenarios:
+        seen[s.name] = seen.get(s.name, 0) + 1
+        out.append(s if seen[s.name] == 1 else replace(s, name=f"{s.name}-{seen[s.name]}"))
+    return out
+
+
+def _differences(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    reference = runs[runs["scenario"] == names[0]].set_index("replication").sort_index()
+    rows = []
+    for name in names[1:]:
+        other = runs[runs["scenario"] == name].set_index("replication").sort_index()
+        for outcome, better in OUTCOMES.items():
+            diff = other[outcome] - reference[outcome]
+            n = len(diff)
+            mean = float(diff.mean())
+            if n > 1 and diff.std(ddof=1) > 0:
+                half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * diff.std(ddof=1) / np.sqrt(n))
+            else:
+                half = 0.0 if n > 1 else float("nan")
+            base = float(reference[outcome].mean())
+            rows.append({
+                "scenario": name, "outcome": outcome, "better": better,
+                "reference_mean": base, "scenario_mean": float(other[outcome].mean()),
+                "difference": mean, "ci90_low": mean - half, "ci90_high": mean + half,
+                "relative_change": mean / base if base else float("nan"),
+                "share_of_runs_lower": float((diff < 0).mean()), "replications": n,
+            })
+    return pd.DataFrame(rows)
+
+
+def format_table(comparison: Comparison) -> str:
+    """The differences as a readable text table."""
+    ref = comparison.scenarios[0].name
+    lines = [f"Comparison against '{ref}': {len(comparison.runs) // len(comparison.scenarios)} replications each, "
+             f"{comparison.months} months, common random numbers (root seed {comparison.seed}).",
+             "difference = scenario - reference, mean over paired replications, with a 90% confidence interval."]
+    for name, table in comparison.differences.groupby("scenario", sort=False):
+        shown = pd.DataFrame({
+            "reference": table["reference_mean"].map(_fmt),
+            "scenario": table["scenario_mean"].map(_fmt),
+            "difference": table["difference"].map(_fmt),
+            "90% CI": [f"[{_fmt(lo)}, {_fmt(hi)}]" for lo, hi in zip(table["ci90_low"], table["ci90_high"],
+                                                                       strict=True)],
+            "change": table["relative_change"].map(lambda v: "" if np.isnan(v) else f"{v:+.1%}"),
+            "runs lower": table["share_of_runs_lower"].map("{:.0%}".format),
+        })
+        shown.index = table["outcome"].to_numpy()
+        lines += ["", f"{name} vs {ref}", shown.to_string()]
+    lines += ["", "Exploratory model: read directions and relative sizes, not point forecasts."]
+    return "\n".join(lines)
+
+
+def _fmt(value: float) -> str:
+    if np.isnan(value):
+        return "n/a"
+    return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.0f}"
+
+
+def write(comparison: Comparison, root: str | Path = "results") -> Path:
+    """Write ``differences.csv``, ``runs.csv``, ``monthly_attacks.parquet``, ``attacks_bands.png`` and
+    ``manifest.json`` under ``root/compare/<timestamp>/`` and return the folder."""
+    from ctsim.figures import save_figure
+    from ctsim.figures.charts import attacks_band_chart
+    from ctsim.scenarios.writing import package_versions
+
+    folder = new_folder(Path(root) / "compare")
+    atomic_write(folder / "differences.csv", lambda p: comparison.differences.to_csv(p, index=False))
+    atomic_write(folder / "runs.csv", lambda p: comparison.runs.to_csv(p, index=False))
+    atomic_write(folder / "monthly_attacks.parquet", lambda p: comparison.monthly_attacks.to_parquet(p, index=False))
+    save_figure(attacks_band_chart(comparison), folder / "attacks_bands.png")
+    manifest = {
+        "scenarios": [{"name": s.name, "files": [str(f) for f in s.files], "sha256": s.sha256}
+                      for s in comparison.scenarios],
+        "replications": int(len(comparison.runs) // len(comparison.scenarios)), "months": comparison.months,
+        "root_seed": comparison.seed, "confidence": CONFIDENCE, "packages": package_versions(),
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"), "cpu_count": os.cpu_count(),
+    }
+    atomic_write(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2)))
+    return folder

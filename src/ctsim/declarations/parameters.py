@@ -1,0 +1,377 @@
+"""Model parameters, each declared once with its value, unit and provenance.
+
+Every number the model uses that is not a policy lever lives here. Each declaration says where the value comes
+from, in one of four kinds:
+
+- ``fact``: a figure from ``FACTS.md`` (the publisher is named in ``source``);
+- ``derived``: computed from facts (the computation is named in ``source``);
+- ``assumption``: a modelling choice with no published figure behind it; change it and see;
+- ``calibrate``: a free parameter fitted to 2022-2023 data by ``ctsim calibrate``; the declared value is the
+  hand-set starting point, and runs use the value stored in ``src/ctsim/data/calibration.json``.
+
+Parameters with a ``plausible`` range are the model's exogenous *uncertainties* (EMA Workbench's word): experiments
+and sensitivity analyses sample them within that range. ``low``/``high`` are only the admissible bounds.
+
+``docs/odd.md`` lists the same table; a test checks that every declared parameter appears there.
+Scenarios override values by name with :func:`resolve`, which rejects unknown names and out-of-range values.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+KINDS = ("fact", "derived", "assumption", "calibrate")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One model parameter.
+
+    Attributes:
+        name: snake_case identifier used in scenario files and experiments.
+        value: default value.
+        unit: unit of the value (``share``, ``per_month``, ``persons`` ...).
+        kind: one of :data:`KINDS`.
+        source: where the value comes from (publisher and FACTS.md section, or the reasoning).
+        low: smallest admissible value (inclusive).
+        high: largest admissible value (inclusive).
+        plausible: for an exogenous uncertainty, the range experiments sample (an assumption, stated here);
+            None for parameters held fixed.
+    """
+
+    name: str
+    value: float
+    unit: str
+    kind: str
+    source: str
+    low: float = 0.0
+    high: float = float("inf")
+    plausible: tuple[float, float] | None = None
+
+    @property
+    def is_uncertainty(self) -> bool:
+        """True when the parameter is an exogenous uncertainty with a plausible range."""
+        return self.plausible is not None
+
+
+_P = Param
+
+PARAMETERS: tuple[Param, ...] = (
+    # --- population and youth strata -----------------------------------------------------------------------
+    _P("youth_share", 0.26, "share of population", "assumption",
+       "share of the population aged 15-29 treated as at risk; not in FACTS.md", 0.05, 0.6),
+    _P("affluent_share", 0.20, "share of youth", "assumption",
+       "affluent band = top consumption quintile, a definition (FACTS.md s3: no recruit came from it)", 0.0, 0.5),
+    _P("away_share_poor", 0.06, "share of youth", "assumption",
+       "poor youth living away from family in hostels or boarding seminaries; no published figure", 0.0, 0.5),
+    _P("away_share_middle", 0.03, "share of youth", "assumption",
+       "middle-band youth living away from family; no published figure", 0.0, 0.5),
+    _P("away_share_affluent", 0.02, "share of youth", "assumption",
+       "affluent youth living away from family (boarding schools); no published figure", 0.0, 0.5),
+    _P("religious_link_share_away", 0.16, "share of youth away", "assumption",
+       "youth away from family with a religious-school link; set at the Swat share (FACTS.md s3: 16%) because "
+       "with rr_religious_link = 1 recruits mirror it", 0.0, 1.0),
+    _P("religious_link_share_family", 0.05, "share of youth with family", "assumption",
+       "youth living with family who attend a religious school; no published figure", 0.0, 1.0),
+    # --- radicalisation (relative risks on a base rate, after PROTON-OC style multiplicative factors) ------
+    _P("base_radicalisation_rate", 1e-5, "per youth per month", "calibrate",
+       "hazard for the reference stratum (poor, with family, schooled, no religious link) at full exposure",
+       0.0, 1e-3, plausible=(2e-07, 2e-05)),
+    _P("rr_middle_band", 0.25, "relative risk", "assumption",
+       "middle band vs poor; FACTS.md s3 names poverty as the common denominator", 0.0, 1.0, plausible=(0.1, 0.5)),
+    _P("rr_affluent_band", 0.0, "relative risk", "fact",
+       "FACTS.md s3 (Swat interviews, seed): none of 500 captured militants came from an affluent family", 0.0, 1.0),
+    _P("rr_away_from_family", 2000.0, "relative risk", "derived",
+       "FACTS.md s3: 99% of 500 Swat militants lived away from family under a teacher's control, 1% day "
+       "scholars; with ~4% of youth away this needs a relative risk of order 0.99/0.01 x 0.96/0.04", 1.0, 1e5),
+    _P("rr_out_of_school", 2.0, "relative risk", "assumption",
+       "FACTS.md s3 ties militancy to low education; size not published", 1.0, 20.0, plausible=(1.0, 4.0)),
+    _P("rr_religious_link", 1.0, "relative risk", "assumption",
+       "FACTS.md s3: 84% of recruits had no religious link, so the link itself is not modelled as a driver",
+       0.0, 20.0),
+    _P("grievance_weight", 3.0, "multiplier per unit grievance", "assumption",
+       "hazard x (1 + w x grievance), grievance = hardship x (1 - legitimacy) (Epstein 2002)", 0.0, 50.0,
+       plausible=(1.0, 6.0)),
+    _P("admin_protective_effect", 5.0, "per unit of administrative capacity", "assumption",
+       "hazard x exp(-e x administrative capacity); FACTS.md s3: better administration keeps GB and AJK quiet",
+       0.0, 50.0, plausible=(3.0, 7.0)),
+    _P("exposure_scale_militants", 50.0, "militants per 100,000 youth", "assumption",
+       "exposure = 1 - exp(-(local + 0.5 x neighbouring militants) per 100k youth / scale): recruiters must "
+       "be present", 0.01, 1e5),
+    _P("sympathiser_exit_rate", 0.03, "per month", "assumption",
+       "share of the sympathiser pool that drifts away each month", 0.0, 1.0, plausible=(0.015, 0.06)),
+    # --- recruitment ----------------------------------------------------------------------------------------
+    _P("recruit_reach", 0.12, "share of the sympathiser pool per month", "calibrate",
+       "share of a district's sympathiser pool its cells recruit each month when they are many", 0.0, 1.0,
+       plausible=(0.02, 0.5)),
+    _P("recruit_half_militants", 200.0, "militants", "assumption",
+       "active militants in a district at which its cells reach half of recruit_reach", 1.0, 1e6),
+    _P("nucleation_rate", 2e-4, "new cells per sympathiser per month", "calibrate",
+       "a district with sympathisers and no cell grows one at this rate", 0.0, 0.1, plausible=(0.0001, 0.0004)),
+    _P("nucleus_size", 5.0, "members", "assumption", "members of a newly formed cell, drawn from the pool",
+       1.0, 100.0),
+    # --- militant cells --------------------------------------------------------------------------------------
+    _P("initial_active_militants", 6000.0, "persons", "calibrate",
+       "active militants at the start; no figure in FACTS.md, order of magnitude only", 0.0, 1e6,
+       plausible=(2000.0, 9000.0)),
+    _P("initial_cell_size", 20.0, "members", "assumption", "mean members per cell at the start", 2.0, 500.0),
+    _P("split_size", 50.0, "members", "assumption", "a cell larger than this splits in two", 4.0, 1000.0),
+    _P("cell_move_rate_under_pressure", 0.3, "per month", "assumption",
+       "chance a cell that was hit moves to the neighbouring district with the most sympathisers per unit of "
+       "force density", 0.0, 1.0),
+    _P("dormancy_rate", 0.03, "per month", "assumption", "chance an active cell goes dormant", 0.0, 1.0),
+    _P("reactivation_rate", 0.15, "per month", "assumption", "chance a dormant cell becomes active", 0.0, 1.0),
+    _P("dormant_detection_factor", 0.3, "multiplier", "assumption",
+       "dormant cells are harder to find", 0.0, 1.0),
+    _P("disengagement_rate", 0.004, "per member per month", "assumption",
+       "members leaving militancy on their own (no programme)", 0.0, 1.0, plausible=(0.002, 0.008)),
+    _P("sanctuary_strength", 0.5, "share", "assumption",
+       "FACTS.md s4: since August 2021 the TTP has cross-border sanctuary; chance per month that a cell hit in a "
+       "district whose border offers its affiliation sanctuary slips across (an exogenous uncertainty)", 0.0, 1.0,
+       plausible=(0.2, 0.8)),
+    _P("sanctuary_entry_unpressed", 0.1, "multiplier", "assumption",
+       "cells not hit this month cross into sanctuary at this fraction of the pressed rate", 0.0, 1.0),
+    _P("sanctuary_return_rate", 0.2, "per month", "assumption",
+       "chance a cell in sanctuary comes back across the border", 0.0, 1.0),
+    _P("sanctuary_raid_factor", 0.6, "multiplier", "assumption",
+       "attack and recruitment rate of a cell in sanctuary (cross-border raids, remote recruiting) relative to "
+       "one inside", 0.0, 1.0),
+    _P("resource_income_per_member", 0.012, "attack units per member per month", "calibrate",
+       "extortion, donations and supplies", 0.0, 1.0, plausible=(0.006, 0.024)),
+    _P("sanctuary_income_bonus", 1.0, "multiplier", "assumption",
+       "extra income of cells with sanctuary access (supplies across the border)", 0.0, 10.0),
+    _P("resource_half_saturation", 1.0, "attack units", "assumption",
+       "attack rate x R / (R + half)", 0.01, 100.0),
+    # --- attacks ---------------------------------------------------------------------------------------------
+    _P("initial_attacks_per_month", 645.0 / 12.0, "attacks per month", "derived",
+       "FACTS.md s1: PICSS 2023, 645 attacks / 12 months; sets the attack rate per member at the start (2024 "
+       "figures are kept out, for out-of-sample checks)", 0.0, 1e4),
+    _P("attack_size_elasticity", 0.8, "exponent", "assumption",
+       "attack rate grows with members^elasticity", 0.0, 2.0),
+    _P("neighbour_attack_share", 0.15, "share", "calibrate",
+       "share of a cell's attacks carried out in an adjacent district (e.g. from the merged districts into settled "
+       "KP)", 0.0, 1.0, plausible=(0.05, 0.45)),
+    _P("deaths_per_attack", 1.51, "deaths per attack", "derived",
+       "FACTS.md s1: PICSS 2023, 976 deaths / 645 attacks", 0.0, 100.0),
+    _P("injuries_per_attack", 2.10, "injuries per attack", "derived",
+       "FACTS.md s1: PICSS 2023, 1354 injured / 645 attacks", 0.0, 100.0),
+    _P("casualty_dispersion", 0.5, "negative-binomial shape", "assumption",
+       "most attacks kill few, some kill many", 0.01, 100.0),
+    # --- security forces -------------------------------------------------------------------------------------
+    _P("detection_rate", 0.15, "per month at saturating force density", "calibrate",
+       "hazard that a cell is found; hand-set so that militants killed are of the order the military reports "
+       "(FACTS.md s2: 925 in 2024, a 2024 figure used only as an order of magnitude)", 0.0, 100.0,
+       plausible=(0.08, 0.3)),
+    _P("force_density_half_saturation", 30.0, "effective CT personnel per 100,000 people", "assumption",
+       "detection = rate x density / (density + half): more troops find cells with diminishing returns",
+       0.01, 1e5),
+    _P("police_ct_weight", 0.1, "effective CT strength per officer", "assumption",
+       "police are many but untrained and unequipped for counterterrorism (FACTS.md s4)", 0.0, 10.0,
+       plausible=(0.05, 0.2)),
+    _P("paramilitary_ct_weight", 0.25, "effective CT strength per person", "assumption",
+       "Rangers and FC relative to the military", 0.0, 10.0),
+    _P("military_ct_weight", 1.0, "effective CT strength per soldier", "assumption", "reference", 0.0, 10.0),
+    _P("visibility_reference_size", 20.0, "members", "assumption",
+       "detection scales with sqrt(members / reference): larger cells are easier to find", 1.0, 1000.0),
+    _P("deterrence", 0.3, "share of attacks held back at saturating force density", "assumption",
+       "attack rate x (1 - deterrence x force reach): militants weigh the risk of arrest (Epstein 2002); cells in "
+       "sanctuary are not deterred", 0.0, 1.0, plausible=(0.0, 0.6)),
+    _P("hit_fraction", 0.3, "share of members", "assumption",
+       "share of a cell's members arrested or killed when it is hit", 0.0, 1.0, plausible=(0.15, 0.45)),
+    _P("kill_share_police", 0.15, "share", "assumption", "of members neutralised by police, share killed",
+       0.0, 1.0),
+    _P("kill_share_paramilitary", 0.35, "share", "assumption", "same for Rangers and FC", 0.0, 1.0),
+    _P("kill_share_military", 0.7, "share", "assumption", "same for the military", 0.0, 1.0),
+    _P("collateral_police", 0.05, "civilian casualties per hit", "assumption",
+       "accuracy (Bennett 2008): police operations rarely harm bystanders", 0.0, 10.0),
+    _P("collateral_paramilitary", 0.15, "civilian casualties per hit", "assumption", "Rangers and FC",
+       0.0, 10.0),
+    _P("collateral_military", 0.5, "civilian casualties per hit", "assumption",
+       "heavier weapons, less local knowledge", 0.0, 10.0),
+    _P("formation_strength", 3000.0, "soldiers", "assumption", "personnel of one formation", 100.0, 20000.0),
+    _P("paramilitary_border_share", 0.5, "share", "assumption",
+       "share of Rangers/FC strength held on the border (FACTS.md s4: the border is their first duty)",
+       0.0, 1.0),
+    # --- lever effect sizes (assumptions; each lever's declaration in ctsim.declarations.levers says where it acts)
+    _P("effect_police_conduct_legitimacy", 0.05, "legitimacy at full programme", "assumption",
+       "police capacity building improves conduct (community policing lowers distrust, PROTON-T)", 0.0, 1.0,
+       plausible=(0.0, 0.1)),
+    _P("effect_development_poverty_cut", 0.3, "share of the poor share", "assumption",
+       "a full development programme cuts the poor share by this much", 0.0, 1.0, plausible=(0.1, 0.5)),
+    _P("effect_development_legitimacy", 0.1, "legitimacy at full reach", "assumption",
+       "service delivery lifts legitimacy", 0.0, 1.0, plausible=(0.0, 0.2)),
+    _P("effect_education_out_of_school_cut", 0.5, "share of the out-of-school share", "assumption",
+       "a full education programme cuts the out-of-school share by this much", 0.0, 1.0, plausible=(0.2, 0.7)),
+    _P("effect_education_admin_gain", 0.1, "administrative capacity at full programme", "assumption",
+       "FACTS.md s3 pairs education with administration in keeping GB and AJK quiet", 0.0, 1.0,
+       plausible=(0.0, 0.2)),
+    _P("effect_madrasa_seminary_risk_cut", 0.8, "share of the away-from-family excess risk", "assumption",
+       "full madrasa reform removes this share of the extra risk of youth in boarding seminaries", 0.0, 1.0,
+       plausible=(0.5, 1.0)),
+    _P("effect_narrative_religious", 0.1, "share of the radicalisation hazard", "assumption",
+       "reach of a full-strength religious counter-narrative (FACTS.md s4: a religious tit-for-tat)", 0.0, 1.0,
+       plausible=(0.0, 0.2)),
+    _P("effect_narrative_socio_economic", 0.3, "share of the radicalisation hazard", "assumption",
+       "reach of a full-strength socio-economic narrative (FACTS.md s4 recommendation; size unknown)", 0.0, 1.0,
+       plausible=(0.1, 0.5)),
+    _P("effect_deradicalisation_pool_exit", 2.0, "multiplier on the exit rate", "assumption",
+       "a full programme raises the sympathiser exit rate x (1 + effect)", 0.0, 20.0, plausible=(1.0, 4.0)),
+    _P("effect_deradicalisation_member_exit", 0.02, "per member per month", "assumption",
+       "extra monthly exit from cells under a full programme (amnesty, reintegration)", 0.0, 1.0,
+       plausible=(0.005, 0.04)),
+    _P("effect_deradicalisation_return_cut", 0.6, "share of the return rate", "assumption",
+       "a full reintegration programme cuts the return of released militants by this much", 0.0, 1.0,
+       plausible=(0.3, 0.9)),
+    _P("effect_border_sanctuary_cut", 0.7, "share", "assumption",
+       "full border management and Afghan cooperation cut sanctuary entry and cross-border supply by this much",
+       0.0, 1.0, plausible=(0.4, 0.9)),
+    _P("effect_hvt_lethality_cut", 0.7, "share", "assumption",
+       "full protection cuts deaths and injuries in attacks on high-value targets by this much", 0.0, 1.0,
+       plausible=(0.4, 0.9)),
+    _P("effect_dialogue_legitimacy", 0.1, "legitimacy at full dialogue", "assumption",
+       "dialogue with non-violent movements lifts legitimacy in Balochistan and the merged districts", 0.0, 1.0,
+       plausible=(0.0, 0.2)),
+    _P("programme_full_cost", 20_000.0, "police-equivalent personnel per month", "assumption",
+       "cost index of one full non-kinetic programme (FACTS.md has no cost figures)", 0.0, 1e7),
+    _P("poverty_trend_per_year", 0.0, "relative change per year", "assumption",
+       "exogenous drift of every district's poor share (growth, inflation, shocks), compounding; 0 = none",
+       -0.2, 0.2, plausible=(-0.03, 0.03)),
+    # --- costs (an index, not rupees: FACTS.md has no cost figures) -------------------------------------------
+    _P("cost_weight_police", 1.0, "police-equivalents per person", "assumption", "reference", 0.0, 100.0),
+    _P("cost_weight_paramilitary", 1.5, "police-equivalents per person", "assumption", "", 0.0, 100.0),
+    _P("cost_weight_military", 2.5, "police-equivalents per person", "assumption",
+       "deployed troops cost more than police", 0.0, 100.0),
+    # --- institutions ----------------------------------------------------------------------------------------
+    _P("prosecution_capacity_cases", 40.0, "terrorism cases decided per month, nationally", "assumption",
+       "FACTS.md s4: 11 prosecutors for 5,400 arrests in Karachi; no national figure", 0.0, 1e5,
+       plausible=(20.0, 80.0)),
+    _P("conviction_rate", 0.3, "share of decided cases", "assumption", "no figure in FACTS.md", 0.0, 1.0,
+       plausible=(0.15, 0.5)),
+    _P("max_pretrial_months", 6.0, "months", "assumption",
+       "arrested militants not tried by then are released", 1.0, 60.0),
+    _P("return_rate_released", 0.5, "share", "assumption",
+       "share of released militants who return to a cell (the revolving door, FACTS.md s4)", 0.0, 1.0,
+       plausible=(0.3, 0.7)),
+    _P("coordination_interior", 0.4, "index 0-1", "assumption",
+       "inter-agency coordination with NACTA under the Interior Ministry (FACTS.md s4: ISI and IB do not heed "
+       "its directives)", 0.0, 1.0),
+    _P("coordination_pm_office", 0.6, "index 0-1", "assumption",
+       "coordination with NACTA in the PM's office under the NSA (FACTS.md s4 proposal)", 0.0, 1.0),
+    _P("coordination_central_ctd", 0.1, "index 0-1", "assumption",
+       "added coordination from a central CTD for inter-provincial and cross-border cases", 0.0, 1.0),
+    _P("term_months", 60.0, "months", "fact", "FACTS.md s4: five-year terms", 12.0, 120.0),
+    _P("months_to_first_transition", 61.0, "months from the start", "assumption",
+       "next change of government about five years after the February 2024 election", 1.0, 240.0),
+    # --- legitimacy and fear ---------------------------------------------------------------------------------
+    _P("legitimacy_floor", 0.3, "index 0-1", "assumption",
+       "initial legitimacy = floor + slope x administrative capacity (no survey figure in FACTS.md)", 0.0, 1.0),
+    _P("legitimacy_admin_slope", 0.5, "index per unit of capacity", "assumption", "see legitimacy_floor",
+       0.0, 1.0),
+    _P("legitimacy_adjustment_rate", 0.05, "per month", "assumption",
+       "speed at which legitimacy moves toward its target", 0.0, 1.0),
+    _P("legitimacy_collateral_effect", 0.02, "legitimacy per collateral casualty per 100k", "assumption",
+       "collateral harm raises anger (Bennett 2008)", 0.0, 10.0, plausible=(0.01, 0.04)),
+    _P("legitimacy_attack_effect", 0.01, "legitimacy per death per 100k", "assumption",
+       "a state that cannot protect loses standing", 0.0, 10.0),
+    _P("legitimacy_military_presence_effect", 0.05, "legitimacy", "assumption",
+       "heavy-handed contact lowers trust (PROTON-T); scaled by military share of deployed strength", 0.0, 1.0),
+    _P("threat_memory", 0.8, "share kept per month", "assumption",
+       "deployment follows threat = memory x last threat + (1 - memory) x this month's attacks", 0.0, 0.99),
+    _P("initial_threat_per_cell", 0.1, "attacks per cell-equivalent", "assumption",
+       "threat at the start, per initial_cell_size militants (intelligence picture before any attack)", 0.0, 10.0),
+    _P("development_reach_elsewhere", 0.5, "share", "assumption",
+       "with development_merged_first, other districts get this share of the programme", 0.0, 1.0),
+    _P("fear_decay", 0.8, "share kept per month", "assumption", "", 0.0, 1.0),
+    _P("fear_per_death", 0.2, "fear per death per 100k", "assumption", "attacks raise fear (Bennett 2008)",
+       0.0, 100.0),
+)
+
+PARAMETERS_BY_NAME: Mapping[str, Param] = MappingProxyType({p.name: p for p in PARAMETERS})
+
+# Administrative capacity by region (index 0-1). An assumption: an ordinal judgement from FACTS.md s3-4 (GB and
+# AJK better administered; merged districts and Balochistan least), to be calibrated in issue 5.
+ADMIN_CAPACITY_BY_REGION: Mapping[str, float] = MappingProxyType({
+    "Punjab": 0.65, "Sindh": 0.5, "KP (settled districts)": 0.5, "Merged districts": 0.25,
+    "Balochistan": 0.35, "ICT": 0.8, "Gilgit-Baltistan": 0.7, "AJK": 0.7,
+})
+
+# Police strength by region (persons). Facts from FACTS.md s2 (provincial police and Home Departments as
+# reported in the press); KP is split into settled and merged districts by the 27,971 absorbed Levies and
+# Khasadars (16,053 + 11,918, 2019); Balochistan counts police 28,094 + Levies ~23,000.
+POLICE_BY_REGION: Mapping[str, float] = MappingProxyType({
+    "Punjab": 204_892, "Sindh": 105_000, "KP (settled districts)": 120_000 - 27_971,
+    "Merged districts": 16_053 + 11_918, "Balochistan": 28_094 + 23_000, "ICT": 9_828,
+    "Gilgit-Baltistan": 6_000, "AJK": 7_000,
+})
+
+
+@dataclass(frozen=True)
+class WingSpec:
+    """A paramilitary wing (Rangers, Frontier Corps, Frontier Constabulary)."""
+
+    name: str
+    strength: float
+    regions: tuple[str, ...]
+    source: str
+    border_duty: bool = True
+
+
+# FACTS.md s2. Punjab Rangers are not modelled: FACTS.md gives no strength for them.
+PARAMILITARY_WINGS: tuple[WingSpec, ...] = (
+    WingSpec("Sindh Rangers", 24_630, ("Sindh",), "fact: FACTS.md s2"),
+    WingSpec("Frontier Corps Balochistan", 52_000, ("Balochistan",), "fact: FACTS.md s2 (~52,000)"),
+    WingSpec("Frontier Corps KP", 23_000, ("KP (settled districts)", "Merged districts"),
+             "derived: FACTS.md s2, FC overall ~70,000-80,000 (midpoint 75,000) less FC Balochistan 52,000"),
+    WingSpec("Frontier Constabulary", 26_000, ("KP (settled districts)", "ICT"), "fact: FACTS.md s2 (~26,000)",
+             border_duty=False),
+)
+
+
+class ParameterError(ValueError):
+    """An unknown parameter name or an out-of-range value."""
+
+
+CALIBRATION_FILE = Path(__file__).parents[1] / "data" / "calibration.json"
+
+
+def declared() -> dict[str, float]:
+    """The declared value of every parameter (for ``calibrate`` parameters: the hand-set starting point)."""
+    return {p.name: p.value for p in PARAMETERS}
+
+
+@lru_cache(maxsize=1)
+def calibrated() -> Mapping[str, float]:
+    """The values stored by the last calibration (``src/ctsim/data/calibration.json``); empty if there is none."""
+    if not CALIBRATION_FILE.is_file():
+        return MappingProxyType({})
+    record = json.loads(CALIBRATION_FILE.read_text())
+    return MappingProxyType({name: float(spec["value"]) for name, spec in record["free_parameters"].items()})
+
+
+def defaults() -> dict[str, float]:
+    """The value every run uses unless told otherwise: declared values, with the calibrated ones on top."""
+    return {**declared(), **calibrated()}
+
+
+def resolve(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Return the full parameter set with ``overrides`` applied and checked.
+
+    Raises:
+        ParameterError: for an unknown name, a non-number or a value outside the declared bounds.
+    """
+    values = defaults()
+    for name, value in (overrides or {}).items():
+        spec = PARAMETERS_BY_NAME.get(name)
+        if spec is None:
+            raise ParameterError(f"unknown parameter '{name}'")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ParameterError(f"parameter '{name}' must be a number, got {value!r}")
+        if not spec.low <= value <= spec.high:
+            raise ParameterError(f"parameter '{name}' = {value} is outside [{spec.low}, {spec.high}]")
+        values[name] = float(value)
+    return values

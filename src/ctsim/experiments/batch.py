@@ -1,0 +1,316 @@
+"""Batch experiments: every run of an experiment's design, on any ``concurrent.futures.Executor``, kept safe on disk.
+
+Executors: ``serial`` (in this process), ``processes`` (the default: spawned local processes, one per core, recycled
+after a number of tasks), ``dask`` (a Dask distributed scheduler given by address, or a ``LocalCluster`` started
+here). Runs are grouped into tasks of about ``task_seconds`` each, with a bounded number in flight.
+
+The batch folder holds ``design.parquet`` (one row per run), ``batch.json`` (what the batch is) and ``parts/``:
+every finished task is written as a Parquet part file under a temporary name and renamed, so a part is either
+whole or absent. A run is finished when a part records it; rerunning the same command resumes, skipping finished
+runs, and ``retry_failed`` reruns the failed ones. A run that raises is recorded as failed with its error. A local
+worker process that dies breaks the process pool: the pool is rebuilt and the tasks in flight are retried one at a
+time, so the run that kills its worker is found and recorded as failed while the others finish. Dask reschedules
+tasks of a lost worker itself and reports a task that keeps killing workers, which is then recorded as failed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+import ctsim
+from ctsim.declarations.levers import LEVERS_BY_NAME
+from ctsim.experiments.design import Experiment, ExperimentError
+from ctsim.experiments.executors import ExecutorSpec, open_executor, process_pool
+from ctsim.experiments.worker import RunSpec, TaskResult, execute_task
+from ctsim.storage import atomic_write
+
+EXECUTORS = ("serial", "processes", "dask")
+SECONDS_PER_RUN_MONTH = 0.0017  # measured: a 120-month run takes about 0.2 s (README, benchmarks)
+SECONDS_PER_RUN_SETUP = 0.01
+MAX_ISOLATED_ATTEMPTS = 2
+
+
+@dataclass
+class BatchOptions:
+    """How to run a batch.
+
+    Attributes:
+        executor: ``serial``, ``processes`` or ``dask``.
+        workers: local worker processes (default: one per core) or LocalCluster workers.
+        scheduler: address of a running Dask scheduler (``tcp://host:port``); implies ``dask``.
+        dask_local: start a Dask ``LocalCluster`` with this many single-threaded worker processes.
+        retry_failed: rerun runs recorded as failed.
+        task_seconds: target duration of a task (runs are grouped to reach it).
+        max_in_flight: tasks submitted at once (default: twice the workers).
+        max_tasks_per_child: tasks a local worker process runs, on average, before the pool is replaced (the driver
+            drains and rebuilds the pool itself: ProcessPoolExecutor's own max_tasks_per_child can hang on Python
+            3.11).
+        progress: show a progress bar.
+    """
+
+    executor: str = "processes"
+    workers: int | None = None
+    scheduler: str | None = None
+    dask_local: int | None = None
+    retry_failed: bool = False
+    task_seconds: float = 1.0
+    max_in_flight: int | None = None
+    max_tasks_per_child: int = 100
+    progress: bool = True
+
+    @property
+    def spec(self) -> ExecutorSpec:
+        """Where the runs execute (:mod:`ctsim.experiments.executors`)."""
+        return ExecutorSpec(self.executor, self.workers, self.scheduler, self.dask_local)
+
+
+@dataclass
+class BatchSummary:
+    """What a batch invocation did."""
+
+    folder: Path
+    total: int
+    already_done: int
+    ran: int
+    failed: int
+    pending: int
+    wall_s: float
+
+    @property
+    def runs_per_second(self) -> float:
+        """Runs finished (ok or failed) by this invocation per second of wall time."""
+        return self.ran / self.wall_s if self.wall_s > 0 else 0.0
+
+    def __str__(self) -> str:
+        return (f"batch {self.folder}: {self.total} runs in the design; {self.already_done} already finished; "
+                f"{self.ran} run now ({self.failed} failed) in {self.wall_s:.1f} s, "
+                f"{self.runs_per_second:.2f} runs/s; {self.pending} pending")
+
+
+class BatchStore:
+    """The batch folder: design, description and part files."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self.parts = self.folder / "parts"
+        self.monthly = self.folder / "monthly"
+        self.design_path = self.folder / "design.parquet"
+        self.info_path = self.folder / "batch.json"
+        self._next_part: int | None = None
+
+    def exists(self) -> bool:
+        """True when a batch has been started in this folder."""
+        return self.design_path.is_file() and self.info_path.is_file()
+
+    def start(self, experiment: Experiment, design: pd.DataFrame) -> None:
+        """Write the design and description, or check that they match a batch already started here."""
+        if self.exists():
+            info = json.loads(self.info_path.read_text())
+            if info["experiment_sha256"] != experiment.sha256:
+                raise ExperimentError(
+                    f"{experiment.path}: the experiment or one of its scenario files changed since the batch in "
+                    f"{self.folder} started; resume with the original files, or write to a new folder (--out)")
+            return
+        self.parts.mkdir(parents=True, exist_ok=True)
+        _atomic_parquet(design, self.design_path)
+        info = {
+            "experiment": experiment.name, "experiment_file": str(experiment.path),
+            "experiment_sha256": experiment.sha256, "runs": len(design), "months": experiment.months,
+            "replications": experiment.replications, "root_seed": experiment.seed, "method": experiment.method,
+            "scenarios": [{"name": s.name, "files": [str(f) for f in s.files]} for s in experiment.scenarios],
+            "ctsim_version": ctsim.__version__, "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "seeds": "replication r of every scenario and point uses SeedSequence(root_seed, spawn_key=(r,))",
+        }
+        tmp = self.info_path.with_name(".batch.json.tmp")
+        tmp.write_text(json.dumps(info, indent=2))
+        tmp.replace(self.info_path)
+
+    def part_files(self) -> list[Path]:
+        """Finished part files, in the order they were written."""
+        return sorted(self.parts.glob("part-*.parquet")) if self.parts.is_dir() else []
+
+    def outcomes(self) -> pd.DataFrame:
+        """The latest record of every run that has one (a retried run's newest part wins)."""
+        frames = [pd.read_parquet(p).assign(part=int(p.stem.split("-")[1])) for p in self.part_files()]
+        if not frames:
+            return pd.DataFrame(columns=["run_id", "status", "error", "elapsed_s", "worker", "part"])
+        allruns = pd.concat(frames, ignore_index=True)
+        return allruns.sort_values(["run_id", "part"]).drop_duplicates("run_id", keep="last").reset_index(drop=True)
+
+    def write(self, result: TaskResult) -> None:
+        """Write a finished task as the next part file (and its monthly part), each atomically."""
+        if self._next_part is None:
+            existing = self.part_files()
+            self._next_part = int(existing[-1].stem.split("-")[1]) + 1 if existing else 0
+        name = f"part-{self._next_part:06d}.parquet"
+        self._next_part += 1
+        if result.monthly is not None and not result.monthly.empty:
+            self.monthly.mkdir(exist_ok=True)
+            _atomic_parquet(result.monthly, self.monthly / name)
+        _atomic_parquet(pd.DataFrame(result.runs), self.parts / name)
+
+
+def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
+    atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def default_folder(experiment: Experiment, root: str | Path = "results") -> Path:
+    """``results/batch/<experiment name>``: a fixed place, so that rerunning the command resumes."""
+    return Path(root) / "batch" / experiment.name
+
+
+def run_specs(experiment: Experiment, design: pd.DataFrame) -> dict[int, RunSpec]:
+    """The run specification of every row of the design."""
+    factors = list(experiment.factors)
+    levers = [f for f in factors if f in LEVERS_BY_NAME]
+    uncertain = [f for f in factors if f not in LEVERS_BY_NAME]
+    specs = {}
+    for row in design.to_dict("records"):
+        specs[int(row["run_id"])] = RunSpec(
+            run_id=int(row["run_id"]), scenario=experiment.scenarios[int(row["scenario_index"])],
+            levers={k: _plain(row[k]) for k in levers}, uncertainties={k: float(row[k]) for k in uncertain},
+            seed_entropy=int(row["seed_entropy"]), seed_spawn_key=int(row["seed_spawn_key"]),
+            months=experiment.months, monthly=experiment.monthly, monthly_every=experiment.monthly_every,
+            seed_extra=int(row.get("seed_extra", 0)))
+    return specs
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+def runs_per_task(months: int, task_seconds: float) -> int:
+    """Runs grouped into one task so that it lasts about ``task_seconds``."""
+    estimate = SECONDS_PER_RUN_SETUP + SECONDS_PER_RUN_MONTH * months
+    return max(1, math.ceil(task_seconds / estimate))
+
+
+def run_batch(experiment: Experiment, folder: str | Path, options: BatchOptions | None = None) -> BatchSummary:
+    """Run (or resume) every unfinished run of the experiment's design, writing results to ``folder``."""
+    options = options or BatchOptions()
+    started = time.perf_counter()
+    store = BatchStore(folder)
+    design = experiment.design()
+    store.start(experiment, design)
+    done = store.outcomes()
+    finished = set(done.loc[done["status"] == "ok", "run_id"].astype(int))
+    failed_before = set(done.loc[done["status"] == "failed", "run_id"].astype(int))
+    skip = finished if options.retry_failed else finished | failed_before
+    todo = [int(r) for r in design["run_id"] if int(r) not in skip]
+    specs = run_specs(experiment, design.loc[design["run_id"].isin(todo)])
+    size = runs_per_task(experiment.months, options.task_seconds)
+    with open_executor(options.spec) as running:
+        executor, workers, is_pool = running.executor, running.workers, running.is_process_pool
+        # Enough tasks to keep every worker busy to the end (at least four per worker), none much longer than the
+        # target.
+        size = max(1, min(size, math.ceil(len(todo) / (4 * workers)))) if todo else size
+        tasks = deque((i, [specs[r] for r in todo[k:k + size]]) for i, k in enumerate(range(0, len(todo), size)))
+        bar = tqdm(total=len(todo), desc=f"batch {experiment.name}", unit="run", disable=not options.progress,
+                   smoothing=0.1)
+        failed_now = 0
+
+        def record(result: TaskResult) -> None:
+            nonlocal failed_now
+            store.write(result)
+            failed_now += sum(r["status"] == "failed" for r in result.runs)
+            bar.update(len(result.runs))
+
+        in_flight = options.max_in_flight or 2 * workers
+        if is_pool:
+            _drive_pool(tasks, executor, options, workers, in_flight, record)
+        else:
+            _drive(tasks, executor, in_flight, record)
+        bar.close()
+    after = store.outcomes()
+    ok = set(after.loc[after["status"] == "ok", "run_id"].astype(int))
+    failed = set(after.loc[after["status"] == "failed", "run_id"].astype(int))
+    pending = len(design) - len(ok) - len(failed)
+    return BatchSummary(Path(folder), len(design), len(skip), len(todo), failed_now, pending,
+                        time.perf_counter() - started)
+
+
+def _drive(tasks: deque, executor: Executor, in_flight: int, record) -> None:
+    """Keep up to ``in_flight`` tasks submitted; record each as it finishes. A task whose execution raises (a Dask
+    task that killed its workers too often, for example) is recorded with all its runs failed."""
+    pending: dict[Future, tuple[int, list[RunSpec]]] = {}
+    while tasks or pending:
+        while tasks and len(pending) < in_flight:
+            task_id, specs = tasks.popleft()
+            pending[executor.submit(execute_task, task_id, specs)] = (task_id, specs)
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            task_id, specs = pending.pop(future)
+            error = future.exception()
+            record(future.result() if error is None else _failed(task_id, specs, error))
+
+
+def _failed(task_id: int, specs: list[RunSpec], error: BaseException) -> TaskResult:
+    text = f"{type(error).__name__}: {error}"
+    return TaskResult(task_id, [{"run_id": s.run_id, "status": "failed", "error": text, "elapsed_s": float("nan"),
+                                 "worker": ""} for s in specs], None)
+
+
+def _drive_pool(tasks: deque, executor: ProcessPoolExecutor, options: BatchOptions, workers: int, in_flight: int,
+                record) -> None:
+    """Like :func:`_drive`, for a local process pool that breaks when a worker dies: rebuild it, and retry the
+    tasks that were in flight one run at a time, alone, so the run that kills its worker is found."""
+    suspects: deque[tuple[int, RunSpec, int]] = deque()
+    pool = executor
+    try:
+        while tasks or suspects:
+            if suspects:
+                task_id, spec, attempt = suspects.popleft()
+                future = pool.submit(execute_task, task_id, [spec])
+                try:
+                    record(future.result())
+                except BrokenProcessPool as exc:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = process_pool(workers)
+                    if attempt + 1 >= MAX_ISOLATED_ATTEMPTS:
+                        record(_failed(task_id, [spec], RuntimeError(f"worker process died running it ({exc})")))
+                    else:
+                        suspects.appendleft((task_id, spec, attempt + 1))
+                continue
+            pending: dict[Future, tuple[int, list[RunSpec]]] = {}
+            broken = False
+            submitted = 0
+            recycle_after = options.max_tasks_per_child * workers
+            while (tasks or pending) and not broken:
+                while tasks and len(pending) < in_flight and submitted < recycle_after:
+                    task_id, specs = tasks.popleft()
+                    pending[pool.submit(execute_task, task_id, specs)] = (task_id, specs)
+                    submitted += 1
+                if not pending:  # this pool has done its share: replace its workers with fresh ones
+                    pool.shutdown(wait=True)
+                    pool = process_pool(workers)
+                    submitted = 0
+                    continue
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task_id, specs = pending.pop(future)
+                    try:
+                        record(future.result())
+                    except BrokenProcessPool:
+                        broken = True
+                        suspects.extend((task_id, s, 0) for s in specs)
+            if broken:
+                for future, (task_id, specs) in pending.items():
+                    if future.done() and future.exception() is None:
+                        record(future.result())
+                    else:
+                        suspects.extend((task_id, s, 0) for s in specs)
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = process_pool(workers)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

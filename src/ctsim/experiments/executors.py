@@ -1,0 +1,133 @@
+"""Where runs execute: in this process, in local processes, or on a Dask cluster. One module for every caller.
+
+Batches, comparisons, pattern checks, robustness studies and calibration all open their executor here, so every
+command offers the same choices and behaves the same way. Each executor is a ``concurrent.futures.Executor``;
+:func:`open_executor` is a context manager that starts it and shuts it down (a Dask cluster it started included).
+
+Local processes are started with ``spawn`` (a clean interpreter: no inherited locks or threads), and every random
+draw of a run flows from its own seed, so results do not depend on the executor or the number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any
+
+KINDS = ("serial", "processes", "dask")
+WORKER_PROFILE = "distributed.worker.profile.enabled"  # Dask setting; off for the clusters ctsim starts
+
+
+@dataclass(frozen=True)
+class ExecutorSpec:
+    """Where to run.
+
+    Attributes:
+        kind: ``serial`` (this process), ``processes`` (local processes) or ``dask``.
+        workers: local worker processes (default: one per core).
+        scheduler: address of a running Dask scheduler (implies ``dask``). A scheduler runs the code it is sent:
+            use only schedulers you trust.
+        dask_local: start a Dask LocalCluster of this many workers on 127.0.0.1 (implies ``dask``).
+    """
+
+    kind: str = "processes"
+    workers: int | None = None
+    scheduler: str | None = None
+    dask_local: int | None = None
+
+    @property
+    def resolved_kind(self) -> str:
+        """The kind actually used: a scheduler address or a local cluster size means Dask."""
+        return "dask" if (self.scheduler or self.dask_local) else self.kind
+
+
+@dataclass
+class OpenExecutor:
+    """An executor that is running, with its number of worker slots and whether it is a local process pool (which
+    the batch driver rebuilds after a worker dies)."""
+
+    executor: Executor
+    workers: int
+    is_process_pool: bool
+
+
+class SerialExecutor(Executor):
+    """Runs each submitted call at once in this process (no pickling, easiest to debug)."""
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - the future carries the error, as other executors do
+            future.set_exception(exc)
+        return future
+
+
+def default_workers() -> int:
+    """One worker per core."""
+    return os.cpu_count() or 1
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` local processes started with ``spawn``."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+
+
+@contextmanager
+def open_executor(spec: ExecutorSpec | None = None) -> Iterator[OpenExecutor]:
+    """Start the executor ``spec`` describes and shut it down on exit."""
+    spec = spec or ExecutorSpec()
+    kind = spec.resolved_kind
+    if kind not in KINDS:
+        raise ValueError(f"unknown executor {kind!r}; valid: {', '.join(KINDS)}")
+    with ExitStack() as stack:
+        if kind == "serial":
+            yield OpenExecutor(SerialExecutor(), 1, False)
+            return
+        if kind == "processes":
+            workers = spec.workers or default_workers()
+            pool = stack.enter_context(process_pool(workers))
+            yield OpenExecutor(pool, workers, True)
+            return
+        from distributed import Client, LocalCluster
+
+        if spec.scheduler:
+            client = stack.enter_context(Client(spec.scheduler, timeout="30s"))
+        else:
+            import dask
+
+            # The workers' statistical profiler samples the running task every 10 ms; on pure-Python model runs it
+            # costs several per cent of the wall time (benchmarks/bench_batch.py), so local clusters run without it.
+            with dask.config.set({WORKER_PROFILE: False}):
+                cluster = stack.enter_context(LocalCluster(
+                    n_workers=spec.dask_local or spec.workers or default_workers(), threads_per_worker=1,
+                    processes=True, host="127.0.0.1", dashboard_address=None))
+            client = stack.enter_context(Client(cluster))
+        workers = max(1, sum(w["nthreads"] for w in client.scheduler_info()["workers"].values()))
+        yield OpenExecutor(client.get_executor(pure=False), workers, False)
+
+
+def map_ordered(fn: Callable[[Any], Any], items: Iterable[Any], spec: ExecutorSpec | None = None,
+                on_result: Callable[[], None] | None = None) -> list[Any]:
+    """``[fn(x) for x in items]`` on the executor ``spec`` describes, in the order of ``items``; ``on_result`` is
+    called once per finished item (a progress bar). Serial when there is at most one item or one worker."""
+    items = list(items)
+    spec = spec or ExecutorSpec(kind="serial")
+    if len(items) <= 1 or (spec.resolved_kind == "processes" and (spec.workers or default_workers()) <= 1):
+        spec = ExecutorSpec(kind="serial")
+    if spec.resolved_kind == "processes":
+        spec = ExecutorSpec(kind="processes", workers=min(spec.workers or default_workers(), len(items)))
+    with open_executor(spec) as running:
+        out = []
+        chunk = max(1, len(items) // (4 * running.workers))
+        results = (running.executor.map(fn, items, chunksize=chunk) if running.is_process_pool
+                   else running.executor.map(fn, items))
+        for result in results:
+            out.append(result)
+            if on_result is not None:
+                on_result()
+        return out

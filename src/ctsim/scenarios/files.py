@@ -1,0 +1,420 @@
+"""Scenario files (TOML): a short difference from a parent scenario, strictly validated.
+
+A scenario file looks like::
+
+    # Purpose, assumptions and sources in a comment at the top.
+    extends = "baseline.toml"          # optional; relative to this file; chains are allowed, cycles are not
+    history = "history_2022_2023.toml" # optional: run this first and branch from the state it reaches
+    name = "civilian_led"               # default: the file name without .toml
+    description = "Police lead with a two-year handover"
+    [run]
+    start = "2024-01"                   # first month, YYYY-MM
+    months = 120                        # horizon
+    seed = 20240101                     # root seed
+    replications = 10                   # runs per scenario in comparisons
+    [levers]                            # any lever (see `ctsim levers`); the rest keep the status quo
+    ct_lead = "police"
+    [uncertainties]                     # overrides of declared parameters by name (docs/odd.md)
+    sanctuary_strength = 0.3
+    [[schedule]]                        # lever changes during the run
+    date = "2026-01"                    # or: month = 25 (1 = the first month)
+    lever = "prosecution_capacity"
+    value = 3.0
+    ramp = 12                           # months of linear change (numeric levers only; default 0)
+
+A child inherits everything from its parent and overrides what it names: ``[run]`` keys one by one, levers and
+uncertainties by name; its schedule entries come after the parent's. Every mistake raises :class:`ScenarioError`
+naming the file and the key path and saying what would be valid.
+
+**History.** A scenario with ``history`` first runs the history scenario (its levers and schedule, from its own
+start) and then, in the same model, switches to its own levers and schedule: every policy branches from the state
+the history reached, so what is calibrated on the history carries over. The history must end the month before the
+scenario starts; ``history = false`` in a child switches an inherited history off. Uncertainties apply to the whole
+run (they describe the world); the scenario's override the history's. Outputs cover the scenario's months only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, Policy, check_value
+from ctsim.declarations.parameters import PARAMETERS_BY_NAME, ParameterError, resolve
+from ctsim.scenarios.library import BASELINE, library_names, library_path
+
+if TYPE_CHECKING:
+    from ctsim.model.core import CTModel
+
+TOP_KEYS = ("extends", "history", "name", "description", "run", "levers", "uncertainties", "schedule")
+RUN_KEYS = ("start", "months", "seed", "replications")
+SCHEDULE_KEYS = ("month", "date", "lever", "value", "ramp")
+MAX_MONTHS = 600
+MAX_REPLICATIONS = 10_000
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    """One scheduled lever change.
+
+    Attributes:
+        month: model month (1-based) at which the change starts (resolved from ``date`` once the start is known).
+        lever: lever name.
+        value: target value.
+        ramp: months over which a numeric lever moves linearly to the target (0: at once).
+        source: file and key path of the entry, for messages.
+        date: the ``YYYY-MM`` the file gave instead of a month, if any.
+    """
+
+    month: int | None
+    lever: str
+    value: Any
+    ramp: int = 0
+    source: str = ""
+    date: str | None = None
+
+
+@dataclass
+class Scenario:
+    """A validated scenario (after inheritance).
+
+    Attributes:
+        name: short name (used for results folders).
+        path: the file it came from (None when built in code).
+        files: the chain of files read, child first.
+        start: first month ``YYYY-MM``.
+        months: horizon in months.
+        seed: root seed.
+        replications: runs per scenario in comparisons.
+        levers: lever values set by the chain.
+        uncertainties: parameter overrides set by the chain.
+        schedule: scheduled lever changes, in file order (parent's first).
+        sha256: hash over the bytes of every file of the chain (and of the history's).
+        description: free text.
+        history: the scenario run before this one (None: start from the parameterised initial state).
+    """
+
+    name: str
+    path: Path | None = None
+    files: tuple[Path, ...] = ()
+    start: str = "2024-01"
+    months: int = 120
+    seed: int = 0
+    replications: int = 10
+    levers: dict[str, Any] = field(default_factory=dict)
+    uncertainties: dict[str, float] = field(default_factory=dict)
+    schedule: tuple[ScheduleEntry, ...] = ()
+    sha256: str = ""
+    description: str = ""
+    history: Scenario | None = None
+
+    @property
+    def history_months(self) -> int:
+        """Months of history run before the scenario's first month."""
+        return self.history.months if self.history else 0
+
+    def policy(self) -> Policy:
+        """The levers in force at the start, as a :class:`ctsim.declarations.levers.Policy`."""
+        return Policy(**self.levers)
+
+    def scheduler(self) -> Schedule | None:
+        """The callback that applies the schedule during a run (None without a schedule)."""
+        return Schedule(self.schedule) if self.schedule else None
+
+    def on_month(self) -> Branch | Schedule | None:
+        """The model's ``on_month`` callback: the history then the branch, or just the schedule."""
+        return Branch(self.history, self) if self.history else self.scheduler()
+
+
+def month_index(start: str, date: str) -> int:
+    """Months from ``start`` to ``date`` (both ``YYYY-MM``), counting the start month as 1."""
+    y0, m0 = (int(x) for x in _MONTH.fullmatch(start).groups())
+    y1, m1 = (int(x) for x in _MONTH.fullmatch(date).groups())
+    return (y1 - y0) * 12 + (m1 - m0) + 1
+
+
+class Schedule:
+    """Applies scheduled lever changes month by month (the model's ``on_month`` callback).
+
+    A change with a ramp moves a numeric lever linearly from its value the month before the change to the target,
+    reaching it after ``ramp`` months (int levers are rounded). A ramp stops if a change of government reverts the
+    lever; a later entry for the same lever replaces an unfinished ramp.
+    """
+
+    def __init__(self, entries: tuple[ScheduleEntry, ...]) -> None:
+        self.entries = sorted(entries, key=lambda e: e.month)  # stable: file order within a month
+        self._ramps: dict[str, tuple[int, Any, ScheduleEntry]] = {}
+
+    def __call__(self, model: CTModel, month: int) -> None:
+        policy = model.policy
+        for _, name in model.reverted_levers:
+            self._ramps.pop(name, None)
+        for entry in self.entries:
+            if entry.month != month:
+                continue
+            if entry.ramp > 0:
+                self._ramps[entry.lever] = (month, getattr(policy, entry.lever), entry)
+            else:
+                self._ramps.pop(entry.lever, None)
+                policy.set(entry.lever, entry.value)
+        for name, (began, origin, entry) in list(self._ramps.items()):
+            done = min(1.0, (month - began + 1) / entry.ramp)
+            value = origin + (entry.value - origin) * done
+            policy.set(name, round(value) if LEVERS_BY_NAME[name].kind == "int" else float(value))
+            if done >= 1.0:
+                del self._ramps[name]
+
+
+class Branch:
+    """Runs a history, then switches the model to the scenario (the ``on_month`` callback of a history run)."""
+
+    def __init__(self, history: Scenario, scenario: Scenario) -> None:
+        self.split = history.months
+        self.history_schedule = history.scheduler()
+        self.schedule = scenario.scheduler()
+        self.levers = scenario.levers
+
+    def __call__(self, model: CTModel, month: int) -> None:
+        if month <= self.split:
+            if self.history_schedule:
+                self.history_schedule(model, month)
+            return
+        if month == self.split + 1:
+            model.policy = Policy(**self.levers)
+            model.branch_month = self.split
+        if self.schedule:
+            self.schedule(model, month - self.split)
+
+
+def _suggest(name: str, valid: list[str]) -> str:
+    close = difflib.get_close_matches(name, valid, n=1)
+    return f"; did you mean '{close[0]}'?" if close else f"; valid keys: {', '.join(valid)}"
+
+
+def _int(where: str, key: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ScenarioError(f"{where}: key '{key}' must be a whole number; got {value!r}")
+    if not low <= value <= high:
+        raise ScenarioError(f"{where}: key '{key}' = {value} is outside the valid range [{low}, {high}]")
+    return value
+
+
+def _month_text(where: str, key: str, value: Any) -> str:
+    if not isinstance(value, str) or not _MONTH.fullmatch(value):
+        raise ScenarioError(f"{where}: key '{key}' must be a month written YYYY-MM (e.g. \"2026-07\"); got {value!r}")
+    return value
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file, following ``extends``.
+
+    Raises:
+        ScenarioError: for a missing or unreadable file, bad TOML, an unknown key, a wrong type, an out-of-range
+            value, a bad date, a schedule outside the horizon, or a missing or cyclic ``extends``. The message starts
+            with the file name and names the key.
+    """
+    scenario = _resolve_schedule(_load(Path(path), ()))
+    if scenario.history is not None:
+        history = scenario.history
+        if history.history is not None:
+            raise ScenarioError(f"{history.path}: key 'history': a history cannot have a history of its own")
+        if month_index(history.start, scenario.start) != history.months + 1:
+            raise ScenarioError(
+                f"{scenario.path}: key 'history': {history.path.name} runs {history.start} to "
+                f"{_month_after(history.start, history.months - 1)}, but this scenario starts {scenario.start}; the "
+                f"history must end the month before the start")
+    return scenario
+
+
+def resolve_scenario(scenario: Scenario | str | Path | None) -> Scenario:
+    """A :class:`Scenario` from a scenario object, a file path, or a library name (None: the library's baseline).
+
+    Raises:
+        ScenarioError: for a file that does not exist or does not validate, or an unknown library name.
+    """
+    if scenario is None:
+        scenario = BASELINE
+    if isinstance(scenario, Scenario):
+        return scenario
+    path = Path(scenario)
+    if path.is_file():
+        return load_scenario(path)
+    found = library_path(str(scenario))
+    if found is not None:
+        return load_scenario(found)
+    raise ScenarioError(f"{scenario}: no such scenario file, nor a library scenario "
+                        f"(library: {', '.join(library_names())})")
+
+
+def _month_after(start: str, months: int) -> str:
+    y, m = (int(x) for x in _MONTH.fullmatch(start).groups())
+    total = y * 12 + (m - 1) + months
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
+def read_toml(path: Path, keys: tuple[str, ...], error: type[ScenarioError] = ScenarioError) -> tuple[bytes, dict]:
+    """Read a TOML file: its bytes and its table, with a one-line ``error`` for a missing or unreadable file, bad
+    TOML, or a top-level key not in ``keys``."""
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{where}: file not found") from None
+    except OSError as exc:
+        raise error(f"{where}: cannot read file ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise error(f"{where}: not valid TOML ({exc})") from None
+    for key in data:
+        if key not in keys:
+            raise error(f"{where}: unknown key '{key}'{_suggest(key, list(keys))}")
+    return raw, data
+
+
+def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
+    where = str(path)
+    raw, data = read_toml(path, TOP_KEYS)
+    for section in ("run", "levers", "uncertainties"):
+        if section in data and not isinstance(data[section], dict):
+            raise ScenarioError(f"{where}: key '{section}' must be a table ([{section}])")
+
+    parent = _parent(where, path, data, chain, "extends")
+    scenario = replace(parent, levers=dict(parent.levers), uncertainties=dict(parent.uncertainties)) \
+        if parent else Scenario(name=path.stem)
+    scenario.name, scenario.path = path.stem, path
+    scenario.files = (path, *(parent.files if parent else ()))
+    digest = hashlib.sha256(raw)
+    if parent:
+        digest.update(parent.sha256.encode())
+    scenario.sha256 = digest.hexdigest()
+    for key in ("name", "description"):
+        if key in data:
+            if not isinstance(data[key], str) or not data[key].strip():
+                raise ScenarioError(f"{where}: key '{key}' must be a non-empty string")
+            setattr(scenario, key, data[key].strip())
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", scenario.name):
+        raise ScenarioError(f"{where}: key 'name' = {scenario.name!r} may hold only letters, digits, _ . -")
+    _read_run(where, data.get("run", {}), scenario)
+    for name, value in data.get("levers", {}).items():
+        scenario.levers[name] = _lever_value(where, f"levers.{name}", name, value)
+    for name, value in data.get("uncertainties", {}).items():
+        if name not in PARAMETERS_BY_NAME:
+            raise ScenarioError(f"{where}: key 'uncertainties.{name}': unknown parameter"
+                                f"{_suggest(name, list(PARAMETERS_BY_NAME))}")
+        try:
+            resolve({name: value})
+        except ParameterError as exc:
+            raise ScenarioError(f"{where}: key 'uncertainties.{name}': {exc}") from None
+        scenario.uncertainties[name] = float(value)
+    scenario.schedule = scenario.schedule + _read_schedule(where, data.get("schedule", []))
+    if "history" in data:
+        if data["history"] is False:
+            scenario.history = None
+        else:
+            scenario.history = _resolve_schedule(_parent(where, path, data, chain, "history"))
+    if scenario.history is not None:
+        digest.update(scenario.history.sha256.encode())
+        scenario.sha256 = digest.hexdigest()
+    return scenario
+
+
+def _resolve_schedule(scenario: Scenario) -> Scenario:
+    """Turn schedule dates into months once the start is final, and check every entry lies within the horizon."""
+    resolved = []
+    for entry in scenario.schedule:
+        month = entry.month if entry.date is None else month_index(scenario.start, entry.date)
+        if not 1 <= month <= scenario.months:
+            when = f"date {entry.date}" if entry.date else f"month {month}"
+            raise ScenarioError(
+                f"{entry.source}: {when} is outside the horizon (months 1 to {scenario.months}, "
+                f"{scenario.start} to {_month_after(scenario.start, scenario.months - 1)})")
+        resolved.append(replace(entry, month=month))
+    scenario.schedule = tuple(resolved)
+    return scenario
+
+
+def _parent(where: str, path: Path, data: dict, chain: tuple[Path, ...], key: str) -> Scenario | None:
+    if key not in data:
+        return None
+    target = data[key]
+    if not isinstance(target, str) or not target.strip():
+        raise ScenarioError(f"{where}: key '{key}' must be the path of a scenario file, e.g. \"baseline.toml\", or "
+                            f"the name of a library scenario")
+    parent_path = (path.parent / target).resolve()
+    if not parent_path.is_file() and (found := library_path(target)) is not None:
+        parent_path = found.resolve()  # a bare name not beside the file: the library's scenario of that name
+    seen = (*chain, path.resolve())
+    if parent_path in seen:
+        cycle = " -> ".join(p.name for p in (*seen[seen.index(parent_path):], parent_path))
+        raise ScenarioError(f"{where}: key '{key}': cyclic inheritance ({cycle})")
+    if not parent_path.is_file():
+        raise ScenarioError(f"{where}: key '{key}': file not found: {parent_path} (nor a library scenario: "
+                            f"{', '.join(library_names())})")
+    return _load(parent_path, seen)
+
+
+def _lever_value(where: str, key: str, name: str, value: Any) -> Any:
+    lever = LEVERS_BY_NAME.get(name)
+    if lever is None:
+        raise ScenarioError(f"{where}: key '{key}': unknown lever{_suggest(name, list(LEVERS_BY_NAME))}")
+    try:
+        return check_value(lever, value)
+    except LeverError as exc:
+        raise ScenarioError(f"{where}: key '{key}': {exc}") from None
+
+
+def _read_run(where: str, run: dict[str, Any], scenario: Scenario) -> None:
+    for key, value in run.items():
+        if key not in RUN_KEYS:
+            raise ScenarioError(f"{where}: unknown key 'run.{key}'{_suggest(key, list(RUN_KEYS))}")
+        if key == "start":
+            scenario.start = _month_text(where, "run.start", value)
+        elif key == "months":
+            scenario.months = _int(where, "run.months", value, 1, MAX_MONTHS)
+        elif key == "replications":
+            scenario.replications = _int(where, "run.replications", value, 1, MAX_REPLICATIONS)
+        else:
+            scenario.seed = _int(where, "run.seed", value, 0, 2**63 - 1)
+
+
+def _read_schedule(where: str, entries: Any) -> tuple[ScheduleEntry, ...]:
+    if not isinstance(entries, list):
+        raise ScenarioError(f"{where}: key 'schedule' must be a list of [[schedule]] tables")
+    out = []
+    for i, entry in enumerate(entries):
+        at = f"schedule[{i}]"
+        if not isinstance(entry, dict):
+            raise ScenarioError(f"{where}: key '{at}' must be a table ([[schedule]])")
+        for key in entry:
+            if key not in SCHEDULE_KEYS:
+                raise ScenarioError(f"{where}: unknown key '{at}.{key}'{_suggest(key, list(SCHEDULE_KEYS))}")
+        if ("month" in entry) == ("date" in entry):
+            raise ScenarioError(f"{where}: key '{at}' needs exactly one of 'month' (1 = first month) or 'date' "
+                                f"(YYYY-MM)")
+        if "lever" not in entry or "value" not in entry:
+            raise ScenarioError(f"{where}: key '{at}' needs 'lever' and 'value'")
+        month, date = None, None
+        if "month" in entry:
+            month = _int(where, f"{at}.month", entry["month"], 1, MAX_MONTHS)
+        else:
+            date = _month_text(where, f"{at}.date", entry["date"])
+        name = entry["lever"]
+        if not isinstance(name, str):
+            raise ScenarioError(f"{where}: key '{at}.lever' must be a lever name")
+        value = _lever_value(where, f"{at}.value", name, entry["value"])
+        ramp = _int(where, f"{at}.ramp", entry.get("ramp", 0), 0, MAX_MONTHS)
+        if ramp and LEVERS_BY_NAME[name].kind not in ("float", "int"):
+            raise ScenarioError(f"{where}: key '{at}.ramp': lever '{name}' is a {LEVERS_BY_NAME[name].kind}; only "
+                                f"numeric levers can ramp (use ramp = 0)")
+        out.append(ScheduleEntry(month, name, value, ramp, f"{where}: key '{at}'", date))
+    return tuple(out)

@@ -1,0 +1,126 @@
+"""The one way to build and run a model: from a scenario (file, library name or object) or from lever values.
+
+Every caller goes through here: ``ctsim run``, comparisons, batch workers, calibration, pattern checks, the
+dashboard and Python users. A scenario with a history (the library's baseline and everything that extends it) first
+runs 2022-2023 under the history's levers and then branches into the scenario's, exactly as the CLI does; pass
+``history=False`` to start from the parameterised initial state at the scenario's own start instead.
+
+Example:
+    >>> from ctsim.scenarios.runner import run
+    >>> result = run("baseline", seed=1, months=12, levers={"ct_lead": "police"})
+    >>> len(result.national)
+    12
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ctsim.data.geography import Geography, packaged
+from ctsim.model.core import CTModel
+from ctsim.model.recording import annual_table, monthly_frames, recruits_by_stratum, summarise
+from ctsim.scenarios.files import Scenario, resolve_scenario
+
+Seed = int | np.random.SeedSequence
+
+
+@dataclass
+class RunResult:
+    """What one run produced.
+
+    Attributes:
+        scenario: the scenario run (with any lever and uncertainty overrides applied).
+        seed: the root seed used (an int, or the ``SeedSequence`` of a replication).
+        national: monthly national outputs (the scenario's months; the history's too if asked).
+        regional: monthly outputs by region.
+        summary: per-run summary scalars (:func:`ctsim.model.recording.summarise`).
+        reverted_levers: (month, lever) pairs reverted at changes of government.
+        recruits_by_stratum: monthly recruits in each of the 24 youth strata.
+    """
+
+    scenario: Scenario
+    seed: Seed
+    national: pd.DataFrame
+    regional: pd.DataFrame
+    summary: dict[str, float]
+    reverted_levers: list[tuple[int, str]]
+    recruits_by_stratum: pd.DataFrame
+
+    @property
+    def annual(self) -> pd.DataFrame:
+        """Per-year table (see :func:`ctsim.model.recording.annual_table`)."""
+        return annual_table(self.national, self.regional)
+
+
+def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None = None, *,
+                levers: Mapping[str, Any] | None = None, uncertainties: Mapping[str, float] | None = None,
+                history: bool = True, geography_overrides: Mapping[str, Mapping[str, float]] | None = None,
+                admin_overrides: Mapping[str, float] | None = None) -> CTModel:
+    """A model set up as the scenario says (levers, uncertainties, schedule, history), ready to step.
+
+    Args:
+        scenario: a :class:`Scenario`, a scenario file, or a library name; None means the library's baseline.
+        seed: an int or a ``numpy.random.SeedSequence`` (default: the scenario's seed).
+        levers: lever values overriding the scenario's starting values (a design point of an experiment).
+        uncertainties: parameter values overriding the scenario's.
+        history: run the scenario's history first (as the CLI does). With a history the model starts at the
+            history's start under the history's levers and switches to the scenario's when the history ends; step
+            it ``scenario.history_months + scenario.months`` times (``model.branch_month`` tells where the scenario
+            begins). False: start at the scenario's own start from the parameterised initial state.
+        geography_overrides: region -> district column -> value, for counterfactual districts (pattern checks).
+        admin_overrides: region -> administrative capacity, for counterfactuals.
+    """
+    scenario = resolve_scenario(scenario)
+    if levers:
+        scenario = replace(scenario, levers={**scenario.levers, **levers})
+    if not history:
+        scenario = replace(scenario, history=None)
+    params = {**scenario.uncertainties, **(uncertainties or {})}
+    start, policy = scenario.start, scenario.policy()
+    if scenario.history is not None:
+        params = {**scenario.history.uncertainties, **params}
+        start, policy = scenario.history.start, scenario.history.policy()
+    geography = _counterfactual_geography(geography_overrides) if geography_overrides else None
+    return CTModel(policy=policy, params=params, seed=scenario.seed if seed is None else seed, start=start,
+                   on_month=scenario.on_month(), geography=geography,
+                   admin_capacity=dict(admin_overrides) if admin_overrides else None)
+
+
+def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None, months: int | None = None, *,
+        levers: Mapping[str, Any] | None = None, uncertainties: Mapping[str, float] | None = None,
+        history: bool = True, include_history: bool = False,
+        geography_overrides: Mapping[str, Mapping[str, float]] | None = None,
+        admin_overrides: Mapping[str, float] | None = None) -> RunResult:
+    """Build a model (see :func:`build_model`), run it for the history and ``months`` scenario months (default: the
+    scenario's horizon), release it, and return what it produced. ``include_history`` keeps the history's months
+    in the frames."""
+    scenario = resolve_scenario(scenario)
+    if levers:
+        scenario = replace(scenario, levers={**scenario.levers, **levers})
+    if not history:
+        scenario = replace(scenario, history=None)
+    seed = scenario.seed if seed is None else seed
+    model = build_model(scenario, seed, uncertainties=uncertainties, geography_overrides=geography_overrides,
+                        admin_overrides=admin_overrides)
+    try:
+        model.run(scenario.history_months + (scenario.months if months is None else months))
+        national, regional = monthly_frames(model, include_history=include_history)
+        return RunResult(scenario, seed, national, regional, summarise(national, regional),
+                         list(model.reverted_levers), recruits_by_stratum(model))
+    finally:
+        model.release()
+
+
+def _counterfactual_geography(overrides: Mapping[str, Mapping[str, float]]) -> Geography:
+    geography = packaged()
+    table = geography.table.copy()
+    for region, columns in overrides.items():
+        for column, value in columns.items():
+            table.loc[table["region"] == region, column] = value
+    return replace(geography, table=table)
