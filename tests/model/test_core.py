@@ -67,7 +67,7 @@ def _check_invariants(model: CTModel, previous_active: float) -> float:
     assert ((model.legitimacy >= 0) & (model.legitimacy <= 1)).all(), "legitimacy must stay in [0, 1]"
     assert (model.fear >= 0).all()
     # Militant members are conserved: change = recruited - killed - arrested + released - deradicalised.
-    f = model.flows
+    f = model.outcome.flows
     active = rec["active_militants"]
     expected = previous_active + f["recruited"] - f["killed"] - f["arrested"] + f["returned"] - f["deradicalised"]
     assert active == expected, f"month {model.steps}: active {active} != conserved {expected} ({f})"

@@ -1,4 +1,5 @@
-"""Recording of outputs: the Mesa DataCollector, the monthly frames and the per-run summary.
+"""Recording of outputs (the last process of the month): every declared output from what the month's processes
+returned, the Mesa DataCollector that stores them, the monthly frames and the per-run summary.
 
 The outputs are declared once, in :mod:`ctsim.declarations.outputs`. The model fills
 :attr:`ctsim.model.core.CTModel.record` every month; a Mesa ``DataCollector`` built from these
@@ -8,6 +9,7 @@ declarations stores it. :func:`monthly_frames` turns the collected data into two
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -17,12 +19,111 @@ from mesa import DataCollector
 
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.declarations.outputs import FORCES, OUTPUTS, REGIONAL_OUTPUTS
-from ctsim.model.population import STRATUM_NAMES
+from ctsim.model.militants import TARGETS
+from ctsim.model.population import STRATUM_AWAY, STRATUM_BAND, STRATUM_NAMES, STRATUM_OUT_OF_SCHOOL, STRATUM_RELIGIOUS
 
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
+    from ctsim.model.processes.attacks import Attacks
+    from ctsim.model.processes.justice import Trials
+    from ctsim.model.processes.lifecycle import CellCounts
+    from ctsim.model.processes.operations import Operations
 
 
+
+
+@dataclass
+class MonthOutcome:
+    """What the processes of one month produced, for recording (typed, one field per process).
+
+    Attributes:
+        radicalised: new sympathisers (district x stratum).
+        recruited: recruits into existing cells and members of new cells (district x stratum).
+        operations: the operations' results.
+        trials: the justice pipeline's results.
+        attacks: attacks and casualties by district and target.
+        cells: cells at the month's end.
+    """
+
+    radicalised: np.ndarray
+    recruited: np.ndarray
+    operations: Operations
+    trials: Trials
+    attacks: Attacks
+    cells: CellCounts
+
+    @property
+    def flows(self) -> dict[str, int]:
+        """Flows of militants this month (persons): into cells, killed, arrested, returned from release, left."""
+        return {"recruited": int(self.recruited.sum()), "killed": int(self.operations.killed.sum()),
+                "arrested": int(self.operations.arrested.sum()), "returned": int(self.trials.returned.sum()),
+                "deradicalised": self.trials.disengaged}
+
+
+# Recruit subgroups reported as outputs: the Swat profile (FACTS.md s3) by band, living, schooling, religious link.
+RECRUIT_GROUPS = (("recruits_poor", STRATUM_BAND == 0), ("recruits_affluent", STRATUM_BAND == 2),
+                  ("recruits_away_from_family", STRATUM_AWAY == 1),
+                  ("recruits_out_of_school", STRATUM_OUT_OF_SCHOOL == 1),
+                  ("recruits_religious_link", STRATUM_RELIGIOUS == 1))
+
+
+def record_month(model: CTModel, month: MonthOutcome) -> None:
+    """Fill ``model.record`` with every declared output for this month (the only place outputs are written)."""
+    rec = model.record = {}
+    attacks, ops, trials, cells = month.attacks, month.operations, month.trials, month.cells
+    for key, values in (("attacks", attacks.attacks), ("deaths", attacks.deaths), ("injuries", attacks.injuries)):
+        by_district = values.sum(axis=1)
+        rec[key] = float(by_district.sum())
+        rec[f"{key}@regions"] = model.by_region(by_district)
+    by_target = attacks.attacks.sum(axis=0)
+    deaths_by_target = attacks.deaths.sum(axis=0)
+    injuries_by_target = attacks.injuries.sum(axis=0)
+    for t, name in enumerate(TARGETS):
+        rec[f"attacks_on_{name}"] = float(by_target[t])
+        rec[f"deaths_{name}"] = float(deaths_by_target[t])
+        rec[f"injuries_{name}"] = float(injuries_by_target[t])
+    rec["new_radicals@regions"] = model.by_region(month.radicalised.sum(axis=1))
+    rec["new_radicals"] = float(month.radicalised.sum())
+    by_stratum = month.recruited.sum(axis=0)
+    rec["recruits@strata"] = by_stratum
+    rec["recruits"] = float(by_stratum.sum())
+    rec["recruits@regions"] = model.by_region(month.recruited.sum(axis=1))
+    for key, mask in RECRUIT_GROUPS:
+        rec[key] = float(by_stratum[mask].sum())
+    flows = month.flows
+    rec["sympathisers"] = float(model.sympathisers.sum())
+    rec["active_militants"] = float(cells.members_by_district.sum())
+    rec["active_militants@regions"] = model.by_region(cells.members_by_district)
+    rec["cells"] = float(len(model.cell_table))
+    rec["dormant_cells"] = float(cells.dormant)
+    rec["cells_in_sanctuary"] = float(cells.in_sanctuary)
+    rec["militants_killed"] = float(flows["killed"])
+    rec["arrests"] = float(flows["arrested"])
+    rec["prosecutions"] = float(trials.decided.sum())
+    rec["convictions"] = float(trials.convicted.sum())
+    rec["releases"] = float(trials.released.sum())
+    rec["released_untried"] = float(trials.released_untried.sum())
+    rec["returned_to_militancy"] = float(flows["returned"])
+    rec["deradicalised"] = float(flows["deradicalised"])
+    rec["detained_without_trial"] = float(model.justice.awaiting)
+    rec["collateral_casualties"] = float(ops.collateral.sum())
+    rec["legitimacy"], rec["legitimacy@regions"] = model.weighted_by_region(model.legitimacy)
+    rec["fear"], rec["fear@regions"] = model.weighted_by_region(model.fear)
+    rec["operations_police"], rec["operations_paramilitary"], rec["operations_military"] = map(
+        float, ops.operations_by_force)
+    rec["deployed_formations"] = float(sum(f.cell is not None for f in model.forces.formations))
+    rec["cost"] = model.forces.monthly_cost() + model.p["programme_full_cost"] * programme_effort(model)
+    missing = {o.name for o in OUTPUTS} - rec.keys()
+    assert not missing, f"outputs not recorded: {sorted(missing)}"
+
+
+def programme_effort(model: CTModel) -> float:
+    """Sum of the implemented non-kinetic programmes, each in full-programme units (assumption)."""
+    level = model.programmes.level
+    return (level("police_capacity") + level("prosecution_capacity") / 4.0 + level("madrasa_reform")
+            + level("education_investment") + level("development") + level("counter_narrative")
+            + level("deradicalisation") + level("border_management") + level("hvt_protection")
+            + level("dialogue"))
 
 
 def make_datacollector() -> DataCollector:

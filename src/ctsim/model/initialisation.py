@@ -1,0 +1,133 @@
+"""Initialisation: districts, police, forces, the youth strata, the initial militant cells and the rates
+that make the first month match the observed level (the ODD's "Initialization").
+
+The initial militants are placed by the latest observed regional pattern of violence before the start (FACTS.md s1),
+within a region weighted by poor youth and an Afghan border (an assumption).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from mesa.discrete_space import Network
+
+from ctsim.data import REGIONS
+from ctsim.declarations.parameters import POLICE_BY_REGION
+from ctsim.model.militants import (
+    AFFILIATION_MIX_BY_REGION,
+    AFFILIATIONS,
+    SANCTUARY_BORDERS,
+    TARGET_LETHALITY,
+    TARGET_MIX,
+    TARGETS,
+    MilitantCell,
+)
+from ctsim.model.places import District, Police
+from ctsim.model.processes import attacks, operations, radicalisation, socioeconomics
+
+if TYPE_CHECKING:
+    from ctsim.model.core import CTModel
+
+# 2023 attacks by region (FACTS.md s1, PICSS via seed): Balochistan 170, Sindh 35, Punjab 14, AJK, GB and ICT 1
+# each; KP incl. merged districts 419, split 37:29 between settled and merged districts by the seed's shares.
+ATTACKS_2023_BY_REGION = {
+    "Punjab": 14.0, "Sindh": 35.0, "KP (settled districts)": 419.0 * 37 / 66, "Merged districts": 419.0 * 29 / 66,
+    "Balochistan": 170.0, "ICT": 1.0, "Gilgit-Baltistan": 1.0, "AJK": 1.0,
+}
+# 2022 attacks and security operations by region (FACTS.md s1, CRSS; counts more than militant attacks, used only
+# to place the militants of a run that starts before 2023; GB had none, AJK is not reported: both get one, as an
+# assumption, so that a cell exists there).
+ATTACKS_2022_BY_REGION = {
+    "Punjab": 25.0, "Sindh": 54.0, "KP (settled districts)": 160.0, "Merged districts": 149.0,
+    "Balochistan": 110.0, "ICT": 8.0, "Gilgit-Baltistan": 1.0, "AJK": 1.0,
+}
+
+
+def initial_regional_pattern(start: pd.Period) -> dict[str, float]:
+    """The latest regional pattern of violence observed before ``start``: 2022 (CRSS) for runs starting in 2022 or
+    earlier, 2023 (PICSS) otherwise."""
+    return ATTACKS_2022_BY_REGION if start.year <= 2022 else ATTACKS_2023_BY_REGION
+
+
+def init_places(model: CTModel, admin_by_region: Mapping[str, float]) -> None:
+    g = model.geography
+    table = g.table
+    model.n_districts = g.n
+    model.grid = Network(g.graph, random=model.random)
+    model.population = table["pop_2023"].to_numpy(float)
+    model.region_index = g.region_of()
+    model.region_names = np.array(REGIONS)[model.region_index]
+    model.border_names = table["border"].to_numpy(str)
+    model.merged = table["merged"].to_numpy(bool)
+    model.poor_share_initial = table["poverty_pct"].to_numpy(float) / 100.0
+    model.out_of_school_initial = table["out_of_school_pct"].to_numpy(float) / 100.0
+    model.admin_initial = np.array([admin_by_region[r] for r in model.region_names])
+    model.admin_capacity = model.admin_initial.copy()
+    model.poor_share = model.poor_share_initial.copy()
+    model.out_of_school = model.out_of_school_initial.copy()
+    # Assumption: legitimacy starts from administrative capacity (no survey figure in FACTS.md).
+    model.legitimacy_base = model.p["legitimacy_floor"] + model.p["legitimacy_admin_slope"] * model.admin_initial
+    model.legitimacy = model.legitimacy_base.copy()
+    model.fear = np.zeros(model.n_districts)
+    model.development_reach = np.zeros(model.n_districts)
+    model.socioeconomic_key = (0.0, 0.0, None, 1.0)
+    model.districts = [District(model, i, row) for i, row in enumerate(table.to_dict("records"))]
+    model.police_forces = []
+    # sanctuary_border[affiliation, district]: the district's border offers that affiliation sanctuary.
+    model.sanctuary_border = np.array([np.isin(model.border_names, SANCTUARY_BORDERS[name]) for name in AFFILIATIONS])
+
+
+def police_by_district(model: CTModel) -> np.ndarray:
+    """Region police strength shared among the region's districts by population (FACTS.md s2)."""
+    region_pop = np.bincount(model.region_index, model.population, len(REGIONS))
+    per_capita = np.array([POLICE_BY_REGION[r] for r in REGIONS]) / region_pop
+    strength = model.population * per_capita[model.region_index]
+    model.police_forces = [Police(model, i, s) for i, s in enumerate(strength)]
+    return strength
+
+
+def seed_population_and_cells(model: CTModel) -> None:
+    rng, p = model.streams["init"], model.p
+    socioeconomics.update_youth(model)
+    # Cells: 2023 regional attack shares (fact) place the initial militants; within a region, districts are
+    # weighted by poor youth and an Afghan border (assumption).
+    pattern = initial_regional_pattern(model.start)
+    shares = np.array([pattern[r] for r in REGIONS])
+    per_region = p["initial_active_militants"] * shares / shares.sum()
+    weight = model.population * model.poor_share * np.where(model.border_names == "afghanistan", 3.0, 1.0)
+    for r, region in enumerate(REGIONS):
+        total = int(round(per_region[r]))
+        if total <= 0:
+            continue
+        districts = np.flatnonzero(model.region_index == r)
+        n_cells = max(1, int(round(total / p["initial_cell_size"])))
+        w = weight[districts] / weight[districts].sum()
+        where = rng.choice(districts, size=n_cells, p=w)
+        sizes = 1 + rng.multinomial(total - n_cells, np.full(n_cells, 1.0 / n_cells)) if total > n_cells \
+            else np.ones(n_cells, dtype=np.int64)
+        affiliations = rng.choice(len(AFFILIATIONS), size=n_cells, p=AFFILIATION_MIX_BY_REGION[region])
+        for d, a, m in zip(where, affiliations, sizes, strict=True):
+            MilitantCell(model, int(d), int(a), int(m), 2.0 * p["resource_half_saturation"])
+    cols = model.cell_table
+    militants = np.bincount(cols.district, cols.members, model.n_districts)
+    model.threat = militants / p["initial_cell_size"] * p["initial_threat_per_cell"]
+    # Attack rate per unit of capacity, so that the first month expects the early-2024 level (FACTS.md s1).
+    # Deploy once to know the starting deterrence, so that the first month expects the initial attack level.
+    model.forces.deploy(model.threat, advance_lead=False)
+    model.reach = operations.force_reach(model)
+    capacity = attacks.attack_capacity(model, cols) * attacks.deterrence(model, cols)
+    model.attack_rate = p["initial_attacks_per_month"] / capacity.sum() if capacity.sum() > 0 else 0.0
+    mix = (TARGET_MIX[cols.affiliation] * capacity[:, None]).sum(axis=0)
+    mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(TARGETS), 1.0 / len(TARGETS))
+    # Rescale so that the expected deaths per attack at the start, with the status quo's protection of
+    # high-value targets, equal the PICSS 2023 ratio.
+    relative = TARGET_LETHALITY * attacks.hvt_factor(model, model.status_quo.hvt_protection)
+    model.lethality = TARGET_LETHALITY / float(mix @ relative)
+    # Sympathiser pools start at the level the initial hazard sustains against exit and recruitment.
+    hazard = radicalisation.radicalisation_hazard(model, militants)
+    pull = p["recruit_reach"] * militants / (militants + p["recruit_half_militants"])
+    expected = model.youth * hazard / np.maximum(p["sympathiser_exit_rate"] + pull, 1e-6)[:, None]
+    model.sympathisers = np.minimum(rng.poisson(expected), model.youth).astype(np.int64)

@@ -1,0 +1,35 @@
+"""Process 8 of the month: legitimacy and fear, and the threat memory that guides next month's deployment.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ctsim.model.core import CTModel
+    from ctsim.model.processes.attacks import Attacks
+    from ctsim.model.processes.operations import Operations
+
+
+def update_legitimacy(model: CTModel, attacks: Attacks, ops: Operations) -> None:
+    """Fear follows deaths; legitimacy moves toward its target (services, conduct, dialogue, military presence) and
+    falls with collateral harm and deaths; the threat memory follows attacks."""
+    p = model.p
+    per_100k = 1e5 / model.population
+    deaths = attacks.deaths.sum(axis=1) * per_100k
+    collateral = ops.collateral * per_100k
+    model.fear = model.fear * p["fear_decay"] + p["fear_per_death"] * deaths
+    strength = model.forces.strength
+    military_share = strength[:, 2] / np.maximum(strength.sum(axis=1), 1e-12)
+    dialogue = model.programmes.level("dialogue") * (model.merged | (model.region_names == "Balochistan"))
+    target = (model.legitimacy_base + p["effect_development_legitimacy"] * model.development_reach
+              + p["effect_police_conduct_legitimacy"] * model.programmes.level("police_capacity")
+              + p["effect_dialogue_legitimacy"] * dialogue
+              - p["legitimacy_military_presence_effect"] * military_share)
+    model.legitimacy = np.clip(
+        model.legitimacy + p["legitimacy_adjustment_rate"] * (target - model.legitimacy)
+        - p["legitimacy_collateral_effect"] * collateral - p["legitimacy_attack_effect"] * deaths, 0.0, 1.0)
+    memory = p["threat_memory"]
+    model.threat = memory * model.threat + (1.0 - memory) * attacks.attacks.sum(axis=1)

@@ -1,0 +1,56 @@
+"""Process 9 of the month: cell lifecycle: dormancy, sanctuary across the border, moves of pressed cells,
+splits, and dissolution of empty cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ctsim.model.core import CTModel
+
+
+@dataclass
+class CellCounts:
+    """Cells at the end of the month: members by district, dormant cells, cells in sanctuary."""
+
+    members_by_district: np.ndarray
+    dormant: int
+    in_sanctuary: int
+
+
+def lifecycle(model: CTModel, hit: np.ndarray) -> CellCounts:
+    """Dormancy, sanctuary and moves of pressed cells, splits, then dissolution of empty cells. Returns
+    end-of-month aggregates (members by district, dormant cells, cells in sanctuary)."""
+    rng, p, table = model.streams["lifecycle"], model.p, model.cell_table
+    n = len(table)
+    hit = np.concatenate([hit, np.zeros(n - len(hit), dtype=bool)])  # cells born this month were not hit
+    u = rng.random((n, 5))
+    alive = table.members > 0
+    table.dormant = np.where(table.dormant, u[:, 0] >= p["reactivation_rate"], u[:, 0] < p["dormancy_rate"])
+    border_level = model.programmes.level("border_management")
+    enter = (p["sanctuary_strength"] * (1.0 - p["effect_border_sanctuary_cut"] * border_level)
+             * np.where(hit, 1.0, p["sanctuary_entry_unpressed"]))
+    inside = ~table.in_sanctuary
+    entering = inside & model.sanctuary_border[table.affiliation, table.district] & (u[:, 1] < enter)
+    staying = table.in_sanctuary & (u[:, 1] >= p["sanctuary_return_rate"])
+    table.in_sanctuary = staying | entering
+    moving = alive & inside & ~entering & hit & (u[:, 2] < p["cell_move_rate_under_pressure"])
+    if moving.any():
+        # A pressed cell moves where support is high and pressure low: sympathisers over force density.
+        density = model.forces.effective.sum(axis=1) / model.population * 1e5
+        appeal = (model.sympathisers.sum(axis=1) + 1.0) / (density + p["force_density_half_saturation"])
+        for row in np.flatnonzero(moving).tolist():
+            neighbours = model.geography.neighbours[table.district[row]]
+            table.agents[row].move_to_district(int(neighbours[np.argmax(appeal[neighbours])]))
+    for row in np.flatnonzero(alive & (table.members > p["split_size"])).tolist():
+        here = int(table.district[row])
+        neighbours = model.geography.neighbours[here]
+        place = here if u[row, 3] < 0.5 else int(neighbours[int(u[row, 4] * len(neighbours))])
+        table.agents[row].split(place)
+    table.remove_empty()
+    return CellCounts(np.bincount(table.district, table.members, model.n_districts), int(table.dormant.sum()),
+                      int(table.in_sanctuary.sum()))

@@ -1,0 +1,77 @@
+"""Process 5 of the month: deployment and security operations: detect, arrest, kill; collateral harm.
+
+Forces deploy as the CT lead dictates (:class:`ctsim.model.forces.Forces`); the chance of finding a cell grows with
+the reach of the forces in its district (saturating with force density), coordination (NACTA's placement and a
+central CTD), tempo (kinetic intensity) and the cell's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ctsim.model.core import CTModel
+
+
+@dataclass
+class Operations:
+    """What the month's operations did.
+
+    Attributes:
+        hit: per cell-table row, whether the cell was found (rows of cells born later this month are not included).
+        killed: militants killed, by district.
+        arrested: militants arrested, by district.
+        collateral: bystanders harmed, by district.
+        operations_by_force: successful operations credited to police, paramilitary and military (by their share of
+            the district's effective strength).
+    """
+
+    hit: np.ndarray
+    killed: np.ndarray
+    arrested: np.ndarray
+    collateral: np.ndarray
+    operations_by_force: np.ndarray
+
+
+def force_reach(model: CTModel) -> np.ndarray:
+    """Reach of this month's forces in each district, 0-1: finding cells takes intelligence more than numbers,
+    so it saturates with effective force density."""
+    density = model.forces.effective.sum(axis=1) / model.population * 1e5
+    return density / (density + model.p["force_density_half_saturation"])
+
+
+def operate(model: CTModel) -> Operations:
+    """Deploy the forces, then search for cells: find, arrest or kill their members, with collateral harm."""
+    rng, p, cols = model.streams["operations"], model.p, model.cell_table
+    model.forces.deploy(model.threat)
+    effective = model.forces.effective
+    total = effective.sum(axis=1)
+    mix = effective / np.maximum(total, 1e-12)[:, None]
+    tempo = 0.5 + model.programmes.level("kinetic_intensity")
+    coordination = (0.5 + model.programmes.level("coordination")) / (0.5 + p["coordination_interior"])
+    visibility = np.sqrt(np.maximum(cols.members, 0) / p["visibility_reference_size"])
+    reach = model.reach = force_reach(model)  # also deters attacks this month
+    hazard = (p["detection_rate"] * coordination * tempo * reach[cols.district] * visibility
+              * np.where(cols.dormant, p["dormant_detection_factor"], 1.0) * ~cols.in_sanctuary)
+    hit = rng.random(len(cols.members)) < 1.0 - np.exp(-hazard)
+    found = np.flatnonzero(hit)
+    where = cols.district[found]
+    neutralised = rng.binomial(cols.members[found], p["hit_fraction"])
+    kill_share = np.clip(mix @ np.array([p["kill_share_police"], p["kill_share_paramilitary"],
+                                         p["kill_share_military"]]) * tempo, 0.0, 1.0)
+    killed = rng.binomial(neutralised, kill_share[where])
+    cols.members[found] -= neutralised
+    collateral_rate = mix @ np.array([p["collateral_police"], p["collateral_paramilitary"],
+                                      p["collateral_military"]]) * tempo
+    collateral = rng.poisson(collateral_rate[where])
+    n = model.n_districts
+    return Operations(
+        hit=hit,
+        killed=np.bincount(where, killed, n).astype(np.int64),
+        arrested=np.bincount(where, neutralised - killed, n).astype(np.int64),
+        collateral=np.bincount(where, collateral, n),
+        operations_by_force=mix[where].sum(axis=0),
+    )

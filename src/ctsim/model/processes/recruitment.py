@@ -1,0 +1,70 @@
+"""Process 4 of the month: recruitment of sympathisers into cells, and new cells where sympathisers gather with
+no cell (the nucleation step runs late in the month, after legitimacy; see :meth:`ctsim.model.core.CTModel.step`).
+
+Recruitment is limited by the supply of sympathisers: the cells of a district reach a share of its pool that grows
+with their numbers and saturates, so militancy has a carrying capacity set by radicalisation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ctsim.model.militants import (
+    AFFILIATION_MIX_BY_REGION,
+    AFFILIATIONS,
+    MilitantCell,
+)
+from ctsim.model.population import (
+    draw_without_replacement,
+)
+
+if TYPE_CHECKING:
+    from ctsim.model.core import CTModel
+
+
+def recruit(model: CTModel) -> np.ndarray:
+    """Cells take recruits from their district's sympathiser pool; return the recruits (district x stratum)."""
+    rng, p, cols = model.streams["recruitment"], model.p, model.cell_table
+    pool = model.sympathisers.sum(axis=1)
+    # The cells of a district reach a share of its sympathiser pool that grows with their numbers and saturates
+    # at recruit_reach: recruitment is limited by the supply of sympathisers, so militancy has a carrying
+    # capacity set by radicalisation. Each cell takes its part in proportion to its members.
+    activity = np.where(cols.dormant, 0.0, np.where(cols.in_sanctuary, p["sanctuary_raid_factor"], 1.0))
+    active = cols.members * activity
+    reaching = np.bincount(cols.district, active, model.n_districts)
+    per_member = p["recruit_reach"] * pool / (reaching + p["recruit_half_militants"])
+    demand = rng.poisson(per_member[cols.district] * active)
+    wanted = np.bincount(cols.district, demand, model.n_districts).astype(np.int64)
+    for d in np.flatnonzero(wanted > pool):  # rare: more demand than sympathisers; trim the last cells
+        excess = int(wanted[d] - pool[d])
+        for i in np.flatnonzero(cols.district == d)[::-1]:
+            cut = min(excess, int(demand[i]))
+            demand[i] -= cut
+            excess -= cut
+        wanted[d] = pool[d]
+    taken = draw_without_replacement(rng, model.sympathisers, wanted)
+    model.sympathisers -= taken
+    cols.members += demand
+    return taken
+
+
+def nucleate(model: CTModel) -> np.ndarray:
+    """Sympathisers in a district with no cell may form one; return its members (district x stratum)."""
+    rng, p, cols = model.streams["recruitment"], model.p, model.cell_table
+    occupied = np.zeros(model.n_districts, dtype=bool)
+    occupied[cols.district] = True
+    pool = model.sympathisers.sum(axis=1)
+    size = int(p["nucleus_size"])
+    chance = 1.0 - np.exp(-p["nucleation_rate"] * pool)
+    forming = (~occupied) & (pool >= size) & (rng.random(model.n_districts) < chance)
+    n = np.where(forming, size, 0)
+    if not n.any():
+        return np.zeros_like(model.sympathisers)
+    taken = draw_without_replacement(rng, model.sympathisers, n)
+    model.sympathisers -= taken
+    for d in np.flatnonzero(forming):
+        affiliation = rng.choice(len(AFFILIATIONS), p=AFFILIATION_MIX_BY_REGION[model.region_names[d]])
+        MilitantCell(model, int(d), int(affiliation), size, 0.0)
+    return taken

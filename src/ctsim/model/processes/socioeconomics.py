@@ -1,0 +1,48 @@
+"""Process 2 of the month: socio-economic drift and programme effects on the youth strata.
+
+Poverty drifts exogenously (an uncertainty); the development programme cuts the poor share (merged districts first
+if chosen), education cuts the out-of-school share and raises administrative capacity; the youth of each district
+are then split again into the 24 strata of :mod:`ctsim.model.population`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ctsim.model.population import (
+    StrataShares,
+    composition,
+)
+
+if TYPE_CHECKING:
+    from ctsim.model.core import CTModel
+
+
+def update_socioeconomics(model: CTModel) -> None:
+    """Programmes move toward the levers with their lags; poverty, schooling and administration follow; the youth
+    strata are recomputed when anything moved."""
+    model.programmes.advance(model.policy)
+    p = model.p
+    dev = model.programmes.level("development")
+    edu = model.programmes.level("education_investment")
+    merged_first = model.policy.development_merged_first
+    # Exogenous drift of poverty (an uncertainty: growth, inflation, shocks), compounding from the start.
+    drift = (1.0 + p["poverty_trend_per_year"]) ** (model.steps / 12.0)
+    if (dev, edu, merged_first, drift) == model.socioeconomic_key:
+        return  # nothing moved: keep the strata
+    model.socioeconomic_key = (dev, edu, merged_first, drift)
+    elsewhere = p["development_reach_elsewhere"]
+    targeted = np.where(model.merged, 1.0, elsewhere) if merged_first else np.ones(model.n_districts)
+    model.poor_share = np.minimum(1.0, model.poor_share_initial * drift
+                                 * (1.0 - p["effect_development_poverty_cut"] * dev * targeted))
+    model.out_of_school = model.out_of_school_initial * (1.0 - p["effect_education_out_of_school_cut"] * edu)
+    model.admin_capacity = np.minimum(1.0, model.admin_initial + p["effect_education_admin_gain"] * edu)
+    update_youth(model)
+    model.development_reach = dev * targeted
+
+
+def update_youth(model: CTModel) -> None:
+    shares = composition(StrataShares(model.poor_share, model.out_of_school), model.p)
+    model.youth = np.rint(model.population[:, None] * model.p["youth_share"] * shares).astype(np.int64)
