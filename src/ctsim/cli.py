@@ -13,7 +13,8 @@ import pandas as pd
 
 import ctsim
 from ctsim.data import REGION_KEYS, REGIONS
-from ctsim.scenarios.files import ScenarioError, load_scenario, resolve_scenario
+from ctsim.experiments.executors import KINDS as EXECUTORS
+from ctsim.scenarios.files import MAX_MONTHS, MAX_REPLICATIONS, MAX_SEED, ScenarioError, load_scenario, resolve_scenario
 
 EXIT_USAGE = 2
 
@@ -49,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("experiment", type=Path, nargs="?", help="experiment file (TOML)")
     batch.add_argument("--status", type=Path, metavar="DIR", help="show done, failed and pending runs of a batch")
     batch.add_argument("--out", type=Path, help="batch folder (default: results/batch/<experiment name>)")
-    batch.add_argument("--executor", choices=("serial", "processes", "dask"), default="processes",
+    batch.add_argument("--executor", choices=EXECUTORS, default="processes",
                        help="where runs execute (default: local processes, one per core)")
     batch.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
     batch.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler")
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--generations", type=int, default=12, help="differential-evolution generations (default 12)")
     cal.add_argument("--popsize", type=int, default=8, help="population per free parameter (default 8)")
     cal.add_argument("--seed", type=int, default=20220101, help="seed of the search and the replications")
-    cal.add_argument("--executor", choices=("serial", "processes", "dask"), default="processes")
+    cal.add_argument("--executor", choices=EXECUTORS, default="processes")
     cal.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
     cal.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="evaluate on this Dask scheduler")
     cal.add_argument("--dask-local", type=int, metavar="N", help="evaluate on a Dask LocalCluster of N workers")
@@ -89,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     sens = sub.add_parser("sensitivity", help="rank the levers' effects (Morris or Sobol, through the batch runner)")
     sens.add_argument("study", type=Path, help="sensitivity study file (TOML)")
     sens.add_argument("--out", type=Path, help="folder (default: results/sensitivity/<study name>)")
-    sens.add_argument("--executor", choices=("serial", "processes", "dask"), default="processes")
+    sens.add_argument("--executor", choices=EXECUTORS, default="processes")
     sens.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
     sens.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler")
     sens.add_argument("--dask-local", type=int, metavar="N", help="start a Dask LocalCluster of N workers")
@@ -167,6 +168,13 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def _bounded(where: object, option: str, value: int | None, low: int, high: int) -> None:
+    """One line naming the file and the option when a numeric option lies outside the range the scenario format
+    declares (the same bounds a scenario file's keys have)."""
+    if value is not None and not low <= value <= high:
+        raise ScenarioError(f"{where}: option '{option}' = {value} is outside [{low}, {high}]")
+
+
 def _check_out(where: Path, out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -180,12 +188,9 @@ def _compare(args: argparse.Namespace) -> int:
     scenarios = [resolve_scenario(path) for path in args.scenarios]
     first = args.scenarios[0]
     replications = scenarios[0].replications if args.replications is None else args.replications
-    if not 1 <= replications <= 10_000:
-        raise ScenarioError(f"{first}: option '--replications' = {replications} is outside [1, 10000]")
-    if args.months is not None and not 1 <= args.months <= 600:
-        raise ScenarioError(f"{first}: option '--months' = {args.months} is outside [1, 600]")
-    if args.seed is not None and args.seed < 0:
-        raise ScenarioError(f"{first}: option '--seed' = {args.seed} must be 0 or more")
+    _bounded(first, "--replications", replications, 1, MAX_REPLICATIONS)
+    _bounded(first, "--months", args.months, 1, MAX_MONTHS)
+    _bounded(first, "--seed", args.seed, 0, MAX_SEED)
     if not 1 <= args.jobs <= 256:
         raise ScenarioError(f"{first}: option '--jobs' = {args.jobs} is outside [1, 256]")
     _check_out(first, args.out)
@@ -359,8 +364,8 @@ def _run(args: argparse.Namespace) -> int:
     from ctsim.scenarios.writing import write_outputs
 
     scenario = resolve_scenario(args.scenario)
-    if args.months is not None and not 1 <= args.months <= 600:
-        raise ScenarioError(f"{args.scenario}: option '--months' = {args.months} is outside [1, 600]")
+    _bounded(args.scenario, "--months", args.months, 1, MAX_MONTHS)
+    _bounded(args.scenario, "--seed", args.seed, 0, MAX_SEED)
     if args.seed is not None and args.seed < 0:
         raise ScenarioError(f"{args.scenario}: option '--seed' = {args.seed} must be 0 or more")
     _check_out(args.scenario, args.out)

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+from ctsim.declarations.levers import LEVERS
 from ctsim.declarations.outputs import OUTPUTS
 from ctsim.declarations.parameters import (
     ADMIN_CAPACITY_BY_REGION,
@@ -71,6 +72,27 @@ def levers_table() -> str:
     return "\n".join(rows)
 
 
+def _source_link(module: str) -> str:
+    return f"[`model/{module}`](../src/ctsim/model/{module})"
+
+
+def where_table() -> str:
+    """Markdown table of where each lever acts in the code, what it acts through, and how it costs."""
+    rows = ["| lever | plain name | acts in | through | cost |", "|---|---|---|---|---|"]
+    for lever in LEVERS:
+        through = ", ".join(f"`{name}`" for name in lever.via)
+        if lever.cost.kind == "programme":
+            cost = f"programme, weight {_number(lever.cost.weight)}: {lever.cost.reason}"
+        else:
+            cost = f"{lever.cost.kind}: {lever.cost.reason}"
+        choices = ""
+        if lever.kind == "choice":
+            choices = " (" + "; ".join(f"`{c}`: {lever.choice_labels[c]}" for c in lever.choices) + ")"
+        rows.append(f"| `{lever.name}` | {_cell(lever.label)}{_cell(choices)} | "
+                    f"{'<br>'.join(_source_link(m) for m in lever.acts_in)} | {through} | {_cell(cost)} |")
+    return "\n".join(rows)
+
+
 def uncertainties_table() -> str:
     """Markdown table of every exogenous uncertainty: name, declared value, plausible range, unit, kind, basis."""
     rows = ["| uncertainty | value | plausible range | unit | kind | basis |", "|---|---|---|---|---|---|"]
@@ -82,10 +104,10 @@ def uncertainties_table() -> str:
 
 def outputs_table() -> str:
     """Markdown table of every monthly output."""
-    rows = ["| output | unit | meaning | per-run summary | by region |", "|---|---|---|---|---|"]
+    rows = ["| output | unit | meaning | per-run summary | by region | better |", "|---|---|---|---|---|---|"]
     for o in OUTPUTS:
         rows.append(f"| `{o.name}` | {_cell(o.unit)} | {_cell(o.meaning)} | {o.summary} | "
-                    f"{'yes' if o.regional else ''} |")
+                    f"{'yes' if o.regional else ''} | {o.better} |")
     return "\n".join(rows)
 
 
@@ -101,8 +123,9 @@ def forces_table() -> str:
 
 
 BLOCKS = {"parameters": parameters_table, "levers": levers_table, "outputs": outputs_table,
-          "forces": forces_table, "uncertainties": uncertainties_table}
-DOCUMENTS = (Path("docs/odd.md"), Path("docs/levers.md"))
+          "forces": forces_table, "uncertainties": uncertainties_table, "where": where_table}
+DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"  # the repository's docs/ (a source checkout)
+DOCUMENTS = (DOCS_DIR / "odd.md", DOCS_DIR / "levers.md")
 
 
 def render(text: str) -> str:

@@ -9,9 +9,36 @@ effect size. :class:`Policy` holds one value per lever and is what the model rea
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Cost:
+    """How a lever costs, declared with it.
+
+    Attributes:
+        kind: ``programme`` (``weight`` x the programme's implemented level x ``programme_full_cost`` police-equivalent
+            personnel-months per month), ``forces`` (through the personnel of the forces it deploys, priced by
+            :meth:`ctsim.model.forces.Forces.monthly_cost`), or ``none`` (costless in the model; ``reason`` says why).
+        weight: full-programme units per unit of the lever (programmes only).
+        reason: why the lever costs what it does, or nothing.
+    """
+
+    kind: str
+    weight: float = 0.0
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("programme", "forces", "none"):
+            raise ValueError(f"cost kind must be programme, forces or none; got {self.kind!r}")
+        if self.kind == "none" and not self.reason:
+            raise ValueError("a lever that costs nothing must say why")
+
+
+PROGRAMME = Cost("programme", 1.0, "a full programme costs programme_full_cost a month (an index, assumption)")
+FORCES = Cost("forces", reason="priced through the personnel of the forces it deploys")
 
 
 @dataclass(frozen=True)
@@ -45,10 +72,36 @@ class Lever:
     lag_months: float = 0.0
     provenance: str = "assumption"
     label: str = ""
+    cost: Cost = PROGRAMME
+    acts_in: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()
+    choice_labels: Mapping[str, str] = field(default_factory=dict)
+    choice_settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.label:
             raise ValueError(f"lever {self.name}: a plain label is required")
+        if not self.acts_in:
+            raise ValueError(f"lever {self.name}: say in which model modules it acts (acts_in)")
+        if self.kind == "choice":
+            if set(self.choice_labels) != set(self.choices):
+                raise ValueError(f"lever {self.name}: every choice needs a plain label")
+            if self.choice_settings:
+                keys = {frozenset(v) for v in self.choice_settings.values()}
+                if set(self.choice_settings) != set(self.choices) or len(keys) != 1:
+                    raise ValueError(f"lever {self.name}: every choice must set the same names")
+
+    def setting(self, choice: str, name: str) -> Any:
+        """What ``choice`` of this choice lever sets for ``name``."""
+        return self.choice_settings[choice][name]
+
+    def choice_label(self, choice: Any) -> str:
+        """Plain name of a value: the choice's label, or the value with its unit."""
+        if self.kind == "choice":
+            return self.choice_labels[choice]
+        if self.kind == "bool":
+            return "yes" if choice else "no"
+        return f"{choice:g} {self.unit}".strip() if isinstance(choice, int | float) else str(choice)
 
 
 LEVERS: tuple[Lever, ...] = (
@@ -58,90 +111,141 @@ LEVERS: tuple[Lever, ...] = (
           choices=("military", "rangers", "police"),
           provenance="FACTS.md s4: police first line, then Rangers/FC, military only where civil authority "
                      "lacks access; effect sizes are assumptions",
-          label="Lead agency for counterterrorism"),
+          label="Lead agency for counterterrorism",
+          cost=FORCES, acts_in=("forces.py", "processes/operations.py", "processes/legitimacy.py"), via=("forces",),
+          choice_labels={"military": "the military", "rangers": "Rangers and Frontier Corps", "police": "the police"},
+          # Per lead (assumptions; FACTS.md s4: a civilian lead keeps the military for areas where civil authority
+          # lacks access, and the lead force gets mandate and resources): the share of the military formations
+          # deployed, the multiplier on police CT weight, the share of the border-held paramilitary strength
+          # released for internal duty, and the regions the military may deploy to.
+          choice_settings={
+              "military": {"military_deployment": 1.0, "police_weight": 1.0, "paramilitary_release": 0.0,
+                           "military_regions": ("KP (settled districts)", "Merged districts", "Balochistan",
+                                                "Sindh")},
+              "rangers": {"military_deployment": 0.4, "police_weight": 1.3, "paramilitary_release": 0.4,
+                          "military_regions": ("Merged districts",)},
+              "police": {"military_deployment": 0.2, "police_weight": 2.0, "paramilitary_release": 0.2,
+                         "military_regions": ("Merged districts",)},
+          }),
     Lever("handover_months", "int", 24, "pace of a change of ct_lead (about two thirds done after this many months)",
           "time constant of the exponential shift of deployment from the old lead to the new", unit="months",
           low=1, high=120,
-          label="Handover period to a new lead"),
+          label="Handover period to a new lead",
+          cost=FORCES, acts_in=("forces.py",)),
     Lever("military_formations", "int", 10, "brigade-sized military formations committed to internal security",
           "caps the formations the lead can deploy (the lead deploys a share of them, see forces.py)",
           unit="formations", low=0, high=40,
           provenance="assumption: no strength figure in FACTS.md; 10 brigades of formation_strength",
-          label="Military formations on internal security"),
+          label="Military formations on internal security",
+          cost=FORCES, acts_in=("forces.py",)),
     Lever("police_capacity", "float", 0.0, "investment in police counterterrorism capacity (0 none, 1 full)",
           "raises police CT weight (up to x3) and improves police conduct, lifting legitimacy",
           unit="share of full programme", low=0.0, high=1.0, lag_months=24,
-          label="Police counterterrorism capacity"),
+          label="Police counterterrorism capacity",
+          acts_in=("forces.py", "processes/legitimacy.py")),
     Lever("prosecution_capacity", "float", 1.0, "prosecution capacity relative to the status quo",
           "multiplies terrorism cases decided per month in the justice pipeline",
           unit="multiple of status quo", low=0.25, high=10.0, lag_months=12,
           provenance="FACTS.md s4: 11 prosecutors for 5,400 arrests (a bottleneck); size is an assumption",
-          label="Prosecution capacity"),
+          label="Prosecution capacity",
+          cost=Cost("programme", 0.25, "four times the status-quo capacity costs one full programme (assumption)"),
+          acts_in=("processes/justice.py",)),
     Lever("nacta_placement", "choice", "interior_ministry", "where NACTA sits",
           "sets the inter-agency coordination index that multiplies detection",
           choices=("interior_ministry", "pm_office"), lag_months=12,
           provenance="FACTS.md s4 (ISI and IB do not heed an Interior-Ministry NACTA); size an assumption",
-          label="Where NACTA sits"),
+          label="Where NACTA sits",
+          cost=Cost("none", reason="no budget figure in FACTS.md; moving the authority is treated as costless "
+                                           "(an assumption)"),
+          acts_in=("institutions.py", "processes/operations.py"), via=("coordination",),
+          choice_labels={"interior_ministry": "the Interior Ministry", "pm_office": "the Prime Minister's Office"},
+          # Each placement's coordination index is a declared parameter (docs/odd.md).
+          choice_settings={"interior_ministry": {"coordination_parameter": "coordination_interior"},
+                           "pm_office": {"coordination_parameter": "coordination_pm_office"}}),
     Lever("central_ctd", "bool", False, "a central CTD for inter-provincial and cross-border cases",
           "adds to the coordination index", lag_months=18, provenance="FACTS.md s4 proposal; size assumed",
-          label="Central Counter Terrorism Department"),
+          label="Central Counter Terrorism Department",
+          cost=Cost("none", reason="no cost figure in FACTS.md; treated as costless (an assumption)"),
+          acts_in=("institutions.py", "processes/operations.py"), via=("coordination",)),
     Lever("madrasa_reform", "float", 0.0, "share of boarding seminaries reformed",
           "removes up to 80% of the away-from-family risk for youth in seminaries (away with a religious link)",
           unit="share", low=0.0, high=1.0, lag_months=36,
           provenance="FACTS.md s3: only 16% of recruits had a religious link, so the reach is limited",
-          label="Madrasa (seminary) reform"),
+          label="Madrasa (seminary) reform",
+          acts_in=("processes/radicalisation.py",)),
     Lever("education_investment", "float", 0.0, "investment in schooling (0 none, 1 full)",
           "cuts the out-of-school share by up to half and raises administrative capacity a little",
           unit="share of full programme", low=0.0, high=1.0, lag_months=60,
           provenance="FACTS.md s3 (education keeps GB and AJK quiet); size an assumption",
-          label="Investment in schooling"),
+          label="Investment in schooling",
+          acts_in=("processes/socioeconomics.py",)),
     Lever("development", "float", 0.0, "poverty reduction and development spending (0 none, 1 full)",
           "cuts the poor share by up to 30% and lifts legitimacy; merged districts first if chosen",
           unit="share of full programme", low=0.0, high=1.0, lag_months=60,
           provenance="FACTS.md s3: poverty is the common denominator; size an assumption",
-          label="Development and poverty reduction"),
+          label="Development and poverty reduction",
+          acts_in=("processes/socioeconomics.py", "processes/legitimacy.py"), via=("development_reach",)),
     Lever("development_merged_first", "bool", True, "development reaches the merged districts first",
           "merged districts get the full programme, others half", provenance="FACTS.md s4 recommendation",
-          label="Development in the merged districts first"),
+          label="Development in the merged districts first",
+          cost=Cost("none", reason="decides where the development budget goes, not its size"),
+          acts_in=("processes/socioeconomics.py",)),
     Lever("counter_narrative", "float", 0.2, "strength of the state's counter-narrative (0-1)",
           "lowers the radicalisation hazard by strength x the kind's effect",
           unit="share", low=0.0, high=1.0, lag_months=12,
           provenance="status quo: Paigham-e-Pakistan (FACTS.md s4); sizes assumed",
-          label="Strength of the counter-narrative"),
+          label="Strength of the counter-narrative",
+          acts_in=("institutions.py", "processes/radicalisation.py"), via=("narrative_effect",)),
     Lever("narrative_kind", "choice", "religious", "kind of counter-narrative",
           "religious (tit-for-tat) reaches 10% of the hazard; socio_economic (merit, justice) 30%",
           choices=("religious", "socio_economic"),
           provenance="FACTS.md s4 recommends a socio-economic narrative; sizes are assumptions",
-          label="Kind of counter-narrative"),
+          label="Kind of counter-narrative",
+          cost=Cost("none", reason="changes the message, not the budget (assumption)"),
+          acts_in=("institutions.py", "processes/radicalisation.py"), via=("narrative_effect",),
+          choice_labels={"religious": "religious", "socio_economic": "socio-economic (merit, justice)"},
+          # Each kind's reach is a declared parameter (docs/odd.md).
+          choice_settings={"religious": {"effect_parameter": "effect_narrative_religious"},
+                           "socio_economic": {"effect_parameter": "effect_narrative_socio_economic"}}),
     Lever("deradicalisation", "float", 0.0, "deradicalisation and reintegration programmes (0-1)",
           "raises exit from the sympathiser pool and from cells, lowers the return rate of released militants",
           unit="share", low=0.0, high=1.0, lag_months=12,
           provenance="FACTS.md s4 (Sri Lanka, Italy; Azm-e-Istehkam has no reintegration plan); size assumed",
-          label="Deradicalisation and reintegration"),
+          label="Deradicalisation and reintegration",
+          acts_in=("processes/radicalisation.py", "processes/justice.py")),
     Lever("border_management", "float", 0.2, "border management and Afghan cooperation (0-1)",
           "lowers the chance that pressed cells reach sanctuary and cross-border supplies",
           unit="share", low=0.0, high=1.0, lag_months=12, provenance="FACTS.md s4; size assumed",
-          label="Border management and Afghan cooperation"),
+          label="Border management and Afghan cooperation",
+          acts_in=("processes/attacks.py", "processes/lifecycle.py")),
     Lever("kinetic_intensity", "float", 0.5, "tempo and force of operations (0-1)",
           "scales detection tempo, the killed share and collateral harm (x (0.5 + level))",
           unit="share", low=0.0, high=1.0, provenance="Bennett 2008 (effectiveness vs accuracy); assumed",
-          label="Tempo of kinetic operations"),
+          label="Tempo of kinetic operations",
+          cost=Cost("none", reason="the tempo of operations is not priced yet (a known gap)"),
+          acts_in=("processes/operations.py",)),
     Lever("hvt_protection", "float", 0.3, "protection of high-value targets such as CPEC sites (0-1)",
           "cuts deaths and injuries in attacks on high-value targets by up to 70%",
           unit="share", low=0.0, high=1.0, lag_months=6, provenance="FACTS.md s4 (Azm-e-Istehkam); assumed",
-          label="Protection of high-value targets"),
+          label="Protection of high-value targets",
+          acts_in=("processes/attacks.py",)),
     Lever("dialogue", "float", 0.0, "dialogue with non-violent movements (0-1)",
           "raises legitimacy in Balochistan and the merged districts",
           unit="share", low=0.0, high=1.0, lag_months=12, provenance="assumption",
-          label="Dialogue with non-violent movements"),
+          label="Dialogue with non-violent movements",
+          acts_in=("processes/legitimacy.py",)),
     Lever("political_continuity", "float", 0.3, "chance a policy survives a change of government",
           "at each transition every lever that differs from the status quo reverts with 1 - continuity",
           unit="probability", low=0.0, high=1.0,
           provenance="FACTS.md s4: four policies in ten years, each shelved by the next government",
-          label="Political continuity of policy"),
+          label="Political continuity of policy",
+          cost=Cost("none", reason="political commitment, not spending"),
+          acts_in=("institutions.py",)),
     Lever("cross_party_ownership", "bool", False, "the policy is owned across parties",
           "no lever reverts at a change of government", provenance="FACTS.md s4",
-          label="Cross-party ownership of policy"),
+          label="Cross-party ownership of policy",
+          cost=Cost("none", reason="political commitment, not spending"),
+          acts_in=("institutions.py",)),
 )
 
 LEVERS_BY_NAME: Mapping[str, Lever] = MappingProxyType({lever.name: lever for lever in LEVERS})

@@ -1,11 +1,10 @@
 """Security forces: paramilitary wings, military formations and the monthly deployment that follows the CT lead.
 
 Police are fixed to their district (:class:`ctsim.model.places.Police`). Rangers and Frontier Corps wings spread the
-part of
-their strength not held on the border over the districts of their area, weighted by threat. Military formations are
-brigade-sized Mesa agents that move to the most threatened districts they may enter. Who leads counterterrorism
-(the ``ct_lead`` lever) sets how many formations deploy, where they may go, and how much weight police carry; a
-change of lead is phased in over ``handover_months``.
+part of their strength not held on the border over the districts of their area, weighted by threat. Military
+formations are brigade-sized Mesa agents that move to the most threatened districts they may enter. Who leads
+counterterrorism (the ``ct_lead`` lever) sets how many formations deploy, where they may go, and how much weight
+police carry; a change of lead is phased in over ``handover_months``.
 """
 
 from __future__ import annotations
@@ -22,19 +21,14 @@ from ctsim.declarations.parameters import PARAMILITARY_WINGS, WingSpec
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
 
-LEADS = ("military", "rangers", "police")
-# Share of the military formations deployed under each lead (assumption: a civilian lead keeps the military for
-# areas where civil authority lacks access, FACTS.md s4).
-MILITARY_DEPLOYMENT_BY_LEAD = np.array([1.0, 0.4, 0.2])
-# Multiplier on police CT weight under each lead (assumption: the lead force gets mandate and resources).
-POLICE_WEIGHT_BY_LEAD = np.array([1.0, 1.3, 2.0])
-# Share of the border-held paramilitary strength released for internal duty under each lead (assumption).
-PARAMILITARY_RELEASE_BY_LEAD = np.array([0.0, 0.4, 0.2])
-MILITARY_REGIONS = {
-    "military": ("KP (settled districts)", "Merged districts", "Balochistan", "Sindh"),
-    "rangers": ("Merged districts",),
-    "police": ("Merged districts",),
-}
+# The possible leads and what each sets come from the ct_lead declaration (ctsim.declarations.levers), so a new lead
+# is one declaration there.
+_CT_LEAD = LEVERS_BY_NAME["ct_lead"]
+LEADS = _CT_LEAD.choices
+MILITARY_DEPLOYMENT_BY_LEAD = np.array([_CT_LEAD.setting(lead, "military_deployment") for lead in LEADS])
+POLICE_WEIGHT_BY_LEAD = np.array([_CT_LEAD.setting(lead, "police_weight") for lead in LEADS])
+PARAMILITARY_RELEASE_BY_LEAD = np.array([_CT_LEAD.setting(lead, "paramilitary_release") for lead in LEADS])
+MILITARY_REGIONS = {lead: _CT_LEAD.setting(lead, "military_regions") for lead in LEADS}
 
 
 class ParamilitaryWing(Agent):
@@ -96,7 +90,7 @@ class Forces:
     """The deployment of all forces, recomputed each month from the lead, the levers and the threat.
 
     Attributes:
-        lead_weights: phase-in weights of the three possible leads (military, rangers, police), summing to 1.
+        lead_weights: phase-in weights of the possible leads (``LEADS``, in the declaration's order), summing to 1.
         police_weight: effective CT strength per police officer this month.
         strength: personnel by district and force type, shape (districts, 3): police, paramilitary, military.
         effective: effective CT strength by district and force type.
@@ -110,7 +104,7 @@ class Forces:
         # Formations exist up to the lever's maximum; the lever caps how many may deploy each month.
         self.formations = [MilitaryFormation(model, p["formation_strength"])
                            for _ in range(int(LEVERS_BY_NAME["military_formations"].high))]
-        self.lead_weights = np.eye(3)[LEADS.index(model.status_quo.ct_lead)]
+        self.lead_weights = np.eye(len(LEADS))[LEADS.index(model.status_quo.ct_lead)]
         self.police_weight = p["police_ct_weight"]
         self.strength = np.zeros((model.n_districts, 3))
         self.effective = np.zeros((model.n_districts, 3))
@@ -121,7 +115,7 @@ class Forces:
         every force for this month."""
         model, p, policy = self.model, self.model.p, self.model.policy
         if advance_lead:
-            target = np.eye(3)[LEADS.index(policy.ct_lead)]
+            target = np.eye(len(LEADS))[LEADS.index(policy.ct_lead)]
             self.lead_weights += (target - self.lead_weights) / policy.handover_months
         w = self.lead_weights
         capacity = model.programmes.level("police_capacity")

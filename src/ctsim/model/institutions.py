@@ -32,13 +32,15 @@ class Programmes:
 
     def narrative_target(self, policy: Policy) -> float:
         """Share of the radicalisation hazard the current counter-narrative would remove once in force: strength x
-        the reach of its kind (``effect_narrative_religious`` or ``effect_narrative_socio_economic``)."""
-        return policy.counter_narrative * self.p[f"effect_narrative_{policy.narrative_kind}"]
+        the reach of its kind (the parameter the narrative_kind declaration names for it)."""
+        kind = LEVERS_BY_NAME["narrative_kind"].setting(policy.narrative_kind, "effect_parameter")
+        return policy.counter_narrative * self.p[kind]
 
     def coordination_target(self, policy: Policy) -> float:
-        """Coordination index the current institutional set-up would reach (0-1)."""
+        """Coordination index the current institutional set-up would reach (0-1): the parameter nacta_placement's
+        declaration names for its placement, plus a central CTD's."""
         p = self.p
-        base = p["coordination_pm_office"] if policy.nacta_placement == "pm_office" else p["coordination_interior"]
+        base = p[LEVERS_BY_NAME["nacta_placement"].setting(policy.nacta_placement, "coordination_parameter")]
         return min(1.0, base + (p["coordination_central_ctd"] if policy.central_ctd else 0.0))
 
     def advance(self, policy: Policy) -> None:

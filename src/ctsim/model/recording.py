@@ -18,6 +18,7 @@ import pandas as pd
 from mesa import DataCollector
 
 from ctsim.data import REGION_KEYS, REGIONS
+from ctsim.declarations.levers import LEVERS
 from ctsim.declarations.outputs import FORCES, OUTPUTS, REGIONAL_OUTPUTS
 from ctsim.model.militants import TARGETS
 from ctsim.model.population import STRATUM_AWAY, STRATUM_BAND, STRATUM_NAMES, STRATUM_OUT_OF_SCHOOL, STRATUM_RELIGIOUS
@@ -59,6 +60,8 @@ class MonthOutcome:
                 "arrested": int(self.operations.arrested.sum()), "returned": int(self.trials.returned.sum()),
                 "deradicalised": self.trials.disengaged}
 
+
+PROGRAMME_LEVERS = tuple(lever for lever in LEVERS if lever.cost.kind == "programme")
 
 # Recruit subgroups reported as outputs: the Swat profile (FACTS.md s3) by band, living, schooling, religious link.
 RECRUIT_GROUPS = (("recruits_poor", STRATUM_BAND == 0), ("recruits_affluent", STRATUM_BAND == 2),
@@ -118,12 +121,10 @@ def record_month(model: CTModel, month: MonthOutcome) -> None:
 
 
 def programme_effort(model: CTModel) -> float:
-    """Sum of the implemented non-kinetic programmes, each in full-programme units (assumption)."""
+    """Implemented non-kinetic programmes in full-programme units: each lever whose declared cost is a programme,
+    weighted as declared (:class:`ctsim.declarations.levers.Cost`)."""
     level = model.programmes.level
-    return (level("police_capacity") + level("prosecution_capacity") / 4.0 + level("madrasa_reform")
-            + level("education_investment") + level("development") + level("counter_narrative")
-            + level("deradicalisation") + level("border_management") + level("hvt_protection")
-            + level("dialogue"))
+    return sum(lever.cost.weight * level(lever.name) for lever in PROGRAMME_LEVERS)
 
 
 def make_datacollector() -> DataCollector:

@@ -55,6 +55,7 @@ RUN_KEYS = ("start", "months", "seed", "replications")
 SCHEDULE_KEYS = ("month", "date", "lever", "value", "ramp")
 MAX_MONTHS = 600
 MAX_REPLICATIONS = 10_000
+MAX_SEED = 2**63 - 1
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
@@ -384,7 +385,7 @@ def _read_run(where: str, run: dict[str, Any], scenario: Scenario) -> None:
         elif key == "replications":
             scenario.replications = _int(where, "run.replications", value, 1, MAX_REPLICATIONS)
         else:
-            scenario.seed = _int(where, "run.seed", value, 0, 2**63 - 1)
+            scenario.seed = _int(where, "run.seed", value, 0, MAX_SEED)
 
 
 def _read_schedule(where: str, entries: Any) -> tuple[ScheduleEntry, ...]:
