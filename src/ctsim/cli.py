@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 import ctsim
-from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.experiments.executors import KINDS as EXECUTORS
 from ctsim.scenarios.files import MAX_MONTHS, MAX_REPLICATIONS, MAX_SEED, ScenarioError, load_scenario, resolve_scenario
 
 EXIT_USAGE = 2
+DRY_RUN_HELP = "check everything and print what would run (count, time); run nothing, create nothing"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--retry-failed", action="store_true", help="rerun runs recorded as failed")
     batch.add_argument("--task-seconds", type=float, default=1.0, help="target seconds per task (default 1)")
     batch.add_argument("--max-in-flight", type=int, help="tasks submitted at once (default: 2 x workers)")
+    batch.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
     cal = sub.add_parser("calibrate", help="fit the free parameters to 2022-2023 and write the fit report")
     cal.add_argument("--history", type=Path,
                      help="history scenario file (default: the library's history_2022_2023)")
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--output", type=Path, help="where to store the result (default: the packaged "
                                                   "src/ctsim/data/calibration.json)")
     cal.add_argument("--report", type=Path, default=Path("docs/validation.md"), help="fit report to write")
+    cal.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
     cal.add_argument("--check", action="store_true",
                      help="rerun the fit and compare it with the stored calibration, writing nothing")
     check = sub.add_parser("validate-model", help="rerun the pattern checks and print a pass/fail table")
@@ -87,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--factors", metavar="NAME[,NAME...]",
                        help="robustness: only these uncertainties (default: every assumed one)")
     check.add_argument("--workers", type=int, help="robustness: worker processes (default: one per core)")
+    check.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
     sens = sub.add_parser("sensitivity", help="rank the levers' effects (Morris or Sobol, through the batch runner)")
     sens.add_argument("study", type=Path, help="sensitivity study file (TOML)")
     sens.add_argument("--out", type=Path, help="folder (default: results/sensitivity/<study name>)")
@@ -95,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler")
     sens.add_argument("--dask-local", type=int, metavar="N", help="start a Dask LocalCluster of N workers")
     sens.add_argument("--retry-failed", action="store_true", help="rerun runs recorded as failed")
+    sens.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
     levers = sub.add_parser("levers", help="list the policy levers and the exogenous uncertainties")
     levers.add_argument("--markdown", action="store_true", help="print Markdown tables (as in docs/levers.md)")
     return parser
@@ -215,7 +219,7 @@ def _batch(args: argparse.Namespace) -> int:
         return 0
     if args.experiment is None:
         raise ScenarioError("batch: give an experiment file, or --status DIR")
-    from ctsim.experiments.batch import BatchOptions, default_folder, run_batch
+    from ctsim.experiments.batch import BatchOptions, default_folder, dry_run_text, run_batch
     from ctsim.experiments.design import load_experiment
 
     experiment = load_experiment(args.experiment)
@@ -230,11 +234,14 @@ def _batch(args: argparse.Namespace) -> int:
         raise ScenarioError(f"{where}: option '--scheduler' = {args.scheduler!r} must be an address such as "
                             f"tcp://127.0.0.1:8786")
     folder = args.out or default_folder(experiment)
-    _check_out(where, folder.parent)
     options = BatchOptions(executor=args.executor, workers=args.workers, scheduler=args.scheduler,
                            dask_local=args.dask_local, retry_failed=args.retry_failed,
                            task_seconds=args.task_seconds, max_in_flight=args.max_in_flight,
                            progress=sys.stderr.isatty())
+    if args.dry_run:
+        print(dry_run_text(experiment, options, folder))
+        return 0
+    _check_out(where, folder.parent)
     try:
         summary = run_batch(experiment, folder, options)
     except OSError as exc:
@@ -266,6 +273,14 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.time_budget is not None and args.time_budget <= 0:
         raise ScenarioError(f"{where}: option '--time-budget' = {args.time_budget} must be positive")
     spec = ExecutorSpec(args.executor, args.workers, args.scheduler, args.dask_local)
+    if args.dry_run:
+        candidates = args.popsize * len(calibration.FREE) * (args.generations + 1)
+        runs = candidates * args.replications
+        print(f"calibrate: differential evolution over {len(calibration.FREE)} free parameters, up to "
+              f"{candidates:,} candidates x {args.replications} replications = {runs:,} runs of the "
+              f"{history.months}-month history ({history.name}) on {spec.resolved_kind}. Dry run: nothing was run "
+              f"or written.")
+        return 0
     bar = tqdm(total=args.generations + 1, desc="calibrate", unit="generation", disable=not sys.stderr.isatty())
 
     def progress(generation: int, best: float) -> None:
@@ -297,15 +312,20 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 def _sensitivity(args: argparse.Namespace) -> int:
     from ctsim.analysis.sensitivity_study import analyse_study, load_study, summary_text, write_outputs
-    from ctsim.experiments.batch import BatchOptions, run_batch
+    from ctsim.experiments.batch import BatchOptions, dry_run_text, run_batch
     from ctsim.experiments.results import load
 
     study = load_study(args.study)
     folder = args.out or Path("results") / "sensitivity" / study.name
-    _check_out(args.study, folder)
     options = BatchOptions(executor=args.executor, workers=args.workers, scheduler=args.scheduler,
                            dask_local=args.dask_local, retry_failed=args.retry_failed,
                            progress=sys.stderr.isatty())
+    if args.dry_run:
+        print(f"{study.method} study {study.name}: N = {study.n}, {len(study.factors)} factors (+ dummy), "
+              f"{len(study.strata_levels())} stratum/strata, {study.replications} replication(s).")
+        print(dry_run_text(study.experiment(), options, folder / "runs"))
+        return 0
+    _check_out(args.study, folder)
     summary = run_batch(study.experiment(), folder / "runs", options)
     print(summary)
     result = analyse_study(study, load(folder / "runs"))
@@ -330,6 +350,12 @@ def _validate_model(args: argparse.Namespace) -> int:
             patterns.robustness_settings(factors)
         except KeyError as exc:
             raise ScenarioError(f"validate-model: option '--factors': {exc.args[0]}") from None
+    if args.dry_run:
+        settings = len(patterns.robustness_settings(factors)) if args.robustness else 1
+        print(f"validate-model: {len(patterns.CHECKS)} pattern checks x {args.replications} replications"
+              + (f", in {settings} robustness settings" if args.robustness else "")
+              + (f"; report {args.report}" if args.report else "") + ". Dry run: nothing was run or written.")
+        return 0
     table = patterns.run_checks(args.replications)
     for row in table.to_dict("records"):
         print(f"[{row['result']}] {row['pattern']}\n       measured:  {row['measured']}\n"
@@ -360,6 +386,7 @@ def _validate_model(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ctsim.figures.tables import run_summary
     from ctsim.scenarios.runner import run
     from ctsim.scenarios.writing import write_outputs
 
@@ -371,45 +398,9 @@ def _run(args: argparse.Namespace) -> int:
     _check_out(args.scenario, args.out)
     result = run(scenario, seed=args.seed, months=args.months)
     folder = write_outputs(result, args.out, chart=not args.no_chart)
-    print(format_summary(result))
+    print(run_summary(result))
     print(f"\nresults written to {folder}")
     return 0
-
-
-def format_summary(result) -> str:
-    """A readable summary of one run: per year nationally and by region, and totals by region."""
-    nat, reg = result.national, result.regional
-    annual = result.annual
-    lines = [
-        f"ctsim run: scenario '{result.scenario.name}', seed {result.seed}, {len(nat)} months from "
-        f"{result.scenario.start}",
-        "Exploratory model: one stochastic run; compare scenarios over many seeds before drawing conclusions.",
-        "",
-        "National, per year",
-    ]
-    national = annual[["attacks", "deaths", "injuries", "recruits", "arrests", "legitimacy", "cost"]].copy()
-    national["cost"] = national["cost"] / 1e6
-    national = national.rename(columns={"legitimacy": "legitimacy_dec", "cost": "cost_index_m"})
-    lines.append(national.to_string(float_format=lambda v: f"{v:,.2f}" if abs(v) < 10 else f"{v:,.0f}"))
-    lines.append("cost_index_m: millions of police-equivalent personnel-months (an index; FACTS.md has no costs)")
-    lines += ["", "Attacks by region, per year"]
-    by_region = annual[[f"attacks_{k}" for k in REGION_KEYS]]
-    by_region.columns = list(REGION_KEYS)
-    lines.append(by_region.astype(int).to_string())
-    totals = reg.groupby("region", sort=False)[["attacks", "deaths", "injuries", "recruits"]].sum()
-    totals = totals.reindex(list(REGIONS))
-    totals["share_of_attacks"] = (totals["attacks"] / max(totals["attacks"].sum(), 1)).map("{:.1%}".format)
-    last = reg[reg["month"] == reg["month"].max()].set_index("region")
-    totals["legitimacy_end"] = last["legitimacy"].reindex(list(REGIONS)).map("{:.3f}".format)
-    lines += ["", f"By region, whole horizon ({len(nat)} months)"]
-    lines.append(totals.to_string(float_format=lambda v: f"{v:,.0f}"))
-    s = result.summary
-    lines += ["", f"Active militants at the end: {s['active_militants']:,.0f} in {s['cells']:,.0f} cells; "
-                  f"sympathisers {s['sympathisers']:,.0f}; detained without trial {s['detained_without_trial']:,.0f}"]
-    if result.reverted_levers:
-        lines.append("Levers reverted at changes of government: "
-                     + ", ".join(f"{n} (month {m})" for m, n in result.reverted_levers))
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,14 +23,7 @@ from ctsim.declarations.parameters import (
 )
 from ctsim.declarations.registry import levers as registry_levers
 from ctsim.declarations.registry import uncertainties as registry_uncertainties
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _number(value: float) -> str:
-    return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
+from ctsim.figures.tables import cell, compact
 
 
 def parameters_table() -> str:
@@ -41,8 +34,8 @@ def parameters_table() -> str:
             "|---|---|---|---|---|---|---|"]
     for p in PARAMETERS:
         value = f"**{fitted[p.name]:.4g}**" if p.name in fitted else ""
-        rows.append(f"| `{p.name}` | {_number(p.value)} | {value} | {_cell(p.unit)} | {p.kind} | "
-                    f"{_cell(p.source)} | [{_number(p.low)}, {_number(p.high)}] |")
+        rows.append(f"| `{p.name}` | {compact(p.value)} | {value} | {cell(p.unit)} | {p.kind} | "
+                    f"{cell(p.source)} | [{compact(p.low)}, {compact(p.high)}] |")
     return "\n".join(rows)
 
 
@@ -51,13 +44,13 @@ def _span(f) -> str:
         return ", ".join(f.choices)
     if f.kind == "bool":
         return "true, false"
-    return f"[{_number(f.low)}, {_number(f.high)}]"
+    return f"[{compact(f.low)}, {compact(f.high)}]"
 
 
 def _default(value) -> str:
     if isinstance(value, bool):
         return str(value).lower()
-    return _number(value) if isinstance(value, int | float) else str(value)
+    return compact(value) if isinstance(value, int | float) else str(value)
 
 
 def levers_table() -> str:
@@ -66,9 +59,9 @@ def levers_table() -> str:
     rows = ["| lever | type | default | range / choices | unit | lag (months) | meaning | mechanism | provenance |",
             "|---|---|---|---|---|---|---|---|---|"]
     for lev in registry_levers():
-        rows.append(f"| `{lev.name}` | {lev.kind} | {_default(lev.default)} | {_span(lev)} | {_cell(lev.unit)} | "
-                    f"{_number(lev.lag_months)} | {_cell(lev.meaning)} | {_cell(lev.mechanism)} | "
-                    f"{_cell(lev.provenance)} |")
+        rows.append(f"| `{lev.name}` | {lev.kind} | {_default(lev.default)} | {_span(lev)} | {cell(lev.unit)} | "
+                    f"{compact(lev.lag_months)} | {cell(lev.meaning)} | {cell(lev.mechanism)} | "
+                    f"{cell(lev.provenance)} |")
     return "\n".join(rows)
 
 
@@ -82,14 +75,14 @@ def where_table() -> str:
     for lever in LEVERS:
         through = ", ".join(f"`{name}`" for name in lever.via)
         if lever.cost.kind == "programme":
-            cost = f"programme, weight {_number(lever.cost.weight)}: {lever.cost.reason}"
+            cost = f"programme, weight {compact(lever.cost.weight)}: {lever.cost.reason}"
         else:
             cost = f"{lever.cost.kind}: {lever.cost.reason}"
         choices = ""
         if lever.kind == "choice":
             choices = " (" + "; ".join(f"`{c}`: {lever.choice_labels[c]}" for c in lever.choices) + ")"
-        rows.append(f"| `{lever.name}` | {_cell(lever.label)}{_cell(choices)} | "
-                    f"{'<br>'.join(_source_link(m) for m in lever.acts_in)} | {through} | {_cell(cost)} |")
+        rows.append(f"| `{lever.name}` | {cell(lever.label)}{cell(choices)} | "
+                    f"{'<br>'.join(_source_link(m) for m in lever.acts_in)} | {through} | {cell(cost)} |")
     return "\n".join(rows)
 
 
@@ -97,8 +90,8 @@ def uncertainties_table() -> str:
     """Markdown table of every exogenous uncertainty: name, declared value, plausible range, unit, kind, basis."""
     rows = ["| uncertainty | value | plausible range | unit | kind | basis |", "|---|---|---|---|---|---|"]
     for f in registry_uncertainties():
-        rows.append(f"| `{f.name}` | {_number(f.default)} | {_span(f)} | {_cell(f.unit)} | {f.provenance} | "
-                    f"{_cell(f.meaning)} |")
+        rows.append(f"| `{f.name}` | {compact(f.default)} | {_span(f)} | {cell(f.unit)} | {f.provenance} | "
+                    f"{cell(f.meaning)} |")
     return "\n".join(rows)
 
 
@@ -106,7 +99,7 @@ def outputs_table() -> str:
     """Markdown table of every monthly output."""
     rows = ["| output | unit | meaning | per-run summary | by region | better |", "|---|---|---|---|---|---|"]
     for o in OUTPUTS:
-        rows.append(f"| `{o.name}` | {_cell(o.unit)} | {_cell(o.meaning)} | {o.summary} | "
+        rows.append(f"| `{o.name}` | {cell(o.unit)} | {cell(o.meaning)} | {o.summary} | "
                     f"{'yes' if o.regional else ''} | {o.better} |")
     return "\n".join(rows)
 
@@ -118,7 +111,7 @@ def forces_table() -> str:
         rows.append(f"| {region} | {police:,.0f} | {ADMIN_CAPACITY_BY_REGION[region]} |")
     rows += ["", "| paramilitary wing | strength | area | provenance |", "|---|---|---|---|"]
     for wing in PARAMILITARY_WINGS:
-        rows.append(f"| {wing.name} | {wing.strength:,.0f} | {', '.join(wing.regions)} | {_cell(wing.source)} |")
+        rows.append(f"| {wing.name} | {wing.strength:,.0f} | {', '.join(wing.regions)} | {cell(wing.source)} |")
     return "\n".join(rows)
 
 

@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.experiments.executors import ExecutorSpec, map_ordered
+from ctsim.figures.tables import number
 from ctsim.scenarios.files import Scenario, ScenarioError
 from ctsim.scenarios.runner import run
 from ctsim.storage import atomic_write, new_folder
@@ -135,10 +136,10 @@ def format_table(comparison: Comparison) -> str:
              "difference = scenario - reference, mean over paired replications, with a 90% confidence interval."]
     for name, table in comparison.differences.groupby("scenario", sort=False):
         shown = pd.DataFrame({
-            "reference": table["reference_mean"].map(_fmt),
-            "scenario": table["scenario_mean"].map(_fmt),
-            "difference": table["difference"].map(_fmt),
-            "90% CI": [f"[{_fmt(lo)}, {_fmt(hi)}]" for lo, hi in zip(table["ci90_low"], table["ci90_high"],
+            "reference": table["reference_mean"].map(number),
+            "scenario": table["scenario_mean"].map(number),
+            "difference": table["difference"].map(number),
+            "90% CI": [f"[{number(lo)}, {number(hi)}]" for lo, hi in zip(table["ci90_low"], table["ci90_high"],
                                                                        strict=True)],
             "change": table["relative_change"].map(lambda v: "" if np.isnan(v) else f"{v:+.1%}"),
             "runs lower": table["share_of_runs_lower"].map("{:.0%}".format),
@@ -147,12 +148,6 @@ def format_table(comparison: Comparison) -> str:
         lines += ["", f"{name} vs {ref}", shown.to_string()]
     lines += ["", "Exploratory model: read directions and relative sizes, not point forecasts."]
     return "\n".join(lines)
-
-
-def _fmt(value: float) -> str:
-    if np.isnan(value):
-        return "n/a"
-    return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.0f}"
 
 
 def write(comparison: Comparison, root: str | Path = "results") -> Path:

@@ -37,6 +37,7 @@ from ctsim.analysis import sensitivity as sa
 from ctsim.declarations import registry
 from ctsim.declarations.outputs import SUMMARY_NAMES
 from ctsim.experiments.design import Experiment, ExperimentError, _check_factor_value, _int, _known
+from ctsim.figures.tables import markdown
 from ctsim.scenarios.files import _suggest, load_scenario, read_toml
 
 TOP_KEYS = ("name", "description", "scenario", "method", "n", "second_order", "replications", "months", "seed",
@@ -248,7 +249,7 @@ def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
              f"point, {result.study.runs} runs; horizon {result.study.months} months after the 2022-2023 history.", ""]
     for (stratum, outcome), res in result.results.items():
         slug = f"{outcome}__{stratum}".replace(", ", "__").replace("=", "-")
-        lines += [f"## {outcome} ({stratum})", "", _markdown(res.ranking()), ""]
+        lines += [f"## {outcome} ({stratum})", "", markdown(res.ranking()), ""]
         chart = folder / f"{res.method}_{slug}.png"
         save_figure((sobol_chart if res.method == "sobol" else morris_chart)(res, f"{outcome} ({stratum})"), chart)
         heat = folder / f"rank_probability_{slug}.png"
@@ -257,18 +258,6 @@ def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
     (folder / "ranking.md").write_text("\n".join(lines) + "\n")
     written.append(folder / "ranking.md")
     return written
-
-
-def _markdown(table: pd.DataFrame) -> str:
-    """A DataFrame as a Markdown table (index first), numbers to 4 significant digits."""
-    def cell(v) -> str:
-        return f"{v:.4g}" if isinstance(v, float) else str(v)
-
-    header = [table.index.name or "", *map(str, table.columns)]
-    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    rows += ["| " + " | ".join([str(i), *map(cell, r)]) + " |" for i, r in zip(table.index, table.to_numpy(),
-                                                                            strict=True)]
-    return "\n".join(rows)
 
 
 def summary_text(result: StudyResult) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 from ctsim.analysis import calibration as cal
 from ctsim.figures import save_figure
 from ctsim.figures.charts import calibration_chart
+from ctsim.figures.tables import number, percent
 
 REPORT_SEED = 7_2023  # replications of the report: not the seeds the fit used
 
@@ -46,9 +47,7 @@ def fit_table(history, values: dict[str, float], replications: int = 20) -> tupl
 
 
 def _fmt(value: float, share: bool) -> str:
-    if np.isnan(value):
-        return ""
-    return f"{100 * value:.1f}%" if share else f"{value:,.0f}"
+    return percent(value) if share else number(value, 0, missing="")
 
 
 def write_report(record: dict, history, path: Path = Path("docs/validation.md"), replications: int = 20,

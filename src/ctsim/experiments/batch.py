@@ -31,12 +31,12 @@ from tqdm import tqdm
 import ctsim
 from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.experiments.design import Experiment, ExperimentError
-from ctsim.experiments.executors import ExecutorSpec, open_executor, process_pool
+from ctsim.experiments.executors import ExecutorSpec, default_workers, open_executor, process_pool
 from ctsim.experiments.worker import RunSpec, TaskResult, execute_task
 from ctsim.storage import atomic_write
 
 EXECUTORS = ("serial", "processes", "dask")
-SECONDS_PER_RUN_MONTH = 0.0017  # measured: a 120-month run takes about 0.2 s (README, benchmarks)
+SECONDS_PER_RUN_MONTH = 0.0021  # measured: a 120-month run of the calibrated model takes about 0.25 s (README)
 SECONDS_PER_RUN_SETUP = 0.01
 MAX_ISOLATED_ATTEMPTS = 2
 
@@ -188,6 +188,32 @@ def run_specs(experiment: Experiment, design: pd.DataFrame) -> dict[int, RunSpec
 
 def _plain(value):
     return value.item() if hasattr(value, "item") else value
+
+
+def estimated_seconds(runs: int, months: int, workers: int) -> float:
+    """Rough wall time of ``runs`` runs of ``months`` months each on ``workers`` workers (the measured cost of a
+    model month; history months count)."""
+    return runs * (SECONDS_PER_RUN_SETUP + SECONDS_PER_RUN_MONTH * months) / max(1, workers)
+
+
+def dry_run_text(experiment: Experiment, options: BatchOptions, folder: Path) -> str:
+    """What ``ctsim batch --dry-run`` prints: the run count, the executor and a rough wall time; nothing runs and
+    nothing is created."""
+    spec = options.spec
+    workers = 1 if spec.resolved_kind == "serial" or spec.scheduler else (
+        spec.dask_local or spec.workers or default_workers())
+    months = experiment.months + max(s.history_months for s in experiment.scenarios)
+    where = {"serial": "in this process", "processes": f"on {workers} local processes",
+             "dask": f"on the Dask scheduler {spec.scheduler}" if spec.scheduler else
+             f"on a Dask LocalCluster of {workers} workers"}[spec.resolved_kind]
+    eta = estimated_seconds(experiment.n_runs, months, workers)
+    basis = ("on one worker: divide by the cluster's workers" if spec.scheduler
+             else "at the measured cost of a model month on this machine")
+    return (f"batch {experiment.name}: {experiment.n_runs:,} runs ({len(experiment.scenarios)} scenario(s) x "
+            f"{max(1, len(experiment.points)):,} point(s) x {experiment.replications} replication(s)) of "
+            f"{months} months (history included) {where}, into {folder}; roughly {eta / 60:,.1f} min "
+            f"({basis}). "
+            f"Dry run: nothing was run or created.")
 
 
 def runs_per_task(months: int, task_seconds: float) -> int:
