@@ -2,7 +2,7 @@
 
 Each check runs scenarios of the library (with their 2022-2023 history) over replications with common random
 numbers and returns the numbers it judged and whether they pass. ``ctsim validate-model`` prints the table;
-``tests/test_patterns.py`` asserts every check; ``docs/validation.md`` records the numbers.
+``tests/analysis/test_patterns.py`` asserts every check; ``docs/validation.md`` records the numbers.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Sensitivity-analysis harness: which factors matter, for which outcome, and how sure we are.
 
 The core works on any function of named factors, not only ctsim, so it can be checked against functions whose
-indices are known (``tests/test_sensitivity.py`` uses Ishigami's). Everything statistical is SALib's:
+indices are known (``tests/analysis/test_sensitivity.py`` uses Ishigami's). Everything statistical is SALib's:
 
 - ``morris``: elementary effects for screening (SALib ``sample.morris`` / ``analyze.morris``): mu*, sigma and a
   bootstrap confidence interval on mu*; ``N`` trajectories cost ``N x (D + 1)`` evaluations.

@@ -102,7 +102,7 @@ def write_report(record: dict, history, path: Path = Path("docs/validation.md"),
         lines += ["## Pattern checks", "",
                   f"Not fitted: each pattern of DESIGN.md s5 is checked on the library's scenarios (with their "
                   f"2022-2023 history), {pattern_replications} replications each with common random numbers "
-                  f"(`ctsim validate-model`, asserted by `tests/test_patterns.py`).", "",
+                  f"(`ctsim validate-model`, asserted by `tests/analysis/test_patterns.py`).", "",
                   "| pattern | measured | tolerance | result |", "|---|---|---|---|"]
         for row in patterns.to_dict("records"):
             lines.append(f"| {row['pattern']} | {row['measured']} | {row['tolerance']} | "
