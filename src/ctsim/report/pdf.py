@@ -1,0 +1,51 @@
+"""Print the brief's HTML to an A4 PDF with headless Chromium (Playwright driving Debian's /usr/bin/chromium).
+
+Only the HTML file itself is loaded: every request that is not for a local file is aborted, so printing works
+offline and proves the brief needs nothing from the network.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CTSIM_CHROMIUM", "/usr/bin/chromium")
+
+
+class PdfError(RuntimeError):
+    """The PDF could not be printed (no browser, or Playwright missing); the message says what to install."""
+
+
+def offline_only(route) -> None:
+    """Playwright route handler: let local files through, abort everything else."""
+    if route.request.url.startswith(("file:", "data:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def print_pdf(html: str | Path, out: str | Path | None = None) -> Path:
+    """Print ``html`` to ``out`` (default: beside it, ``.pdf``) on A4 with its print stylesheet.
+
+    Raises:
+        PdfError: when Playwright or the Chromium binary is missing.
+    """
+    html = Path(html).resolve()
+    out = Path(out) if out is not None else html.with_suffix(".pdf")
+    if not Path(CHROMIUM).is_file():
+        raise PdfError(f"no Chromium at {CHROMIUM}: install it (apt-get install chromium) or set CTSIM_CHROMIUM")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise PdfError("the Python package 'playwright' is not installed (pip install -r requirements.lock)") from None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.route("**/*", offline_only)
+            page.goto(html.as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True)
+        finally:
+            browser.close()
+    return out
