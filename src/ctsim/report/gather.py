@@ -565,8 +565,11 @@ def _factor_words(frame: pd.DataFrame, factors: list[str]) -> list[str]:
         lever = LEVERS_BY_NAME.get(name)
         label = lever.label if lever else f"{name.replace('_', ' ')} (an uncertainty, not a policy choice)"
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            unit = f" {lever.unit}" if lever and lever.unit else ""
-            out.append(f"{label}: from {values.min():g} to {values.max():g}{unit}")
+            low, high = float(values.min()), float(values.max())
+            if lever:
+                out.append(f"{label}: from {words.lever_value(lever, low)} to {words.lever_value(lever, high)}")
+            else:
+                out.append(f"{label}: from {low:.3g} to {high:.3g}")
         else:
             shown = ", ".join(sorted({words.lever_value(lever, v) if lever else str(v) for v in values}))
             out.append(f"{label}: {shown}")
@@ -625,7 +628,7 @@ def _sensitivity(folder: Path) -> Brief:
     if measure is None:
         raise ReportError(f"{folder / 'ranking.csv'}: no known index column (one of {', '.join(MEASURES)})")
     method, reading = MEASURES[measure]
-    brief.ranking_method = (f"{method} ({info.get('method')}), {info.get('runs')} runs, "
+    brief.ranking_method = (f"{method}, {info.get('runs')} runs, "
                             f"{info.get('replications')} replication(s) per point, {words.horizon(brief.months)} "
                             f"after the 2022-2023 history. The index is {reading}. Intervals are 95% bootstrap "
                             f"intervals. A factor counts only if its index minus its interval exceeds the noise "
@@ -639,6 +642,9 @@ def _sensitivity(folder: Path) -> Brief:
             value=float(r[measure]), conf=float(r.get(f"{measure}_conf", math.nan)), rank=int(r["rank"]),
             above_noise=bool(r.get("above_noise", False))))
     brief.headline = []  # a sensitivity design has no reference to compare with: the spreads describe it
+    brief.missing = [m for m in brief.missing if not m.startswith("Per-year")]
+    brief.missing.append("Per-year effects: a sensitivity study keeps one summary per run (totals over the "
+                         "horizon), not monthly series.")
     return brief
 
 

@@ -6,6 +6,7 @@ A print stylesheet lays it out on A4 pages.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -29,7 +30,8 @@ def render(brief: Brief) -> str:
     import ctsim
 
     template = environment().get_template("brief.html.j2")
-    return template.render(b=brief, charts=charts.all_charts(brief), words=words, version=ctsim.__version__,
+    drawn = defaultdict(str, charts.all_charts(brief))  # a chart without data is "" and its figure is left out
+    return template.render(b=brief, charts=drawn, words=words, version=ctsim.__version__,
                            horizon=words.horizon(brief.months), cost_note=words.COST_NOTE)
 
 
