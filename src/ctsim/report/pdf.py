@@ -7,6 +7,7 @@ offline and proves the brief needs nothing from the network.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 CHROMIUM = os.environ.get("CTSIM_CHROMIUM", "/usr/bin/chromium")
@@ -38,6 +39,14 @@ def print_pdf(html: str | Path, out: str | Path | None = None) -> Path:
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise PdfError("the Python package 'playwright' is not installed (pip install -r requirements.lock)") from None
+    # In a thread of its own: Playwright's sync API refuses to start in a thread that already runs an event loop
+    # (a notebook, or a caller that holds a browser open).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_print, sync_playwright, html, out).result()
+    return out
+
+
+def _print(sync_playwright, html: Path, out: Path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
@@ -48,4 +57,3 @@ def print_pdf(html: str | Path, out: str | Path | None = None) -> Path:
             page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True)
         finally:
             browser.close()
-    return out
