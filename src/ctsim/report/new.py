@@ -33,7 +33,8 @@ def _lever_lines(lever: Lever, value) -> list[str]:
         admissible = "true or false"
     else:
         admissible = f"{lever.low:g} to {lever.high:g}" + (f" {lever.unit}" if lever.unit else "")
-    return [f"# {lever.label}: {lever.meaning}. {admissible}; {lag_words(lever.lag_months)}.",
+    meaning = "" if lever.meaning.lower() == lever.label.lower() else f" {lever.meaning}."
+    return [f"# {lever.label}:{meaning} {admissible}; {lag_words(lever.lag_months)}.",
             f"# {lever.name} = {_toml_value(value)}"]
 
 
