@@ -418,14 +418,24 @@ def _changes(scenario, reference) -> list[LeverChange]:
         if mine[lever.name] != theirs[lever.name]:
             out.append(_change(lever.name, theirs[lever.name], mine[lever.name], "from the start"))
     known = {(e.month, e.lever, repr(e.value), e.ramp) for e in (reference.schedule if reference else ())}
-    for entry in scenario.schedule:
+    current = dict(mine)  # the value each lever holds before each scheduled change
+    for entry in sorted(scenario.schedule, key=lambda e: e.month):
+        before = current[entry.lever]
+        current[entry.lever] = entry.value
         if (entry.month, entry.lever, repr(entry.value), entry.ramp) in known:
             continue
-        when = f"from month {entry.month}" + (f" ({entry.date})" if entry.date else "")
+        when = f"from month {entry.month} ({_calendar(scenario.start, entry.month)})"
         if entry.ramp:
             when += f", phased in over {entry.ramp} months"
-        out.append(_change(entry.lever, mine[entry.lever], entry.value, when))
+        out.append(_change(entry.lever, before, entry.value, when))
     return out
+
+
+def _calendar(start: str, month: int) -> str:
+    """The calendar month (``YYYY-MM``) of model month ``month`` (1 = ``start``)."""
+    year, first = (int(x) for x in start.split("-"))
+    total = year * 12 + first - 1 + month - 1
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
 
 def _change(name: str, before, after, when: str) -> LeverChange:
