@@ -39,7 +39,3 @@ def make_report(folder: str | Path, out: str | Path | None = None, pdf: bool = F
         written.append(print_pdf(html))
     return written
 
-
-def hint(folder: str | Path) -> str:
-    """The line compare, batch and sensitivity print at the end."""
-    return f"make a brief: ctsim report {folder}"
