@@ -115,7 +115,7 @@ def test_morris_ranking_comes_from_ranking_csv(morris_result):
 
 def test_trust_and_provenance(compare_result):
     brief = gather(compare_result)
-    from ctsim.report.gather import calibration_file
+    from ctsim.report.trust import calibration_file
 
     stored = json.loads(calibration_file().read_text())
     assert brief.trust.calibration["version"] == stored["version"], "the calibration version, from calibration.json"

@@ -131,7 +131,7 @@ def format_table(comparison: Comparison) -> str:
     """The differences as a readable text table, in the policy brief's plain words (:mod:`ctsim.report.words`):
     which levers changed, each outcome's unit, and whether each difference is better, worse or unclear."""
     from ctsim.report import words
-    from ctsim.report.gather import _changes
+    from ctsim.report.changes import lever_changes
 
     reference = comparison.scenarios[0]
     ref = reference.name
@@ -145,7 +145,7 @@ def format_table(comparison: Comparison) -> str:
              "difference."]
     for scenario in comparison.scenarios[1:]:
         table = comparison.differences[comparison.differences["scenario"] == scenario.name]
-        changes = _changes(scenario, reference)
+        changes = lever_changes(scenario, reference)
         lines += ["", f"{scenario.name} vs {ref}"]
         lines += [f"  changes: {c.label}: {c.reference} -> {c.value} ({c.when}; {c.lag})" for c in changes] or \
             ["  changes: no lever differs"]

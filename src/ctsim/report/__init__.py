@@ -1,7 +1,8 @@
 """The policy brief: ``ctsim report RESULTS_DIR`` turns a comparison, batch or sensitivity result into one
 self-contained HTML file in plain words (and, with ``--pdf``, an A4 PDF).
 
-Modules: :mod:`~ctsim.report.gather` reads the result folder into a plain :class:`~ctsim.report.gather.Brief`;
+Modules: :mod:`~ctsim.report.gather` reads the result folder into a plain :class:`~ctsim.report.brief.Brief`
+(:mod:`~ctsim.report.changes`: the levers changed; :mod:`~ctsim.report.trust`: calibration and pattern checks);
 :mod:`~ctsim.report.words` gives the plain-language verdicts and number formats; :mod:`~ctsim.report.stats` the
 paired differences; :mod:`~ctsim.report.charts` the figures; :mod:`~ctsim.report.render` the HTML (Jinja2 templates
 in ``templates/``); :mod:`~ctsim.report.pdf` the print to PDF; :mod:`~ctsim.report.new` writes a new scenario file

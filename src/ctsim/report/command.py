@@ -39,7 +39,7 @@ def dispatch(args: argparse.Namespace) -> int | None:
 def report(folder: Path, out: Path | None = None, pdf: bool = False) -> int:
     """Write the brief of ``folder`` and print where it went."""
     from ctsim.report import make_report
-    from ctsim.report.gather import ReportError
+    from ctsim.report.brief import ReportError
     from ctsim.report.pdf import PdfError
 
     try:

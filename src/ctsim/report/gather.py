@@ -1,211 +1,30 @@
-"""Read a result folder (``ctsim compare``, ``ctsim batch`` or ``ctsim sensitivity``) into a plain model of the brief.
+"""Read a result folder (``ctsim compare``, ``ctsim batch`` or ``ctsim sensitivity``) into a plain
+:class:`~ctsim.report.brief.Brief`.
 
-Nothing here formats for a page: :class:`Brief` holds numbers, plain sentences (from :mod:`ctsim.report.words`) and
-the tables the charts need; :mod:`ctsim.report.render` lays them out. Every number comes from the result's files,
-the declarations of levers and outputs, the stored calibration, or the project's validation report.
+Nothing here formats for a page: the brief holds numbers, plain sentences (from :mod:`ctsim.report.words`) and the
+tables the charts need; :mod:`ctsim.report.render` lays them out. Every number comes from the result's files, the
+declarations of levers and outputs, the stored calibration, or the project's validation report.
 """
 
 from __future__ import annotations
 
-import csv
-import json
-import math
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 import ctsim
 from ctsim.data import REGION_KEYS, REGIONS
-from ctsim.declarations.levers import LEVERS, LEVERS_BY_NAME
-from ctsim.declarations.outputs import OUTPUTS_BY_NAME
+from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.report import words
+from ctsim.report.brief import Brief, Ranked, ReportError, Row, ScenarioInfo, Spread, read_json
+from ctsim.report.changes import scenario_infos
 from ctsim.report.stats import LEVEL, Paired, paired
+from ctsim.report.trust import trust
+
+__all__ = ["KINDS", "ReportError", "gather", "kind_of"]
 
 KINDS = ("compare", "batch", "sensitivity")
-
-
-class ReportError(ValueError):
-    """A folder the brief cannot be made from; the message names the folder and what is missing."""
-
-
-@dataclass
-class LeverChange:
-    """One lever a scenario sets differently from the reference.
-
-    Attributes:
-        name: lever name.
-        label: its declared plain label.
-        reference: the reference's value, in words with its unit.
-        value: the scenario's value, in words with its unit.
-        when: from the start, or the scheduled month and ramp.
-        lag: the lever's lag in words.
-        lag_months: the declared lag.
-        provenance: where the size of its effect comes from (declared).
-        assumed: whether that provenance says the size is an assumption.
-    """
-
-    name: str
-    label: str
-    reference: str
-    value: str
-    when: str
-    lag: str
-    lag_months: float
-    provenance: str
-    assumed: bool
-
-
-@dataclass
-class ScenarioInfo:
-    """A scenario of the result: name, description, files, hash and its changes from the reference."""
-
-    name: str
-    description: str = ""
-    files: list[str] = field(default_factory=list)
-    sha256: str = ""
-    changes: list[LeverChange] = field(default_factory=list)
-    assumptions: list[str] = field(default_factory=list)  # uncertainty overrides, in words
-    note: str = ""  # why the changes could not be read, when they could not
-
-
-@dataclass
-class Row:
-    """One line of an outcome table: a scenario's difference from the reference in one outcome (or region, year).
-
-    Attributes:
-        scenario: the scenario compared with the reference.
-        key: the outcome name, region key or year label.
-        label: what the line is about, in words.
-        unit: the unit of the numbers.
-        diff: the paired difference and its interval.
-        verdict: the plain verdict.
-    """
-
-    scenario: str
-    key: str
-    label: str
-    unit: str
-    diff: Paired
-    verdict: words.Verdict
-
-    @property
-    def index(self) -> bool:
-        """Whether the numbers are an index between 0 and 1 (printed with three decimals)."""
-        return self.key in OUTPUTS_BY_NAME and OUTPUTS_BY_NAME[self.key].unit.startswith("index")
-
-    @property
-    def millions(self) -> bool:
-        """Whether the numbers are written in millions (the cost, so that it and its difference read alike)."""
-        return self.key == "cost"
-
-
-@dataclass
-class Spread:
-    """The spread of one outcome over all runs of a design (batch or sensitivity without a reference)."""
-
-    key: str
-    label: str
-    unit: str
-    median: float
-    p05: float
-    p95: float
-    runs: int
-
-
-@dataclass
-class Ranked:
-    """One factor of a sensitivity ranking."""
-
-    outcome: str
-    stratum: str
-    factor: str
-    label: str
-    measure: str
-    value: float
-    conf: float
-    rank: int
-    above_noise: bool
-
-
-@dataclass
-class Pattern:
-    """One pattern check of docs/validation.md, with how robust its verdict is."""
-
-    pattern: str
-    measured: str
-    tolerance: str
-    result: str
-    robustness: str = ""
-
-
-@dataclass
-class Trust:
-    """How far to trust the brief."""
-
-    calibration: dict[str, Any]
-    fit: str
-    patterns: list[Pattern]
-    assumed_levers: list[LeverChange]
-    notes: list[str]
-
-
-@dataclass
-class Brief:
-    """Everything the brief shows, read from one result folder.
-
-    Attributes:
-        kind: ``compare``, ``batch`` or ``sensitivity``.
-        folder: the result folder.
-        title: the brief's title.
-        reference: name of the reference scenario (compare and batch).
-        scenarios: the scenarios, reference first.
-        months: the horizon after the 2022-2023 history.
-        start: the first month of the horizon (``YYYY-MM``), when known.
-        replications: runs per scenario (and design point).
-        runs: number of runs the result holds.
-        uncertainty: whether and how parameter uncertainty is included, in words.
-        question: the question in a sentence.
-        factors: the factors a design varied, in words (batch and sensitivity).
-        headline: one row per scenario and headline outcome.
-        years: per-year differences in attacks.
-        regions: per-region differences in attacks.
-        spreads: outcome spreads over a design's runs.
-        ranking: a sensitivity ranking, when the result holds one.
-        ranking_method: the method and its reading, in words.
-        monthly: scenario, replication, month and attacks, for the charts (empty when the result has none).
-        run_table: one row per run with summary outcomes and ``scenario`` and ``pair`` columns.
-        trust: calibration, pattern checks and assumptions.
-        provenance: label and value pairs.
-        missing: what the result lacks for a full brief, in words.
-    """
-
-    kind: str
-    folder: Path
-    title: str
-    reference: str
-    scenarios: list[ScenarioInfo]
-    months: int
-    start: str
-    replications: int
-    runs: int
-    uncertainty: str
-    question: str
-    factors: list[str] = field(default_factory=list)
-    headline: list[Row] = field(default_factory=list)
-    years: list[Row] = field(default_factory=list)
-    regions: list[Row] = field(default_factory=list)
-    spreads: list[Spread] = field(default_factory=list)
-    ranking: list[Ranked] = field(default_factory=list)
-    ranking_method: str = ""
-    monthly: pd.DataFrame = field(default_factory=pd.DataFrame)
-    run_table: pd.DataFrame = field(default_factory=pd.DataFrame)
-    trust: Trust | None = None
-    provenance: list[tuple[str, str]] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
 
 
 def kind_of(folder: Path) -> str:
@@ -236,14 +55,14 @@ def gather(folder: str | Path) -> Brief:
     kind = kind_of(folder)
     reader = {"compare": _compare, "batch": _batch, "sensitivity": _sensitivity}[kind]
     brief = reader(folder)
-    brief.trust = _trust(brief)
+    brief.trust = trust(brief)
     return brief
 
 
 # --- compare -------------------------------------------------------------------------------------------------------
 
 def _compare(folder: Path) -> Brief:
-    manifest = _json(folder / "manifest.json")
+    manifest = read_json(folder / "manifest.json")
     runs = pd.read_csv(folder / "runs.csv")
     differences = pd.read_csv(folder / "differences.csv")
     monthly_path = folder / "monthly_attacks.parquet"
@@ -253,7 +72,7 @@ def _compare(folder: Path) -> Brief:
     months = int(manifest["months"])
     replications = int(manifest["replications"])
     level = float(manifest.get("confidence", LEVEL))
-    infos = _scenario_infos(manifest["scenarios"], folder)
+    infos = scenario_infos(manifest["scenarios"], folder)
     start = str(manifest.get("start") or _first_month(monthly) or "")
     headline = []
     for name in names[1:]:
@@ -354,105 +173,6 @@ def _regions(runs: pd.DataFrame, names: list[str], months: int, level: float) ->
     return rows
 
 
-def _scenario_infos(entries: list[dict], folder: Path) -> list[ScenarioInfo]:
-    """Each scenario with its lever changes from the first (the reference), read back from its scenario file."""
-    from ctsim.scenarios.files import ScenarioError, load_scenario
-
-    loaded, infos = [], []
-    for entry in entries:
-        info = ScenarioInfo(name=entry["name"], files=[str(f) for f in entry.get("files", [])],
-                            sha256=entry.get("sha256", ""))
-        scenario = None
-        path = _find_file(info.files[0], folder) if info.files else None
-        if path is None:
-            info.note = (f"the scenario file {info.files[0] if info.files else '(not recorded)'} was not found, so "
-                         f"the levers it changes cannot be listed")
-        else:
-            try:
-                scenario = load_scenario(path)
-            except ScenarioError as exc:
-                info.note = f"the scenario file no longer loads ({exc})"
-            else:
-                if info.sha256 and scenario.sha256 != info.sha256:
-                    info.note = (f"{path} has changed since the run (its hash differs), so the levers listed are "
-                                 f"today's, not necessarily those that ran")
-                info.description = scenario.description
-        loaded.append(scenario)
-        infos.append(info)
-    reference = loaded[0]
-    for info, scenario in zip(infos, loaded, strict=True):
-        if scenario is None or (reference is None and info is not infos[0]):
-            continue
-        base = reference if info is not infos[0] else None
-        info.changes = _changes(scenario, base)
-        info.assumptions = _overrides(scenario, base)
-    return infos
-
-
-def _find_file(recorded: str, folder: Path) -> Path | None:
-    """A scenario file as recorded (absolute, or relative to where the command ran): try it as given, then from
-    the result folder's ancestors (a result under ``results/compare/<stamp>`` ran from the folder above
-    ``results``)."""
-    from ctsim.scenarios.library import library_path
-
-    path = Path(recorded)
-    if path.is_file():
-        return path
-    if not path.is_absolute():
-        for parent in folder.resolve().parents:
-            if (parent / path).is_file():
-                return parent / path
-    # A library scenario (scenarios/ points into the package): the caller checks its hash.
-    return library_path(path.name)
-
-
-def _changes(scenario, reference) -> list[LeverChange]:
-    """Levers ``scenario`` sets differently from ``reference`` (or, for the reference, from the status quo), at
-    the start and in its schedule."""
-    from ctsim.declarations.levers import Policy
-
-    mine = scenario.policy().as_dict()
-    theirs = reference.policy().as_dict() if reference is not None else Policy().as_dict()
-    out = []
-    for lever in LEVERS:
-        if mine[lever.name] != theirs[lever.name]:
-            out.append(_change(lever.name, theirs[lever.name], mine[lever.name], "from the start"))
-    known = {(e.month, e.lever, repr(e.value), e.ramp) for e in (reference.schedule if reference else ())}
-    current = dict(mine)  # the value each lever holds before each scheduled change
-    for entry in sorted(scenario.schedule, key=lambda e: e.month):
-        before = current[entry.lever]
-        current[entry.lever] = entry.value
-        if (entry.month, entry.lever, repr(entry.value), entry.ramp) in known:
-            continue
-        when = f"from month {entry.month} ({_calendar(scenario.start, entry.month)})"
-        if entry.ramp:
-            when += f", phased in over {entry.ramp} months"
-        out.append(_change(entry.lever, before, entry.value, when))
-    return out
-
-
-def _calendar(start: str, month: int) -> str:
-    """The calendar month (``YYYY-MM``) of model month ``month`` (1 = ``start``)."""
-    year, first = (int(x) for x in start.split("-"))
-    total = year * 12 + first - 1 + month - 1
-    return f"{total // 12:04d}-{total % 12 + 1:02d}"
-
-
-def _change(name: str, before, after, when: str) -> LeverChange:
-    lever = LEVERS_BY_NAME[name]
-    return LeverChange(name=name, label=lever.label, reference=words.lever_value(lever, before),
-                       value=words.lever_value(lever, after), when=when, lag=words.lag_words(lever.lag_months),
-                       lag_months=lever.lag_months, provenance=lever.provenance,
-                       assumed="assum" in lever.provenance.lower())
-
-
-def _overrides(scenario, reference) -> list[str]:
-    mine = dict(scenario.uncertainties)
-    theirs = dict(reference.uncertainties) if reference is not None else {}
-    return [f"{name.replace('_', ' ')} = {value:g}" + (f" (reference {theirs[name]:g})" if name in theirs else "")
-            for name, value in sorted(mine.items()) if theirs.get(name) != value]
-
-
 def _provenance_compare(manifest: dict, infos: list[ScenarioInfo]) -> list[tuple[str, str]]:
     items = _versions(manifest)
     items.append(("Seeds", f"root seed {manifest.get('root_seed')}: replication r of every scenario uses child r "
@@ -497,7 +217,7 @@ def _missing_common(brief: Brief) -> list[str]:
 def _batch(folder: Path) -> Brief:
     from ctsim.experiments.results import load, load_monthly
 
-    info = _json(folder / "batch.json")
+    info = read_json(folder / "batch.json")
     frame = load(folder)
     ok = frame[frame["status"] == "ok"].copy()
     if ok.empty:
@@ -532,7 +252,7 @@ def _batch(folder: Path) -> Brief:
         uncertainty=_design_uncertainty(uncertain),
         question=_batch_question(info, names, factors, months), factors=_factor_words(frame, factors),
         monthly=monthly_out, run_table=ok)
-    loaded = _scenario_infos([{"name": n, "files": s.get("files", [])} for n, s in zip(names, info["scenarios"],
+    loaded = scenario_infos([{"name": n, "files": s.get("files", [])} for n, s in zip(names, info["scenarios"],
                                                                                         strict=True)], folder)
     brief.scenarios = loaded
     if len(names) > 1:
@@ -628,7 +348,7 @@ MEASURES = {
 def _sensitivity(folder: Path) -> Brief:
     ranking = pd.read_csv(folder / "ranking.csv")
     brief = _batch(folder / "runs")
-    info = _json(folder / "runs" / "batch.json")
+    info = read_json(folder / "runs" / "batch.json")
     brief.kind = "sensitivity"
     brief.folder = folder
     brief.title = f"Which levers matter most: sensitivity study '{info['experiment']}'"
@@ -649,7 +369,7 @@ def _sensitivity(folder: Path) -> Brief:
         brief.ranking.append(Ranked(
             outcome=str(r["outcome"]), stratum=str(r.get("stratum", "all")), factor=name,
             label="noise floor (dummy)" if name == "dummy" else words.lever_label(name), measure=measure,
-            value=float(r[measure]), conf=float(r.get(f"{measure}_conf", math.nan)), rank=int(r["rank"]),
+            value=float(r[measure]), conf=float(r.get(f"{measure}_conf", float("nan"))), rank=int(r["rank"]),
             above_noise=bool(r.get("above_noise", False))))
     brief.headline = []  # a sensitivity design has no reference to compare with: the spreads describe it
     brief.missing = [m for m in brief.missing if not m.startswith("Per-year")]
@@ -658,98 +378,3 @@ def _sensitivity(folder: Path) -> Brief:
     return brief
 
 
-# --- trust ---------------------------------------------------------------------------------------------------------
-
-def project_docs() -> Path:
-    """The project's docs folder (beside src/ in a source checkout)."""
-    return Path(ctsim.__file__).resolve().parents[2] / "docs"
-
-
-def calibration_file() -> Path:
-    """The packaged calibration."""
-    return Path(ctsim.__file__).resolve().parent / "data" / "calibration.json"
-
-
-def _trust(brief: Brief) -> Trust:
-    notes = ["Exploratory, not a forecast: the model makes its assumptions explicit and is calibrated on two years "
-             "(2022-2023) of national counts, which cannot pin down the long run. Read the differences between "
-             "scenarios and their directions, not the levels, as the model's answer."]
-    path = calibration_file()
-    calibration: dict[str, Any] = {}
-    if path.is_file():
-        record = _json(path)
-        calibration = {k: record.get(k) for k in ("version", "created_utc", "method", "loss", "evaluations",
-                                                  "history_scenario")}
-        calibration["free_parameters"] = len(record.get("free_parameters", {}))
-    else:
-        notes.append(f"No stored calibration was found at {path}: the runs may use hand-set parameters.")
-    docs = project_docs()
-    fit, patterns = "", []
-    validation = docs / "validation.md"
-    if validation.is_file():
-        text = validation.read_text(encoding="utf-8")
-        fit = _fit_summary(text)
-        patterns = _patterns(text, docs / "pattern_robustness.csv")
-    else:
-        notes.append("The validation report (docs/validation.md) is not beside this installation, so the fit and "
-                     "the pattern checks are not shown; see the project's docs/validation.md.")
-    changed = {c.name: c for s in brief.scenarios for c in s.changes}
-    assumed = [c for c in changed.values() if c.assumed]
-    return Trust(calibration, fit, patterns, assumed, notes)
-
-
-def _table_after(text: str, heading: str) -> list[list[str]]:
-    """The rows of the first Markdown table after ``heading`` (header and separator dropped)."""
-    lines = text.splitlines()
-    try:
-        at = next(i for i, line in enumerate(lines) if line.strip().startswith(heading))
-    except StopIteration:
-        return []
-    rows, seen = [], False
-    for line in lines[at + 1:]:
-        if line.startswith("|"):
-            seen = True
-            rows.append([c.strip() for c in line.strip().strip("|").split("|")])
-        elif seen:
-            break
-    return [r for r in rows[2:]] if len(rows) > 2 else []
-
-
-def _fit_summary(text: str) -> str:
-    rows = _table_after(text, "## Fit to the targets")
-    if not rows:
-        return ""
-    met = sum(1 for r in rows if r[-1].lower() == "yes")
-    corr = re.search(r"observed months: \*\*([0-9.]+)\*\*", text)
-    extra = f"; the monthly pattern correlates {corr.group(1)} with the observed months" if corr else ""
-    return (f"The calibrated model reproduces {met} of {len(rows)} 2022-2023 targets (PICSS annual attacks, deaths, "
-            f"injuries and 2023 regional shares) within their tolerances{extra}.")
-
-
-def _patterns(text: str, robustness: Path) -> list[Pattern]:
-    rows = _table_after(text, "## Pattern checks")
-    # The report marks failures in bold Markdown (**FAIL**): keep the word.
-    out = [Pattern(*r[:3], r[3].strip("* ").lower()) for r in rows if len(r) >= 4]
-    if robustness.is_file() and out:
-        with robustness.open(newline="") as handle:
-            table = list(csv.DictReader(handle))
-        checks = list(dict.fromkeys(r["check"] for r in table))
-        for pattern, check in zip(out, checks, strict=False):
-            rows_of = [r for r in table if r["check"] == check]
-            calibrated = [r["passed"] == "True" for r in rows_of if r["end"] == "as calibrated"]
-            # The two files list the checks in the same order; a verdict that disagrees means they do not match.
-            if calibrated and calibrated[0] != (pattern.result.lower() == "pass"):
-                continue
-            passed = [r["passed"] == "True" for r in rows_of]
-            pattern.robustness = (f"passes in {sum(passed)} of {len(passed)} settings of the assumptions "
-                                  f"(each at the ends of its plausible range)")
-    return out
-
-
-def _json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ReportError(f"{path}: file not found; the result folder is incomplete") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ReportError(f"{path}: cannot read ({exc})") from None

@@ -12,7 +12,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ctsim.report import charts, words
-from ctsim.report.gather import Brief
+from ctsim.report.brief import Brief
 
 
 def environment() -> Environment:
