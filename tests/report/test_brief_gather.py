@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.report import words
 from ctsim.report.gather import ReportError, gather
 from ctsim.report.render import render
@@ -53,9 +54,13 @@ def test_compare_headline_matches_the_runs(compare_result):
         assert shown[4] == words.signed(mean, index=idx, millions=big), f"{row.key}: shown difference"
         assert shown[5] == (f"{words.signed(low, index=idx, millions=big)} to "
                             f"{words.signed(high, index=idx, millions=big)}"), f"{row.key}: shown interval"
-        expected = "No clear difference" if low <= 0 <= high else None
-        if expected:
-            assert expected in shown[7], f"{row.key}: an interval across zero reads 'no clear difference'"
+        better = OUTPUTS_BY_NAME[row.key].better
+        if low <= 0 <= high:
+            assert shown[7] == "No clear difference", f"{row.key}: an interval across zero reads 'no clear difference'"
+        else:
+            good = (mean < 0) == (better == "lower")
+            assert row.verdict.kind == ("better" if good else "worse"), \
+                f"{row.key}: the verdict follows the sign and the declared better direction ({better})"
 
 
 def test_compare_names_the_changed_levers_with_labels_and_lags(compare_result):
@@ -97,6 +102,13 @@ def test_batch_pairs_runs_by_point_and_replication(batch_result):
     mean, low, high = _paired(ref["attacks"].to_numpy(), other["attacks"].to_numpy())
     assert attacks.diff.pairs == 4, "2 points x 2 replications"
     assert (attacks.diff.difference, attacks.diff.low) == (pytest.approx(mean), pytest.approx(low))
+    cells = _headline_cells(render(brief), "civilian_led")
+    for row in brief.headline:
+        m, lo, hi = _paired(ref[row.key].to_numpy(), other[row.key].to_numpy())
+        idx, big = row.key == "legitimacy", row.key == "cost"
+        assert cells[row.key][4] == words.signed(m, index=idx, millions=big), f"{row.key}: shown difference"
+        assert cells[row.key][5] == (f"{words.signed(lo, index=idx, millions=big)} to "
+                                     f"{words.signed(hi, index=idx, millions=big)}"), f"{row.key}: shown interval"
     assert brief.uncertainty.startswith("Partly"), "the batch varies an uncertainty: parameter uncertainty in part"
     assert any("Prosecution capacity" in f for f in brief.factors), "the varied lever by its label"
     assert len(brief.years) == 2, "monthly attacks kept every month give per-year effects"
