@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--months", type=int, help="common horizon (default: the scenarios' own)")
     compare.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     compare.add_argument("--out", type=Path, default=Path("results"), help="results folder (default: results)")
+    compare.add_argument("--report", action="store_true", help="also write the policy brief (brief.html in the "
+                                                               "results folder; see ctsim report)")
     batch = sub.add_parser("batch", help="run an experiment's design (resumable); or --status DIR")
     batch.add_argument("experiment", type=Path, nargs="?", help="experiment file (TOML)")
     batch.add_argument("--status", type=Path, metavar="DIR", help="show done, failed and pending runs of a batch")
@@ -101,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
     levers = sub.add_parser("levers", help="list the policy levers and the exogenous uncertainties")
     levers.add_argument("--markdown", action="store_true", help="print Markdown tables (as in docs/levers.md)")
+    from ctsim.report.command import add_parsers  # ctsim report RESULTS_DIR, ctsim new NAME
+
+    add_parsers(sub)
     return parser
 
 
@@ -130,6 +135,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _validate_model(args)
         if args.command == "sensitivity":
             return _sensitivity(args)
+        if args.command in ("report", "new"):
+            from ctsim.report.command import dispatch
+
+            return dispatch(args)
         return _run(args)
     except ScenarioError as exc:
         print(f"ctsim: error: {exc}", file=sys.stderr)
@@ -187,7 +196,8 @@ def _check_out(where: Path, out: Path) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from ctsim.analysis.compare import compare, format_table, write
+    from ctsim.analysis.compare import compare, write
+    from ctsim.report.screen import compare_text
 
     scenarios = [resolve_scenario(path) for path in args.scenarios]
     first = args.scenarios[0]
@@ -202,8 +212,13 @@ def _compare(args: argparse.Namespace) -> int:
                      progress=sys.stderr.isatty())
     folder = write(result, args.out)
     pd.set_option("display.width", 200)
-    print(format_table(result))
+    print(compare_text(result))
     print(f"\nresults written to {folder}")
+    if args.report:
+        from ctsim.report.command import report
+
+        return report(folder)
+    print(f"make a brief: ctsim report {folder}")
     return 0
 
 
@@ -252,6 +267,7 @@ def _batch(args: argparse.Namespace) -> int:
     from ctsim.experiments.results import status
 
     print(status(folder).to_string())
+    print(f"make a brief: ctsim report {folder}")
     return 0 if summary.failed == 0 else 1
 
 
@@ -332,6 +348,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     written = write_outputs(result, folder)
     print(summary_text(result))
     print(f"tables and charts: {folder} ({len(written)} files)")
+    print(f"make a brief: ctsim report {folder}")
     return 0
 
 

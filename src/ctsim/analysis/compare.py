@@ -22,7 +22,6 @@ from tqdm import tqdm
 
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.experiments.executors import ExecutorSpec, map_ordered
-from ctsim.figures.tables import number
 from ctsim.scenarios.files import Scenario, ScenarioError
 from ctsim.scenarios.runner import run
 from ctsim.storage import atomic_write, new_folder
@@ -126,28 +125,6 @@ def _differences(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
                 "share_of_runs_lower": float((diff < 0).mean()), "replications": n,
             })
     return pd.DataFrame(rows)
-
-
-def format_table(comparison: Comparison) -> str:
-    """The differences as a readable text table."""
-    ref = comparison.scenarios[0].name
-    lines = [f"Comparison against '{ref}': {len(comparison.runs) // len(comparison.scenarios)} replications each, "
-             f"{comparison.months} months, common random numbers (root seed {comparison.seed}).",
-             "difference = scenario - reference, mean over paired replications, with a 90% confidence interval."]
-    for name, table in comparison.differences.groupby("scenario", sort=False):
-        shown = pd.DataFrame({
-            "reference": table["reference_mean"].map(number),
-            "scenario": table["scenario_mean"].map(number),
-            "difference": table["difference"].map(number),
-            "90% CI": [f"[{number(lo)}, {number(hi)}]" for lo, hi in zip(table["ci90_low"], table["ci90_high"],
-                                                                       strict=True)],
-            "change": table["relative_change"].map(lambda v: "" if np.isnan(v) else f"{v:+.1%}"),
-            "runs lower": table["share_of_runs_lower"].map("{:.0%}".format),
-        })
-        shown.index = table["outcome"].to_numpy()
-        lines += ["", f"{name} vs {ref}", shown.to_string()]
-    lines += ["", "Exploratory model: read directions and relative sizes, not point forecasts."]
-    return "\n".join(lines)
 
 
 def write(comparison: Comparison, root: str | Path = "results") -> Path:

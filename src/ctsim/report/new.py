@@ -1,0 +1,103 @@
+"""``ctsim new NAME --from baseline``: a new scenario file for policy staff, ready to edit.
+
+The file extends its parent by library name (``extends = "baseline"``), so it runs from any folder, and lists every
+lever as a commented line with its plain label, unit, range, lag and the parent's value: uncomment a line and change
+the value to make the scenario differ. The scenario's name is its ``name`` key (set to NAME here); without one it
+would be the file name.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ctsim.declarations.levers import LEVERS, Lever
+from ctsim.report.words import lag_words
+from ctsim.scenarios.files import ScenarioError, load_scenario
+
+NAME = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _lever_lines(lever: Lever, value) -> list[str]:
+    if lever.kind == "choice":
+        admissible = "one of " + ", ".join(f'"{c}"' for c in lever.choices)
+    elif lever.kind == "bool":
+        admissible = "true or false"
+    else:
+        admissible = f"{lever.low:g} to {lever.high:g}" + (f" {lever.unit}" if lever.unit else "")
+    meaning = "" if lever.meaning.lower() == lever.label.lower() else f" {lever.meaning}."
+    return [f"# {lever.label}:{meaning} {admissible}; {lag_words(lever.lag_months)}.",
+            f"# {lever.name} = {_toml_value(value)}"]
+
+
+def scenario_text(name: str, parent: str, parent_description: str, values: dict) -> str:
+    """The text of the new scenario file."""
+    lines = [
+        f"# {name}: <say what this scenario tests, in one line>.",
+        "#",
+        "# Purpose: <the policy question>.",
+        "# Assumptions: <what this scenario assumes beyond the levers below>.",
+        "# Sources: <where the choices come from>.",
+        f"# Made by `ctsim new {name} --from {parent}`. It extends the library scenario '{parent}'"
+        + (f" ({parent_description})" if parent_description else "") + ":",
+        "# every lever not set below keeps that scenario's value. Run it with",
+        f"#   ctsim compare {parent} {name}.toml --replications 10 --report",
+        f'extends = "{parent}"',
+        f'name = "{name}"',
+        f'description = "<one line: what {name} changes>"',
+        "",
+        "[run]",
+        "# start = \"2024-01\"   # first month after the common 2022-2023 history",
+        "# months = 120        # horizon",
+        "# replications = 10   # runs per scenario in comparisons",
+        "",
+        "[levers]",
+        "# Uncomment a line and change its value. The value shown is the parent's.",
+    ]
+    for lever in LEVERS:
+        lines += _lever_lines(lever, values[lever.name])
+    lines += ["",
+              "# A change during the run: uncomment and edit (month 1 = the first month; or date = \"2026-01\").",
+              "# [[schedule]]",
+              "# month = 13",
+              "# lever = \"police_capacity\"",
+              "# value = 1.0",
+              "# ramp = 12            # months of linear change (numeric levers only)", ""]
+    return "\n".join(lines)
+
+
+def new_scenario(name: str, parent: str = "baseline", folder: str | Path = ".") -> Path:
+    """Write ``folder/name.toml``, extending the library scenario ``parent``, and check that it loads.
+
+    Raises:
+        ScenarioError: for a bad name, an unknown parent, or a file that exists already.
+    """
+    from ctsim.scenarios.library import library_names, library_path
+
+    if not NAME.fullmatch(name) or name.endswith(".toml"):
+        raise ScenarioError(f"new: NAME {name!r} may hold only letters, digits, _ . - (no .toml)")
+    source = library_path(parent)
+    if source is None:
+        raise ScenarioError(f"new: option '--from' = {parent!r} is not a library scenario; one of: "
+                            f"{', '.join(library_names())}")
+    parent = source.stem
+    base = load_scenario(source)
+    folder = Path(folder)
+    path = folder / f"{name}.toml"
+    if path.exists():
+        raise ScenarioError(f"{path}: file exists already; choose another NAME or --dir")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(scenario_text(name, parent, base.description, base.policy().as_dict()), encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot write ({exc.strerror})") from None
+    load_scenario(path)  # the template must load as written
+    return path

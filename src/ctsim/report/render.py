@@ -1,0 +1,45 @@
+"""Render a :class:`ctsim.report.gather.Brief` to one self-contained HTML file (Jinja2).
+
+Styles are inline, images are data URIs and nothing is fetched: the file opens offline and can be mailed as it is.
+A print stylesheet lays it out on A4 pages.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from ctsim.report import charts, words
+from ctsim.report.brief import Brief
+
+
+def environment() -> Environment:
+    """The Jinja2 environment: templates from the package, autoescaped, strict about missing names."""
+    env = Environment(loader=PackageLoader("ctsim.report", "templates"), autoescape=select_autoescape(["j2", "html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["num"] = lambda v, index=False, millions=False: words.number(v, index=index, millions=millions)
+    env.filters["signed"] = lambda v, index=False, millions=False: words.signed(v, index=index, millions=millions)
+    env.filters["pct"] = words.percent
+    return env
+
+
+def render(brief: Brief) -> str:
+    """The brief as one HTML document."""
+    import ctsim
+
+    template = environment().get_template("brief.html.j2")
+    drawn = defaultdict(str, charts.all_charts(brief))  # a chart without data is "" and its figure is left out
+    return template.render(b=brief, charts=drawn, words=words, version=ctsim.__version__,
+                           horizon=words.horizon(brief.months), cost_note=words.COST_NOTE)
+
+
+def write_html(brief: Brief, out: str | Path) -> Path:
+    """Render and write the brief; returns the path."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(render(brief), encoding="utf-8")
+    tmp.replace(out)
+    return out

@@ -1,0 +1,147 @@
+"""The brief's numbers come from the result files: recomputed here, independently, from runs.csv, the monthly
+Parquet and the batch parts, they must match what the brief holds and what its HTML shows."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from ctsim.declarations.outputs import OUTPUTS_BY_NAME
+from ctsim.report import words
+from ctsim.report.gather import ReportError, gather
+from ctsim.report.render import render
+
+
+def _paired(ref: np.ndarray, other: np.ndarray) -> tuple[float, float, float]:
+    d = np.asarray(other, float) - np.asarray(ref, float)
+    half = stats.t.ppf(0.95, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d)) if d.std(ddof=1) > 0 else 0.0
+    return d.mean(), d.mean() - half, d.mean() + half
+
+
+def _headline_cells(html: str, scenario: str) -> dict[str, list[str]]:
+    """The text of each row of the headline table of ``scenario``, by outcome."""
+    table = re.search(rf'<table class="headline" data-scenario="{scenario}">(.*?)</table>', html, re.S).group(1)
+    rows = {}
+    for outcome, body in re.findall(r'<tr data-outcome="(\w+)"[^>]*>(.*?)</tr>', table, re.S):
+        rows[outcome] = [re.sub(r"<[^>]+>|\s+", " ", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)]
+    return rows
+
+
+def test_compare_headline_matches_the_runs(compare_result):
+    brief = gather(compare_result)
+    runs = pd.read_csv(compare_result / "runs.csv")
+    ref = runs[runs["scenario"] == "baseline"].sort_values("replication")
+    other = runs[runs["scenario"] == "civilian_led"].sort_values("replication")
+    assert len(ref) == 3 and len(other) == 3, "fixture: 3 replications each"
+    html = render(brief)
+    cells = _headline_cells(html, "civilian_led")
+    assert set(cells) == set(words.HEADLINE), "every headline outcome has a row in the HTML table"
+    for row in brief.headline:
+        mean, low, high = _paired(ref[row.key].to_numpy(), other[row.key].to_numpy())
+        assert row.diff.difference == pytest.approx(mean, rel=1e-9, abs=1e-9), f"{row.key}: mean paired difference"
+        assert row.diff.low == pytest.approx(low, rel=1e-9, abs=1e-9), f"{row.key}: lower end of the 90% interval"
+        assert row.diff.high == pytest.approx(high, rel=1e-9, abs=1e-9), f"{row.key}: upper end"
+        assert row.diff.reference == pytest.approx(ref[row.key].mean()), f"{row.key}: reference mean"
+        idx, big = row.key == "legitimacy", row.key == "cost"
+        shown = cells[row.key]
+        assert shown[2] == words.number(ref[row.key].mean(), index=idx, millions=big), f"{row.key}: shown reference"
+        assert shown[3] == words.number(other[row.key].mean(), index=idx, millions=big), f"{row.key}: shown scenario"
+        assert shown[4] == words.signed(mean, index=idx, millions=big), f"{row.key}: shown difference"
+        assert shown[5] == (f"{words.signed(low, index=idx, millions=big)} to "
+                            f"{words.signed(high, index=idx, millions=big)}"), f"{row.key}: shown interval"
+        better = OUTPUTS_BY_NAME[row.key].better
+        if low <= 0 <= high:
+            assert shown[7] == "No clear difference", f"{row.key}: an interval across zero reads 'no clear difference'"
+        else:
+            good = (mean < 0) == (better == "lower")
+            assert row.verdict.kind == ("better" if good else "worse"), \
+                f"{row.key}: the verdict follows the sign and the declared better direction ({better})"
+
+
+def test_compare_names_the_changed_levers_with_labels_and_lags(compare_result):
+    brief = gather(compare_result)
+    changes = {c.name: c for c in brief.scenarios[1].changes}
+    assert set(changes) == {"ct_lead", "police_capacity", "kinetic_intensity"}, "civilian_led's three levers"
+    assert changes["ct_lead"].label == "Lead agency for counterterrorism"
+    assert (changes["ct_lead"].reference, changes["ct_lead"].value) == ("military", "police")
+    assert changes["police_capacity"].lag_months == 24 and "two years" in changes["police_capacity"].lag
+    assert not brief.scenarios[0].changes, "the baseline changes nothing from the status quo"
+    assert "Not included" in brief.uncertainty, "a compare has no parameter uncertainty and must say so"
+
+
+def test_compare_years_and_regions_add_up(compare_result):
+    brief = gather(compare_result)
+    monthly = pd.read_parquet(compare_result / "monthly_attacks.parquet")
+    monthly["year"] = (pd.to_datetime(monthly["month"]).dt.year - 2024)
+    per = monthly.groupby(["scenario", "replication", "year"])["attacks"].sum()
+    assert [r.key for r in brief.years] == ["1", "2"], "24 months are two years"
+    for row in brief.years:
+        y = int(row.key) - 1
+        mean, low, high = _paired(per.loc["baseline"].xs(y, level="year").to_numpy(),
+                                  per.loc["civilian_led"].xs(y, level="year").to_numpy())
+        assert row.diff.difference == pytest.approx(mean) and row.diff.low == pytest.approx(low)
+    total = sum(r.diff.difference for r in brief.regions)
+    headline = next(r for r in brief.headline if r.key == "attacks")
+    assert total == pytest.approx(headline.diff.difference), "regional differences add up to the national one"
+    assert len(brief.regions) == 8, "one row per region"
+
+
+def test_batch_pairs_runs_by_point_and_replication(batch_result):
+    brief = gather(batch_result)
+    from ctsim.experiments.results import load
+
+    runs = load(batch_result)
+    ref = runs[runs["scenario_index"] == 0].sort_values(["point", "replication"])
+    other = runs[runs["scenario_index"] == 1].sort_values(["point", "replication"])
+    attacks = next(r for r in brief.headline if r.key == "attacks")
+    mean, low, high = _paired(ref["attacks"].to_numpy(), other["attacks"].to_numpy())
+    assert attacks.diff.pairs == 4, "2 points x 2 replications"
+    assert (attacks.diff.difference, attacks.diff.low) == (pytest.approx(mean), pytest.approx(low))
+    cells = _headline_cells(render(brief), "civilian_led")
+    for row in brief.headline:
+        m, lo, hi = _paired(ref[row.key].to_numpy(), other[row.key].to_numpy())
+        idx, big = row.key == "legitimacy", row.key == "cost"
+        assert cells[row.key][4] == words.signed(m, index=idx, millions=big), f"{row.key}: shown difference"
+        assert cells[row.key][5] == (f"{words.signed(lo, index=idx, millions=big)} to "
+                                     f"{words.signed(hi, index=idx, millions=big)}"), f"{row.key}: shown interval"
+    assert brief.uncertainty.startswith("Partly"), "the batch varies an uncertainty: parameter uncertainty in part"
+    assert any("Prosecution capacity" in f for f in brief.factors), "the varied lever by its label"
+    assert len(brief.years) == 2, "monthly attacks kept every month give per-year effects"
+
+
+def test_morris_ranking_comes_from_ranking_csv(morris_result):
+    brief = gather(morris_result)
+    table = pd.read_csv(morris_result / "ranking.csv")
+    assert len(brief.ranking) == len(table)
+    for r, row in zip(brief.ranking, table.to_dict("records"), strict=True):
+        assert (r.factor, r.value, r.rank) == (row["factor"], pytest.approx(row["mu_star"]), row["rank"])
+    assert "Morris" in brief.ranking_method and "noise floor" in brief.ranking_method
+    info = json.loads((morris_result / "runs" / "batch.json").read_text())
+    assert brief.runs == info["runs"] == 8
+
+
+def test_trust_and_provenance(compare_result):
+    brief = gather(compare_result)
+    from ctsim.report.trust import calibration_file
+
+    stored = json.loads(calibration_file().read_text())
+    assert brief.trust.calibration["version"] == stored["version"], "the calibration version, from calibration.json"
+    if brief.trust.patterns:  # a source checkout: docs/validation.md beside src/
+        results = {p.result for p in brief.trust.patterns}
+        assert results <= {"pass", "fail"}, "each pattern check reads pass or fail"
+    assert any("assum" in c.provenance.lower() for c in brief.trust.assumed_levers), "assumed effects are listed"
+    manifest = json.loads((compare_result / "manifest.json").read_text())
+    text = dict(brief.provenance)
+    for s in manifest["scenarios"]:
+        assert s["sha256"] in text[f"Scenario '{s['name']}'"], "scenario hashes from the manifest"
+    assert str(manifest["root_seed"]) in text["Seeds"]
+
+
+def test_a_folder_that_is_no_result_is_refused(tmp_path):
+    with pytest.raises(ReportError, match="not a result of ctsim compare"):
+        gather(tmp_path)
