@@ -107,6 +107,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("operations_paramilitary", "operations", "same for Rangers and FC"),
     Output("operations_military", "operations", "same for the military"),
     Output("deployed_formations", "formations", "military formations deployed", summary="mean"),
+    Output("triggers_fired", "triggers", "scenario trigger rules that fired this month (ctsim.scenarios.triggers)"),
     Output(
         "cost", "police-equivalent personnel-months", "cost index: security personnel and programmes", better="lower"
     ),

@@ -113,6 +113,8 @@ class CTModel(Model):
         self.cell_table = CellTable()
         self.record: dict[str, object] = {}
         self.reverted_levers: list[tuple[int, str]] = []
+        # (month, trigger, "fired" or "released", lever, value, level that fired it) (ctsim.scenarios.triggers)
+        self.trigger_events: list[tuple] = []
         self.outcome: MonthOutcome | None = None  # what last month's processes produced
         initialisation.seed_population_and_cells(self)
         self.datacollector = make_datacollector()

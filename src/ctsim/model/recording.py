@@ -115,6 +115,7 @@ def record_month(model: CTModel, month: MonthOutcome) -> None:
     rec["operations_police"], rec["operations_paramilitary"], rec["operations_military"] = map(
         float, ops.operations_by_force)
     rec["deployed_formations"] = float(sum(f.cell is not None for f in model.forces.formations))
+    rec["triggers_fired"] = float(sum(1 for e in model.trigger_events if e[0] == model.steps and e[2] == "fired"))
     rec["cost"] = model.forces.monthly_cost() + model.p["programme_full_cost"] * programme_effort(model)
     missing = {o.name for o in OUTPUTS} - rec.keys()
     assert not missing, f"outputs not recorded: {sorted(missing)}"

@@ -46,11 +46,13 @@ from typing import TYPE_CHECKING, Any
 from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, Policy, check_value
 from ctsim.declarations.parameters import PARAMETERS_BY_NAME, ParameterError, resolve
 from ctsim.scenarios.library import BASELINE, library_names, library_path
+from ctsim.scenarios.triggers import Trigger, TriggerError, Triggers, read_triggers
+from ctsim.scenarios.triggers import merge as merge_triggers
 
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
 
-TOP_KEYS = ("extends", "history", "name", "description", "run", "levers", "uncertainties", "schedule")
+TOP_KEYS = ("extends", "history", "name", "description", "run", "levers", "uncertainties", "schedule", "trigger")
 RUN_KEYS = ("start", "months", "seed", "replications")
 SCHEDULE_KEYS = ("month", "date", "lever", "value", "ramp")
 MAX_MONTHS = 600
@@ -102,6 +104,8 @@ class Scenario:
         sha256: hash over the bytes of every file of the chain (and of the history's).
         description: free text.
         history: the scenario run before this one (None: start from the parameterised initial state).
+        triggers: trigger rules (:mod:`ctsim.scenarios.triggers`), the parent's first; a child's trigger replaces
+            the parent's of the same name.
     """
 
     name: str
@@ -117,6 +121,7 @@ class Scenario:
     sha256: str = ""
     description: str = ""
     history: Scenario | None = None
+    triggers: tuple[Trigger, ...] = ()
 
     @property
     def history_months(self) -> int:
@@ -131,9 +136,12 @@ class Scenario:
         """The callback that applies the schedule during a run (None without a schedule)."""
         return Schedule(self.schedule) if self.schedule else None
 
-    def on_month(self) -> Branch | Schedule | None:
-        """The model's ``on_month`` callback: the history then the branch, or just the schedule."""
-        return Branch(self.history, self) if self.history else self.scheduler()
+    def on_month(self) -> Branch | Plan | None:
+        """The model's ``on_month`` callback: the history then the branch, or the scenario's triggers and
+        schedule (None when it has neither)."""
+        if self.history:
+            return Branch(self.history, self)
+        return Plan(self.triggers, self.scheduler()) if (self.triggers or self.schedule) else None
 
 
 def month_index(start: str, date: str) -> int:
@@ -175,23 +183,42 @@ class Schedule:
                 del self._ramps[name]
 
 
+class Plan:
+    """A scenario's triggers, then its schedule, each month (the ``on_month`` callback of a run without history)."""
+
+    def __init__(self, triggers: tuple[Trigger, ...], schedule: Schedule | None) -> None:
+        self.triggers = Triggers(triggers)
+        self.schedule = schedule
+
+    def __call__(self, model: CTModel, month: int) -> None:
+        self.triggers(model, month)
+        if self.schedule:
+            self.schedule(model, month)
+
+
 class Branch:
-    """Runs a history, then switches the model to the scenario (the ``on_month`` callback of a history run)."""
+    """Runs a history, then switches the model to the scenario (the ``on_month`` callback of a history run). Each
+    month the triggers in force are checked first, then the schedule."""
 
     def __init__(self, history: Scenario, scenario: Scenario) -> None:
         self.split = history.months
         self.history_schedule = history.scheduler()
         self.schedule = scenario.scheduler()
         self.levers = scenario.levers
+        self.triggers = Triggers(history.triggers)
+        self.scenario_triggers = scenario.triggers
 
     def __call__(self, model: CTModel, month: int) -> None:
         if month <= self.split:
+            self.triggers(model, month)
             if self.history_schedule:
                 self.history_schedule(model, month)
             return
         if month == self.split + 1:
             model.policy = Policy(**self.levers)
             model.branch_month = self.split
+            self.triggers.switch_to(model, self.scenario_triggers)
+        self.triggers(model, month)
         if self.schedule:
             self.schedule(model, month - self.split)
 
@@ -318,6 +345,11 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
             raise ScenarioError(f"{where}: key 'uncertainties.{name}': {exc}") from None
         scenario.uncertainties[name] = float(value)
     scenario.schedule = scenario.schedule + _read_schedule(where, data.get("schedule", []))
+    if "trigger" in data:
+        try:
+            scenario.triggers = merge_triggers(scenario.triggers, read_triggers(where, data["trigger"]))
+        except TriggerError as exc:
+            raise ScenarioError(str(exc)) from None
     if "history" in data:
         if data["history"] is False:
             scenario.history = None

@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ class RunResult:
         regional: monthly outputs by region.
         summary: per-run summary scalars (:func:`ctsim.model.recording.summarise`).
         reverted_levers: (month, lever) pairs reverted at changes of government.
+        trigger_events: (month, trigger, "fired" or "released", lever, value, level) of the scenario's triggers.
         recruits_by_stratum: monthly recruits in each of the 24 youth strata.
     """
 
@@ -51,6 +52,7 @@ class RunResult:
     summary: dict[str, float]
     reverted_levers: list[tuple[int, str]]
     recruits_by_stratum: pd.DataFrame
+    trigger_events: list[tuple] = field(default_factory=list)
 
     @property
     def annual(self) -> pd.DataFrame:
@@ -112,7 +114,7 @@ def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
         model.run(scenario.history_months + (scenario.months if months is None else months))
         national, regional = monthly_frames(model, include_history=include_history)
         return RunResult(scenario, seed, national, regional, summarise(national, regional),
-                         list(model.reverted_levers), recruits_by_stratum(model))
+                         list(model.reverted_levers), recruits_by_stratum(model), list(model.trigger_events))
     finally:
         model.release()
 
