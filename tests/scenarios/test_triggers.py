@@ -29,7 +29,8 @@ value = 1.0
 
 
 @pytest.mark.parametrize("body, message", [
-    ('name = "x"\nwhen = "attacks"\nabove = 1\nlever = "kinetic_intensity"\nvalue = 1.0', "needs exactly one of 'months'"),
+    ('name = "x"\nwhen = "attacks"\nabove = 1\nlever = "kinetic_intensity"\nvalue = 1.0',
+     "needs exactly one of 'months'"),
     ('name = "x"\nwhen = "atacks"\nabove = 1\nlever = "kinetic_intensity"\nvalue = 1.0\nmonths = 3', "declared output"),
     ('name = "x"\nwhen = "attacks"\nlever = "kinetic_intensity"\nvalue = 1.0\nmonths = 3', "exactly one of 'above'"),
     ('name = "x"\nwhen = "attacks"\nabove = 1\nbelow = 0\nlever = "kinetic_intensity"\nvalue = 1.0\nmonths = 3',
