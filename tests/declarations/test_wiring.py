@@ -27,6 +27,7 @@ CONTEXT: dict[str, tuple[dict, dict]] = {
     "political_continuity": ({"development": 1.0, "education_investment": 1.0}, EARLY_TRANSITION),
     "cross_party_ownership": ({"development": 1.0, "political_continuity": 0.0}, EARLY_TRANSITION),
     "effect_police_conduct_legitimacy": ({"police_capacity": 1.0}, {}),
+    "effect_police_capacity_ct_gain": ({"police_capacity": 1.0}, {}),
     "effect_development_poverty_cut": ({"development": 1.0}, {}),
     "effect_development_legitimacy": ({"development": 1.0}, {}),
     "effect_education_out_of_school_cut": ({"education_investment": 1.0}, {}),

@@ -101,8 +101,11 @@ PARAMETERS: tuple[Param, ...] = (
        "hazard x exp(-e x administrative capacity); FACTS.md s3: better administration keeps GB and AJK quiet",
        0.0, 50.0, plausible=(3.0, 7.0)),
     _P("exposure_scale_militants", 50.0, "militants per 100,000 youth", "assumption",
-       "exposure = 1 - exp(-(local + 0.5 x neighbouring militants) per 100k youth / scale): recruiters must "
-       "be present", 0.01, 1e5),
+       "exposure = 1 - exp(-(local + exposure_neighbour_weight x neighbouring militants) per 100k youth / "
+       "scale): recruiters must be present", 0.01, 1e5),
+    _P("exposure_neighbour_weight", 0.5, "weight of a neighbouring district's militants", "assumption",
+       "militants next door expose a district's youth at this weight relative to its own (no figure in FACTS.md; "
+       "0 = none, 1 = as if local)", 0.0, 1.0, plausible=(0.2, 0.8)),
     _P("sympathiser_exit_rate", 0.03, "per month", "assumption",
        "share of the sympathiser pool that drifts away each month", 0.0, 1.0, plausible=(0.015, 0.06)),
     # --- recruitment ----------------------------------------------------------------------------------------
@@ -121,6 +124,15 @@ PARAMETERS: tuple[Param, ...] = (
        plausible=(2000.0, 9000.0)),
     _P("initial_cell_size", 20.0, "members", "assumption", "mean members per cell at the start", 2.0, 500.0),
     _P("split_size", 50.0, "members", "assumption", "a cell larger than this splits in two", 4.0, 1000.0),
+    _P("split_stay_share", 0.5, "share of splits", "assumption",
+       "share of splits whose new cell stays in the district (the rest go to a neighbour chosen at random)",
+       0.0, 1.0, plausible=(0.3, 0.7)),
+    _P("initial_border_weight", 3.0, "relative weight", "assumption",
+       "at the start, a district on the Afghan border holds this many times the militants of another district "
+       "of the same region with the same poor youth (FACTS.md s4: cross-border sanctuary since 2021)", 1.0, 10.0,
+       plausible=(1.5, 5.0)),
+    _P("initial_resource_multiple", 2.0, "multiples of resource_half_saturation", "assumption",
+       "resources a cell holds at the start", 0.0, 10.0),
     _P("cell_move_rate_under_pressure", 0.3, "per month", "assumption",
        "chance a cell that was hit moves to the neighbouring district with the most sympathisers per unit of "
        "force density", 0.0, 1.0),
@@ -170,6 +182,9 @@ PARAMETERS: tuple[Param, ...] = (
     _P("force_density_half_saturation", 30.0, "effective CT personnel per 100,000 people", "assumption",
        "detection = rate x density / (density + half): more troops find cells with diminishing returns",
        0.01, 1e5),
+    _P("effect_police_capacity_ct_gain", 2.0, "multiple of police CT weight at full programme", "assumption",
+       "full police capacity building multiplies police CT weight by 1 + this (training, equipment, CTDs; no "
+       "figure in FACTS.md)", 0.0, 10.0, plausible=(1.0, 3.0)),
     _P("police_ct_weight", 0.1, "effective CT strength per officer", "assumption",
        "police are many but untrained and unequipped for counterterrorism (FACTS.md s4)", 0.0, 10.0,
        plausible=(0.05, 0.2)),
@@ -257,6 +272,12 @@ PARAMETERS: tuple[Param, ...] = (
     _P("return_rate_released", 0.5, "share", "assumption",
        "share of released militants who return to a cell (the revolving door, FACTS.md s4)", 0.0, 1.0,
        plausible=(0.3, 0.7)),
+    _P("coordination_base", 0.5, "index units", "assumption",
+       "detection scales with (coordination_base + coordination index) relative to the status quo's, so that no "
+       "coordination still finds some cells", 0.0, 5.0),
+    _P("kinetic_tempo_base", 0.5, "index units", "assumption",
+       "operations' tempo is kinetic_tempo_base + kinetic_intensity: it scales detection, the killed share and "
+       "collateral harm", 0.0, 5.0),
     _P("coordination_interior", 0.4, "index 0-1", "assumption",
        "inter-agency coordination with NACTA under the Interior Ministry (FACTS.md s4: ISI and IB do not heed "
        "its directives)", 0.0, 1.0),

@@ -119,7 +119,8 @@ class Forces:
             self.lead_weights += (target - self.lead_weights) / policy.handover_months
         w = self.lead_weights
         capacity = model.programmes.level("police_capacity")
-        self.police_weight = p["police_ct_weight"] * (1.0 + 2.0 * capacity) * float(w @ POLICE_WEIGHT_BY_LEAD)
+        self.police_weight = (p["police_ct_weight"] * (1.0 + p["effect_police_capacity_ct_gain"] * capacity)
+                              * float(w @ POLICE_WEIGHT_BY_LEAD))
 
         border_share = p["paramilitary_border_share"] * (1.0 - float(w @ PARAMILITARY_RELEASE_BY_LEAD))
         paramilitary = np.zeros(model.n_districts)

@@ -97,7 +97,8 @@ def seed_population_and_cells(model: CTModel) -> None:
     pattern = initial_regional_pattern(model.start)
     shares = np.array([pattern[r] for r in REGIONS])
     per_region = p["initial_active_militants"] * shares / shares.sum()
-    weight = model.population * model.poor_share * np.where(model.border_names == "afghanistan", 3.0, 1.0)
+    border = np.where(model.border_names == "afghanistan", p["initial_border_weight"], 1.0)
+    weight = model.population * model.poor_share * border
     for r, region in enumerate(REGIONS):
         total = int(round(per_region[r]))
         if total <= 0:
@@ -110,7 +111,7 @@ def seed_population_and_cells(model: CTModel) -> None:
             else np.ones(n_cells, dtype=np.int64)
         affiliations = rng.choice(len(AFFILIATIONS), size=n_cells, p=AFFILIATION_MIX_BY_REGION[region])
         for d, a, m in zip(where, affiliations, sizes, strict=True):
-            MilitantCell(model, int(d), int(a), int(m), 2.0 * p["resource_half_saturation"])
+            MilitantCell(model, int(d), int(a), int(m), p["initial_resource_multiple"] * p["resource_half_saturation"])
     cols = model.cell_table
     militants = np.bincount(cols.district, cols.members, model.n_districts)
     model.threat = militants / p["initial_cell_size"] * p["initial_threat_per_cell"]

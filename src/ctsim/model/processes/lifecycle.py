@@ -49,7 +49,7 @@ def lifecycle(model: CTModel, hit: np.ndarray) -> CellCounts:
     for row in np.flatnonzero(alive & (table.members > p["split_size"])).tolist():
         here = int(table.district[row])
         neighbours = model.geography.neighbours[here]
-        place = here if u[row, 3] < 0.5 else int(neighbours[int(u[row, 4] * len(neighbours))])
+        place = here if u[row, 3] < p["split_stay_share"] else int(neighbours[int(u[row, 4] * len(neighbours))])
         table.agents[row].split(place)
     table.remove_empty()
     return CellCounts(np.bincount(table.district, table.members, model.n_districts), int(table.dormant.sum()),

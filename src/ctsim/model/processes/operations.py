@@ -50,8 +50,9 @@ def operate(model: CTModel) -> Operations:
     effective = model.forces.effective
     total = effective.sum(axis=1)
     mix = effective / np.maximum(total, 1e-12)[:, None]
-    tempo = 0.5 + model.programmes.level("kinetic_intensity")
-    coordination = (0.5 + model.programmes.level("coordination")) / (0.5 + p["coordination_interior"])
+    tempo = p["kinetic_tempo_base"] + model.programmes.level("kinetic_intensity")
+    coordination = ((p["coordination_base"] + model.programmes.level("coordination"))
+                    / (p["coordination_base"] + p["coordination_interior"]))
     visibility = np.sqrt(np.maximum(cols.members, 0) / p["visibility_reference_size"])
     reach = model.reach = force_reach(model)  # also deters attacks this month
     hazard = (p["detection_rate"] * coordination * tempo * reach[cols.district] * visibility

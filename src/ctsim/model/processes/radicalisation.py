@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 
 def radicalisation_hazard(model: CTModel, militants: np.ndarray) -> np.ndarray:
     p = model.p
-    # Recruiters must reach people: exposure grows with militants (here and, at half weight, next door) per
+    # Recruiters must reach people: exposure grows with militants (here and, at a declared weight, next door) per
     # 100,000 youth, so a large district with a few militants is not exposed as a whole.
-    near = militants + 0.5 * (model.geography.adjacency @ militants)
+    near = militants + p["exposure_neighbour_weight"] * (model.geography.adjacency @ militants)
     density = near / np.maximum(model.youth.sum(axis=1), 1.0) * 1e5
     exposure = 1.0 - np.exp(-density / p["exposure_scale_militants"])
     grievance = model.poor_share * (1.0 - model.legitimacy)
