@@ -173,7 +173,7 @@ def _levers(markdown: bool) -> int:
             "range / choices": ", ".join(map(str, f.levels)) if not f.is_numeric else f"[{f.low:g}, {f.high:g}]",
             "unit": f.unit, "meaning": _clip(f.meaning, 90)} for f in factors]).set_index("name")
         print(f"{title}\n{table.to_string()}\n")
-    print("Details, mechanisms and provenance: docs/levers.md")
+    print("Details, mechanisms, provenance, schedules and trigger rules ([[trigger]]): docs/levers.md")
     return 0
 
 
