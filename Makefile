@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install check-python browser demo test lint bench docs baseline clean
+.PHONY: install check-python browser demo test lint bench docs baseline evidence clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
@@ -49,6 +49,11 @@ bench: install
 # Regenerate the regression baseline (tests/baseline.json) and print what moved; commit it alone, saying why.
 baseline: install
 	$(BIN)/python tests/regression.py --write
+
+# Measure every lever against what the evidence says (docs/evidence.csv), then refresh the tables in docs/levers.md.
+evidence: install
+	$(BIN)/python -m ctsim.analysis.evidence
+	$(BIN)/python -m ctsim.docs
 
 docs: install
 	$(BIN)/python -m ctsim.docs

@@ -12,6 +12,8 @@ import re
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from ctsim.declarations.levers import LEVERS
 from ctsim.declarations.outputs import OUTPUTS
 from ctsim.declarations.parameters import (
@@ -115,8 +117,62 @@ def forces_table() -> str:
     return "\n".join(rows)
 
 
+def _signed(value: float) -> str:
+    if abs(value) < 10:
+        return f"{value:+.3f}"
+    return f"{value:+,.0f}"
+
+
+def evidence_table() -> str:
+    """Markdown tables: each lever's expected direction from the evidence against the model's measured effect, and
+    the measured effects on the outcomes a policy reader weighs (from docs/evidence.csv)."""
+    from ctsim.analysis.evidence import EVIDENCE_CSV, SHOWN
+
+    if not EVIDENCE_CSV.exists():
+        return "Not measured yet: run `make evidence`."
+    table = pd.read_csv(EVIDENCE_CSV, keep_default_na=False)
+    n = int(table["replications"].iloc[0])
+    rows = [f"Measured with {n} paired replications per lever (90% intervals), model fingerprint "
+            f"`{table['model_fingerprint'].iloc[0]}`.", "",
+            "| lever (value against the status quo) | outcome | the evidence says | basis | model: difference "
+            "[90% interval] | agrees? | source |", "|---|---|---|---|---|---|---|"]
+    for lever, group in table.groupby("lever", sort=False):
+        contrast = group["contrast"].iloc[0]
+        judged = group[group["expected"] != ""]
+        if judged.empty:
+            attacks = group[group["outcome"] == "attacks"].iloc[0]
+            rows.append(f"| `{lever}` = {cell(contrast)} | attacks | no evidence for a direction | | "
+                        f"{_signed(attacks['difference'])} [{_signed(attacks['ci90_low'])}, "
+                        f"{_signed(attacks['ci90_high'])}] | | {cell(group['note'].iloc[0])} |")
+            continue
+        for r in judged.to_dict("records"):
+            rows.append(f"| `{lever}` = {cell(contrast)} | {r['outcome']} | {r['expected']} | {r['basis']} | "
+                        f"{_signed(r['difference'])} [{_signed(r['ci90_low'])}, {_signed(r['ci90_high'])}] | "
+                        f"**{r['verdict']}** | {cell(r['source'])} |")
+    rows += ["", "Measured effects on the outcomes a policy reader weighs (difference over the ten years, 90% "
+                 "interval):", "",
+             "| lever | " + " | ".join(SHOWN) + " |", "|---|" + "---|" * len(SHOWN)]
+    for lever, group in table.groupby("lever", sort=False):
+        by = group.set_index("outcome")
+        cells = [f"{_signed(by.loc[o, 'difference'])} [{_signed(by.loc[o, 'ci90_low'])}, "
+                 f"{_signed(by.loc[o, 'ci90_high'])}]" for o in SHOWN]
+        rows.append(f"| `{lever}` = {cell(group['contrast'].iloc[0])} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def evidence_is_current() -> bool:
+    """Whether docs/evidence.csv was measured on the model as it is (same regression baseline)."""
+    from ctsim.analysis.evidence import EVIDENCE_CSV, model_fingerprint
+
+    if not EVIDENCE_CSV.exists():
+        return False
+    stored = pd.read_csv(EVIDENCE_CSV, usecols=["model_fingerprint"], dtype=str)["model_fingerprint"].iloc[0]
+    return stored == model_fingerprint()
+
+
 BLOCKS = {"parameters": parameters_table, "levers": levers_table, "outputs": outputs_table,
-          "forces": forces_table, "uncertainties": uncertainties_table, "where": where_table}
+          "forces": forces_table, "uncertainties": uncertainties_table, "where": where_table,
+          "evidence": evidence_table}
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"  # the repository's docs/ (a source checkout)
 DOCUMENTS = (DOCS_DIR / "odd.md", DOCS_DIR / "levers.md")
 
@@ -144,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
             stale.append(path)
             if not args.check:
                 path.write_text(new, encoding="utf-8")
+    if args.check and not evidence_is_current():
+        print("docs/evidence.csv was measured on another state of the model (or is missing); run 'make evidence'",
+              file=sys.stderr)
+        return 1
     if args.check and stale:
         print(f"stale generated tables in: {', '.join(map(str, stale))}; run 'python -m ctsim.docs'",
               file=sys.stderr)
