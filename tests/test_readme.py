@@ -66,6 +66,11 @@ def test_every_shell_example_runs(scratch):
         assert words[0] == ".venv/bin/ctsim", f"README shell example not run by this test: {line}"
         args = [str(scratch / "scenarios" / Path(w).name) if w.startswith("scenarios/") and "*" not in w else w
                 for w in words[1:]]
+        for i, word in enumerate(args):  # a result folder named by its timestamp: the newest one made above
+            if "<timestamp>" in word:
+                made = sorted((scratch / Path(word).parent).iterdir())
+                assert made, f"README example needs an earlier command to make {word}: {line}"
+                args[i] = str(made[-1])
         if "scenarios/*.toml" in args:
             i = args.index("scenarios/*.toml")
             args[i:i + 1] = sorted(str(p) for p in (scratch / "scenarios").glob("*.toml"))

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from tqdm import tqdm
 
+from ctsim.analysis.paired import paired
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.experiments.executors import ExecutorSpec, map_ordered
 from ctsim.scenarios.files import Scenario, ScenarioError
@@ -80,7 +80,7 @@ def compare(scenarios: list[Scenario], replications: int, seed: int | None = Non
             raise ScenarioError(f"{scenarios[1].path}: key 'run.months' differs from the reference's; give "
                                 f"--months to compare over a common horizon")
         months = scenarios[0].months
-    scenarios = _unique_names(scenarios)
+    scenarios = unique_names(scenarios)
     root = scenarios[0].seed if seed is None else seed
     seeds = np.random.SeedSequence(root).spawn(replications)
     tasks = [(i, s, r, seeds[r], months) for i, s in enumerate(scenarios) for r in range(replications)]
@@ -90,10 +90,10 @@ def compare(scenarios: list[Scenario], replications: int, seed: int | None = Non
                          for i, r, summary, _ in results])
     monthly = pd.concat([series.assign(scenario=scenarios[i].name, replication=r)
                          for i, r, _, series in results], ignore_index=True)
-    return Comparison(scenarios, runs, monthly, _differences(runs, [s.name for s in scenarios]), root, months)
+    return Comparison(scenarios, runs, monthly, differences(runs, [s.name for s in scenarios]), root, months)
 
 
-def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:
+def unique_names(scenarios: list[Scenario]) -> list[Scenario]:
     """The same scenario may be compared with itself (a check of the noise): suffix repeated names."""
     seen: dict[str, int] = {}
     out = []
@@ -103,26 +103,21 @@ def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:
     return out
 
 
-def _differences(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+def differences(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """One row per scenario after the first and outcome: the paired difference from the first, with its interval."""
     reference = runs[runs["scenario"] == names[0]].set_index("replication").sort_index()
     rows = []
     for name in names[1:]:
         other = runs[runs["scenario"] == name].set_index("replication").sort_index()
         for outcome, better in OUTCOMES.items():
+            pair = paired(reference[outcome].to_numpy(), other[outcome].to_numpy(), CONFIDENCE)
             diff = other[outcome] - reference[outcome]
-            n = len(diff)
-            mean = float(diff.mean())
-            if n > 1 and diff.std(ddof=1) > 0:
-                half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * diff.std(ddof=1) / np.sqrt(n))
-            else:
-                half = 0.0 if n > 1 else float("nan")
-            base = float(reference[outcome].mean())
             rows.append({
                 "scenario": name, "outcome": outcome, "better": better,
-                "reference_mean": base, "scenario_mean": float(other[outcome].mean()),
-                "difference": mean, "ci90_low": mean - half, "ci90_high": mean + half,
-                "relative_change": mean / base if base else float("nan"),
-                "share_of_runs_lower": float((diff < 0).mean()), "replications": n,
+                "reference_mean": pair.reference, "scenario_mean": pair.scenario,
+                "difference": pair.difference, "ci90_low": pair.low, "ci90_high": pair.high,
+                "relative_change": pair.relative, "share_of_runs_lower": float((diff < 0).mean()),
+                "replications": pair.pairs,
             })
     return pd.DataFrame(rows)
 

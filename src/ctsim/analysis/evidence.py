@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ctsim.analysis.paired import paired
 from ctsim.declarations.evidence import LEVER_EVIDENCE, WINDOW_OUTCOMES, LeverEvidence
 from ctsim.experiments.executors import ExecutorSpec, map_ordered
 from ctsim.scenarios.runner import run
@@ -79,10 +79,8 @@ def measure(entries: tuple[LeverEvidence, ...] = LEVER_EVIDENCE, replications: i
         for outcome in outcomes_of(entry):
             a = np.array([r[outcome] for r in reference])
             b = np.array([r[outcome] for r in changed])
-            diff = b - a
-            mean = float(diff.mean())
-            half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, len(diff) - 1) * diff.std(ddof=1) / np.sqrt(len(diff)))
-            low, high = mean - half, mean + half
+            pair = paired(a, b, CONFIDENCE)
+            mean, low, high = pair.difference, pair.low, pair.high
             e = expected.get(outcome)
             verdict = ""
             if e is not None:
@@ -92,9 +90,9 @@ def measure(entries: tuple[LeverEvidence, ...] = LEVER_EVIDENCE, replications: i
             rows.append({
                 "lever": entry.lever, "contrast": str(entry.contrast), "outcome": outcome,
                 "expected": e.direction if e else "", "basis": e.basis if e else "",
-                "source": e.source if e else "", "reference_mean": float(a.mean()), "difference": mean,
+                "source": e.source if e else "", "reference_mean": pair.reference, "difference": mean,
                 "ci90_low": low, "ci90_high": high,
-                "relative": mean / float(a.mean()) if a.mean() else float("nan"),
+                "relative": pair.relative,
                 "verdict": verdict, "replications": replications, "note": entry.note,
             })
     return pd.DataFrame(rows)

@@ -139,6 +139,10 @@ class PoliticalCycle:
             self.next_transition += self.term
         self.transitions: list[int] = []
 
+    def bring_forward(self, month: int) -> None:
+        """Hold the next change of government in ``month`` (an early election); later terms count from then."""
+        self.next_transition = month
+
     def step(self, month: int, policy: Policy, status_quo: Policy, rng: np.random.Generator) -> list[str]:
         """At a transition, revert each lever that differs from the status quo with 1 - continuity.
 

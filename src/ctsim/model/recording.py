@@ -91,6 +91,9 @@ def record_month(model: CTModel, month: MonthOutcome) -> None:
     rec["recruits@strata"] = by_stratum
     rec["recruits"] = float(by_stratum.sum())
     rec["recruits@regions"] = model.by_region(month.recruited.sum(axis=1))
+    # By district, for maps (the dashboard); not stored by the DataCollector, so runs keep their size.
+    rec["attacks@districts"] = attacks.attacks.sum(axis=1).astype(float)
+    rec["recruits@districts"] = month.recruited.sum(axis=1).astype(float)
     for key, mask in RECRUIT_GROUPS:
         rec[key] = float(by_stratum[mask].sum())
     flows = month.flows

@@ -3,7 +3,7 @@ self-contained HTML file in plain words (and, with ``--pdf``, an A4 PDF).
 
 Modules: :mod:`~ctsim.report.gather` reads the result folder into a plain :class:`~ctsim.report.brief.Brief`
 (:mod:`~ctsim.report.changes`: the levers changed; :mod:`~ctsim.report.trust`: calibration and pattern checks);
-:mod:`~ctsim.report.words` gives the plain-language verdicts and number formats; :mod:`~ctsim.report.stats` the
+:mod:`~ctsim.report.words` gives the plain-language verdicts and number formats; :mod:`~ctsim.analysis.paired` the
 paired differences; :mod:`~ctsim.report.charts` the figures; :mod:`~ctsim.report.render` the HTML (Jinja2 templates
 in ``templates/``); :mod:`~ctsim.report.pdf` the print to PDF; :mod:`~ctsim.report.new` writes a new scenario file
 for policy staff (``ctsim new``); :mod:`~ctsim.report.command` is the command line. docs/brief.md describes the brief.

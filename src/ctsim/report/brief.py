@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 
+from ctsim.analysis.paired import Paired
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.report import words
-from ctsim.report.stats import Paired
 
 
 class ReportError(ValueError):

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ctsim.analysis.paired import LEVEL, paired
 from ctsim.report import words
-from ctsim.report.stats import LEVEL, paired
 
 WIDTH = 7.2  # inches: the text width of an A4 page with 15 mm margins
 COLOURS = ("#1b4f72", "#c0392b", "#1e8449", "#b9770e", "#6c3483", "#117a65", "#7b7d7d")

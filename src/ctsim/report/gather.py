@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 
 import ctsim
+from ctsim.analysis.paired import LEVEL, Paired, paired
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.report import words
 from ctsim.report.brief import Brief, Ranked, ReportError, Row, ScenarioInfo, Spread, read_json
 from ctsim.report.changes import scenario_infos
-from ctsim.report.stats import LEVEL, Paired, paired
 from ctsim.report.trust import trust
 
 __all__ = ["KINDS", "ReportError", "gather", "kind_of"]

@@ -1,9 +1,9 @@
-"""Paired differences with intervals, as ``ctsim compare`` computes them.
+"""Paired differences with intervals: the one place ctsim computes them.
 
 Replication ``r`` of every scenario shares its seed with replication ``r`` of the reference (common random numbers),
-so the brief always compares runs in pairs: the mean of the paired differences, with a Student-t confidence interval
-over the pairs. The same arithmetic as :func:`ctsim.analysis.compare._differences`, kept here so that per-year,
-regional and batch differences are computed the same way as the headline.
+so scenarios are compared in pairs: the mean of the paired differences, with a Student-t confidence interval over
+the pairs. Comparisons (:mod:`ctsim.analysis.compare`), the evidence table (:mod:`ctsim.analysis.evidence`), the
+policy brief and the dashboard all use :func:`paired`.
 """
 
 from __future__ import annotations
