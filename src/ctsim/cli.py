@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 import ctsim
+from ctsim.dashboard import server as dashboard_server
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.scenarios.files import ScenarioError, load_scenario, resolve_scenario
 
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--retry-failed", action="store_true", help="rerun runs recorded as failed")
     levers = sub.add_parser("levers", help="list the policy levers and the exogenous uncertainties")
     levers.add_argument("--markdown", action="store_true", help="print Markdown tables (as in docs/levers.md)")
+    dashboard_server.add_parser(sub)
     return parser
 
 
@@ -125,6 +127,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _validate_model(args)
         if args.command == "sensitivity":
             return _sensitivity(args)
+        if args.command == "dashboard":
+            return dashboard_server.main(args)
         return _run(args)
     except ScenarioError as exc:
         print(f"ctsim: error: {exc}", file=sys.stderr)

@@ -1,0 +1,107 @@
+"""Starting the dashboard: ``ctsim dashboard`` serves the Solara page on 127.0.0.1:8765, with no internet needed.
+
+Solara's front end (Vue app, fonts, RequireJS) comes from the ``solara-assets`` package and the Vega builds its
+Altair widget asks for from this package's ``assets/`` (see ``assets/README.md`` for why); :func:`offline_cdn` lays
+both out in one folder and Solara's CDN route serves it. Solara's usage telemetry is switched off, so the page makes
+no request beyond the server it came from. This module imports nothing heavy, so that ``ctsim --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+APP = "ctsim.dashboard.app"
+ASSETS = Path(__file__).parent / "assets" / "cdn"
+
+
+class ServerError(RuntimeError):
+    """The dashboard cannot start; the message says what to do."""
+
+
+def solara_assets_dir() -> Path:
+    """Where ``solara-assets`` installed its CDN files (``<prefix>/share/solara/cdn``)."""
+    for prefix in (sys.prefix, sys.base_prefix):
+        path = Path(prefix) / "share" / "solara" / "cdn"
+        if path.is_dir():
+            return path
+    raise ServerError("the offline front-end files are missing: install the locked packages with 'make install' "
+                      "(the solara-assets package provides them)")
+
+
+def offline_cdn(folder: Path) -> Path:
+    """Fill ``folder`` with links to every front-end file the page loads and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in [*solara_assets_dir().iterdir(), *ASSETS.iterdir()]:
+        target = folder / source.name
+        if target.is_symlink() or target.is_file():
+            target.unlink()
+        elif target.is_dir():
+            shutil.rmtree(target)
+        target.symlink_to(source, target_is_directory=source.is_dir())
+    return folder
+
+
+def configure(cdn: Path) -> None:
+    """Set Solara's settings through its environment variables (read when Solara is first imported)."""
+    os.environ["SOLARA_APP"] = APP
+    os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # no calls home from a classroom
+    os.environ["SOLARA_ASSETS_PROXY"] = "True"  # serve /_solara/cdn from the folder below
+    os.environ["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(cdn)
+    os.environ["SOLARA_MODE"] = "production"  # no hot reload, no developer tracebacks in the page
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: bool = False) -> None:
+    """Serve the dashboard until interrupted."""
+    cdn = Path(tempfile.mkdtemp(prefix="ctsim-dashboard-cdn-"))
+    try:
+        configure(offline_cdn(cdn))
+        import uvicorn  # after configure: Solara reads its settings on import
+
+        config = uvicorn.Config("solara.server.starlette:app", host=host, port=port, log_level="warning")
+        server = uvicorn.Server(config)
+        if not quiet:
+            print(f"ctsim dashboard: open http://{host}:{port}/ in a browser (Ctrl+C stops it)", flush=True)
+        server.run()
+        if not server.started:
+            raise ServerError(f"could not listen on {host}:{port}; is another dashboard running there? "
+                              f"Choose another port with --port")
+    finally:
+        shutil.rmtree(cdn, ignore_errors=True)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``ctsim dashboard`` on the CLI's subcommands."""
+    parser = sub.add_parser("dashboard", help="serve the trainers' dashboard in a browser (works offline)")
+    parser.add_argument("--host", default=DEFAULT_HOST,
+                        help=f"address to listen on (default {DEFAULT_HOST}: this computer only)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    return parser
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run ``ctsim dashboard``; returns the exit status."""
+    if not 1 <= args.port <= 65535:
+        print(f"ctsim: error: --port must be between 1 and 65535; got {args.port}", file=sys.stderr)
+        return 2
+    try:
+        serve(args.host, args.port)
+    except ServerError as exc:
+        print(f"ctsim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":  # python -m ctsim.dashboard.server [--host H] [--port P]
+    _parser = argparse.ArgumentParser(prog="python -m ctsim.dashboard.server")
+    _sub = _parser.add_subparsers(dest="command", required=True)
+    add_parser(_sub)
+    sys.exit(main(_parser.parse_args(["dashboard", *sys.argv[1:]])))
