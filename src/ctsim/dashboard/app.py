@@ -68,8 +68,12 @@ def Message(message: solara.Reactive[str | None]):  # noqa: N802 (Solara compone
 
 
 @solara.component
-def Figure(chart_builder, label: str):  # noqa: N802 (Solara components are CamelCase)
-    """A chart, or a message saying it could not be drawn."""
+def Figure(chart_builder, label: str, version: object = None):  # noqa: N802 (Solara components are CamelCase)
+    """A chart, or a message saying it could not be drawn.
+
+    ``version`` must change whenever the chart should: Reacton treats two lambdas with the same code and the same
+    captured objects as equal, so a builder that reads a session (the same object every month) would not be rerun.
+    """
     try:
         chart = chart_builder()
     except Exception as exc:  # a view must not take the page down
@@ -157,9 +161,10 @@ def RunView(session: DashboardSession, revision: int):  # noqa: N802 (Solara com
                           classes=["ctsim-measure"])
             with solara.Div(classes=["ctsim-map"]):
                 Figure(lambda: views.district_map(session.districts(), measure.value, session.month_label()),
-                       "district map")
+                       "district map", (revision, measure.value))
         with solara.Div(classes=["ctsim-charts"]):
-            Figure(lambda: views.national_charts(national, history, events, end), "national charts")
+            Figure(lambda: views.national_charts(national, history, events, end), "national charts", revision)
+            Figure(lambda: views.mix_chart(national, history, events, end), "deployment mix", revision)
 
 
 @solara.component
@@ -171,7 +176,8 @@ def RegionView(session: DashboardSession, revision: int):  # noqa: N802 (Solara 
     end = (start + session.history_months + session.horizon - 1).to_timestamp()
     solara.ToggleButtonsSingle(value=output, values=list(views.REGIONAL_SERIES))
     Figure(lambda: views.regional_chart(regional, output.value, views.history_frame(start, session.history_months),
-                                        views.events_frame(session.events, start), end), "regional chart")
+                                        views.events_frame(session.events, start), end), "regional chart",
+           (revision, output.value))
     solara.Text(OUTPUTS_BY_NAME[output.value].meaning)
 
 
@@ -241,7 +247,7 @@ def ExportView(session: DashboardSession, revision: int):  # noqa: N802 (Solara 
     text = scenario_toml(session)
     solara.FileDownload(text.encode(), filename=f"{session.scenario.name}_dashboard.toml",
                         label="Download scenario file (TOML)")
-    solara.Preformatted(text, classes=["ctsim-toml"])
+    solara.Preformatted(text, class_="ctsim-toml")
     solara.FileDownload(lambda: charts_png(session), filename=f"{session.scenario.name}_charts.png",
                         label="Download charts (PNG)")
 
@@ -258,13 +264,16 @@ def Page():  # noqa: N802 (Solara components are CamelCase)
     def refresh() -> None:
         revision.set(revision.value + 1)
 
-    def act(action) -> None:
+    def act_now(action) -> None:
         try:
             action()
             message.set(None)
         except Exception as exc:
             message.set(describe_failure(exc))
         refresh()
+
+    # One callback for the page's lifetime: a new one each month would make the sidebar's inputs redraw too.
+    act = solara.use_memo(lambda: act_now, [])
 
     def play_loop() -> None:
         while playing.value:

@@ -72,15 +72,16 @@ def _x(domain: list[str]) -> dict:
             "axis": {"format": "%Y", "tickCount": "year"}}
 
 
-def _decorations(domain: list[str]) -> list[dict]:
-    """The shaded history and the event rules (named datasets ``history`` and ``events``)."""
+def _decorations() -> list[dict]:
+    """The shaded history and the event rules (named datasets ``history`` and ``events``); the x scale's domain is
+    set by the chart's main layer only (set twice, Vega-Lite warns of a conflict)."""
     return [
         {"data": {"name": "history"}, "mark": {"type": "rect", "color": "#bbbbbb", "opacity": 0.3},
-         "encoding": {"x": {"field": "from", "type": "temporal", "scale": {"domain": domain}, "title": None},
+         "encoding": {"x": {"field": "from", "type": "temporal", "title": None},
                       "x2": {"field": "to"},
                       "tooltip": [{"field": "label", "type": "nominal", "title": "period"}]}},
         {"data": {"name": "events"}, "mark": {"type": "rule", "strokeWidth": 2, "strokeDash": [4, 2]},
-         "encoding": {"x": {"field": "month", "type": "temporal", "scale": {"domain": domain}, "title": None},
+         "encoding": {"x": {"field": "month", "type": "temporal", "title": None},
                       "color": {"field": "what", "type": "nominal", "title": "marks",
                                 "scale": {"domain": list(EVENT_NAMES.values()),
                                           "range": [EVENT_COLOURS[k] for k in EVENT_NAMES]}},
@@ -96,21 +97,50 @@ def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict]:
 
 def national_charts(national: pd.DataFrame, history: list[dict], events: list[dict],
                     horizon_end: pd.Timestamp) -> dict:
-    """Small multiples of the national series and the deployment mix, with the history shaded and the events
-    marked."""
+    """Small multiples of the national series, with the history shaded and the events marked.
+
+    One faceted chart (each series a facet with its own y scale) rather than a concatenation of layered charts:
+    the browser compiles it several times faster, which is most of the month's redraw time. The history and the
+    events are repeated for each series so that every facet carries them.
+    """
     domain = [_iso(national["month"][:1])[0] if len(national) else None, horizon_end.strftime("%Y-%m-%d")]
-    panels = []
-    for name, title in SERIES.items():
-        line = {"data": {"name": "national"}, "mark": {"type": "line", "color": "#333333"},
-                "encoding": {"x": _x(domain),
-                             "y": {"field": name, "type": "quantitative", "title": OUTPUTS_BY_NAME[name].unit},
-                             "tooltip": [{"field": "month", "type": "temporal", "format": "%b %Y"},
-                                         {"field": name, "type": "quantitative", "format": ",.3~f"}]}}
-        panels.append({"title": title, "width": WIDTH, "height": HEIGHT, "layer": [*_decorations(domain), line]})
-    panels.append(_mix_panel(domain))
-    return {"$schema": SCHEMA, "columns": 3, "concat": panels, "resolve": {"scale": {"color": "independent"}},
-            "datasets": {"national": _records(national, ["month", *SERIES, *FORCES]), "history": history,
-                         "events": events}}
+    months = _iso(national["month"])
+    rows = [{"series": title, "month": m, "value": float(v)}
+            for name, title in SERIES.items() for m, v in zip(months, national[name], strict=True)]
+    rows += [{"series": title, "from": h["from"], "to": h["to"], "label": h["label"]}
+             for title in SERIES.values() for h in history]
+    rows += [{"series": title, "event_month": e["month"], "what": e["what"], "text": e["text"]}
+             for title in SERIES.values() for e in events]
+    x = {"field": "month", "type": "temporal", "title": None, "scale": {"domain": domain},
+         "axis": {"format": "%Y", "tickCount": "year"}}
+    layers = [
+        {"mark": {"type": "rect", "color": "#bbbbbb", "opacity": 0.3}, "transform": [{"filter": "datum.from"}],
+         "encoding": {"x": {"field": "from", "type": "temporal"}, "x2": {"field": "to"},
+                      "tooltip": [{"field": "label", "type": "nominal", "title": "period"}]}},
+        {"mark": {"type": "line", "color": "#333333"}, "transform": [{"filter": "datum.value != null"}],
+         "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "title": None},
+                      "tooltip": [{"field": "month", "type": "temporal", "format": "%b %Y"},
+                                  {"field": "value", "type": "quantitative", "format": ",.3~f"}]}},
+        {"mark": {"type": "rule", "strokeWidth": 2, "strokeDash": [4, 2]},
+         "transform": [{"filter": "datum.event_month"}],
+         "encoding": {"x": {"field": "event_month", "type": "temporal"},
+                      "color": {"field": "what", "type": "nominal", "title": "marks",
+                                "scale": {"domain": list(EVENT_NAMES.values()),
+                                          "range": [EVENT_COLOURS[k] for k in EVENT_NAMES]}},
+                      "tooltip": [{"field": "text", "type": "nominal", "title": "what happened"}]}},
+    ]
+    return {"$schema": SCHEMA, "data": {"values": rows},
+            "facet": {"field": "series", "type": "nominal", "title": None, "sort": list(SERIES.values()),
+                      "header": {"labelFontSize": 12, "labelFontWeight": "bold"}},
+            "columns": 3, "spec": {"width": WIDTH, "height": HEIGHT, "layer": layers},
+            "resolve": {"scale": {"y": "independent"}, "axis": {"x": "independent"}}}
+
+
+def mix_chart(national: pd.DataFrame, history: list[dict], events: list[dict], horizon_end: pd.Timestamp) -> dict:
+    """The deployment mix as a chart of its own."""
+    domain = [_iso(national["month"][:1])[0] if len(national) else None, horizon_end.strftime("%Y-%m-%d")]
+    return {"$schema": SCHEMA, **_mix_panel(domain),
+            "datasets": {"national": _records(national, ["month", *FORCES]), "history": history, "events": events}}
 
 
 def _mix_panel(domain: list[str]) -> dict:
@@ -130,7 +160,7 @@ def _mix_panel(domain: list[str]) -> dict:
                                      {"field": "force", "type": "nominal"},
                                      {"field": "operations", "type": "quantitative", "format": ",.0f"}]}}
     return {"title": "Deployment mix (share of operations)", "width": WIDTH, "height": HEIGHT,
-            "layer": [area, *_decorations(domain)], "resolve": {"scale": {"color": "independent"}}}
+            "layer": [area, *_decorations()], "resolve": {"scale": {"color": "independent"}}}
 
 
 def regional_chart(regional: pd.DataFrame, output: str, history: list[dict], events: list[dict],
@@ -146,7 +176,7 @@ def regional_chart(regional: pd.DataFrame, output: str, history: list[dict], eve
                                       {"field": "region", "type": "nominal"},
                                       {"field": output, "type": "quantitative", "format": ",.3~f"}]}}
     return {"$schema": SCHEMA, "title": f"{SERIES.get(output, output)}, by region", "width": 2 * WIDTH + 60,
-            "height": HEIGHT + 60, "layer": [*_decorations(domain), lines],
+            "height": HEIGHT + 60, "layer": [*_decorations(), lines],
             "resolve": {"scale": {"color": "independent"}},
             "datasets": {"regional": _records(regional, ["month", "region", output]), "history": history,
                          "events": events}}
