@@ -6,47 +6,25 @@ Chromium is Debian's /usr/bin/chromium (``make browser`` installs it); these tes
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from ctsim.dashboard.server import ServerError, spawn
 from ctsim.scenarios.files import load_scenario
 
 CHROMIUM = Path("/usr/bin/chromium")
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "ws://localhost")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
     """``ctsim dashboard`` on a free loopback port, stopped after the module."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "ctsim.dashboard.server", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    began = time.monotonic()
-    while time.monotonic() - began < 60:
-        if proc.poll() is not None:
-            pytest.fail(f"the dashboard server exited: {proc.stdout.read()}")
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.terminate()
-        pytest.fail("the dashboard server did not answer within 60 s")
+    try:
+        proc, url = spawn()
+    except ServerError as exc:
+        pytest.fail(str(exc))
     yield url
     proc.terminate()
     try:
@@ -185,7 +163,3 @@ def test_bad_seed_gives_a_message_not_a_traceback(trainee):
     trainee.page.wait_for_selector(".ctsim-error", timeout=10_000)
     assert "whole number" in trainee.page.locator(".ctsim-error").inner_text()
     assert trainee.page.locator("text=Traceback").count() == 0
-
-
-def keep_screenshot(source: Path, target: Path) -> None:  # used by benchmarks/bench_dashboard.py for the README
-    shutil.copyfile(source, target)

@@ -83,9 +83,10 @@ def Figure(chart_builder, label: str, version: object = None):  # noqa: N802 (So
 
 
 @solara.component
-def RunControls(session: DashboardSession, revision: int, playing: solara.Reactive[bool],  # noqa: N802 (Solara components are CamelCase)
+def RunControls(session: DashboardSession, revision: solara.Reactive[int], playing: solara.Reactive[bool],  # noqa: N802 (Solara components are CamelCase)
                 act):
     """Play, pause, step and reset, with where the run stands."""
+    revision.value  # noqa: B018 (reading subscribes: redrawn every month)
     at_end = session.scenario_month >= session.horizon
 
     def step(months: int) -> None:
@@ -106,8 +107,9 @@ def RunControls(session: DashboardSession, revision: int, playing: solara.Reacti
 
 
 @solara.component
-def ScenarioCard(session: DashboardSession, scenario_key: tuple, act, disabled: bool):  # noqa: N802 (Solara components are CamelCase)
+def ScenarioCard(session: DashboardSession, revision: solara.Reactive[int], act, disabled: bool):  # noqa: N802 (Solara components are CamelCase)
     """Scenario picker (with each scenario's description) and the seed."""
+    revision.value  # noqa: B018 (reading subscribes: a reload elsewhere shows here)
     seed_text = solara.use_reactive(str(session.seed))
 
     def choose(name: str) -> None:
@@ -127,8 +129,10 @@ def ScenarioCard(session: DashboardSession, scenario_key: tuple, act, disabled: 
 
 
 @solara.component
-def PolicyConsole(session: DashboardSession, levers: tuple, act, disabled: bool):  # noqa: N802 (Solara components are CamelCase)
+def PolicyConsole(session: DashboardSession, revision: solara.Reactive[int], act, disabled: bool):  # noqa: N802 (Solara components are CamelCase)
     """Change of government, undo, and every lever (applied from the next month)."""
+    revision.value  # noqa: B018 (reading subscribes: a reverted lever shows at once)
+    levers = tuple(session.levers.items())  # the lever inputs redraw only when a value changed
     def set_lever(name, value) -> None:
         act(lambda: session.set_lever(name, value))
 
@@ -145,8 +149,9 @@ def PolicyConsole(session: DashboardSession, levers: tuple, act, disabled: bool)
 
 
 @solara.component
-def RunView(session: DashboardSession, revision: int):  # noqa: N802 (Solara components are CamelCase)
+def RunView(session: DashboardSession, revision: solara.Reactive[int]):  # noqa: N802 (Solara components are CamelCase)
     """The map and the national charts."""
+    version = revision.value  # reading subscribes: redrawn every month, without the rest of the page
     measure = solara.use_reactive("attacks_12m")
     national = session.national([*views.SERIES, *views.FORCES])
     start = session.model.start
@@ -161,15 +166,16 @@ def RunView(session: DashboardSession, revision: int):  # noqa: N802 (Solara com
                           classes=["ctsim-measure"])
             with solara.Div(classes=["ctsim-map"]):
                 Figure(lambda: views.district_map(session.districts(), measure.value, session.month_label()),
-                       "district map", (revision, measure.value))
+                       "district map", (version, measure.value))
         with solara.Div(classes=["ctsim-charts"]):
-            Figure(lambda: views.national_charts(national, history, events, end), "national charts", revision)
-            Figure(lambda: views.mix_chart(national, history, events, end), "deployment mix", revision)
+            Figure(lambda: views.national_charts(national, history, events, end), "national charts", version)
+            Figure(lambda: views.mix_chart(national, history, events, end), "deployment mix", version)
 
 
 @solara.component
-def RegionView(session: DashboardSession, revision: int):  # noqa: N802 (Solara components are CamelCase)
+def RegionView(session: DashboardSession, revision: solara.Reactive[int]):  # noqa: N802 (Solara components are CamelCase)
     """One output by region."""
+    version = revision.value  # reading subscribes: redrawn every month
     output = solara.use_reactive("attacks")
     _, regional = session.frames()
     start = session.model.start
@@ -177,7 +183,7 @@ def RegionView(session: DashboardSession, revision: int):  # noqa: N802 (Solara 
     solara.ToggleButtonsSingle(value=output, values=list(views.REGIONAL_SERIES))
     Figure(lambda: views.regional_chart(regional, output.value, views.history_frame(start, session.history_months),
                                         views.events_frame(session.events, start), end), "regional chart",
-           (revision, output.value))
+           (version, output.value))
     solara.Text(OUTPUTS_BY_NAME[output.value].meaning)
 
 
@@ -240,8 +246,9 @@ def CompareView(session: DashboardSession):  # noqa: N802 (Solara components are
 
 
 @solara.component
-def ExportView(session: DashboardSession, revision: int):  # noqa: N802 (Solara components are CamelCase)
+def ExportView(session: DashboardSession, revision: solara.Reactive[int]):  # noqa: N802 (Solara components are CamelCase)
     """Download the settings as a scenario file and the charts as a PNG."""
+    revision.value  # noqa: B018 (reading subscribes: the file follows the run)
     Note("The scenario file extends the library scenario, sets the seed and the starting levers, and "
          "schedules every lever change you made during the run at its month. <code>ctsim run FILE</code> runs it.")
     text = scenario_toml(session)
@@ -298,22 +305,22 @@ def Page():  # noqa: N802 (Solara components are CamelCase)
         solara.Text("exploratory, not a forecast", style={"font-size": "0.9em", "margin-left": "16px"})
     with solara.Sidebar(), solara.Column(gap="10px"):
         with solara.Card("Run", margin=0):
-            RunControls(session, revision.value, playing, act)
-        ScenarioCard(session, (session.scenario.name, session.seed), act, playing.value)
-        PolicyConsole(session, tuple(session.levers.items()), act, False)
+            RunControls(session, revision, playing, act)
+        ScenarioCard(session, revision, act, playing.value)
+        PolicyConsole(session, revision, act, False)
     Message(message)
     # Only the open tab is built: a hidden tab redrawn every month would cost as much as a visible one.
     with solara.lab.Tabs(value=tab.value, on_value=tab.set):
         for name in TABS:
             solara.lab.Tab(name)
     if tab.value == 0:
-        RunView(session, revision.value)
+        RunView(session, revision)
     elif tab.value == 1:
-        RegionView(session, revision.value)
+        RegionView(session, revision)
     elif tab.value == 2:
         CompareView(session)
     elif tab.value == 3:
-        ExportView(session, revision.value)
+        ExportView(session, revision)
     else:
         Note(ABOUT, "1em")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -74,6 +75,44 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: bool = Fals
                               f"Choose another port with --port")
     finally:
         shutil.rmtree(cdn, ignore_errors=True)
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind((DEFAULT_HOST, 0))
+        return s.getsockname()[1]
+
+
+def spawn(port: int | None = None, timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
+    """Start the dashboard in a child process on the loopback and wait until it answers (tests, benchmarks).
+
+    Returns:
+        The process (stop it with ``terminate()``) and the page's URL.
+
+    Raises:
+        ServerError: when the server exits or does not answer within ``timeout`` seconds.
+    """
+    import time
+    import urllib.request
+
+    port = free_port() if port is None else port
+    proc = subprocess.Popen([sys.executable, "-m", "ctsim.dashboard.server", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://{DEFAULT_HOST}:{port}/"
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        if proc.poll() is not None:
+            raise ServerError(f"the dashboard server exited: {proc.stdout.read()}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return proc, url
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise ServerError(f"the dashboard server did not answer within {timeout:.0f} s")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
