@@ -7,7 +7,7 @@ Usage::
 
 1. Step plus redraw: ``ctsim dashboard`` in a child process, headless Chromium (every non-loopback request
    aborted), one click on "Step 1 month", timed until the map, the national charts and the deployment mix have all
-   been drawn again (their canvases are replaced) and the month label has moved; ``--steps`` clicks per round,
+   been drawn again (each chart counts its draws) and the month label has moved; ``--steps`` clicks per round,
    ``--rounds`` rounds in fresh pages. Also the time from starting the server to a usable page.
 2. The same with ``--sessions`` browser sessions stepping at once (the classroom case).
 3. Compare mode: baseline against civilian_led, 10 replications each, 10 years after the history, common random
@@ -33,15 +33,17 @@ from ctsim.scenarios.files import resolve_scenario
 STEP_TARGET_S = 0.3
 COMPARE_TARGET_S = 30.0
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1")
-REDRAWN = """() => {
-    const canvases = [...document.querySelectorAll('.ctsim-map canvas, .ctsim-charts canvas')];
-    return canvases.length >= 3 && canvases.every(c => !c.dataset.timed)
+# Each chart counts its draws on its element (data-draws, set by live_chart.vue).
+CHARTS = "document.querySelectorAll('.ctsim-map [data-draws], .ctsim-charts [data-draws]')"
+REDRAWN = f"""() => {{
+    const charts = [...{CHARTS}];
+    return charts.length >= 3 && charts.every((c, i) => Number(c.dataset.draws) > window.__draws[i])
         && document.querySelector('.ctsim-scenario-month').innerText !== window.__before;
-}"""
-MARK = """() => {
-    document.querySelectorAll('.ctsim-map canvas, .ctsim-charts canvas').forEach(c => c.dataset.timed = '1');
+}}"""
+MARK = f"""() => {{
+    window.__draws = [...{CHARTS}].map(c => Number(c.dataset.draws));
     window.__before = document.querySelector('.ctsim-scenario-month').innerText;
-}"""
+}}"""
 
 
 def open_page(browser, url: str):

@@ -22,8 +22,8 @@ def _session():
 def test_map_places_every_district_at_its_centroid_with_hover_figures():
     s = _session()
     for measure in MAP_MEASURES:
-        spec = views.district_map(s.districts(), measure, s.month_label())
-        points = spec["data"]["values"]
+        spec = views.district_map(s.districts(), measure)
+        points = spec["datasets"]["districts"]
         assert len(points) == 160, "one point per district"
         assert spec["encoding"]["color"]["field"] == measure, "the colour follows the chosen measure"
     packaged = load_districts().set_index("district")
@@ -41,7 +41,7 @@ def test_charts_shade_the_history_and_mark_events():
     history = views.history_frame(s.model.start, s.history_months)
     events = views.events_frame(s.events, s.model.start)
     spec = views.national_charts(national, history, events, end)
-    rows = spec["data"]["values"]
+    rows = spec["datasets"]["rows"]
     assert {r["series"] for r in rows} == set(views.SERIES.values())
     assert history == [{"from": "2022-01-01", "to": "2024-01-01", "label": history[0]["label"]}], \
         "the shaded period is the 2022-2023 history"

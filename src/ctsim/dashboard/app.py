@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import logging
 import time
+from pathlib import Path
 
 import solara
 import solara.lab
@@ -27,6 +28,13 @@ from .export import charts_png, scenario_toml
 from .state import MAP_MEASURES, DashboardError, DashboardSession, parse_seed, scenario_choices
 
 log = logging.getLogger("ctsim.dashboard")
+
+
+class LiveChart(solara.widgets.VegaLite):
+    """Solara's Vega-Lite widget with a template that redraws a chart whose only change is its data in place, with
+    no debounce (``live_chart.vue``): the month's redraw then costs a data update, not a compilation."""
+
+    template_file = str(Path(__file__).with_name("live_chart.vue"))
 
 
 def Note(text: str, size: str = "0.85em"):  # noqa: N802 (reads like a component)
@@ -79,7 +87,7 @@ def Figure(chart_builder, label: str, version: object = None):  # noqa: N802 (So
     except Exception as exc:  # a view must not take the page down
         solara.Error(f"The {label} could not be drawn: {describe_failure(exc)}")
         return
-    solara.widgets.VegaLite.element(spec=views.spec(chart))
+    LiveChart.element(spec=views.spec(chart))
 
 
 @solara.component
@@ -165,7 +173,8 @@ def RunView(session: DashboardSession, revision: solara.Reactive[int]):  # noqa:
                           values=list(labels), on_value=lambda label: measure.set(labels[label]),
                           classes=["ctsim-measure"])
             with solara.Div(classes=["ctsim-map"]):
-                Figure(lambda: views.district_map(session.districts(), measure.value, session.month_label()),
+                Note(f"<b>{session.month_label()}</b>: hover over a district for its figures")
+                Figure(lambda: views.district_map(session.districts(), measure.value),
                        "district map", (version, measure.value))
         with solara.Div(classes=["ctsim-charts"]):
             Figure(lambda: views.national_charts(national, history, events, end), "national charts", version)

@@ -33,7 +33,7 @@ FORCES = {"operations_police": "police", "operations_paramilitary": "paramilitar
 EVENT_COLOURS = {"lever": "#1f77b4", "undo": "#7f7f7f", "government": "#d62728", "reverted": "#ff7f0e"}
 EVENT_NAMES = {"lever": "lever changed", "undo": "undo to scenario", "government": "change of government",
                "reverted": "lever reverted"}
-WIDTH = 330
+WIDTH = 290
 HEIGHT = 150
 
 
@@ -43,7 +43,8 @@ def spec(chart: alt.TopLevelMixin | dict) -> dict:
 
 
 # The charts redrawn every month are written as Vega-Lite dictionaries directly: Altair takes about 0.2 s to build
-# and serialise the six panels, more than the whole month's budget (benchmarks/bench_dashboard.py).
+# and serialise the six panels, more than the whole month's budget (benchmarks/bench_dashboard.py). Their data sit in
+# named ``datasets``, so that the page can swap the data of a running chart instead of drawing it anew.
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # names the version; nothing is fetched
 
 
@@ -129,7 +130,7 @@ def national_charts(national: pd.DataFrame, history: list[dict], events: list[di
                                           "range": [EVENT_COLOURS[k] for k in EVENT_NAMES]}},
                       "tooltip": [{"field": "text", "type": "nominal", "title": "what happened"}]}},
     ]
-    return {"$schema": SCHEMA, "data": {"values": rows},
+    return {"$schema": SCHEMA, "data": {"name": "rows"}, "datasets": {"rows": rows},
             "facet": {"field": "series", "type": "nominal", "title": None, "sort": list(SERIES.values()),
                       "header": {"labelFontSize": 12, "labelFontWeight": "bold"}},
             "columns": 3, "spec": {"width": WIDTH, "height": HEIGHT, "layer": layers},
@@ -189,15 +190,16 @@ MAP_TOOLTIP = [("district", "district", None), ("region", "region", None), ("pop
                ("paramilitary_share", "paramilitary share", ".0%"), ("military_share", "military share", ".0%")]
 
 
-def district_map(districts: pd.DataFrame, measure: str, month: str) -> dict:
+def district_map(districts: pd.DataFrame, measure: str) -> dict:
     """Districts at their centroids, sized by population and coloured by ``measure``; hover names the district
-    and gives its figures."""
+    and gives its figures. The month is not in the title: a chart whose only change is its data is redrawn in
+    place (see ``live_chart.vue``)."""
     label, unit = MAP_MEASURES[measure]
     scheme = {"legitimacy": "blues", "police_share": "blues", "military_share": "greens"}.get(measure, "orangered")
     tooltip = [{"field": f, "title": t, "type": "nominal" if fmt is None else "quantitative",
                 **({"format": fmt} if fmt else {})} for f, t, fmt in MAP_TOOLTIP]
-    return {"$schema": SCHEMA, "title": f"Districts, {label.lower()} ({month})", "width": 420, "height": 440,
-            "data": {"values": districts.round(4).to_dict("records")},
+    return {"$schema": SCHEMA, "title": f"Districts, {label.lower()}", "width": 420, "height": 440,
+            "data": {"name": "districts"}, "datasets": {"districts": districts.round(4).to_dict("records")},
             "projection": {"type": "mercator"},
             "mark": {"type": "circle", "opacity": 0.85, "stroke": "#555555", "strokeWidth": 0.4},
             "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
