@@ -70,6 +70,22 @@ def time_steps(page, steps: int) -> list[float]:
     return times
 
 
+def take_figure(page, path: str) -> None:
+    """The README's screenshot: a lever changed, two years run with a change of government between them."""
+    page.locator(".ctsim-lever-prosecution_capacity").scroll_into_view_if_needed()
+    page.locator(".ctsim-step12").click()
+    page.wait_for_timeout(1500)
+    page.locator(".ctsim-lever-central_ctd label").click()
+    page.wait_for_timeout(1000)
+    page.locator(".ctsim-government").click()
+    page.wait_for_timeout(1000)
+    page.locator(".ctsim-step12").click()
+    page.wait_for_timeout(2500)
+    page.get_by_role("tab", name="Run").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=path)
+
+
 def bench_browser(steps: int, rounds: int, sessions: int, figure: str | None) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -87,9 +103,7 @@ def bench_browser(steps: int, rounds: int, sessions: int, figure: str | None) ->
                 context, page = open_page(browser, url)
                 single += time_steps(page, steps)
                 if figure:
-                    page.locator(".ctsim-step12").click()
-                    page.wait_for_timeout(2500)
-                    page.screenshot(path=figure)
+                    take_figure(page, figure)
                     figure = None
                 context.close()
             out["step_redraw_s"] = single
