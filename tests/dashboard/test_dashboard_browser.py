@@ -125,6 +125,19 @@ def test_second_trainee_has_a_model_of_their_own(browser, server, trainee):
         other.context.close()
 
 
+def test_play_runs_until_paused(trainee):
+    page = trainee.page
+    start = trainee.scenario_month()
+    page.locator(".ctsim-play").click()
+    trainee.wait_for_month(start + 3)
+    page.locator(".ctsim-play").click()
+    page.wait_for_timeout(1000)
+    paused = trainee.scenario_month()
+    page.wait_for_timeout(1500)
+    assert trainee.scenario_month() == paused > start, "play advances month by month and pause stops it"
+    trainee.check_clean()
+
+
 def test_export_gives_a_scenario_file_ctsim_accepts(trainee, tmp_path):
     trainee.tab("Export")
     text = trainee.page.locator(".ctsim-toml").inner_text()

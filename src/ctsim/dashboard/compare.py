@@ -14,8 +14,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ctsim.analysis import compare as core_compare
-from ctsim.experiments.executors import ExecutorSpec, map_ordered
 from ctsim.scenarios.files import Scenario, resolve_scenario
 from ctsim.scenarios.runner import run
 
@@ -95,6 +93,10 @@ def run_comparison(reference: Scenario, other: Scenario, replications: int = DEF
         on_progress: called with (runs done, runs in all) after each run.
     """
     import time
+
+    # Imported here: SciPy's statistics and the executors are needed only once a comparison starts.
+    from ctsim.analysis import compare as core_compare
+    from ctsim.experiments.executors import ExecutorSpec, map_ordered
 
     check_settings(replications, years)
     months = 12 * years

@@ -12,13 +12,8 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # the server has no display
-import matplotlib.pyplot as plt  # noqa: E402
-
-from .state import MAP_MEASURES, DashboardSession  # noqa: E402
-from .views import EVENT_COLOURS, SERIES  # noqa: E402
+from .state import MAP_MEASURES, DashboardSession
+from .views import EVENT_COLOURS, SERIES
 
 
 def toml_value(value: Any) -> str:
@@ -63,6 +58,11 @@ def scenario_toml(session: DashboardSession) -> str:
 
 def charts_png(session: DashboardSession, measure: str = "attacks_12m") -> bytes:
     """The national series, the deployment mix and the district map as one PNG (history shaded, events marked)."""
+    import matplotlib  # here, not at the top: the page starts faster without it
+
+    matplotlib.use("Agg")  # the server has no display
+    import matplotlib.pyplot as plt
+
     national, _ = session.frames()
     districts = session.districts()
     start = session.model.start

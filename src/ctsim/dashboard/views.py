@@ -3,15 +3,15 @@ mix and the comparison bands.
 
 Every chart has dated axes (months); the 2022-2023 history is shaded and labelled; the trainer's lever changes,
 undo, changes of government and the levers a new government reverted are vertical rules whose tooltip says what
-happened. Functions return ``altair`` charts; :func:`spec` turns one into the dictionary the page sends, without
-Altair's schema validation (the charts are fixed by this module, and validation costs more than drawing).
+happened. The charts redrawn every month are Vega-Lite dictionaries; the comparison's are Altair charts, and
+:func:`spec` turns one into the dictionary the page sends, without Altair's schema validation (the charts are fixed
+by this module, and validation costs more than drawing).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import altair as alt
 import pandas as pd
 
 from ctsim.data import REGIONS
@@ -37,7 +37,7 @@ WIDTH = 290
 HEIGHT = 150
 
 
-def spec(chart: alt.TopLevelMixin | dict) -> dict:
+def spec(chart) -> dict:
     """The Vega-Lite dictionary of a chart (unvalidated), or the dictionary itself."""
     return chart if isinstance(chart, dict) else chart.to_dict(validate=False)
 
@@ -211,8 +211,11 @@ def district_map(districts: pd.DataFrame, measure: str) -> dict:
                          "tooltip": tooltip}}
 
 
-def bands_chart(bands: pd.DataFrame, output: str) -> alt.LayerChart:
-    """Median and 5-95% band of one output per policy, month by month (``bands`` from :mod:`.compare`)."""
+def bands_chart(bands: pd.DataFrame, output: str):
+    """Median and 5-95% band of one output per policy, month by month (``bands`` from :mod:`.compare`), as an
+    Altair chart (drawn once per comparison; imported here so that the page starts faster)."""
+    import altair as alt
+
     rows = bands[bands["output"] == output]
     base = alt.Chart(rows).encode(x=alt.X("month:T", title=None),
                                   color=alt.Color("policy:N", title="policy"))
@@ -226,8 +229,11 @@ def bands_chart(bands: pd.DataFrame, output: str) -> alt.LayerChart:
                                               width=WIDTH, height=HEIGHT)
 
 
-def difference_chart(differences: pd.DataFrame, reference: str, other: str) -> alt.LayerChart:
-    """Paired difference (other - reference) of each outcome with its 90% interval, relative to the reference."""
+def difference_chart(differences: pd.DataFrame, reference: str, other: str):
+    """Paired difference (other - reference) of each outcome with its 90% interval, relative to the reference, as an
+    Altair chart."""
+    import altair as alt
+
     rows = differences.copy()
     base_mean = rows["reference_mean"].where(rows["reference_mean"] != 0)
     rows["relative"] = rows["difference"] / base_mean
