@@ -56,6 +56,9 @@ def configure(cdn: Path) -> None:
     os.environ["SOLARA_ASSETS_PROXY"] = "True"  # serve /_solara/cdn from the folder below
     os.environ["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(cdn)
     os.environ["SOLARA_MODE"] = "production"  # no hot reload, no developer tracebacks in the page
+    # A closed tab's session (and its model) is dropped an hour after its browser disconnects, not Solara's default
+    # day: a day of classes would otherwise keep every trainee's model in memory.
+    os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "1h")
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: bool = False) -> None:
