@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ctsim.declarations.levers import LEVERS, LEVERS_BY_NAME, LeverError, check_value
+from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, check_value
 from ctsim.model.recording import monthly_frames
 from ctsim.scenarios.files import Scenario, ScenarioError, ScheduleEntry, resolve_scenario
 from ctsim.scenarios.library import BASELINE, HISTORY, library_names
@@ -33,8 +33,6 @@ MAP_MEASURES: dict[str, tuple[str, str]] = {
     "military_share": ("Deployment: military share of CT strength", "share"),
     "police_share": ("Deployment: police share of CT strength", "share"),
 }
-
-MAX_SCENARIO_MONTHS = 600  # the longest horizon a scenario file accepts (ctsim run --months)
 
 
 class DashboardError(ValueError):
@@ -357,5 +355,5 @@ def format_value(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
-__all__ = ["LEVERS", "MAP_MEASURES", "DashboardError", "DashboardSession", "DistrictRecorder", "Event",
+__all__ = ["MAP_MEASURES", "DashboardError", "DashboardSession", "DistrictRecorder", "Event",
            "scenario_choices"]
