@@ -78,3 +78,17 @@ def test_cli_defaults_to_loopback_8765():
     add_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["dashboard"])
     assert (args.host, args.port) == ("127.0.0.1", 8765), "the dashboard listens on this computer only by default"
+
+
+def test_a_port_in_use_is_reported_before_starting():
+    import socket
+
+    import pytest
+
+    from ctsim.dashboard.server import ServerError, check_free
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        with pytest.raises(ServerError, match="--port"):
+            check_free("127.0.0.1", held.getsockname()[1])

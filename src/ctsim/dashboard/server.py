@@ -61,8 +61,22 @@ def configure(cdn: Path) -> None:
     os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "1h")
 
 
+def check_free(host: str, port: int) -> None:
+    """Raise :class:`ServerError` when ``host:port`` cannot be listened on (say, another dashboard holds it)."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, port))
+    except OSError as exc:
+        raise ServerError(f"cannot listen on {host}:{port} ({exc.strerror}): another program (another dashboard?) "
+                          f"may hold the port, or the address is not one of this computer's; choose another with "
+                          f"--port or --host") from None
+
+
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: bool = False) -> None:
     """Serve the dashboard until interrupted."""
+    check_free(host, port)
     cdn = Path(tempfile.mkdtemp(prefix="ctsim-dashboard-cdn-"))
     try:
         configure(offline_cdn(cdn))
@@ -73,9 +87,6 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: bool = Fals
         if not quiet:
             print(f"ctsim dashboard: open http://{host}:{port}/ in a browser (Ctrl+C stops it)", flush=True)
         server.run()
-        if not server.started:
-            raise ServerError(f"could not listen on {host}:{port}; is another dashboard running there? "
-                              f"Choose another port with --port")
     finally:
         shutil.rmtree(cdn, ignore_errors=True)
 
