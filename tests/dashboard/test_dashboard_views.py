@@ -68,7 +68,8 @@ def test_offline_cdn_serves_what_the_page_asks_for(tmp_path):
                  "vega-embed@6/build/vega-embed.min.js", "requirejs@2.3.6/require.js",
                  "font-awesome@4.5.0/css/font-awesome.min.css"):
         assert (cdn / path).is_file(), f"{path} is served from disk, not fetched from the internet"
-    assert (ASSETS / "vega@5" / "LICENSE").is_file(), "shipped builds carry their licence"
+    assert all((ASSETS / f"LICENSE-{name}").is_file() for name in ("vega", "vega-lite", "vega-embed")), \
+        "shipped builds carry their licences"
 
 
 def test_cli_defaults_to_loopback_8765():

@@ -19,7 +19,13 @@ from pathlib import Path
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 APP = "ctsim.dashboard.app"
-ASSETS = Path(__file__).parent / "assets" / "cdn"
+ASSETS = Path(__file__).parent / "assets" / "vega"
+# Where Solara's Altair widget asks for each shipped Vega build (see assets/README.md).
+WIDGET_FILES = {
+    "vega@5/build/vega.min.js": "vega.min.js",
+    "vega-lite@5/build/vega-lite.min.js": "vega-lite.min.js",
+    "vega-embed@6/build/vega-embed.min.js": "vega-embed.min.js",
+}
 
 
 class ServerError(RuntimeError):
@@ -39,8 +45,11 @@ def solara_assets_dir() -> Path:
 def offline_cdn(folder: Path) -> Path:
     """Fill ``folder`` with links to every front-end file the page loads and return it."""
     folder.mkdir(parents=True, exist_ok=True)
-    for source in [*solara_assets_dir().iterdir(), *ASSETS.iterdir()]:
-        target = folder / source.name
+    links = {source.name: source for source in solara_assets_dir().iterdir()}
+    links.update({path: ASSETS / name for path, name in WIDGET_FILES.items()})
+    for relative, source in links.items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_symlink() or target.is_file():
             target.unlink()
         elif target.is_dir():
