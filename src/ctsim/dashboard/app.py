@@ -40,8 +40,10 @@ class LiveChart(solara.widgets.VegaLite):
 def Note(text: str, size: str = "0.85em"):  # noqa: N802 (reads like a component)
     """A short paragraph of HTML. Solara's Markdown is avoided: it loads KaTeX, which solara-assets does not ship."""
     return solara.HTML(tag="div", unsafe_innerHTML=text, style={"font-size": size, "margin": "4px 0"})
-PLAY_INTERVAL_MS = 150
-COMPARE_WORKERS = 2
+
+
+PLAY_INTERVAL_MS = 150  # between months while playing: about five months a second with the redraw
+COMPARE_WORKERS = 2  # processes per comparison: the 2-core classroom laptop the brief names
 
 
 def describe_failure(exc: BaseException) -> str:
