@@ -71,8 +71,9 @@ class Visitor:
         return int(self.page.locator(".ctsim-scenario-month").inner_text())
 
     def wait_for_month(self, month: int) -> None:
+        """Wait until the page shows ``month`` or later (while playing, a busy machine may skip a redraw)."""
         self.page.wait_for_function(
-            f"document.querySelector('.ctsim-scenario-month').innerText === '{month}'", timeout=30_000)
+            f"Number(document.querySelector('.ctsim-scenario-month').innerText) >= {month}", timeout=30_000)
 
     def settle(self) -> None:
         self.page.wait_for_timeout(1500)  # the charts redraw after the month label
