@@ -67,8 +67,10 @@ def test_the_model_core_opens_no_files():
 
 
 def test_models_are_built_and_released_only_by_the_runner():
-    """Outside the model core and ctsim.scenarios.runner, nothing constructs CTModel or releases one by hand."""
-    allowed = {SRC / "scenarios" / "runner.py"}
+    """Outside the model core and ctsim.scenarios.runner, nothing constructs CTModel or releases one by hand. The
+    dashboard builds its models with build_model too, but holds one per browser session and steps it month by month
+    for the trainer, so it releases the model it replaces itself."""
+    allowed = {SRC / "scenarios" / "runner.py", SRC / "dashboard" / "state.py"}
     offenders = []
     for path in MODULES:
         if path in allowed or (SRC / "model") in path.parents:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 import ctsim
+from ctsim.dashboard import server as dashboard_server
 from ctsim.experiments.executors import KINDS as EXECUTORS
 from ctsim.scenarios.files import MAX_MONTHS, MAX_REPLICATIONS, MAX_SEED, ScenarioError, load_scenario, resolve_scenario
 
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     from ctsim.report.command import add_parsers  # ctsim report RESULTS_DIR, ctsim new NAME
 
     add_parsers(sub)
+    dashboard_server.add_parser(sub)
     return parser
 
 
@@ -139,6 +141,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             from ctsim.report.command import dispatch
 
             return dispatch(args)
+        if args.command == "dashboard":
+            return dashboard_server.main(args)
         return _run(args)
     except ScenarioError as exc:
         print(f"ctsim: error: {exc}", file=sys.stderr)

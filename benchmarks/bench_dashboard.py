@@ -1,0 +1,183 @@
+"""Benchmark: the dashboard's month (step plus redraw in the browser) and compare mode.
+
+Usage::
+
+    python benchmarks/bench_dashboard.py [--steps 15] [--rounds 3] [--compare-rounds 3] [--sessions 5]
+                                         [--figure docs/figures/dashboard.png] [--json FILE]
+
+1. Step plus redraw: ``ctsim dashboard`` in a child process, headless Chromium (every non-loopback request
+   aborted), one click on "Step 1 month", timed until the map, the national charts and the deployment mix have all
+   been drawn again (each chart counts its draws) and the month label has moved; ``--steps`` clicks per round,
+   ``--rounds`` rounds in fresh pages. Also the time from starting the server to a usable page.
+2. The same with ``--sessions`` browser sessions stepping at once (the classroom case).
+3. Compare mode: baseline against civilian_led, 10 replications each, 10 years after the history, common random
+   numbers, two worker processes (as the page runs it); ``--compare-rounds`` rounds.
+
+Targets: a month under 0.3 s; a comparison under 30 s on 2 cores. Medians are reported, with min and max.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+
+from ctsim.dashboard.compare import run_comparison
+from ctsim.dashboard.server import spawn
+from ctsim.scenarios.files import resolve_scenario
+
+STEP_TARGET_S = 0.3
+COMPARE_TARGET_S = 30.0
+LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1")
+# Each chart counts its draws on its element (data-draws, set by live_chart.vue).
+CHARTS = "document.querySelectorAll('.ctsim-map [data-draws], .ctsim-charts [data-draws]')"
+REDRAWN = f"""() => {{
+    const charts = [...{CHARTS}];
+    return charts.length >= 3 && charts.every((c, i) => Number(c.dataset.draws) > window.__draws[i])
+        && document.querySelector('.ctsim-scenario-month').innerText !== window.__before;
+}}"""
+MARK = f"""() => {{
+    window.__draws = [...{CHARTS}].map(c => Number(c.dataset.draws));
+    window.__before = document.querySelector('.ctsim-scenario-month').innerText;
+}}"""
+
+
+def open_page(browser, url: str):
+    context = browser.new_context(viewport={"width": 1600, "height": 1100})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOOPBACK) else r.abort())
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(".ctsim-map canvas", timeout=60_000)
+    page.wait_for_selector(".ctsim-charts canvas", timeout=60_000)
+    page.wait_for_timeout(1000)
+    return context, page
+
+
+def time_steps(page, steps: int) -> list[float]:
+    """Seconds from each click on "Step 1 month" until every chart has been redrawn."""
+    times = []
+    for _ in range(steps):
+        page.evaluate(MARK)
+        began = time.perf_counter()
+        page.locator(".ctsim-step1").click()
+        page.wait_for_function(REDRAWN, polling="raf", timeout=30_000)
+        times.append(time.perf_counter() - began)
+        page.wait_for_timeout(150)  # let the page settle, as between a trainer's clicks
+    return times
+
+
+def take_figure(page, path: str) -> None:
+    """The README's screenshot: a lever changed, two years run with a change of government between them."""
+    page.locator(".ctsim-lever-prosecution_capacity").scroll_into_view_if_needed()
+    page.locator(".ctsim-step12").click()
+    page.wait_for_timeout(1500)
+    page.locator(".ctsim-lever-central_ctd label").click()
+    page.wait_for_timeout(1000)
+    page.locator(".ctsim-government").click()
+    page.wait_for_timeout(1000)
+    page.locator(".ctsim-step12").click()
+    page.wait_for_timeout(2500)
+    page.get_by_role("tab", name="Run").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=path)
+
+
+def bench_browser(steps: int, rounds: int, sessions: int, figure: str | None) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    began = time.perf_counter()
+    proc, url = spawn()
+    out = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
+            context, page = open_page(browser, url)
+            out["startup_to_usable_page_s"] = time.perf_counter() - began
+            context.close()
+            single = []
+            for _ in range(rounds):
+                context, page = open_page(browser, url)
+                single += time_steps(page, steps)
+                if figure:
+                    take_figure(page, figure)
+                    figure = None
+                context.close()
+            out["step_redraw_s"] = single
+            pages = [open_page(browser, url) for _ in range(sessions)]
+            # Playwright's sync API is single-threaded: the sessions' clicks go out together, then each waits.
+            together = []
+            for _ in range(steps):
+                for _, page in pages:
+                    page.evaluate(MARK)
+                began_all = time.perf_counter()
+                for _, page in pages:
+                    page.locator(".ctsim-step1").click(no_wait_after=True)
+                for _, page in pages:
+                    page.wait_for_function(REDRAWN, polling="raf", timeout=60_000)
+                together.append(time.perf_counter() - began_all)
+            out["concurrent_all_redrawn_s"] = together
+            for context, _ in pages:
+                context.close()
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return out
+
+
+def bench_compare(rounds: int) -> list[float]:
+    reference, other = resolve_scenario("baseline"), resolve_scenario("civilian_led")
+    times = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        run_comparison(reference, other, replications=10, years=10, seed=0, workers=2)
+        times.append(time.perf_counter() - began)
+    return times
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=15, help="timed months per round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, each in a fresh page")
+    parser.add_argument("--sessions", type=int, default=5, help="browser sessions stepping at once")
+    parser.add_argument("--compare-rounds", type=int, default=3)
+    parser.add_argument("--figure", help="save a screenshot after a year (e.g. docs/figures/dashboard.png)")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    browser = bench_browser(args.steps, args.rounds, args.sessions, args.figure)
+    compare = bench_compare(args.compare_rounds)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    result = {"step_redraw_s": summary(browser["step_redraw_s"]),
+              "concurrent_sessions": args.sessions,
+              "concurrent_all_redrawn_s": summary(browser["concurrent_all_redrawn_s"]),
+              "startup_to_usable_page_s": browser["startup_to_usable_page_s"],
+              "compare_2x10x10y_s": summary(compare) if compare else None,
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores, load average {load:.1f} at the end",
+              "python": sys.version.split()[0]}
+    s, c, m = result["step_redraw_s"], result["compare_2x10x10y_s"], result["concurrent_all_redrawn_s"]
+    print(f"step + redraw in the browser: median {s['median']:.3f} s over {s['n']} months (min {s['min']:.3f}, "
+          f"max {s['max']:.3f}); target {STEP_TARGET_S} s: {'met' if s['median'] <= STEP_TARGET_S else 'MISSED'}")
+    print(f"{args.sessions} sessions stepping at once, until all redrawn: median {m['median']:.3f} s "
+          f"(min {m['min']:.3f}, max {m['max']:.3f})")
+    print(f"server start to usable page: {result['startup_to_usable_page_s']:.1f} s")
+    if c:
+        print(f"compare 2 x 10 replications x 10 years, 2 processes: median {c['median']:.1f} s over {c['n']} runs "
+              f"(min {c['min']:.1f}, max {c['max']:.1f}); target {COMPARE_TARGET_S:.0f} s: "
+              f"{'met' if c['median'] <= COMPARE_TARGET_S else 'MISSED'}")
+    print(result["machine"])
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(result, fh, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Compare mode: two policies as small ensembles with common random numbers, run in the background with progress.
+
+It follows :func:`ctsim.analysis.compare.compare` (replication ``r`` of both policies uses child ``r`` of one
+``SeedSequence``, runs go through :func:`ctsim.experiments.executors.map_ordered`, the paired differences and their
+90% intervals come from the same code) but keeps five monthly series per run instead of one, for the bands, and
+reports progress run by run. A policy is a library scenario or the trainer's current settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from ctsim.scenarios.files import Scenario, resolve_scenario
+from ctsim.scenarios.runner import run
+
+from .state import DashboardError, DashboardSession, scenario_choices
+
+CURRENT = "current settings"
+SERIES = ("attacks", "deaths", "recruits", "legitimacy", "cost")
+DEFAULT_REPLICATIONS = 10
+MAX_REPLICATIONS = 100
+MAX_YEARS = 30
+
+
+@dataclass
+class CompareResult:
+    """What a comparison produced.
+
+    Attributes:
+        names: the two policies, reference first.
+        runs: one row per policy and replication: summary outcomes.
+        bands: one row per policy, output and month: median, 5th (``low``) and 95th (``high``) percentiles.
+        differences: one row per outcome: the paired difference (second minus first) and its 90% interval, as
+            :func:`ctsim.analysis.compare.compare` computes it.
+        replications: runs per policy.
+        months: the horizon.
+        seconds: wall time.
+    """
+
+    names: tuple[str, str]
+    runs: pd.DataFrame
+    bands: pd.DataFrame
+    differences: pd.DataFrame
+    replications: int
+    months: int
+    seconds: float = 0.0
+
+
+def policy_scenario(choice: str, session: DashboardSession | None) -> Scenario:
+    """The scenario behind a policy choice: a library name, or :data:`CURRENT` (the session's settings and the
+    changes made during its run)."""
+    if choice == CURRENT:
+        if session is None:
+            raise DashboardError("there are no current settings to compare yet")
+        return replace(session.scenario_for_export(), name=CURRENT)
+    if choice not in scenario_choices():
+        raise DashboardError(f"unknown policy '{choice}'; choose '{CURRENT}' or one of: "
+                             f"{', '.join(scenario_choices())}")
+    return resolve_scenario(choice)
+
+
+def _run_one(task: tuple[int, Scenario, int, np.random.SeedSequence, int]) -> tuple[int, int, dict, pd.DataFrame]:
+    index, scenario, replication, seed, months = task
+    result = run(scenario, seed, months)
+    return index, replication, result.summary, result.national[["month", *SERIES]]
+
+
+def check_settings(replications: int, years: int) -> None:
+    """Raise :class:`DashboardError` for an ensemble size or horizon the page should not start."""
+    if not 2 <= replications <= MAX_REPLICATIONS:
+        raise DashboardError(f"replications must be between 2 and {MAX_REPLICATIONS} (an interval needs at least "
+                             f"two); got {replications}")
+    if not 1 <= years <= MAX_YEARS:
+        raise DashboardError(f"years must be between 1 and {MAX_YEARS}; got {years}")
+
+
+def run_comparison(reference: Scenario, other: Scenario, replications: int = DEFAULT_REPLICATIONS,
+                   years: int = 10, seed: int = 0, workers: int = 2,
+                   on_progress: Callable[[int, int], None] | None = None) -> CompareResult:
+    """Run both policies ``replications`` times over ``years`` with common random numbers.
+
+    Args:
+        reference: the first policy (differences are other minus reference).
+        other: the second policy.
+        replications: runs per policy.
+        years: horizon after the history.
+        seed: root seed of the replications.
+        workers: local processes (1: in this process).
+        on_progress: called with (runs done, runs in all) after each run.
+    """
+    import time
+
+    # Imported here: SciPy's statistics and the executors are needed only once a comparison starts.
+    from ctsim.analysis import compare as core_compare
+    from ctsim.experiments.executors import ExecutorSpec, map_ordered
+
+    check_settings(replications, years)
+    months = 12 * years
+    scenarios = core_compare.unique_names([reference, other])
+    seeds = np.random.SeedSequence(seed).spawn(replications)
+    tasks = [(i, s, r, seeds[r], months) for i, s in enumerate(scenarios) for r in range(replications)]
+    done = 0
+
+    def progressed() -> None:
+        nonlocal done
+        done += 1
+        if on_progress is not None:
+            on_progress(done, len(tasks))
+
+    began = time.perf_counter()
+    kind = "processes" if workers > 1 else "serial"
+    results = map_ordered(_run_one, tasks, ExecutorSpec(kind=kind, workers=workers), on_result=progressed)
+    names = [s.name for s in scenarios]
+    runs = pd.DataFrame([{"scenario": names[i], "replication": r, **summary} for i, r, summary, _ in results])
+    monthly = pd.concat([series.assign(policy=names[i], replication=r) for i, r, _, series in results],
+                        ignore_index=True)
+    long = monthly.melt(["month", "policy", "replication"], var_name="output")
+    grouped = long.groupby(["policy", "output", "month"])["value"]
+    bands = pd.DataFrame({"median": grouped.median(), "low": grouped.quantile(0.05),
+                          "high": grouped.quantile(0.95)}).reset_index()
+    differences = core_compare.differences(runs, names)
+    return CompareResult((names[0], names[1]), runs, bands, differences, replications, months,
+                         time.perf_counter() - began)
