@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import re
 import shlex
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -52,6 +55,29 @@ def _ctsim(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
                           timeout=600, check=False)
 
 
+def _serve_once(args: list[str], cwd: Path) -> None:
+    """A server command: start it on a free loopback port, wait for its page, stop it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "ctsim", *args, "--port", str(port)], cwd=cwd,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert server.poll() is None, f"README example exited early: ctsim {' '.join(args)}\n{server.stderr.read()}"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+                    assert page.status == 200
+                    return
+            except OSError:
+                time.sleep(0.5)
+        raise AssertionError(f"README example did not serve a page within 120 s: ctsim {' '.join(args)}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def test_the_readme_has_examples():
     assert len(_shell_lines()) >= 15 and _blocks("python") and _blocks("toml")
 
@@ -74,6 +100,10 @@ def test_every_shell_example_runs(scratch):
         if "scenarios/*.toml" in args:
             i = args.index("scenarios/*.toml")
             args[i:i + 1] = sorted(str(p) for p in (scratch / "scenarios").glob("*.toml"))
+        if args[0] == "dashboard":
+            _serve_once(args, scratch)
+            ran += 1
+            continue
         expensive = (args[0] in DRY_RUN or "--scheduler" in args or "--dask-local" in args)
         if expensive and "--dry-run" not in args:
             args.append("--dry-run")

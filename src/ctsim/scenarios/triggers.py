@@ -140,7 +140,7 @@ def read_triggers(where: str, entries: Any) -> tuple[Trigger, ...]:
             raise TriggerError(f"{where}: key '{at}.name': another trigger is called '{name}'")
         at = f"trigger.{name}"
         when = entry["when"]
-        if when != CHANGE_OF_GOVERNMENT and when not in OUTPUTS_BY_NAME:
+        if not isinstance(when, str) or (when != CHANGE_OF_GOVERNMENT and when not in OUTPUTS_BY_NAME):
             raise TriggerError(f"{where}: key '{at}.when' must be a declared output (see docs/odd.md) or "
                                f"'{CHANGE_OF_GOVERNMENT}'; got {str(when)[:60]!r}")
         region = None
@@ -151,7 +151,7 @@ def read_triggers(where: str, entries: Any) -> tuple[Trigger, ...]:
                                    f"outputs: {regional})")
             value = entry["region"]
             names = {**{r: k for k, r in enumerate(REGIONS)}, **{r: k for k, r in enumerate(REGION_KEYS)}}
-            if value not in names:
+            if not isinstance(value, str) or value not in names:
                 raise TriggerError(f"{where}: key '{at}.region' must be one of {', '.join(REGIONS)}; "
                                    f"got {str(value)[:60]!r}")
             region = names[value]
