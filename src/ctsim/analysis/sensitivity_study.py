@@ -36,7 +36,7 @@ import pandas as pd
 from ctsim.analysis import sensitivity as sa
 from ctsim.declarations import registry
 from ctsim.declarations.outputs import SUMMARY_NAMES
-from ctsim.experiments.design import Experiment, ExperimentError, _check_factor_value, _int, _known
+from ctsim.experiments.design import Experiment, ExperimentError, _check_factor_value, _int, _known, points_table
 from ctsim.figures.tables import markdown
 from ctsim.scenarios.files import _suggest, load_scenario, read_toml
 
@@ -92,7 +92,7 @@ class Study:
                 points.append({**point, **level})
         return Experiment(name=self.name, path=self.path, sha256=self.sha256, scenarios=[self.scenario],
                           replications=self.replications, months=self.months, seed=self.seed, method="list",
-                          factors={n: None for n in [*self.factors, *self.strata]}, points=points)
+                          factors={n: None for n in [*self.factors, *self.strata]}, table=points_table(points))
 
     @property
     def runs(self) -> int:

@@ -6,11 +6,19 @@ command offers the same choices and behaves the same way. Each executor is a ``c
 
 Local processes are started with ``spawn`` (a clean interpreter: no inherited locks or threads), and every random
 draw of a run flows from its own seed, so results do not depend on the executor or the number of workers.
+
+Local workers die with their driver: each worker watches its parent (a thread that exits the worker once
+``os.getppid()`` changes, i.e. the driver is gone, however it died) and, on Linux, also asks the kernel for SIGKILL
+when its parent dies (``prctl(PR_SET_PDEATHSIG)``). The multiprocessing resource tracker exits by itself once every
+process holding its pipe is gone. A SIGKILLed driver therefore leaves no process behind.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -20,6 +28,8 @@ from typing import Any
 
 KINDS = ("serial", "processes", "dask")
 WORKER_PROFILE = "distributed.worker.profile.enabled"  # Dask setting; off for the clusters ctsim starts
+PARENT_POLL_SECONDS = 0.5
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -73,8 +83,32 @@ def default_workers() -> int:
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` local processes started with ``spawn``."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    """A pool of ``workers`` local processes started with ``spawn``, each of which exits when the driver dies."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=die_with_parent,
+                               initargs=(os.getpid(),))
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this process exit when ``parent`` (the driver) is gone: a watching thread, and on Linux the kernel's
+    parent-death signal as well."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the watching thread alone does the job
+            pass
+    if os.getppid() != parent:  # the driver died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)  # no cleanup: the driver that would collect the results is gone
+            threading.Event().wait(PARENT_POLL_SECONDS)
+
+    threading.Thread(target=watch, name="ctsim-parent-watch", daemon=True).start()
 
 
 @contextmanager
