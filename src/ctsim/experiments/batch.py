@@ -48,7 +48,7 @@ from tqdm import tqdm
 import ctsim
 from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.experiments.design import Experiment, ExperimentError
-from ctsim.experiments.executors import ExecutorSpec, default_workers, open_executor, process_pool
+from ctsim.experiments.executors import ExecutorSpec, OpenExecutor, default_workers, open_executor, process_pool
 from ctsim.experiments.worker import RunSpec, TaskResult, execute_task
 from ctsim.inputs import excerpt_path
 from ctsim.storage import atomic_write
@@ -384,14 +384,17 @@ def run_batch(experiment: Experiment, folder: str | Path, options: BatchOptions 
     options = options or BatchOptions()
     started = time.perf_counter()
     store = BatchStore(folder)
-    store.lock(experiment.path)
-    try:
-        return _run_locked(experiment, store, options, started)
-    finally:
-        store.unlock()
+    # The executor first: an unreachable scheduler then stops the batch before its folder is created.
+    with open_executor(options.spec) as running:
+        store.lock(experiment.path)
+        try:
+            return _run_locked(experiment, store, options, started, running)
+        finally:
+            store.unlock()
 
 
-def _run_locked(experiment: Experiment, store: BatchStore, options: BatchOptions, started: float) -> BatchSummary:
+def _run_locked(experiment: Experiment, store: BatchStore, options: BatchOptions, started: float,
+                running: OpenExecutor) -> BatchSummary:
     store.start(experiment)
     n_runs = experiment.n_runs
     finished, failed_before = store.finished(n_runs)
@@ -399,28 +402,27 @@ def _run_locked(experiment: Experiment, store: BatchStore, options: BatchOptions
     todo = ~skip
     n_todo = int(todo.sum())
     size = runs_per_task(experiment.months, options.task_seconds)
-    with open_executor(options.spec) as running:
-        executor, workers, is_pool = running.executor, running.workers, running.is_process_pool
-        # Enough tasks to keep every worker busy to the end (at least four per worker), none much longer than the
-        # target.
-        size = max(1, min(size, math.ceil(n_todo / (4 * workers)))) if n_todo else size
-        tasks = _Tasks(_task_stream(experiment, todo, size))
-        bar = tqdm(total=n_todo, desc=f"batch {experiment.name}", unit="run", disable=not options.progress,
-                   smoothing=0.1)
-        failed_now = 0
+    executor, workers, is_pool = running.executor, running.workers, running.is_process_pool
+    # Enough tasks to keep every worker busy to the end (at least four per worker), none much longer than the
+    # target.
+    size = max(1, min(size, math.ceil(n_todo / (4 * workers)))) if n_todo else size
+    tasks = _Tasks(_task_stream(experiment, todo, size))
+    bar = tqdm(total=n_todo, desc=f"batch {experiment.name}", unit="run", disable=not options.progress,
+               smoothing=0.1)
+    failed_now = 0
 
-        def record(result: TaskResult) -> None:
-            nonlocal failed_now
-            store.write(result)
-            failed_now += sum(r["status"] == "failed" for r in result.runs)
-            bar.update(len(result.runs))
+    def record(result: TaskResult) -> None:
+        nonlocal failed_now
+        store.write(result)
+        failed_now += sum(r["status"] == "failed" for r in result.runs)
+        bar.update(len(result.runs))
 
-        in_flight = options.max_in_flight or 2 * workers
-        if is_pool:
-            _drive_pool(tasks, executor, options, workers, in_flight, record)
-        else:
-            _drive(tasks, executor, in_flight, record)
-        bar.close()
+    in_flight = options.max_in_flight or 2 * workers
+    if is_pool:
+        _drive_pool(tasks, executor, options, workers, in_flight, record)
+    else:
+        _drive(tasks, executor, in_flight, record)
+    bar.close()
     ok, failed = store.finished(n_runs)
     pending = n_runs - int(ok.sum()) - int(failed.sum())
     return BatchSummary(store.folder, n_runs, int(skip.sum()), n_todo, failed_now, pending,

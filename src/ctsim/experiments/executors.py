@@ -165,3 +165,36 @@ def map_ordered(fn: Callable[[Any], Any], items: Iterable[Any], spec: ExecutorSp
             if on_result is not None:
                 on_result()
         return out
+
+
+def check_scheduler(address: str) -> str:
+    """``address`` if it is a Dask scheduler address ctsim can use: ``tcp://HOST:PORT`` with a port in 1-65535.
+
+    Checked before anything is created or contacted. Raises ``ValueError`` with a one-line reason otherwise
+    (``tls://`` needs certificates, which ctsim does not pass). A scheduler runs the code it is sent: use only
+    schedulers you trust.
+    """
+    from urllib.parse import urlsplit
+
+    example = "such as tcp://127.0.0.1:8786"
+    if not isinstance(address, str) or len(address) > 300 or any(not c.isprintable() or c.isspace()
+                                                                  for c in address):
+        raise ValueError(f"must be a scheduler address {example}")
+    if "://" not in address:
+        raise ValueError(f"must be an address with a scheme, {example}")
+    scheme = address.split("://", 1)[0].lower()
+    if scheme == "tls":
+        raise ValueError("tls:// needs certificates, which ctsim does not pass; use tcp:// on a trusted network "
+                         "or through an SSH tunnel")
+    if scheme != "tcp":
+        raise ValueError(f"scheme '{scheme[:20]}://' is not supported; use tcp://HOST:PORT, {example}")
+    try:
+        parts = urlsplit(address)
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"is not a valid address ({example}; IPv6 as tcp://[::1]:8786)") from None
+    if not parts.hostname or port is None or not 1 <= port <= 65535:
+        raise ValueError(f"needs a host and a port in 1-65535, {example}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"must be just tcp://HOST:PORT, {example}")
+    return address

@@ -271,6 +271,8 @@ def resolve_scenario(scenario: Scenario | str | Path | None) -> Scenario:
     path = Path(scenario)
     if path.is_file():
         return load_scenario(path)
+    if path.exists():  # a folder, a FIFO, a device: never opened (a FIFO would block, /dev/zero never ends)
+        raise ScenarioError(f"{excerpt_path(path)}: not a regular file; give the path of a scenario file (TOML)")
     found = library_path(str(scenario))
     if found is not None:
         return load_scenario(found)
