@@ -248,7 +248,7 @@ def _scheduler(where: object, address: str | None) -> None:
     try:
         check_scheduler(address)
     except ValueError as exc:
-        raise ScenarioError(f"{where}: option '--scheduler' = {address!r} {exc}") from None
+        raise ScenarioError(f"{where}: option '--scheduler' = {address!r}: {exc}") from None
 
 
 def _levers(markdown: bool) -> int:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,6 +251,8 @@ def _input_path(where: str, key: str, path: Path, item: str) -> Path:
     except (OSError, ValueError) as exc:
         raise ExperimentError(f"{where}: key '{key}' = {excerpt(item)}: not a usable path "
                               f"({getattr(exc, 'strerror', None) or type(exc).__name__})") from None
+    if not found and target.exists():  # a FIFO would block, a device never ends: never opened
+        raise ExperimentError(f"{where}: key '{key}': {excerpt_path(target)} is not a regular file")
     if not found:
         raise ExperimentError(f"{where}: key '{key}': file not found: {excerpt_path(target)}")
     return target
@@ -420,6 +423,13 @@ def _points_file(where: str, path: Path, value: Any, experiment: Experiment) -> 
                               f"{target.suffix.lower()[1:].upper()} ({type(exc).__name__})") from None
     if frame.empty:
         raise ExperimentError(f"{where}: key 'design.path': {excerpt_path(target)} holds no points")
+    for j, column in enumerate(frame.columns):
+        if column not in LEVERS_BY_NAME and column not in PARAMETERS_BY_NAME:
+            # Quote a column name only when it looks like a name: never a stretch of an arbitrary file's text.
+            shown = f"'{column}'" if isinstance(column, str) and re.fullmatch(r"[A-Za-z_]\w{0,40}", column) \
+                else "(not a factor name)"
+            raise ExperimentError(f"{where}: key 'design.path': column {j + 1} {shown} of {excerpt_path(target)} "
+                                  f"is not a lever or uncertainty; columns must be factor names (`ctsim levers`)")
     _check_count(where, len(frame) * experiment.runs_per_point)
     return [_point(where, f"design.path row {i + 2}", {k: (v.item() if hasattr(v, "item") else v)
                                                         for k, v in row.items()})
