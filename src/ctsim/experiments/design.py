@@ -48,7 +48,16 @@ from ctsim.declarations import registry
 from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, check_value
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.declarations.parameters import PARAMETERS_BY_NAME, ParameterError, resolve
-from ctsim.inputs import MAX_POINTS_BYTES, check_path_text, excerpt, excerpt_key, excerpt_path, plain_name, read_input
+from ctsim.inputs import (
+    MAX_POINTS_BYTES,
+    check_path_text,
+    excerpt,
+    excerpt_key,
+    excerpt_path,
+    one_line,
+    plain_name,
+    read_input,
+)
 from ctsim.scenarios.files import MAX_MONTHS, Scenario, ScenarioError, _suggest, load_scenario, read_toml
 
 TOP_KEYS = ("name", "description", "scenarios", "replications", "months", "seed", "design", "outputs")
@@ -56,6 +65,7 @@ DESIGN_KEYS = ("method", "samples", "factors", "points", "path")
 OUTPUT_KEYS = ("monthly", "monthly_every")
 METHODS = ("latin_hypercube", "full_factorial", "list", "file")
 MAX_RUNS = 10_000_000
+MAX_POINTS = 1_000_000  # design points (the table of points is held in memory: at most ~8 MB per factor)
 DESIGN_CHUNK = 50_000  # rows of the design table built at a time
 
 
@@ -205,7 +215,10 @@ def load_experiment(path: str | Path) -> Experiment:
     return experiment
 
 
-def _check_count(where: str, runs: int, what: str = "the design") -> None:
+def _check_count(where: str, runs: int, what: str = "the design", points: int = 0) -> None:
+    if points > MAX_POINTS:
+        raise ExperimentError(f"{where}: {what} has {points:,} points, more than the limit of {MAX_POINTS:,}; "
+                              f"reduce the samples, levels or points")
     if runs > MAX_RUNS:
         raise ExperimentError(f"{where}: {what} has {runs:,} runs, more than the limit of {MAX_RUNS:,}; reduce "
                               f"the samples, levels, points or replications")
@@ -233,7 +246,8 @@ def _scenarios(where: str, path: Path, value: Any) -> list[Scenario]:
         try:
             out.append(load_scenario(target))
         except ScenarioError as exc:
-            raise ExperimentError(f"{exc} (reached through {where}: key 'scenarios[{i}]')") from None
+            raise ExperimentError(f"{one_line(str(exc), 260)} (reached through {where}: key "
+                                  f"'scenarios[{i}]')") from None
     names = [s.name for s in out]
     if len(set(names)) != len(names):
         raise ExperimentError(f"{where}: key 'scenarios': two scenarios share a name ({', '.join(names)})")
@@ -315,7 +329,7 @@ def _design(where: str, path: Path, design: Any, experiment: Experiment) -> None
                 if "samples" in design else None
             if samples is None:
                 raise ExperimentError(f"{where}: key 'design.samples' is needed for latin_hypercube")
-            _check_count(where, samples * experiment.runs_per_point)
+            _check_count(where, samples * experiment.runs_per_point, points=samples)
             experiment.table = _latin_hypercube(where, factors, samples, experiment.seed)
         else:
             experiment.table = _factorial(where, factors, experiment.runs_per_point)
@@ -325,7 +339,7 @@ def _design(where: str, path: Path, design: Any, experiment: Experiment) -> None
         if not isinstance(points, list) or not points or not all(isinstance(p, dict) for p in points):
             raise ExperimentError(f"{where}: key 'design.points' must be a non-empty list of tables, e.g. "
                                   f"points = [{{ sanctuary_strength = 0.3 }}]")
-        _check_count(where, len(points) * experiment.runs_per_point)
+        _check_count(where, len(points) * experiment.runs_per_point, points=len(points))
         points = [_point(where, f"design.points[{i}]", p) for i, p in enumerate(points)]
     else:
         points = _points_file(where, path, design.get("path"), experiment)
@@ -399,7 +413,8 @@ def _factorial(where: str, factors: dict, runs_per_point: int) -> pd.DataFrame:
     """Every combination of the levels, counted first: a grid over the limit stops before anything is built."""
     names = list(factors)
     grids = [_levels(where, f"design.factors.{n}", n, factors[n]) for n in names]
-    _check_count(where, math.prod(len(g) for g in grids) * runs_per_point, "the full-factorial design")
+    points = math.prod(len(g) for g in grids)
+    _check_count(where, points * runs_per_point, "the full-factorial design", points)
     index = np.indices([len(g) for g in grids]).reshape(len(grids), -1)  # last factor varies fastest
     return pd.DataFrame({n: _level_array(g)[index[j]] for j, (n, g) in enumerate(zip(names, grids, strict=True))},
                         columns=names)
@@ -430,7 +445,7 @@ def _points_file(where: str, path: Path, value: Any, experiment: Experiment) -> 
                 else "(not a factor name)"
             raise ExperimentError(f"{where}: key 'design.path': column {j + 1} {shown} of {excerpt_path(target)} "
                                   f"is not a lever or uncertainty; columns must be factor names (`ctsim levers`)")
-    _check_count(where, len(frame) * experiment.runs_per_point)
+    _check_count(where, len(frame) * experiment.runs_per_point, points=len(frame))
     return [_point(where, f"design.path row {i + 2}", {k: (v.item() if hasattr(v, "item") else v)
                                                         for k, v in row.items()})
             for i, row in enumerate(frame.to_dict("records"))]

@@ -398,7 +398,7 @@ def _parent(where: str, path: Path, data: dict, chain: tuple[Path, ...], key: st
         return _load(parent_path, seen)
     except ScenarioError as exc:
         # Name the key that led to the parent, so an error deep in a chain can be traced back to this file.
-        raise ScenarioError(f"{exc} (reached through {where}: key '{key}')") from None
+        raise ScenarioError(f"{one_line(str(exc), 260)} (reached through {where}: key '{key}')") from None
 
 
 def _lever_value(where: str, key: str, name: str, value: Any) -> Any:
