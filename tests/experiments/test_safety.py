@@ -156,3 +156,28 @@ def test_chunked_design_equals_the_whole_and_counts_come_first(tmp_path):
         assert row["run_id"] == row["point"] * 6 + row["scenario_index"] * 3 + row["replication"]
     assert whole["central_ctd"].dtype == bool and whole["handover_months"].dtype == np.int64
     assert points[1] == {"ct_lead": "military", "central_ctd": False, "dialogue": 0.0, "handover_months": 24}
+
+
+def test_ctrl_c_stops_a_batch_with_one_line_and_status_130(tmp_path):
+    path = points_experiment(tmp_path, values=[round(0.02 * k, 2) for k in range(40)])
+    out = tmp_path / "out"
+    driver = subprocess.Popen([str(BIN / "ctsim"), "batch", str(path), "--out", str(out), "--workers", "2",
+                               "--task-seconds", "0.05"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    try:
+        deadline = time.time() + 90
+        while not BatchStore(out).part_files() and time.time() < deadline and driver.poll() is None:
+            time.sleep(0.05)
+        assert driver.poll() is None, "the batch should still be running when Ctrl-C comes"
+        children = [k.pid for k in psutil.Process(driver.pid).children(recursive=True)]
+        os.killpg(driver.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: the whole process group
+        _, err = driver.communicate(timeout=60)
+        assert driver.returncode == 130, err
+        assert err.count("\n") == 1 and "interrupted" in err and "Traceback" not in err, err
+        deadline = time.time() + 8  # the resource tracker exits once the last holder of its pipe is gone
+        while _alive(children) and time.time() < deadline:
+            time.sleep(0.1)
+        assert not _alive(children), "no worker or resource tracker outlives an interrupted driver"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(driver.pid, signal.SIGKILL)

@@ -101,6 +101,9 @@ def die_with_parent(parent: int) -> None:
             pass
     if os.getppid() != parent:  # the driver died before the signal was armed
         os._exit(1)
+    # Ctrl-C reaches the whole process group: the driver handles it (one line, exit 130) and shuts the pool down;
+    # workers ignore it rather than each printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while True:
