@@ -172,3 +172,20 @@ def test_corrupted_bytes(tmp_path, source, edits):
     path = tmp_path / "corrupted.toml"
     path.write_bytes(bytes(raw).replace(b'"../scenarios/', f'"{ROOT}/scenarios/'.encode()))
     assert_own_error(path, load_experiment if source.parent.name == "experiments" else load_scenario)
+
+
+CELLS = st.one_of(st.sampled_from(["nan", "inf", "-inf", "", "1e999", "0.5", "police", "true", "\x1b[2J", '"',
+                                   "9" * 40]), st.text(max_size=12), st.floats().map(repr))
+
+
+@FUZZ
+@given(header=st.lists(st.sampled_from(["dialogue", "ct_lead", "central_ctd", "handover_months", "hit_fraction",
+                                        "TOKEN=secret", "", "a,b"]), min_size=1, max_size=3),
+       rows=st.lists(st.lists(CELLS, min_size=1, max_size=3), max_size=4))
+def test_mutated_points_files(tmp_path, header, rows):
+    text = ",".join(header) + "\n" + "".join(",".join(r) + "\n" for r in rows)
+    (tmp_path / "points.csv").write_text(text)
+    path = tmp_path / "exp.toml"
+    path.write_text(f'scenarios = ["{ROOT / "scenarios" / "baseline.toml"}"]\n[design]\nmethod = "file"\n'
+                    f'path = "points.csv"\n')
+    assert_own_error(path, load_experiment)

@@ -29,7 +29,7 @@ DRY_RUN_HELP = "check everything and print what would run (count, time); run not
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as argparse does, but without the usage dump
-        self.exit(EXIT_USAGE, f"ctsim: error: {message} (see 'ctsim --help')\n")
+        self.exit(EXIT_USAGE, one_line(f"ctsim: error: {message} (see 'ctsim --help')") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
