@@ -25,7 +25,7 @@ from ctsim.scenarios.files import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
-FUZZ = settings(max_examples=40, deadline=3000, derandomize=True,
+FUZZ = settings(max_examples=60, deadline=3000, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 NASTY = st.one_of(

@@ -132,7 +132,7 @@ def test_designs_are_counted_before_they_are_built(tmp_path, capsys):
     started = time.perf_counter()
     code = main(["validate", str(path)])
     line = one_error_line(capsys)
-    assert code == 2 and "more than the limit of 10,000,000" in line, line
+    assert code == 2 and "244,140,625 points, more than the limit of 1,000,000" in line, line
     assert time.perf_counter() - started < 20, "counting must not build the 244-million-point grid"
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 300_000, "no memory spike (kB)"
 
