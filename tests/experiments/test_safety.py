@@ -112,9 +112,10 @@ def _alive(pids: list[int]) -> list[int]:
     return alive
 
 
-def test_sigkilled_driver_leaves_no_worker_behind(tmp_path):
+@pytest.mark.parametrize("executor", [["--workers", "2"], ["--dask-local", "2"]], ids=["processes", "dask-local"])
+def test_sigkilled_driver_leaves_no_worker_behind(tmp_path, executor):
     path = points_experiment(tmp_path, values=[round(0.02 * k, 2) for k in range(40)])
-    command = [str(BIN / "ctsim"), "batch", str(path), "--out", str(tmp_path / "out"), "--workers", "2",
+    command = [str(BIN / "ctsim"), "batch", str(path), "--out", str(tmp_path / "out"), *executor,
                "--task-seconds", "0.05"]
     driver = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     children: list[int] = []
@@ -123,7 +124,8 @@ def test_sigkilled_driver_leaves_no_worker_behind(tmp_path):
         while time.time() < deadline and driver.poll() is None:
             kids = psutil.Process(driver.pid).children(recursive=True)
             workers = [k for k in kids if "resource_tracker" not in " ".join(k.cmdline())]
-            if len(workers) >= 2 and len(kids) >= 3:  # two workers and the resource tracker
+            if len(workers) >= 2 and len(kids) >= 3 and BatchStore(tmp_path / "out").part_files():
+                # two workers and the resource tracker, and the runs under way
                 children = [k.pid for k in kids]
                 break
             time.sleep(0.1)
