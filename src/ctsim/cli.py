@@ -1,11 +1,16 @@
 """Command line: ``ctsim run``, ``validate``, ``compare``, ``levers`` and ``batch``.
 
-Every user mistake ends in one line on standard error naming the file and the key, and exit status 2.
+Every user mistake ends in one line on standard error naming the file and the key, and exit status 2: a bad file,
+a bad option, an unreadable input, a full or read-only disk. Ctrl-C ends with one line and exit status 130. Messages
+are one printable line of bounded length (:func:`ctsim.inputs.one_line`); set ``CTSIM_DEBUG=1`` to see the
+traceback of an unexpected error instead of its one-line summary.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from pathlib import Path
 
@@ -14,15 +19,18 @@ import pandas as pd
 import ctsim
 from ctsim.dashboard import server as dashboard_server
 from ctsim.experiments.executors import KINDS as EXECUTORS
+from ctsim.inputs import excerpt_path, one_line
 from ctsim.scenarios.files import MAX_MONTHS, MAX_REPLICATIONS, MAX_SEED, ScenarioError, load_scenario, resolve_scenario
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 1
 DRY_RUN_HELP = "check everything and print what would run (count, time); run nothing, create nothing"
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as argparse does, but without the usage dump
-        self.exit(EXIT_USAGE, f"ctsim: error: {message} (see 'ctsim --help')\n")
+        self.exit(EXIT_USAGE, one_line(f"ctsim: error: {message} (see 'ctsim --help')") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,8 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--months", type=int, help="override the scenario's horizon")
     run.add_argument("--out", type=Path, default=Path("results"), help="results folder (default: results)")
     run.add_argument("--no-chart", action="store_true", help="skip the PNG chart")
-    validate = sub.add_parser("validate", help="check scenario files without running them")
-    validate.add_argument("scenarios", type=Path, nargs="+", help="scenario files (TOML)")
+    validate = sub.add_parser("validate", help="check scenario, experiment and study files without running them")
+    validate.add_argument("scenarios", type=Path, nargs="+",
+                          help="scenario, experiment or sensitivity study files (TOML; the kind is read from the "
+                               "content)")
     compare = sub.add_parser("compare", help="compare scenarios against the first, over replications")
     compare.add_argument("scenarios", type=Path, nargs="+", help="scenario files; the first is the reference")
     compare.add_argument("--replications", type=int, help="runs per scenario (default: the reference's "
@@ -113,12 +123,51 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
-    args = build_parser().parse_args(argv)
     try:
-        return _dispatch(args)
+        args = build_parser().parse_args(argv)
+        return _guarded(args)
+    except KeyboardInterrupt:
+        _error("interrupted (Ctrl-C); a batch resumes when the same command is run again", "ctsim")
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into head or similar: stop quietly
         sys.stderr.close()
         return 0
+
+
+def _error(message: object, prefix: str = "ctsim: error") -> None:
+    """Print one printable line of bounded length on standard error."""
+    print(one_line(f"{prefix}: {message}"), file=sys.stderr)
+
+
+def _os_error(exc: OSError) -> str:
+    where = excerpt_path(exc.filename) if exc.filename else "output"
+    reason = exc.strerror or type(exc).__name__
+    hint = {errno.ENOSPC: "free some space or choose another folder with --out",
+            errno.EROFS: "choose a writable folder with --out",
+            errno.EACCES: "check the permissions or choose another folder with --out",
+            errno.EDQUOT: "free some space or choose another folder with --out"}.get(exc.errno or 0, "")
+    return f"{where}: {reason}" + (f"; {hint}" if hint else "")
+
+
+def _guarded(args: argparse.Namespace) -> int:
+    """Run the command; whatever goes wrong ends in one line."""
+    try:
+        return _dispatch(args)
+    except ScenarioError as exc:
+        _error(exc)
+        return EXIT_USAGE
+    except OSError as exc:  # a full or read-only disk, a missing folder, permissions, an unreachable scheduler
+        _error(_os_error(exc))
+        return EXIT_USAGE
+    except MemoryError:
+        _error("out of memory; reduce the design (samples, levels, replications) or the workers")
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback (CTSIM_DEBUG=1 shows it)
+        if os.environ.get("CTSIM_DEBUG"):
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc} (please report it; CTSIM_DEBUG=1 shows the traceback)",
+               "ctsim: internal error")
+        return EXIT_INTERNAL
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -145,20 +194,65 @@ def _dispatch(args: argparse.Namespace) -> int:
             return dashboard_server.main(args)
         return _run(args)
     except ScenarioError as exc:
-        print(f"ctsim: error: {exc}", file=sys.stderr)
+        _error(exc)
         return EXIT_USAGE
+
+
+def file_kind(path: Path) -> str:
+    """``experiment``, ``study`` or ``scenario``, read from the file's top-level keys (a file that cannot be read
+    or parsed counts as a scenario, whose loader then reports the problem)."""
+    import tomllib
+
+    from ctsim.inputs import read_input
+
+    try:
+        data = tomllib.loads(read_input(path, "TOML file", ScenarioError).decode("utf-8"))
+    except (ScenarioError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return "scenario"
+    if "scenarios" in data or "design" in data or "outputs" in data:
+        return "experiment"
+    if {"scenario", "method", "factors", "strata", "outcomes", "n", "second_order"} & set(data):
+        return "study"
+    return "scenario"
 
 
 def _validate(paths: list[Path]) -> int:
     status = 0
     for path in paths:
         try:
-            resolve_scenario(path)
-            print(f"{path}: ok")
+            print(one_line(f"{path}: ok ({_validated(path)})"))
         except ScenarioError as exc:
-            print(f"ctsim: error: {exc}", file=sys.stderr)
+            _error(exc)
             status = EXIT_USAGE
     return status
+
+
+def _validated(path: Path) -> str:
+    kind = file_kind(path) if path.is_file() else "scenario"
+    if kind == "experiment":
+        from ctsim.experiments.design import load_experiment
+
+        experiment = load_experiment(path)
+        return f"experiment {experiment.name}: {experiment.n_runs:,} runs of {experiment.months} months"
+    if kind == "study":
+        from ctsim.analysis.sensitivity_study import load_study
+
+        study = load_study(path)
+        return f"{study.method} study {study.name}: {study.runs:,} runs of {study.months} months"
+    scenario = resolve_scenario(path)
+    return f"scenario {scenario.name}: {scenario.months} months from {scenario.start}"
+
+
+def _scheduler(where: object, address: str | None) -> None:
+    """Check a --scheduler address before anything is created or contacted."""
+    if address is None:
+        return
+    from ctsim.experiments.executors import check_scheduler
+
+    try:
+        check_scheduler(address)
+    except ValueError as exc:
+        raise ScenarioError(f"{where}: option '--scheduler' = {address!r}: {exc}") from None
 
 
 def _levers(markdown: bool) -> int:
@@ -196,7 +290,8 @@ def _check_out(where: Path, out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ScenarioError(f"{where}: option '--out' = {out}: cannot create folder ({exc.strerror})") from None
+        raise ScenarioError(f"{where}: option '--out' = {excerpt_path(out)}: cannot create folder "
+                            f"({_os_error(exc)})") from None
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -249,9 +344,7 @@ def _batch(args: argparse.Namespace) -> int:
             raise ScenarioError(f"{where}: option '{option}' = {value} must be at least {low}")
     if not 0 < args.task_seconds <= 3600:
         raise ScenarioError(f"{where}: option '--task-seconds' = {args.task_seconds} is outside (0, 3600]")
-    if args.scheduler is not None and "://" not in args.scheduler:
-        raise ScenarioError(f"{where}: option '--scheduler' = {args.scheduler!r} must be an address such as "
-                            f"tcp://127.0.0.1:8786")
+    _scheduler(where, args.scheduler)
     folder = args.out or default_folder(experiment)
     options = BatchOptions(executor=args.executor, workers=args.workers, scheduler=args.scheduler,
                            dask_local=args.dask_local, retry_failed=args.retry_failed,
@@ -264,8 +357,9 @@ def _batch(args: argparse.Namespace) -> int:
     try:
         summary = run_batch(experiment, folder, options)
     except OSError as exc:
-        if args.scheduler and "connect" in str(exc).lower():
-            raise ScenarioError(f"{where}: option '--scheduler': cannot reach {args.scheduler} ({exc})") from None
+        if args.scheduler and ("connect" in str(exc).lower() or "timed out" in str(exc).lower()):
+            raise ScenarioError(f"{where}: option '--scheduler': cannot reach {args.scheduler} "
+                                f"({type(exc).__name__})") from None
         raise
     print(summary)
     from ctsim.experiments.results import status
@@ -292,6 +386,7 @@ def _calibrate(args: argparse.Namespace) -> int:
             raise ScenarioError(f"{where}: option '{option}' = {value} is outside [1, 1000]")
     if args.time_budget is not None and args.time_budget <= 0:
         raise ScenarioError(f"{where}: option '--time-budget' = {args.time_budget} must be positive")
+    _scheduler(where, args.scheduler)
     spec = ExecutorSpec(args.executor, args.workers, args.scheduler, args.dask_local)
     if args.dry_run:
         candidates = args.popsize * len(calibration.FREE) * (args.generations + 1)
@@ -336,6 +431,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     from ctsim.experiments.results import load
 
     study = load_study(args.study)
+    _scheduler(args.study, args.scheduler)
     folder = args.out or Path("results") / "sensitivity" / study.name
     options = BatchOptions(executor=args.executor, workers=args.workers, scheduler=args.scheduler,
                            dask_local=args.dask_local, retry_failed=args.retry_failed,

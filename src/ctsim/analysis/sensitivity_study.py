@@ -26,6 +26,7 @@ failed runs (rerun with ``--retry-failed``) instead of analysing a broken design
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,9 +37,19 @@ import pandas as pd
 from ctsim.analysis import sensitivity as sa
 from ctsim.declarations import registry
 from ctsim.declarations.outputs import SUMMARY_NAMES
-from ctsim.experiments.design import Experiment, ExperimentError, _check_factor_value, _int, _known
+from ctsim.experiments.design import (
+    Experiment,
+    ExperimentError,
+    _check_count,
+    _check_factor_value,
+    _input_path,
+    _int,
+    _known,
+    points_table,
+)
 from ctsim.figures.tables import markdown
-from ctsim.scenarios.files import _suggest, load_scenario, read_toml
+from ctsim.inputs import excerpt, excerpt_path, inside, one_line, plain_name
+from ctsim.scenarios.files import ScenarioError, _suggest, load_scenario, read_toml
 
 TOP_KEYS = ("name", "description", "scenario", "method", "n", "second_order", "replications", "months", "seed",
             "outcomes", "factors", "strata")
@@ -92,31 +103,35 @@ class Study:
                 points.append({**point, **level})
         return Experiment(name=self.name, path=self.path, sha256=self.sha256, scenarios=[self.scenario],
                           replications=self.replications, months=self.months, seed=self.seed, method="list",
-                          factors={n: None for n in [*self.factors, *self.strata]}, points=points)
+                          factors={n: None for n in [*self.factors, *self.strata]}, table=points_table(points))
 
     @property
     def runs(self) -> int:
         """Total model runs."""
-        return len(self.strata_levels()) * self.problem.runs(self.method, self.n, self.second_order) * \
-            self.replications
+        strata = math.prod(len(levels) for levels in self.strata.values())
+        return strata * self.problem.runs(self.method, self.n, self.second_order) * self.replications
 
 
 def load_study(path: str | Path) -> Study:
     """Read and validate a sensitivity study file (errors name the file and the key)."""
     path = Path(path)
-    where = str(path)
+    where = excerpt_path(path)
     raw, data = read_toml(path, TOP_KEYS, ExperimentError)
     import hashlib
 
+    # The name becomes the results folder (results/sensitivity/<name>): a plain name, never a path or '..'.
+    name = plain_name(where, "name" if "name" in data else "name (from the file name)", data.get("name", path.stem),
+                      ExperimentError)
     if "scenario" not in data or not isinstance(data["scenario"], str):
         raise ExperimentError(f"{where}: key 'scenario' must name a scenario file, e.g. \"../scenarios/baseline.toml\"")
-    target = (path.parent / data["scenario"]).resolve()
-    if not target.is_file():
-        raise ExperimentError(f"{where}: key 'scenario': file not found: {target}")
-    scenario = load_scenario(target)
+    target = _input_path(where, "scenario", path, data["scenario"])
+    try:
+        scenario = load_scenario(target)
+    except ScenarioError as exc:
+        raise ExperimentError(f"{one_line(str(exc), 260)} (reached through {where}: key 'scenario')") from None
     method = data.get("method")
-    if method not in sa.METHODS:
-        raise ExperimentError(f"{where}: key 'method' must be one of {', '.join(sa.METHODS)}; got {method!r}")
+    if not isinstance(method, str) or method not in sa.METHODS:
+        raise ExperimentError(f"{where}: key 'method' must be one of {', '.join(sa.METHODS)}; got {excerpt(method)}")
     n = _int(where, "n", data.get("n", 20 if method == "morris" else 64), 2, 1_000_000)
     if method == "sobol" and n & (n - 1):
         raise ExperimentError(f"{where}: key 'n' = {n} must be a power of two for Sobol (e.g. 64, 128, 256)")
@@ -128,7 +143,7 @@ def load_study(path: str | Path) -> Study:
         raise ExperimentError(f"{where}: key 'outcomes' must be a non-empty list of summary outcomes")
     for i, name in enumerate(outcomes):
         if name not in SUMMARY_NAMES:
-            raise ExperimentError(f"{where}: key 'outcomes[{i}]': unknown outcome '{name}'"
+            raise ExperimentError(f"{where}: key 'outcomes[{i}]': unknown outcome {excerpt(name)}"
                                   f"{_suggest(str(name), list(SUMMARY_NAMES))}")
     factors = _factors(where, data.get("factors"))
     strata = _strata(where, data.get("strata", {}))
@@ -137,12 +152,14 @@ def load_study(path: str | Path) -> Study:
         raise ExperimentError(f"{where}: key 'strata': {', '.join(sorted(overlap))} is also a factor")
     digest = hashlib.sha256(raw)
     digest.update(scenario.sha256.encode())
-    return Study(name=str(data.get("name", path.stem)), path=path, sha256=digest.hexdigest(), scenario=scenario,
-                 method=method, n=n, second_order=second_order,
-                 replications=_int(where, "replications", data.get("replications", 1), 1, 10_000),
-                 months=_int(where, "months", data.get("months", scenario.months), 1, 600),
-                 seed=_int(where, "seed", data.get("seed", 1), 0, 2**32 - 1), outcomes=tuple(outcomes),
-                 factors=factors, strata=strata, description=str(data.get("description", "")))
+    study = Study(name=name, path=path, sha256=digest.hexdigest(), scenario=scenario,
+                  method=method, n=n, second_order=second_order,
+                  replications=_int(where, "replications", data.get("replications", 1), 1, 10_000),
+                  months=_int(where, "months", data.get("months", scenario.months), 1, 600),
+                  seed=_int(where, "seed", data.get("seed", 1), 0, 2**32 - 1), outcomes=tuple(outcomes),
+                  factors=factors, strata=strata, description=str(data.get("description", "")))
+    _check_count(where, study.runs, "the study")  # counted before any design row is drawn
+    return study
 
 
 def _factors(where: str, factors: Any) -> dict[str, tuple[float, float]]:
@@ -183,6 +200,8 @@ def _strata(where: str, strata: Any) -> dict[str, list]:
         if not isinstance(levels, list) or not levels:
             raise ExperimentError(f"{where}: key '{key}' must be a list of levels, e.g. {list(f.levels)}")
         out[name] = [_check_factor_value(where, key, name, v) for v in levels]
+        if len(set(map(repr, out[name]))) != len(out[name]):
+            raise ExperimentError(f"{where}: key '{key}' repeats a level")
     return out
 
 
@@ -240,6 +259,11 @@ def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
     from ctsim.figures.charts import morris_chart, rank_probability_chart, sobol_chart
 
     folder.mkdir(parents=True, exist_ok=True)
+    where = str(result.study.path)
+
+    def under(path: Path) -> Path:  # every file the study writes lies under its folder
+        return inside(folder, path, where, ExperimentError)
+
     written = []
     table = result.ranking_table()
     table.to_csv(folder / "ranking.csv", index=False)
@@ -250,9 +274,9 @@ def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
     for (stratum, outcome), res in result.results.items():
         slug = f"{outcome}__{stratum}".replace(", ", "__").replace("=", "-")
         lines += [f"## {outcome} ({stratum})", "", markdown(res.ranking()), ""]
-        chart = folder / f"{res.method}_{slug}.png"
+        chart = under(folder / f"{res.method}_{slug}.png")
         save_figure((sobol_chart if res.method == "sobol" else morris_chart)(res, f"{outcome} ({stratum})"), chart)
-        heat = folder / f"rank_probability_{slug}.png"
+        heat = under(folder / f"rank_probability_{slug}.png")
         save_figure(rank_probability_chart(res, f"{outcome} ({stratum})"), heat)
         written += [chart, heat]
     (folder / "ranking.md").write_text("\n".join(lines) + "\n")

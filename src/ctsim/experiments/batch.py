@@ -11,28 +11,46 @@ runs, and ``retry_failed`` reruns the failed ones. A run that raises is recorded
 worker process that dies breaks the process pool: the pool is rebuilt and the tasks in flight are retried one at a
 time, so the run that kills its worker is found and recorded as failed while the others finish. Dask reschedules
 tasks of a lost worker itself and reports a task that keeps killing workers, which is then recorded as failed.
+
+**What a resume checks.** ``batch.json`` records the SHA-256 of every file the design depends on: the experiment
+(or study) file, every scenario file with its ``extends`` and ``history`` chain, a points file, and the calibration
+the model reads. A rerun recomputes them and refuses to resume when one changed, naming it, since runs computed with
+the new content would be labelled with the old design. One driver at a time: the driver holds an exclusive
+``fcntl.flock`` on ``batch.lock`` while it runs; the operating system releases it when the driver dies, even by
+SIGKILL, so a stale lock never blocks a rerun, and a second driver is refused with the first one's process id.
+
+The design is written and read a chunk at a time and tasks are built as they are submitted, so the driver's memory
+stays flat in the number of runs (``benchmarks/bench_design_memory.py``).
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import math
+import os
 import time
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from tqdm import tqdm
 
 import ctsim
 from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.experiments.design import Experiment, ExperimentError
-from ctsim.experiments.executors import ExecutorSpec, default_workers, open_executor, process_pool
+from ctsim.experiments.executors import ExecutorSpec, OpenExecutor, default_workers, open_executor, process_pool
 from ctsim.experiments.worker import RunSpec, TaskResult, execute_task
+from ctsim.inputs import excerpt_path
 from ctsim.storage import atomic_write
 
 EXECUTORS = ("serial", "processes", "dask")
@@ -109,32 +127,87 @@ class BatchStore:
         self.info_path = self.folder / "batch.json"
         self._next_part: int | None = None
 
+        self.lock_path = self.folder / "batch.lock"
+        self._lock_fd: int | None = None
+
     def exists(self) -> bool:
         """True when a batch has been started in this folder."""
         return self.design_path.is_file() and self.info_path.is_file()
 
-    def start(self, experiment: Experiment, design: pd.DataFrame) -> None:
+    def lock(self, where: object) -> None:
+        """Take the folder's single-driver lock, or raise naming the driver that holds it.
+
+        ``fcntl.flock`` belongs to the open file: the operating system drops it when the holder exits or is killed,
+        so a lock left by a killed driver never blocks. The file keeps the holder's pid and start time for the
+        message.
+        """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
+            os.close(fd)
+            raise ExperimentError(f"{where}: another ctsim batch driver ({holder}) is running this batch in "
+                                  f"{excerpt_path(self.folder)}; wait for it to finish or stop it first") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} started {datetime.now(UTC).isoformat(timespec='seconds')}".encode(), 0)
+        self._lock_fd = fd
+
+    def unlock(self) -> None:
+        """Release the lock (the file stays; it is only a handle)."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def start(self, experiment: Experiment) -> None:
         """Write the design and description, or check that they match a batch already started here."""
+        inputs = input_hashes(experiment)
         if self.exists():
-            info = json.loads(self.info_path.read_text())
-            if info["experiment_sha256"] != experiment.sha256:
+            try:
+                info = json.loads(self.info_path.read_text())
+            except (OSError, ValueError):
+                raise ExperimentError(f"{experiment.path}: {excerpt_path(self.info_path)} is unreadable; write to "
+                                      f"a new folder (--out)") from None
+            recorded = info.get("inputs")
+            if recorded is not None:
+                changed = [f for f in sorted(set(recorded) | set(inputs)) if recorded.get(f) != inputs.get(f)]
+                if changed:
+                    what = "; ".join(_change(f, recorded, inputs) for f in changed[:3])
+                    raise ExperimentError(
+                        f"{experiment.path}: cannot resume the batch in {excerpt_path(self.folder)}: {what} changed "
+                        f"since the batch started; restore the original, or write to a new folder (--out)")
+            if info.get("experiment_sha256") != experiment.sha256 or info.get("runs") != experiment.n_runs:
                 raise ExperimentError(
                     f"{experiment.path}: the experiment or one of its scenario files changed since the batch in "
-                    f"{self.folder} started; resume with the original files, or write to a new folder (--out)")
+                    f"{excerpt_path(self.folder)} started; resume with the original files, or write to a new folder "
+                    f"(--out)")
             return
         self.parts.mkdir(parents=True, exist_ok=True)
-        _atomic_parquet(design, self.design_path)
+        atomic_write(self.design_path, lambda tmp: write_design(experiment, tmp))
         info = {
             "experiment": experiment.name, "experiment_file": str(experiment.path),
-            "experiment_sha256": experiment.sha256, "runs": len(design), "months": experiment.months,
+            "experiment_sha256": experiment.sha256, "inputs": inputs, "runs": experiment.n_runs,
+            "months": experiment.months,
             "replications": experiment.replications, "root_seed": experiment.seed, "method": experiment.method,
             "scenarios": [{"name": s.name, "files": [str(f) for f in s.files]} for s in experiment.scenarios],
             "ctsim_version": ctsim.__version__, "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
             "seeds": "replication r of every scenario and point uses SeedSequence(root_seed, spawn_key=(r,))",
         }
-        tmp = self.info_path.with_name(".batch.json.tmp")
-        tmp.write_text(json.dumps(info, indent=2))
-        tmp.replace(self.info_path)
+        atomic_write(self.info_path, lambda tmp: tmp.write_text(json.dumps(info, indent=2)))
+
+    def finished(self, n_runs: int) -> tuple[np.ndarray, np.ndarray]:
+        """Masks over run ids: runs whose latest record is ok, and runs whose latest record failed (reading only
+        the run id and status of each part, so memory stays small)."""
+        ok = np.zeros(n_runs, dtype=bool)
+        failed = np.zeros(n_runs, dtype=bool)
+        for part in self.part_files():
+            frame = pd.read_parquet(part, columns=["run_id", "status"])
+            ids = frame["run_id"].to_numpy(dtype=np.int64)
+            keep = (ids >= 0) & (ids < n_runs)
+            ids, good = ids[keep], (frame["status"].to_numpy() == "ok")[keep]
+            ok[ids], failed[ids] = good, ~good  # parts in writing order: the latest record wins
+        return ok, failed
 
     def part_files(self) -> list[Path]:
         """Finished part files, in the order they were written."""
@@ -163,6 +236,50 @@ class BatchStore:
 
 def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
     atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def _change(file: str, recorded: dict, now: dict) -> str:
+    if file not in now:
+        return f"{excerpt_path(file, 80)} (no longer used)"
+    if file not in recorded:
+        return f"{excerpt_path(file, 80)} (newly used)"
+    return excerpt_path(file, 80)
+
+
+def _sha(path: Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def input_hashes(experiment: Experiment) -> dict[str, str]:
+    """SHA-256 of every file the design depends on, by resolved path: the experiment file and a points file (as
+    read when the experiment was loaded), every scenario file with its extends and history chain, and the
+    calibration."""
+    from ctsim.declarations.parameters import CALIBRATION_FILE
+
+    out = dict(experiment.inputs)
+    for scenario in experiment.scenarios:
+        files = [*scenario.files, *(scenario.history.files if scenario.history else ())]
+        for file in files:
+            out.setdefault(str(Path(file).resolve()), _sha(file))
+    out[str(CALIBRATION_FILE.resolve())] = _sha(CALIBRATION_FILE)
+    return out
+
+
+def write_design(experiment: Experiment, path: Path) -> None:
+    """Write the design table to ``path`` as Parquet, a chunk at a time."""
+    writer = None
+    try:
+        for chunk in experiment.design_chunks():
+            table = pa.Table.from_pandas(chunk, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema)
+            writer.write_table(table.cast(writer.schema))
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def default_folder(experiment: Experiment, root: str | Path = "results") -> Path:
@@ -210,7 +327,7 @@ def dry_run_text(experiment: Experiment, options: BatchOptions, folder: Path) ->
     basis = ("on one worker: divide by the cluster's workers" if spec.scheduler
              else "at the measured cost of a model month on this machine")
     return (f"batch {experiment.name}: {experiment.n_runs:,} runs ({len(experiment.scenarios)} scenario(s) x "
-            f"{max(1, len(experiment.points)):,} point(s) x {experiment.replications} replication(s)) of "
+            f"{max(1, experiment.n_points):,} point(s) x {experiment.replications} replication(s)) of "
             f"{months} months (history included) {where}, into {folder}; roughly {eta / 60:,.1f} min "
             f"({basis}). "
             f"Dry run: nothing was run or created.")
@@ -222,47 +339,93 @@ def runs_per_task(months: int, task_seconds: float) -> int:
     return max(1, math.ceil(task_seconds / estimate))
 
 
+class _Tasks:
+    """Tasks made on demand from an iterator (``popleft`` and truth like a deque), so that only the tasks in flight
+    exist at any time."""
+
+    def __init__(self, tasks: Iterator[tuple[int, list[RunSpec]]]) -> None:
+        self._tasks = tasks
+        self._next = next(tasks, None)
+
+    def __bool__(self) -> bool:
+        return self._next is not None
+
+    def popleft(self) -> tuple[int, list[RunSpec]]:
+        item = self._next
+        if item is None:
+            raise IndexError("no more tasks")
+        self._next = next(self._tasks, None)
+        return item
+
+
+def _task_stream(experiment: Experiment, todo: np.ndarray, size: int) -> Iterator[tuple[int, list[RunSpec]]]:
+    """Tasks of ``size`` runs over the design's chunks, skipping runs not in ``todo`` (a mask over run ids)."""
+    task_id, batch = 0, []
+    for chunk in experiment.design_chunks():
+        chunk = chunk[todo[chunk["run_id"].to_numpy()]]
+        if chunk.empty:
+            continue
+        for spec in run_specs(experiment, chunk).values():
+            batch.append(spec)
+            if len(batch) == size:
+                yield task_id, batch
+                task_id, batch = task_id + 1, []
+    if batch:
+        yield task_id, batch
+
+
 def run_batch(experiment: Experiment, folder: str | Path, options: BatchOptions | None = None) -> BatchSummary:
-    """Run (or resume) every unfinished run of the experiment's design, writing results to ``folder``."""
+    """Run (or resume) every unfinished run of the experiment's design, writing results to ``folder``.
+
+    Raises:
+        ExperimentError: when another driver holds the batch, or a file the design depends on changed since the
+            batch started (naming it).
+    """
     options = options or BatchOptions()
     started = time.perf_counter()
     store = BatchStore(folder)
-    design = experiment.design()
-    store.start(experiment, design)
-    done = store.outcomes()
-    finished = set(done.loc[done["status"] == "ok", "run_id"].astype(int))
-    failed_before = set(done.loc[done["status"] == "failed", "run_id"].astype(int))
-    skip = finished if options.retry_failed else finished | failed_before
-    todo = [int(r) for r in design["run_id"] if int(r) not in skip]
-    specs = run_specs(experiment, design.loc[design["run_id"].isin(todo)])
-    size = runs_per_task(experiment.months, options.task_seconds)
+    # The executor first: an unreachable scheduler then stops the batch before its folder is created.
     with open_executor(options.spec) as running:
-        executor, workers, is_pool = running.executor, running.workers, running.is_process_pool
-        # Enough tasks to keep every worker busy to the end (at least four per worker), none much longer than the
-        # target.
-        size = max(1, min(size, math.ceil(len(todo) / (4 * workers)))) if todo else size
-        tasks = deque((i, [specs[r] for r in todo[k:k + size]]) for i, k in enumerate(range(0, len(todo), size)))
-        bar = tqdm(total=len(todo), desc=f"batch {experiment.name}", unit="run", disable=not options.progress,
-                   smoothing=0.1)
-        failed_now = 0
+        store.lock(experiment.path)
+        try:
+            return _run_locked(experiment, store, options, started, running)
+        finally:
+            store.unlock()
 
-        def record(result: TaskResult) -> None:
-            nonlocal failed_now
-            store.write(result)
-            failed_now += sum(r["status"] == "failed" for r in result.runs)
-            bar.update(len(result.runs))
 
-        in_flight = options.max_in_flight or 2 * workers
-        if is_pool:
-            _drive_pool(tasks, executor, options, workers, in_flight, record)
-        else:
-            _drive(tasks, executor, in_flight, record)
-        bar.close()
-    after = store.outcomes()
-    ok = set(after.loc[after["status"] == "ok", "run_id"].astype(int))
-    failed = set(after.loc[after["status"] == "failed", "run_id"].astype(int))
-    pending = len(design) - len(ok) - len(failed)
-    return BatchSummary(Path(folder), len(design), len(skip), len(todo), failed_now, pending,
+def _run_locked(experiment: Experiment, store: BatchStore, options: BatchOptions, started: float,
+                running: OpenExecutor) -> BatchSummary:
+    store.start(experiment)
+    n_runs = experiment.n_runs
+    finished, failed_before = store.finished(n_runs)
+    skip = finished if options.retry_failed else finished | failed_before
+    todo = ~skip
+    n_todo = int(todo.sum())
+    size = runs_per_task(experiment.months, options.task_seconds)
+    executor, workers, is_pool = running.executor, running.workers, running.is_process_pool
+    # Enough tasks to keep every worker busy to the end (at least four per worker), none much longer than the
+    # target.
+    size = max(1, min(size, math.ceil(n_todo / (4 * workers)))) if n_todo else size
+    tasks = _Tasks(_task_stream(experiment, todo, size))
+    bar = tqdm(total=n_todo, desc=f"batch {experiment.name}", unit="run", disable=not options.progress,
+               smoothing=0.1)
+    failed_now = 0
+
+    def record(result: TaskResult) -> None:
+        nonlocal failed_now
+        store.write(result)
+        failed_now += sum(r["status"] == "failed" for r in result.runs)
+        bar.update(len(result.runs))
+
+    in_flight = options.max_in_flight or 2 * workers
+    if is_pool:
+        _drive_pool(tasks, executor, options, workers, in_flight, record)
+    else:
+        _drive(tasks, executor, in_flight, record)
+    bar.close()
+    ok, failed = store.finished(n_runs)
+    pending = n_runs - int(ok.sum()) - int(failed.sum())
+    return BatchSummary(store.folder, n_runs, int(skip.sum()), n_todo, failed_now, pending,
                         time.perf_counter() - started)
 
 

@@ -6,11 +6,19 @@ command offers the same choices and behaves the same way. Each executor is a ``c
 
 Local processes are started with ``spawn`` (a clean interpreter: no inherited locks or threads), and every random
 draw of a run flows from its own seed, so results do not depend on the executor or the number of workers.
+
+Local workers die with their driver: each worker watches its parent (a thread that exits the worker once
+``os.getppid()`` changes, i.e. the driver is gone, however it died) and, on Linux, also asks the kernel for SIGKILL
+when its parent dies (``prctl(PR_SET_PDEATHSIG)``). The multiprocessing resource tracker exits by itself once every
+process holding its pipe is gone. A SIGKILLed driver therefore leaves no process behind.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -20,6 +28,8 @@ from typing import Any
 
 KINDS = ("serial", "processes", "dask")
 WORKER_PROFILE = "distributed.worker.profile.enabled"  # Dask setting; off for the clusters ctsim starts
+PARENT_POLL_SECONDS = 0.5
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -73,8 +83,35 @@ def default_workers() -> int:
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` local processes started with ``spawn``."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    """A pool of ``workers`` local processes started with ``spawn``, each of which exits when the driver dies."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=die_with_parent,
+                               initargs=(os.getpid(),))
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this process exit when ``parent`` (the driver) is gone: a watching thread, and on Linux the kernel's
+    parent-death signal as well."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the watching thread alone does the job
+            pass
+    if os.getppid() != parent:  # the driver died before the signal was armed
+        os._exit(1)
+    # Ctrl-C reaches the whole process group: the driver handles it (one line, exit 130) and shuts the pool down;
+    # workers ignore it rather than each printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)  # no cleanup: the driver that would collect the results is gone
+            threading.Event().wait(PARENT_POLL_SECONDS)
+
+    threading.Thread(target=watch, name="ctsim-parent-watch", daemon=True).start()
 
 
 @contextmanager
@@ -131,3 +168,36 @@ def map_ordered(fn: Callable[[Any], Any], items: Iterable[Any], spec: ExecutorSp
             if on_result is not None:
                 on_result()
         return out
+
+
+def check_scheduler(address: str) -> str:
+    """``address`` if it is a Dask scheduler address ctsim can use: ``tcp://HOST:PORT`` with a port in 1-65535.
+
+    Checked before anything is created or contacted. Raises ``ValueError`` with a one-line reason otherwise
+    (``tls://`` needs certificates, which ctsim does not pass). A scheduler runs the code it is sent: use only
+    schedulers you trust.
+    """
+    from urllib.parse import urlsplit
+
+    example = "such as tcp://127.0.0.1:8786"
+    if not isinstance(address, str) or len(address) > 300 or any(not c.isprintable() or c.isspace()
+                                                                  for c in address):
+        raise ValueError(f"must be a scheduler address {example}")
+    if "://" not in address:
+        raise ValueError(f"must be an address with a scheme, {example}")
+    scheme = address.split("://", 1)[0].lower()
+    if scheme == "tls":
+        raise ValueError("tls:// needs certificates, which ctsim does not pass; use tcp:// on a trusted network "
+                         "or through an SSH tunnel")
+    if scheme != "tcp":
+        raise ValueError(f"scheme '{scheme[:20]}://' is not supported; use tcp://HOST:PORT, {example}")
+    try:
+        parts = urlsplit(address)
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"is not a valid address ({example}; IPv6 as tcp://[::1]:8786)") from None
+    if not parts.hostname or port is None or not 1 <= port <= 65535:
+        raise ValueError(f"needs a host and a port in 1-65535, {example}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"must be just tcp://HOST:PORT, {example}")
+    return address

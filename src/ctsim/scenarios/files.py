@@ -45,6 +45,16 @@ from typing import TYPE_CHECKING, Any
 
 from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, Policy, check_value
 from ctsim.declarations.parameters import PARAMETERS_BY_NAME, ParameterError, resolve
+from ctsim.inputs import (
+    check_path_text,
+    check_table,
+    excerpt,
+    excerpt_key,
+    excerpt_path,
+    one_line,
+    plain_name,
+    read_input,
+)
 from ctsim.scenarios.library import BASELINE, library_names, library_path
 from ctsim.scenarios.triggers import Trigger, TriggerError, Triggers, read_triggers
 from ctsim.scenarios.triggers import merge as merge_triggers
@@ -58,11 +68,20 @@ SCHEDULE_KEYS = ("month", "date", "lever", "value", "ramp")
 MAX_MONTHS = 600
 MAX_REPLICATIONS = 10_000
 MAX_SEED = 2**63 - 1
+MAX_CHAIN = 32  # files in a chain of extends and history
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+MIN_YEAR, MAX_YEAR = 1900, 2200  # the calendar the model's dates use (pandas timestamps end in 2262)
 
 
 class ScenarioError(ValueError):
-    """A scenario file that cannot be used; the message names the file and the key."""
+    """A scenario file that cannot be used; the message names the file and the key.
+
+    The message is always one printable line of bounded length (:func:`ctsim.inputs.one_line`): control
+    characters in quoted user input are escaped and a giant value is cut.
+    """
+
+    def __init__(self, message: object = "") -> None:
+        super().__init__(one_line(str(message)))
 
 
 @dataclass(frozen=True)
@@ -224,13 +243,13 @@ class Branch:
 
 
 def _suggest(name: str, valid: list[str]) -> str:
-    close = difflib.get_close_matches(name, valid, n=1)
+    close = difflib.get_close_matches(name[:100], valid, n=1)
     return f"; did you mean '{close[0]}'?" if close else f"; valid keys: {', '.join(valid)}"
 
 
 def _int(where: str, key: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ScenarioError(f"{where}: key '{key}' must be a whole number; got {value!r}")
+        raise ScenarioError(f"{where}: key '{key}' must be a whole number; got {excerpt(value)}")
     if not low <= value <= high:
         raise ScenarioError(f"{where}: key '{key}' = {value} is outside the valid range [{low}, {high}]")
     return value
@@ -238,7 +257,10 @@ def _int(where: str, key: str, value: Any, low: int, high: int) -> int:
 
 def _month_text(where: str, key: str, value: Any) -> str:
     if not isinstance(value, str) or not _MONTH.fullmatch(value):
-        raise ScenarioError(f"{where}: key '{key}' must be a month written YYYY-MM (e.g. \"2026-07\"); got {value!r}")
+        raise ScenarioError(f"{where}: key '{key}' must be a month written YYYY-MM (e.g. \"2026-07\"); got "
+                            f"{excerpt(value)}")
+    if not MIN_YEAR <= int(value[:4]) <= MAX_YEAR:
+        raise ScenarioError(f"{where}: key '{key}' = {value!r}: the year must lie in {MIN_YEAR} to {MAX_YEAR}")
     return value
 
 
@@ -276,6 +298,8 @@ def resolve_scenario(scenario: Scenario | str | Path | None) -> Scenario:
     path = Path(scenario)
     if path.is_file():
         return load_scenario(path)
+    if path.exists():  # a folder, a FIFO, a device: never opened (a FIFO would block, /dev/zero never ends)
+        raise ScenarioError(f"{excerpt_path(path)}: not a regular file; give the path of a scenario file (TOML)")
     found = library_path(str(scenario))
     if found is not None:
         return load_scenario(found)
@@ -292,25 +316,23 @@ def _month_after(start: str, months: int) -> str:
 def read_toml(path: Path, keys: tuple[str, ...], error: type[ScenarioError] = ScenarioError) -> tuple[bytes, dict]:
     """Read a TOML file: its bytes and its table, with a one-line ``error`` for a missing or unreadable file, bad
     TOML, or a top-level key not in ``keys``."""
-    where = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise error(f"{where}: file not found") from None
-    except OSError as exc:
-        raise error(f"{where}: cannot read file ({exc.strerror})") from None
+    where = excerpt_path(path)
+    raw = read_input(path, "TOML file", error)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise error(f"{where}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise error(f"{where}: not usable TOML: tables or arrays nested too deeply") from None
+    check_table(where, data, error)
     for key in data:
         if key not in keys:
-            raise error(f"{where}: unknown key '{key}'{_suggest(key, list(keys))}")
+            raise error(f"{where}: unknown key '{excerpt_key(key)}'{_suggest(key, list(keys))}")
     return raw, data
 
 
 def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
-    where = str(path)
+    where = excerpt_path(path)
     raw, data = read_toml(path, TOP_KEYS)
     for section in ("run", "levers", "uncertainties"):
         if section in data and not isinstance(data[section], dict):
@@ -330,20 +352,23 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
             if not isinstance(data[key], str) or not data[key].strip():
                 raise ScenarioError(f"{where}: key '{key}' must be a non-empty string")
             setattr(scenario, key, data[key].strip())
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", scenario.name):
-        raise ScenarioError(f"{where}: key 'name' = {scenario.name!r} may hold only letters, digits, _ . -")
+    # The name becomes a folder of the results (results/<name>/...): a plain name, never '..' or a path.
+    plain_name(where, "name" if "name" in data else "name (from the file name)", scenario.name, ScenarioError)
     _read_run(where, data.get("run", {}), scenario)
     for name, value in data.get("levers", {}).items():
         scenario.levers[name] = _lever_value(where, f"levers.{name}", name, value)
     for name, value in data.get("uncertainties", {}).items():
         if name not in PARAMETERS_BY_NAME:
-            raise ScenarioError(f"{where}: key 'uncertainties.{name}': unknown parameter"
+            raise ScenarioError(f"{where}: key 'uncertainties.{excerpt_key(name)}': unknown parameter"
                                 f"{_suggest(name, list(PARAMETERS_BY_NAME))}")
         try:
             resolve({name: value})
+            scenario.uncertainties[name] = float(value)
         except ParameterError as exc:
             raise ScenarioError(f"{where}: key 'uncertainties.{name}': {exc}") from None
-        scenario.uncertainties[name] = float(value)
+        except (ValueError, TypeError, OverflowError):
+            raise ScenarioError(f"{where}: key 'uncertainties.{name}' = {excerpt(value)} must be a number within "
+                                f"the parameter's range (docs/odd.md)") from None
     scenario.schedule = scenario.schedule + _read_schedule(where, data.get("schedule", []))
     if "trigger" in data:
         try:
@@ -383,7 +408,13 @@ def _parent(where: str, path: Path, data: dict, chain: tuple[Path, ...], key: st
     if not isinstance(target, str) or not target.strip():
         raise ScenarioError(f"{where}: key '{key}' must be the path of a scenario file, e.g. \"baseline.toml\", or "
                             f"the name of a library scenario")
-    parent_path = (path.parent / target).resolve()
+    check_path_text(where, key, target, ScenarioError)
+    try:
+        parent_path = (path.parent / target).resolve()
+        parent_path.is_file()
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(f"{where}: key '{key}' = {excerpt(target)}: not a usable path "
+                            f"({getattr(exc, 'strerror', None) or type(exc).__name__})") from None
     if not parent_path.is_file() and (found := library_path(target)) is not None:
         parent_path = found.resolve()  # a bare name not beside the file: the library's scenario of that name
     seen = (*chain, path.resolve())
@@ -391,25 +422,34 @@ def _parent(where: str, path: Path, data: dict, chain: tuple[Path, ...], key: st
         cycle = " -> ".join(p.name for p in (*seen[seen.index(parent_path):], parent_path))
         raise ScenarioError(f"{where}: key '{key}': cyclic inheritance ({cycle})")
     if not parent_path.is_file():
-        raise ScenarioError(f"{where}: key '{key}': file not found: {parent_path} (nor a library scenario: "
-                            f"{', '.join(library_names())})")
-    return _load(parent_path, seen)
+        raise ScenarioError(f"{where}: key '{key}': file not found: {excerpt_path(parent_path)} (nor a library "
+                            f"scenario: {', '.join(library_names())})")
+    if len(seen) > MAX_CHAIN:
+        raise ScenarioError(f"{where}: key '{key}': more than {MAX_CHAIN} files in the chain of extends and history")
+    try:
+        return _load(parent_path, seen)
+    except ScenarioError as exc:
+        # Name the key that led to the parent, so an error deep in a chain can be traced back to this file.
+        raise ScenarioError(f"{one_line(str(exc), 260)} (reached through {where}: key '{key}')") from None
 
 
 def _lever_value(where: str, key: str, name: str, value: Any) -> Any:
     lever = LEVERS_BY_NAME.get(name)
     if lever is None:
-        raise ScenarioError(f"{where}: key '{key}': unknown lever{_suggest(name, list(LEVERS_BY_NAME))}")
+        raise ScenarioError(f"{where}: key '{excerpt_key(key)}': unknown lever{_suggest(name, list(LEVERS_BY_NAME))}")
     try:
         return check_value(lever, value)
     except LeverError as exc:
         raise ScenarioError(f"{where}: key '{key}': {exc}") from None
+    except (ValueError, TypeError, OverflowError):  # e.g. an integer too large for a float
+        raise ScenarioError(f"{where}: key '{key}' = {excerpt(value)} is not a valid value for lever '{name}'; "
+                            f"see `ctsim levers` for its range") from None
 
 
 def _read_run(where: str, run: dict[str, Any], scenario: Scenario) -> None:
     for key, value in run.items():
         if key not in RUN_KEYS:
-            raise ScenarioError(f"{where}: unknown key 'run.{key}'{_suggest(key, list(RUN_KEYS))}")
+            raise ScenarioError(f"{where}: unknown key 'run.{excerpt_key(key)}'{_suggest(key, list(RUN_KEYS))}")
         if key == "start":
             scenario.start = _month_text(where, "run.start", value)
         elif key == "months":
@@ -430,7 +470,8 @@ def _read_schedule(where: str, entries: Any) -> tuple[ScheduleEntry, ...]:
             raise ScenarioError(f"{where}: key '{at}' must be a table ([[schedule]])")
         for key in entry:
             if key not in SCHEDULE_KEYS:
-                raise ScenarioError(f"{where}: unknown key '{at}.{key}'{_suggest(key, list(SCHEDULE_KEYS))}")
+                raise ScenarioError(f"{where}: unknown key '{at}.{excerpt_key(key)}'"
+                                    f"{_suggest(key, list(SCHEDULE_KEYS))}")
         if ("month" in entry) == ("date" in entry):
             raise ScenarioError(f"{where}: key '{at}' needs exactly one of 'month' (1 = first month) or 'date' "
                                 f"(YYYY-MM)")

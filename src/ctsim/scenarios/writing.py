@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import ctsim
-from ctsim.storage import atomic_write, new_folder
+from ctsim.inputs import inside, plain_name
+from ctsim.scenarios.files import ScenarioError
+from ctsim.storage import atomic_write, staged_folder
 
 if TYPE_CHECKING:
     from ctsim.scenarios.runner import RunResult
@@ -78,10 +80,20 @@ def write_outputs(result: RunResult, root: str | Path = "results", chart: bool =
 
     Files: ``monthly_national.parquet``, ``monthly_regions.parquet``, ``recruits_by_stratum.parquet``,
     ``annual.csv``, ``summary.json``,
-    ``manifest.json`` and, unless ``chart`` is False, ``attacks_by_region.png``. Each file is written under a
-    temporary name and renamed, so a folder never holds half a file.
+    ``manifest.json`` and, unless ``chart`` is False, ``attacks_by_region.png``. The folder is written under a
+    temporary name and renamed when complete, so no half-written run folder remains after a disk error or a kill.
+
+    Raises:
+        ScenarioError: if the scenario's name is not a plain name, so that the folder would not lie under ``root``.
     """
-    folder = new_folder(Path(root) / result.scenario.name)
+    name = plain_name(str(result.scenario.path or result.scenario.name), "name", result.scenario.name, ScenarioError)
+    base = inside(Path(root), Path(root) / name, str(result.scenario.path or name), ScenarioError)
+    with staged_folder(base) as (tmp, final):
+        _write_files(result, tmp, chart)
+    return final[0]
+
+
+def _write_files(result: RunResult, folder: Path, chart: bool) -> None:
     atomic_write(folder / "monthly_national.parquet", lambda p: result.national.to_parquet(p, index=False))
     atomic_write(folder / "monthly_regions.parquet", lambda p: result.regional.to_parquet(p, index=False))
     atomic_write(folder / "recruits_by_stratum.parquet",
@@ -94,4 +106,3 @@ def write_outputs(result: RunResult, root: str | Path = "results", chart: bool =
         from ctsim.figures.charts import attacks_by_region_chart
 
         save_figure(attacks_by_region_chart(result), folder / "attacks_by_region.png")
-    return folder
