@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install check-python browser demo test lint bench docs baseline evidence clean
+.PHONY: install check-python browser demo test lint bench docs baseline evidence brief-example dashboard-figure clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
@@ -54,6 +54,15 @@ baseline: install
 evidence: install
 	$(BIN)/python -m ctsim.analysis.evidence
 	$(BIN)/python -m ctsim.docs
+
+# The example policy brief and its screenshot for the README (docs/figures/brief.png).
+brief-example: install browser
+	$(BIN)/ctsim compare baseline civilian_led --replications 10 --jobs 2 --out results/brief_example --report
+	$(BIN)/python -m ctsim.report.pdf $$(ls -d results/brief_example/compare/* | tail -1)/brief.html docs/figures/brief.png
+
+# The dashboard screenshot for the README (docs/figures/dashboard.png), with the speed figures.
+dashboard-figure: install browser
+	$(BIN)/python benchmarks/bench_dashboard.py --figure docs/figures/dashboard.png
 
 docs: install
 	$(BIN)/python -m ctsim.docs
