@@ -145,3 +145,20 @@ def test_trust_and_provenance(compare_result):
 def test_a_folder_that_is_no_result_is_refused(tmp_path):
     with pytest.raises(ReportError, match="not a result of ctsim compare"):
         gather(tmp_path)
+
+
+def test_district_attacks_add_up_to_each_run_and_feed_the_district_map(compare_result):
+    """A compare keeps every run's attacks by district; they add up to the run's national attacks, and the brief's
+    district map shows each district's own mean paired change (no 'District map' gap is reported)."""
+    districts = pd.read_parquet(compare_result / "district_attacks.parquet")
+    runs = pd.read_csv(compare_result / "runs.csv").set_index(["scenario", "replication"])["attacks"]
+    totals = districts.groupby(["scenario", "replication"])["attacks"].sum()
+    assert np.allclose(totals.sort_index().to_numpy(), runs.loc[totals.sort_index().index].to_numpy()), \
+        "district attacks must add up to each run's national attacks"
+    assert districts.groupby(["scenario", "replication"]).size().eq(160).all(), "every district in every run"
+    brief = gather(compare_result)
+    wide = districts.pivot_table(index=["district_id", "replication"], columns="scenario", values="attacks")
+    expected = (wide["civilian_led"] - wide["baseline"]).groupby(level="district_id").mean()
+    shown = brief.districts.set_index("district_id")["difference"]
+    assert np.allclose(shown.loc[expected.index].to_numpy(), expected.to_numpy())
+    assert not any(m.startswith("District map") for m in brief.missing)

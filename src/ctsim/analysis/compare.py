@@ -20,6 +20,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from ctsim.analysis.paired import paired
+from ctsim.data.geography import packaged
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.experiments.executors import ExecutorSpec, map_ordered
 from ctsim.scenarios.files import Scenario, ScenarioError
@@ -42,6 +43,7 @@ class Comparison:
         scenarios: the scenarios, reference first.
         runs: one row per scenario and replication: summary outcomes.
         monthly_attacks: one row per scenario, replication and month: national attacks.
+        district_attacks: one row per scenario, replication and district: attacks over the horizon.
         differences: one row per scenario (after the first) and outcome.
         seed: the root seed of the replications.
         months: the horizon.
@@ -53,12 +55,14 @@ class Comparison:
     differences: pd.DataFrame
     seed: int
     months: int
+    district_attacks: pd.DataFrame | None = None
 
 
-def _run_one(task: tuple[int, Scenario, int, np.random.SeedSequence, int]) -> tuple[int, int, dict, pd.DataFrame]:
+def _run_one(task: tuple[int, Scenario, int, np.random.SeedSequence, int]) -> tuple[int, int, dict, pd.DataFrame,
+                                                                                  np.ndarray]:
     index, scenario, replication, seed, months = task
     result = run(scenario, seed, months)
-    return index, replication, result.summary, result.national[["month", "attacks"]]
+    return index, replication, result.summary, result.national[["month", "attacks"]], result.district_attacks
 
 
 def compare(scenarios: list[Scenario], replications: int, seed: int | None = None, months: int | None = None,
@@ -87,10 +91,14 @@ def compare(scenarios: list[Scenario], replications: int, seed: int | None = Non
     with tqdm(total=len(tasks), desc="runs", unit="run", disable=not progress, leave=False) as bar:
         results = map_ordered(_run_one, tasks, ExecutorSpec(kind="processes", workers=jobs), on_result=bar.update)
     runs = pd.DataFrame([{"scenario": scenarios[i].name, "replication": r, **summary}
-                         for i, r, summary, _ in results])
+                         for i, r, summary, *_ in results])
     monthly = pd.concat([series.assign(scenario=scenarios[i].name, replication=r)
-                         for i, r, _, series in results], ignore_index=True)
-    return Comparison(scenarios, runs, monthly, differences(runs, [s.name for s in scenarios]), root, months)
+                         for i, r, _, series, _ in results], ignore_index=True)
+    ids = packaged().table["district_id"].to_numpy()
+    districts = pd.concat([pd.DataFrame({"scenario": scenarios[i].name, "replication": r, "district_id": ids,
+                                         "attacks": attacks}) for i, r, _, _, attacks in results], ignore_index=True)
+    return Comparison(scenarios, runs, monthly, differences(runs, [s.name for s in scenarios]), root, months,
+                      districts)
 
 
 def unique_names(scenarios: list[Scenario]) -> list[Scenario]:
@@ -123,8 +131,9 @@ def differences(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
 
 
 def write(comparison: Comparison, root: str | Path = "results") -> Path:
-    """Write ``differences.csv``, ``runs.csv``, ``monthly_attacks.parquet``, ``attacks_bands.png`` and
-    ``manifest.json`` under ``root/compare/<timestamp>/`` and return the folder."""
+    """Write ``differences.csv``, ``runs.csv``, ``monthly_attacks.parquet``, ``district_attacks.parquet`` (attacks
+    per district and run over the horizon), ``attacks_bands.png`` and ``manifest.json`` under
+    ``root/compare/<timestamp>/`` and return the folder."""
     from ctsim.figures import save_figure
     from ctsim.figures.charts import attacks_band_chart
     from ctsim.scenarios.writing import package_versions
@@ -133,6 +142,9 @@ def write(comparison: Comparison, root: str | Path = "results") -> Path:
     atomic_write(folder / "differences.csv", lambda p: comparison.differences.to_csv(p, index=False))
     atomic_write(folder / "runs.csv", lambda p: comparison.runs.to_csv(p, index=False))
     atomic_write(folder / "monthly_attacks.parquet", lambda p: comparison.monthly_attacks.to_parquet(p, index=False))
+    if comparison.district_attacks is not None:
+        atomic_write(folder / "district_attacks.parquet",
+                     lambda p: comparison.district_attacks.to_parquet(p, index=False))
     save_figure(attacks_band_chart(comparison), folder / "attacks_bands.png")
     manifest = {
         "scenarios": [{"name": s.name, "files": [str(f) for f in s.files], "sha256": s.sha256}

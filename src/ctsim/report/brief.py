@@ -160,6 +160,8 @@ class Brief:
         headline: one row per scenario and headline outcome.
         years: per-year differences in attacks.
         regions: per-region differences in attacks.
+        districts: per district, the first scenario's mean paired difference in attacks from the reference
+            (``district_id``, ``difference``), when the result holds district figures.
         spreads: outcome spreads over a design's runs.
         ranking: a sensitivity ranking, when the result holds one.
         ranking_method: the method and its reading, in words.
@@ -185,6 +187,7 @@ class Brief:
     headline: list[Row] = field(default_factory=list)
     years: list[Row] = field(default_factory=list)
     regions: list[Row] = field(default_factory=list)
+    districts: pd.DataFrame = field(default_factory=pd.DataFrame)
     spreads: list[Spread] = field(default_factory=list)
     ranking: list[Ranked] = field(default_factory=list)
     ranking_method: str = ""

@@ -163,16 +163,22 @@ def ranking(brief) -> Figure | None:
 
 
 def regional_map(brief) -> Figure | None:
-    """The regions' change in attacks, drawn at the districts' centroids (coloured by region: the result holds no
-    district figures), for the first scenario compared with the reference."""
-    if not brief.regions:
+    """The first scenario's change in attacks against the reference, at the districts' centroids: each district's own
+    mean paired difference when the result holds district figures, otherwise its region's (and the title says so)."""
+    if not brief.regions and brief.districts.empty:
         return None
     from ctsim.data import load_districts
 
-    scenario = brief.regions[0].scenario
-    change = {r.label: r.diff.difference for r in brief.regions if r.scenario == scenario}
     districts = load_districts()
-    values = districts["region"].map(change).astype(float)
+    if not brief.districts.empty:
+        scenario = brief.scenarios[1].name if len(brief.scenarios) > 1 else brief.regions[0].scenario
+        values = districts["district_id"].map(brief.districts.set_index("district_id")["difference"]).astype(float)
+        what = "each dot a district, coloured by its own change"
+    else:
+        scenario = brief.regions[0].scenario
+        change = {r.label: r.diff.difference for r in brief.regions if r.scenario == scenario}
+        values = districts["region"].map(change).astype(float)
+        what = "each dot a district, coloured by its region's change"
     limit = max(1.0, float(np.nanmax(np.abs(values))))
     fig = Figure(figsize=(WIDTH * 0.62, 3.6))
     ax = fig.add_subplot()
@@ -186,8 +192,7 @@ def regional_map(brief) -> Figure | None:
     ax.set_xlabel("longitude", fontsize=7)
     ax.set_ylabel("latitude", fontsize=7)
     ax.tick_params(labelsize=6)
-    ax.set_title(f"'{scenario}' vs '{brief.reference}' by region\n(each dot a district, coloured by its region's "
-                 f"change)", fontsize=8)
+    ax.set_title(f"'{scenario}' vs '{brief.reference}' by district\n({what})", fontsize=8)
     return fig
 
 

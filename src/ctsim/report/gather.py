@@ -92,9 +92,23 @@ def _compare(folder: Path) -> Brief:
         monthly=monthly, run_table=runs)
     brief.years = _years(monthly, names, months, level)
     brief.regions = _regions(runs, names, months, level)
+    brief.districts = _districts(folder / "district_attacks.parquet", names)
     brief.provenance = _provenance_compare(manifest, infos)
     brief.missing = _missing_common(brief)
     return brief
+
+
+def _districts(path: Path, names: list[str]) -> pd.DataFrame:
+    """The first scenario's mean paired difference in attacks from the reference, per district (empty when the result
+    has no district figures)."""
+    if len(names) < 2 or not path.is_file():
+        return pd.DataFrame()
+    table = pd.read_parquet(path)
+    wide = table.pivot_table(index=["district_id", "replication"], columns="scenario", values="attacks")
+    if names[0] not in wide.columns or names[1] not in wide.columns:
+        return pd.DataFrame()
+    diff = (wide[names[1]] - wide[names[0]]).groupby(level="district_id").mean()
+    return pd.DataFrame({"district_id": diff.index, "difference": diff.to_numpy()})
 
 
 def _row(scenario: str, outcome: str, diff: Paired, months: int, level: float) -> Row:
@@ -201,8 +215,10 @@ def _versions(manifest: dict) -> list[tuple[str, str]]:
 
 
 def _missing_common(brief: Brief) -> list[str]:
-    missing = ["District map: the result files hold attacks by region only, not by district; a map needs each "
-               "run's attacks per district (e.g. a district_attacks.parquet with scenario, replication, "
+    missing = [] if not brief.districts.empty else [
+               "District map: this result holds attacks by region only (made before compare kept district "
+               "figures, or a batch); the map shows each region's change at its districts. A map by district "
+               "needs each run's attacks per district (district_attacks.parquet with scenario, replication, "
                "district_id and attacks)."]
     if brief.kind == "compare" and not brief.years:
         missing.append("Per-year effects: the result has no monthly attacks (monthly_attacks.parquet).")

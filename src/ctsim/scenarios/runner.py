@@ -42,6 +42,7 @@ class RunResult:
         summary: per-run summary scalars (:func:`ctsim.model.recording.summarise`).
         reverted_levers: (month, lever) pairs reverted at changes of government.
         trigger_events: (month, trigger, "fired" or "released", lever, value, level) of the scenario's triggers.
+        district_attacks: attacks in each district (in the packaged table's order) over the scenario's months.
         recruits_by_stratum: monthly recruits in each of the 24 youth strata.
     """
 
@@ -53,6 +54,7 @@ class RunResult:
     reverted_levers: list[tuple[int, str]]
     recruits_by_stratum: pd.DataFrame
     trigger_events: list[tuple] = field(default_factory=list)
+    district_attacks: np.ndarray | None = None
 
     @property
     def annual(self) -> pd.DataFrame:
@@ -111,10 +113,15 @@ def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
     model = build_model(scenario, seed, uncertainties=uncertainties, geography_overrides=geography_overrides,
                         admin_overrides=admin_overrides)
     try:
-        model.run(scenario.history_months + (scenario.months if months is None else months))
+        district_attacks = np.zeros(model.n_districts)
+        for _ in range(scenario.history_months + (scenario.months if months is None else months)):
+            model.step()
+            if model.steps > scenario.history_months:  # the district figures stay out of the DataCollector
+                district_attacks += model.record["attacks@districts"]
         national, regional = monthly_frames(model, include_history=include_history)
         return RunResult(scenario, seed, national, regional, summarise(national, regional),
-                         list(model.reverted_levers), recruits_by_stratum(model), list(model.trigger_events))
+                         list(model.reverted_levers), recruits_by_stratum(model), list(model.trigger_events),
+                         district_attacks)
     finally:
         model.release()
 
