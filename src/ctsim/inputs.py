@@ -176,3 +176,12 @@ def finite_number(where: str, key: str, value: Any, error: type[Exception]) -> N
     """Raise ``error`` for ``nan`` or an infinity (both break the model's arithmetic)."""
     if isinstance(value, float) and not math.isfinite(value):
         raise error(f"{where}: key '{excerpt_key(key)}' = {value} is not a finite number; give a number such as 0.5")
+
+
+def whole_number(where: str, key: str, value: Any, low: int, high: int, error: type[Exception]) -> int:
+    """``value`` if it is a whole number (not a bool) in ``[low, high]``; else ``error`` naming the file and key."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise error(f"{where}: key '{excerpt_key(key)}' must be a whole number; got {excerpt(value)}")
+    if not low <= value <= high:
+        raise error(f"{where}: key '{excerpt_key(key)}' = {value} is outside the valid range [{low}, {high}]")
+    return value

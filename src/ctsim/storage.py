@@ -27,12 +27,7 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
 
 def new_folder(base: Path) -> Path:
     """Create and return ``base/<UTC timestamp>`` (``-2``, ``-3``, ... appended when it exists)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    folder = Path(base) / stamp
-    k = 1
-    while folder.exists():
-        k += 1
-        folder = Path(base) / f"{stamp}-{k}"
+    folder = _fresh_name(base)
     folder.mkdir(parents=True)
     return folder
 

@@ -57,6 +57,7 @@ from ctsim.inputs import (
     one_line,
     plain_name,
     read_input,
+    whole_number,
 )
 from ctsim.scenarios.files import MAX_MONTHS, Scenario, ScenarioError, _suggest, load_scenario, read_toml
 
@@ -225,11 +226,7 @@ def _check_count(where: str, runs: int, what: str = "the design", points: int = 
 
 
 def _int(where: str, key: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ExperimentError(f"{where}: key '{key}' must be a whole number; got {excerpt(value)}")
-    if not low <= value <= high:
-        raise ExperimentError(f"{where}: key '{key}' = {value} is outside the valid range [{low}, {high}]")
-    return value
+    return whole_number(where, key, value, low, high, ExperimentError)
 
 
 def _scenarios(where: str, path: Path, value: Any) -> list[Scenario]:

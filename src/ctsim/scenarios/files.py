@@ -54,6 +54,7 @@ from ctsim.inputs import (
     one_line,
     plain_name,
     read_input,
+    whole_number,
 )
 from ctsim.scenarios.library import BASELINE, library_names, library_path
 from ctsim.scenarios.triggers import Trigger, TriggerError, Triggers, read_triggers
@@ -248,11 +249,7 @@ def _suggest(name: str, valid: list[str]) -> str:
 
 
 def _int(where: str, key: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ScenarioError(f"{where}: key '{key}' must be a whole number; got {excerpt(value)}")
-    if not low <= value <= high:
-        raise ScenarioError(f"{where}: key '{key}' = {value} is outside the valid range [{low}, {high}]")
-    return value
+    return whole_number(where, key, value, low, high, ScenarioError)
 
 
 def _month_text(where: str, key: str, value: Any) -> str:

@@ -37,6 +37,7 @@ import numpy as np
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, check_value
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
+from ctsim.inputs import whole_number
 
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
@@ -107,11 +108,7 @@ def _number(where: str, key: str, value: Any, low: float = -math.inf, high: floa
 
 
 def _whole(where: str, key: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TriggerError(f"{where}: key '{key}' must be a whole number; got {value!r}")
-    if not low <= value <= high:
-        raise TriggerError(f"{where}: key '{key}' = {value} is outside the valid range [{low}, {high}]")
-    return value
+    return whole_number(where, key, value, low, high, TriggerError)
 
 
 def read_triggers(where: str, entries: Any) -> tuple[Trigger, ...]:
