@@ -19,13 +19,14 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+import ctsim
 from ctsim.analysis.paired import paired
 from ctsim.data.geography import packaged
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.experiments.executors import ExecutorSpec, map_ordered
 from ctsim.scenarios.files import Scenario, ScenarioError
 from ctsim.scenarios.runner import run
-from ctsim.storage import atomic_write, new_folder
+from ctsim.storage import atomic_write, staged_folder
 
 # Outcomes compared; whether lower or higher is better comes from their declarations (for reading the table; nothing
 # is optimised).
@@ -134,24 +135,36 @@ def write(comparison: Comparison, root: str | Path = "results") -> Path:
     """Write ``differences.csv``, ``runs.csv``, ``monthly_attacks.parquet``, ``district_attacks.parquet`` (attacks
     per district and run over the horizon), ``attacks_bands.png`` and ``manifest.json`` under
     ``root/compare/<timestamp>/`` and return the folder."""
+    from ctsim.declarations.parameters import calibration_version
     from ctsim.figures import save_figure
     from ctsim.figures.charts import attacks_band_chart
-    from ctsim.scenarios.writing import package_versions
+    from ctsim.scenarios.writing import git_commit, package_versions
 
-    folder = new_folder(Path(root) / "compare")
-    atomic_write(folder / "differences.csv", lambda p: comparison.differences.to_csv(p, index=False))
-    atomic_write(folder / "runs.csv", lambda p: comparison.runs.to_csv(p, index=False))
-    atomic_write(folder / "monthly_attacks.parquet", lambda p: comparison.monthly_attacks.to_parquet(p, index=False))
-    if comparison.district_attacks is not None:
-        atomic_write(folder / "district_attacks.parquet",
-                     lambda p: comparison.district_attacks.to_parquet(p, index=False))
-    save_figure(attacks_band_chart(comparison), folder / "attacks_bands.png")
+    first = comparison.scenarios[0]
     manifest = {
-        "scenarios": [{"name": s.name, "files": [str(f) for f in s.files], "sha256": s.sha256}
+        "ctsim_version": ctsim.__version__, "git_commit": git_commit(), "calibration_version": calibration_version(),
+        "scenarios": [{"name": s.name, "files": [str(f) for f in s.files], "sha256": s.sha256,
+                       "levers": s.policy().as_dict(), "uncertainties": s.uncertainties,
+                       "schedule": [{"month": e.month, "lever": e.lever, "value": e.value, "ramp": e.ramp}
+                                    for e in s.schedule],
+                       "triggers": [t.name for t in s.triggers]}
                       for s in comparison.scenarios],
+        "start": first.start, "history_months": first.history_months,
         "replications": int(len(comparison.runs) // len(comparison.scenarios)), "months": comparison.months,
         "root_seed": comparison.seed, "confidence": CONFIDENCE, "packages": package_versions(),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"), "cpu_count": os.cpu_count(),
     }
-    atomic_write(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2)))
+    # The whole folder is written under a temporary name and renamed once complete: a disk error or a kill leaves
+    # no half-written comparison behind.
+    with staged_folder(Path(root) / "compare") as (folder, final):
+        atomic_write(folder / "differences.csv", lambda p: comparison.differences.to_csv(p, index=False))
+        atomic_write(folder / "runs.csv", lambda p: comparison.runs.to_csv(p, index=False))
+        atomic_write(folder / "monthly_attacks.parquet",
+                     lambda p: comparison.monthly_attacks.to_parquet(p, index=False))
+        if comparison.district_attacks is not None:
+            atomic_write(folder / "district_attacks.parquet",
+                         lambda p: comparison.district_attacks.to_parquet(p, index=False))
+        save_figure(attacks_band_chart(comparison), folder / "attacks_bands.png")
+        atomic_write(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2)))
+    folder = final[0]
     return folder

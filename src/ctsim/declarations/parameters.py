@@ -366,6 +366,14 @@ def declared() -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
+def calibration_version() -> str:
+    """The stored calibration's version and date (``"1 (2026-11-24)"``), or ``"none"`` when none is stored."""
+    if not CALIBRATION_FILE.exists():
+        return "none"
+    record = json.loads(CALIBRATION_FILE.read_text())
+    return f"{record.get('version', '?')} ({str(record.get('created_utc', ''))[:10]})"
+
+
 def calibrated() -> Mapping[str, float]:
     """The values stored by the last calibration (``src/ctsim/data/calibration.json``); empty if there is none."""
     if not CALIBRATION_FILE.is_file():
