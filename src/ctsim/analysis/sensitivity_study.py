@@ -42,10 +42,10 @@ from ctsim.experiments.design import (
     ExperimentError,
     _check_count,
     _check_factor_value,
-    _input_path,
     _int,
     _known,
     points_table,
+    scenario_path,
 )
 from ctsim.figures.tables import markdown
 from ctsim.inputs import excerpt, excerpt_path, inside, one_line, plain_name
@@ -124,7 +124,7 @@ def load_study(path: str | Path) -> Study:
                       ExperimentError)
     if "scenario" not in data or not isinstance(data["scenario"], str):
         raise ExperimentError(f"{where}: key 'scenario' must name a scenario file, e.g. \"../scenarios/baseline.toml\"")
-    target = _input_path(where, "scenario", path, data["scenario"])
+    target = scenario_path(where, "scenario", path, data["scenario"])
     try:
         scenario = load_scenario(target)
     except ScenarioError as exc:

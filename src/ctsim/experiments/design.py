@@ -60,6 +60,7 @@ from ctsim.inputs import (
     whole_number,
 )
 from ctsim.scenarios.files import MAX_MONTHS, Scenario, ScenarioError, _suggest, load_scenario, read_toml
+from ctsim.scenarios.library import library_path
 
 TOP_KEYS = ("name", "description", "scenarios", "replications", "months", "seed", "design", "outputs")
 DESIGN_KEYS = ("method", "samples", "factors", "points", "path")
@@ -231,15 +232,15 @@ def _int(where: str, key: str, value: Any, low: int, high: int) -> int:
 
 def _scenarios(where: str, path: Path, value: Any) -> list[Scenario]:
     if value is None:
-        raise ExperimentError(f"{where}: key 'scenarios' is missing: list the scenario files, e.g. "
-                              f"scenarios = [\"../scenarios/baseline.toml\"]")
+        raise ExperimentError(f"{where}: key 'scenarios' is missing: list the scenario files or library names, "
+                              f"e.g. scenarios = [\"baseline\", \"../my_policy.toml\"]")
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise ExperimentError(f"{where}: key 'scenarios' must be a non-empty list of scenario file paths")
     if len(value) > 100:
         raise ExperimentError(f"{where}: key 'scenarios' lists {len(value)} scenarios; at most 100 are allowed")
     out = []
     for i, item in enumerate(value):
-        target = _input_path(where, f"scenarios[{i}]", path, item)
+        target = scenario_path(where, f"scenarios[{i}]", path, item)
         try:
             out.append(load_scenario(target))
         except ScenarioError as exc:
@@ -251,6 +252,18 @@ def _scenarios(where: str, path: Path, value: Any) -> list[Scenario]:
     if len({s.start for s in out}) > 1:
         raise ExperimentError(f"{where}: key 'scenarios': the scenarios start in different months")
     return out
+
+
+def scenario_path(where: str, key: str, path: Path, item: str) -> Path:
+    """A scenario named in an experiment or study: a file relative to it or, failing that, a library scenario by
+    name (``"baseline"`` or ``"baseline.toml"``), as ``extends`` resolves."""
+    check_path_text(where, key, item, ExperimentError)
+    found = library_path(item)
+    try:
+        beside = (path.parent / item).is_file()
+    except (OSError, ValueError):
+        beside = False
+    return found.resolve() if found is not None and not beside else _input_path(where, key, path, item)
 
 
 def _input_path(where: str, key: str, path: Path, item: str) -> Path:
