@@ -45,8 +45,9 @@ class Event:
 
     Attributes:
         month: model month (1-based) from which it applies.
-        kind: ``lever`` (a trainer's change), ``undo``, ``government`` (a change of government) or ``reverted``
-            (a lever the change of government put back to the status quo).
+        kind: ``lever`` (a trainer's change), ``undo``, ``government`` (a change of government), ``reverted``
+            (a lever the change of government put back to the status quo) or ``trigger`` (a scenario's trigger rule
+            fired or was released).
         text: one line for the chart's tooltip.
         lever: the lever concerned, if any.
         value: its new value, if any.
@@ -144,6 +145,7 @@ class DashboardSession:
             old.release()
         self.model = model
         self._seen_reversions = 0
+        self._seen_triggers = 0
 
     @property
     def history_months(self) -> int:
@@ -189,6 +191,13 @@ class DashboardSession:
             self.events.append(Event(month, "reverted", f"{self.month_label(month)}: {label} reverted to the "
                                      f"status quo by the new government", name, getattr(model.policy, name)))
         self._seen_reversions = len(model.reverted_levers)
+        for month, name, what, lever, value, _ in model.trigger_events[self._seen_triggers:]:
+            label = LEVERS_BY_NAME[lever].label
+            text = (f"{self.month_label(month)}: trigger '{name}' fired: {label} set to {format_value(value)}"
+                    if what == "fired" else f"{self.month_label(month)}: trigger '{name}' released: {label} back "
+                                            f"to {format_value(value)}")
+            self.events.append(Event(month, "trigger", text, lever, value))
+        self._seen_triggers = len(model.trigger_events)
 
     @property
     def levers(self) -> dict[str, Any]:

@@ -30,9 +30,10 @@ SERIES: dict[str, str] = {
 REGIONAL_SERIES = ("attacks", "deaths", "recruits", "legitimacy")
 FORCES = {"operations_police": "police", "operations_paramilitary": "paramilitary (Rangers, FC)",
           "operations_military": "military"}
-EVENT_COLOURS = {"lever": "#1f77b4", "undo": "#7f7f7f", "government": "#d62728", "reverted": "#ff7f0e"}
+EVENT_COLOURS = {"lever": "#1f77b4", "undo": "#7f7f7f", "government": "#d62728", "reverted": "#ff7f0e",
+                 "trigger": "#9467bd"}
 EVENT_NAMES = {"lever": "lever changed", "undo": "undo to scenario", "government": "change of government",
-               "reverted": "lever reverted"}
+               "reverted": "lever reverted", "trigger": "trigger rule"}
 WIDTH = 290
 HEIGHT = 150
 
