@@ -125,3 +125,14 @@ def test_change_of_government_trigger_fires_the_month_after_a_transition(tmp_pat
     fired = [e[0] for e in model.trigger_events if e[2] == "fired"]
     assert fired == [first + 1], (first, model.trigger_events)
     model.release()
+
+
+def test_an_odd_key_or_value_is_quoted_short_and_printable(tmp_path):
+    body = ('[[trigger]]\nname = "x"\nwhen = "attacks"\nabove = "' + "9" * 5000 + '"\nlever = "dialogue"\n'
+            'value = 1.0\nmonths = 3\n')
+    with pytest.raises(ScenarioError) as err:
+        _scenario(tmp_path, body)
+    assert len(str(err.value)) < 400 and "finite number" in str(err.value)
+    with pytest.raises(ScenarioError) as err:
+        _scenario(tmp_path, '[[trigger]]\n"bad\\u001b[31mkey" = 1\n')
+    assert "\x1b" not in str(err.value) and "unknown key" in str(err.value)

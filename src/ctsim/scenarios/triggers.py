@@ -37,7 +37,7 @@ import numpy as np
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, check_value
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
-from ctsim.inputs import whole_number
+from ctsim.inputs import excerpt, excerpt_key, whole_number
 
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
@@ -101,7 +101,7 @@ class Trigger:
 
 def _number(where: str, key: str, value: Any, low: float = -math.inf, high: float = math.inf) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise TriggerError(f"{where}: key '{key}' must be a finite number; got {value!r}")
+        raise TriggerError(f"{where}: key '{key}' must be a finite number; got {excerpt(value)}")
     if not low <= value <= high:
         raise TriggerError(f"{where}: key '{key}' = {value} is outside the valid range [{low:g}, {high:g}]")
     return float(value)
@@ -126,7 +126,8 @@ def read_triggers(where: str, entries: Any) -> tuple[Trigger, ...]:
             raise TriggerError(f"{where}: key '{at}' must be a table ([[trigger]])")
         for key in entry:
             if key not in TRIGGER_KEYS:
-                raise TriggerError(f"{where}: unknown key '{at}.{key}'; valid keys: {', '.join(TRIGGER_KEYS)}")
+                raise TriggerError(f"{where}: unknown key '{at}.{excerpt_key(key)}'; valid keys: "
+                                   f"{', '.join(TRIGGER_KEYS)}")
         for key in ("name", "when", "lever", "value"):
             if key not in entry:
                 raise TriggerError(f"{where}: key '{at}' needs '{key}'")
