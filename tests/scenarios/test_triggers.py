@@ -48,6 +48,9 @@ value = 1.0
     ('name = "x"\nwhen = "attacks"\nabove = 1\nlever = "dialogue"\nvalue = 1.0\nmonths = 3\nsoon = 1', "unknown key"),
     ('name = "x"\nwhen = "change_of_government"\nabove = 1\nlever = "dialogue"\nvalue = 1.0\nmonths = 3',
      "takes no 'above'"),
+    ('name = "x"\nenabled = "no"', "must be true or false"),
+    ('name = "x"\nenabled = false\nabove = 1', "takes no other key"),
+    ('name = "x"\nenabled = false', "none is called 'x'"),
 ])
 def test_bad_triggers_give_one_line_naming_the_file_and_key(tmp_path, body, message):
     with pytest.raises(ScenarioError) as err:
@@ -136,3 +139,15 @@ def test_an_odd_key_or_value_is_quoted_short_and_printable(tmp_path):
     with pytest.raises(ScenarioError) as err:
         _scenario(tmp_path, '[[trigger]]\n"bad\\u001b[31mkey" = 1\n')
     assert "\x1b" not in str(err.value) and "unknown key" in str(err.value)
+
+
+def test_enabled_false_removes_an_inherited_trigger_and_only_that_one(tmp_path):
+    parent = tmp_path / "parent.toml"
+    parent.write_text(BASE + SURGE.format(above=0.0, end="months = 2")
+                      + SURGE.format(above=0.0, end="months = 2").replace('name = "surge"', 'name = "other"'))
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "parent.toml"\n[[trigger]]\nname = "surge"\nenabled = false\n')
+    assert [t.name for t in load_scenario(parent).triggers] == ["surge", "other"]
+    assert [t.name for t in load_scenario(child).triggers] == ["other"], "the disabled trigger is gone, the other stays"
+    result = run(load_scenario(child), history=False, months=4)
+    assert {e[1] for e in result.trigger_events} == {"other"}, "a removed trigger never fires"

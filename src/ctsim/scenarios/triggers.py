@@ -14,12 +14,15 @@ A scenario file may hold ``[[trigger]]`` tables::
     months = 12                    # hold for this long, then restore (or: until_below / until_above = level)
     cooldown = 6                   # months after a release before it may fire again (default 0)
 
+A table with the name of an inherited trigger replaces it; ``name = "..."`` with ``enabled = false`` (and no other
+key) removes it, so a scenario can switch off the reactive status quo's rules one by one.
+
 A trigger is checked at the start of every month on the months already recorded, before that month's schedule and
 the political cycle (so a change of government in the same month may still revert what it set). Fired, it moves the
 lever (with the ramp) and holds it; it is released after ``months`` months, or when the window's mean crosses the
 ``until_*`` level (so "fade when violence falls" has its own level, below the one that fired it). At release the lever
 returns to the value it had before the trigger fired, unless something else (a schedule, a change of government)
-changed it meanwhile, in which case that change stands. A history's triggers act during the history; the scenario's
+changed it meanwhile: that change stands and the trigger counts as released (it may fire again after its cooldown). A history's triggers act during the history; the scenario's
 (which usually inherits the same ones) act after the branch; a trigger active at the branch carries on if the
 scenario has a trigger of the same name, and is released otherwise. Every firing and release is recorded:
 ``model.trigger_events`` and the ``triggers_fired`` output; ``ctsim run`` lists them in the manifest.
@@ -43,7 +46,7 @@ if TYPE_CHECKING:
     from ctsim.model.core import CTModel
 
 TRIGGER_KEYS = ("name", "when", "region", "window", "above", "below", "lever", "value", "ramp", "months",
-                "until_above", "until_below", "cooldown")
+                "until_above", "until_below", "cooldown", "enabled")
 CHANGE_OF_GOVERNMENT = "change_of_government"
 MAX_WINDOW = 60
 MAX_MONTHS = 600
@@ -72,6 +75,7 @@ class Trigger:
     until_below: float | None = None
     cooldown: int = 0
     source: str = ""
+    enabled: bool = True
 
     def level(self, model: CTModel) -> float | None:
         """The mean of the watched output over the last ``window`` recorded months (None: not enough months)."""
@@ -128,15 +132,28 @@ def read_triggers(where: str, entries: Any) -> tuple[Trigger, ...]:
             if key not in TRIGGER_KEYS:
                 raise TriggerError(f"{where}: unknown key '{at}.{excerpt_key(key)}'; valid keys: "
                                    f"{', '.join(TRIGGER_KEYS)}")
-        for key in ("name", "when", "lever", "value"):
-            if key not in entry:
-                raise TriggerError(f"{where}: key '{at}' needs '{key}'")
+        if "name" not in entry:
+            raise TriggerError(f"{where}: key '{at}' needs 'name'")
         name = entry["name"]
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise TriggerError(f"{where}: key '{at}.name' must be a plain name (letters, digits, _ . -; at most 64)")
         if any(t.name == name for t in out):
             raise TriggerError(f"{where}: key '{at}.name': another trigger is called '{name}'")
         at = f"trigger.{name}"
+        enabled = entry.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise TriggerError(f"{where}: key '{at}.enabled' must be true or false; got {excerpt(enabled)}")
+        if not enabled:
+            others = sorted(set(entry) - {"name", "enabled"})
+            if others:
+                raise TriggerError(f"{where}: key '{at}': a trigger with 'enabled = false' removes the inherited one "
+                                   f"of that name and takes no other key (got '{excerpt_key(others[0])}')")
+            out.append(Trigger(name=name, when="", lever="", value=None, source=f"{where}: key '{at}'",
+                               enabled=False))
+            continue
+        for key in ("when", "lever", "value"):
+            if key not in entry:
+                raise TriggerError(f"{where}: key '{at}' needs '{key}'")
         when = entry["when"]
         if not isinstance(when, str) or (when != CHANGE_OF_GOVERNMENT and when not in OUTPUTS_BY_NAME):
             raise TriggerError(f"{where}: key '{at}.when' must be a declared output (see docs/odd.md) or "
@@ -190,9 +207,20 @@ def read_triggers(where: str, entries: Any) -> tuple[Trigger, ...]:
 
 
 def merge(parent: tuple[Trigger, ...], child: tuple[Trigger, ...]) -> tuple[Trigger, ...]:
-    """A child's triggers replace the parent's of the same name and add the rest, in order."""
+    """A child's triggers replace the parent's of the same name and add the rest, in order; a child's disabled
+    trigger (``enabled = false``) removes the parent's of that name.
+
+    Raises:
+        TriggerError: when a disabled trigger names no inherited trigger (it would remove nothing).
+    """
+    inherited = {t.name for t in parent}
+    for t in child:
+        if not t.enabled and t.name not in inherited:
+            known = ", ".join(sorted(inherited)) or "none"
+            raise TriggerError(f"{t.source}: 'enabled = false' removes an inherited trigger, but none is called "
+                               f"'{t.name}' (inherited: {known})")
     names = {t.name for t in child}
-    return tuple(t for t in parent if t.name not in names) + child
+    return tuple(t for t in parent if t.name not in names) + tuple(t for t in child if t.enabled)
 
 
 @dataclass
@@ -235,6 +263,11 @@ class Triggers:
             state = self.state[name]
             level = trigger.level(model)
             if state.active:
+                if state.set_to is not None and getattr(model.policy, trigger.lever) != state.set_to:
+                    # Something else (a change of government, a schedule) moved the lever: that change stands and
+                    # the trigger's action is over; it may fire again after its cooldown if the level still says so.
+                    self._release(model, trigger, state, month)
+                    continue
                 self._ramp(model, trigger, state, month)
                 if level is not None and trigger.releases(level, month - state.started):
                     self._release(model, trigger, state, month)
@@ -249,9 +282,6 @@ class Triggers:
         self._ramp(model, trigger, state, month)
 
     def _ramp(self, model: CTModel, trigger: Trigger, state: _State, month: int) -> None:
-        current = getattr(model.policy, trigger.lever)
-        if state.set_to is not None and current != state.set_to:
-            return  # something else moved the lever: leave it alone
         if trigger.ramp > 0:
             done = min(1.0, (month - state.started + 1) / trigger.ramp)
             value = state.origin + (trigger.value - state.origin) * done
@@ -266,4 +296,5 @@ class Triggers:
             model.policy.set(trigger.lever, state.before)
         state.active = False
         state.free_from = month + 1 + trigger.cooldown
-        model.trigger_events.append((month, trigger.name, "released", trigger.lever, state.before, None))
+        model.trigger_events.append((month, trigger.name, "released", trigger.lever,
+                                     getattr(model.policy, trigger.lever), None))
