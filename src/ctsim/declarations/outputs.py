@@ -98,6 +98,14 @@ OUTPUTS: tuple[Output, ...] = (
         regional=True,
         better="higher",
     ),
+    Output(
+        "militant_support",
+        "index 0-1",
+        "militants' local support (safe space, sympathy), population-weighted mean",
+        summary="last",
+        regional=True,
+        better="lower",
+    ),
     Output("fear", "index", "fear, population-weighted mean", summary="mean", regional=True, better="lower"),
     Output(
         "operations_police",

@@ -6,7 +6,7 @@ from, in one of four kinds:
 - ``fact``: a figure from ``FACTS.md`` (the publisher is named in ``source``);
 - ``derived``: computed from facts (the computation is named in ``source``);
 - ``assumption``: a modelling choice with no published figure behind it; change it and see;
-- ``calibrate``: a free parameter fitted to 2022-2023 data by ``ctsim calibrate``; the declared value is the
+- ``calibrate``: a free parameter fitted to 2022-2024 data by ``ctsim calibrate``; the declared value is the
   hand-set starting point, and runs use the value stored in ``src/ctsim/data/calibration.json``.
 
 Parameters with a ``plausible`` range are the model's exogenous *uncertainties* (EMA Workbench's word): experiments
@@ -106,6 +106,20 @@ PARAMETERS: tuple[Param, ...] = (
     _P("exposure_neighbour_weight", 0.5, "weight of a neighbouring district's militants", "assumption",
        "militants next door expose a district's youth at this weight relative to its own (no figure in FACTS.md; "
        "0 = none, 1 = as if local)", 0.0, 1.0, plausible=(0.2, 0.8)),
+    _P("sympathy_floor", 0.1, "share of a heartland's hazard", "calibrate",
+       "radicalisation and the room for cells in a district with no militancy history, relative to one where "
+       "militants have long been at home (local support 1); FACTS.md s1 and s5.1: for fifteen years violence has "
+       "stayed in KP, the tribal districts and Balochistan, with Punjab and Sindh at a few per cent of attacks even "
+       "at the 2008-2011 peak; size not published", 0.0, 1.0, plausible=(0.03, 0.3)),
+    _P("support_months", 60.0, "months", "assumption",
+       "time for militants' local support (safe space, sympathy) to build where they stay, or fade where they are "
+       "gone: support moves toward its target at 1/support_months a month (no figure in FACTS.md)", 1.0, 600.0,
+       plausible=(24.0, 120.0)),
+    _P("support_scale_militants", 150.0, "militants per 100,000 youth", "assumption",
+       "support's target = x^2 / (1 + x^2), x = militants per 100,000 youth in the district / scale: a threshold, "
+       "so a district with a few cells builds almost no support and a heartland keeps it (violence has stayed in "
+       "the same regions for fifteen years, FACTS.md s5.1); the scale is an assumption (no figure in FACTS.md)",
+       0.01, 1e5, plausible=(75.0, 300.0)),
     _P("sympathiser_exit_rate", 0.03, "per month", "assumption",
        "share of the sympathiser pool that drifts away each month", 0.0, 1.0, plausible=(0.015, 0.06)),
     # --- recruitment ----------------------------------------------------------------------------------------
@@ -114,6 +128,14 @@ PARAMETERS: tuple[Param, ...] = (
        plausible=(0.02, 0.5)),
     _P("recruit_half_militants", 200.0, "militants", "assumption",
        "active militants in a district at which its cells reach half of recruit_reach", 1.0, 1e6),
+    _P("safe_space_capacity", 600.0, "militants per 100,000 youth", "calibrate",
+       "militants a district can hide, feed and lead at full local support (scaled by sympathy where support is "
+       "lower); recruitment slows as a district's militants approach it (logistic). No figure in FACTS.md: the "
+       "heartland districts held ~250-350 per 100,000 youth in the model's 2023, an order of magnitude only",
+       1.0, 1e5, plausible=(300.0, 1500.0)),
+    _P("nucleation_deterrence", 0.5, "share of new cells prevented at saturating force reach", "assumption",
+       "a new cell must form under the state's eyes: the chance falls by this share times force reach (stronger "
+       "state presence where militancy has no history; no figure in FACTS.md)", 0.0, 1.0, plausible=(0.2, 0.9)),
     _P("nucleation_rate", 2e-4, "new cells per sympathiser per month", "calibrate",
        "a district with sympathisers and no cell grows one at this rate", 0.0, 0.1, plausible=(0.0001, 0.0004)),
     _P("nucleus_size", 5.0, "members", "assumption", "members of a newly formed cell, drawn from the pool",
@@ -124,6 +146,9 @@ PARAMETERS: tuple[Param, ...] = (
        plausible=(2000.0, 9000.0)),
     _P("initial_cell_size", 20.0, "members", "assumption", "mean members per cell at the start", 2.0, 500.0),
     _P("split_size", 50.0, "members", "assumption", "a cell larger than this splits in two", 4.0, 1000.0),
+    _P("cell_viable_size", 3.0, "members", "assumption",
+       "a cell reduced below this many members cannot act on its own: its members join the largest cell of the same "
+       "affiliation in the district, if there is one (no figure in FACTS.md)", 1.0, 50.0, plausible=(2.0, 5.0)),
     _P("split_stay_share", 0.5, "share of splits", "assumption",
        "share of splits whose new cell stays in the district (the rest go to a neighbour chosen at random)",
        0.0, 1.0, plausible=(0.3, 0.7)),
@@ -160,18 +185,20 @@ PARAMETERS: tuple[Param, ...] = (
     _P("resource_half_saturation", 1.0, "attack units", "assumption",
        "attack rate x R / (R + half)", 0.01, 100.0),
     # --- attacks ---------------------------------------------------------------------------------------------
-    _P("initial_attacks_per_month", 645.0 / 12.0, "attacks per month", "derived",
-       "FACTS.md s1: PICSS 2023, 645 attacks / 12 months; sets the attack rate per member at the start (2024 "
-       "figures are kept out, for out-of-sample checks)", 0.0, 1e4),
+    _P("initial_attacks_per_month", 905.0 / 12.0, "attacks per month", "derived",
+       "FACTS.md s1: PICSS 2024, 905 attacks / 12 months; sets the attack rate per member at the start of a run "
+       "without history (the 2022-2024 history sets 24.5, the 2021 level)", 0.0, 1e4),
     _P("attack_size_elasticity", 0.8, "exponent", "assumption",
        "attack rate grows with members^elasticity", 0.0, 2.0),
     _P("neighbour_attack_share", 0.15, "share", "calibrate",
        "share of a cell's attacks carried out in an adjacent district (e.g. from the merged districts into settled "
        "KP)", 0.0, 1.0, plausible=(0.05, 0.45)),
-    _P("deaths_per_attack", 1.51, "deaths per attack", "derived",
-       "FACTS.md s1: PICSS 2023, 976 deaths / 645 attacks", 0.0, 100.0),
-    _P("injuries_per_attack", 2.10, "injuries per attack", "derived",
-       "FACTS.md s1: PICSS 2023, 1354 injured / 645 attacks", 0.0, 100.0),
+    _P("deaths_per_attack", 2692.0 / 1930.0, "deaths per attack", "derived",
+       "FACTS.md s1: PICSS 2022-2024 pooled, (539 + 976 + 1,177) deaths / (380 + 645 + 905) attacks = 1.39 (the "
+       "yearly ratios were 1.42, 1.51 and 1.30: one fixed ratio cannot follow them)", 0.0, 100.0),
+    _P("injuries_per_attack", 3482.0 / 1930.0, "injuries per attack", "derived",
+       "FACTS.md s1: PICSS 2022-2024 pooled, (836 + 1,354 + 1,292) injured / 1,930 attacks = 1.80 (yearly 2.20, "
+       "2.10, 1.43)", 0.0, 100.0),
     _P("casualty_dispersion", 0.5, "negative-binomial shape", "assumption",
        "most attacks kill few, some kill many", 0.01, 100.0),
     # --- security forces -------------------------------------------------------------------------------------
@@ -188,6 +215,23 @@ PARAMETERS: tuple[Param, ...] = (
     _P("police_ct_weight", 0.1, "effective CT strength per officer", "assumption",
        "police are many but untrained and unequipped for counterterrorism (FACTS.md s4)", 0.0, 10.0,
        plausible=(0.05, 0.2)),
+    _P("ctd_ct_weight", 0.5, "effective CT strength per person", "assumption",
+       "provincial Counter Terrorism Department staff: police trained and equipped for CT with intelligence wings, "
+       "between the paramilitary (0.25) and the military (1.0); no figure in FACTS.md", 0.0, 10.0,
+       plausible=(0.25, 1.0)),
+    _P("ctd_strength_punjab", 1200.0, "persons", "fact",
+       "FACTS.md s5.3: 1,200 counter-terrorism corporals since 2015 (Punjab Police); a lower bound for the whole "
+       "department", 0.0, 1e5),
+    _P("ctd_strength_sindh", 850.0, "persons", "fact", "FACTS.md s5.3: Sindh CTD ~850 staff (2015)", 0.0, 1e5),
+    _P("ctd_strength_kp", 2135.0, "persons", "fact",
+       "FACTS.md s5.3: KP CTD, 2,135 posted of 3,161 authorised (Dec 2022); serves settled and merged districts",
+       0.0, 1e5),
+    _P("ctd_strength_balochistan", 1000.0, "persons", "assumption",
+       "FACTS.md s5.3: Balochistan CTD strength not found; set near the other provinces' (850-2,135)", 0.0, 1e5,
+       plausible=(500.0, 2000.0)),
+    _P("punjab_rangers_strength", 20000.0, "persons", "assumption",
+       "FACTS.md s5.3: Punjab Rangers' strength not found; set below Sindh Rangers' 24,630 (FACTS.md s2); most of "
+       "it guards the Indian border", 0.0, 1e6, plausible=(10000.0, 30000.0)),
     _P("paramilitary_ct_weight", 0.25, "effective CT strength per person", "assumption",
        "Rangers and FC relative to the military", 0.0, 10.0),
     _P("military_ct_weight", 1.0, "effective CT strength per soldier", "assumption", "reference", 0.0, 10.0),
@@ -336,14 +380,20 @@ class WingSpec:
     """A paramilitary wing (Rangers, Frontier Corps, Frontier Constabulary)."""
 
     name: str
-    strength: float
+    strength: float | str
     regions: tuple[str, ...]
     source: str
     border_duty: bool = True
 
+    def personnel(self, p: Mapping[str, float]) -> float:
+        """Strength in persons: the fact, or the declared parameter named by ``strength``."""
+        return float(p[self.strength]) if isinstance(self.strength, str) else float(self.strength)
 
-# FACTS.md s2. Punjab Rangers are not modelled: FACTS.md gives no strength for them.
+
+# FACTS.md s2; Punjab Rangers' strength is an assumption (a parameter with a plausible range).
 PARAMILITARY_WINGS: tuple[WingSpec, ...] = (
+    WingSpec("Punjab Rangers", "punjab_rangers_strength", ("Punjab",),
+             "assumption: punjab_rangers_strength (FACTS.md s5.3: not found)"),
     WingSpec("Sindh Rangers", 24_630, ("Sindh",), "fact: FACTS.md s2"),
     WingSpec("Frontier Corps Balochistan", 52_000, ("Balochistan",), "fact: FACTS.md s2 (~52,000)"),
     WingSpec("Frontier Corps KP", 23_000, ("KP (settled districts)", "Merged districts"),
@@ -351,6 +401,17 @@ PARAMILITARY_WINGS: tuple[WingSpec, ...] = (
     WingSpec("Frontier Constabulary", 26_000, ("KP (settled districts)", "ICT"), "fact: FACTS.md s2 (~26,000)",
              border_duty=False),
 )
+
+
+# Provincial Counter Terrorism Departments: police CT specialists deployed over their province by threat (strength
+# parameters above: facts for Punjab, Sindh and KP, an assumption for Balochistan). The KP CTD serves the merged
+# districts too.
+CTD_BY_PROVINCE: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
+    "Punjab CTD": ("ctd_strength_punjab", ("Punjab",)),
+    "Sindh CTD": ("ctd_strength_sindh", ("Sindh",)),
+    "KP CTD": ("ctd_strength_kp", ("KP (settled districts)", "Merged districts")),
+    "Balochistan CTD": ("ctd_strength_balochistan", ("Balochistan",)),
+})
 
 
 class ParameterError(ValueError):

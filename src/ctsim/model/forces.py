@@ -1,7 +1,10 @@
-"""Security forces: paramilitary wings, military formations and the monthly deployment that follows the CT lead.
+"""Security forces: paramilitary wings, provincial CTDs, military formations and the monthly deployment that
+follows the CT lead.
 
-Police are fixed to their district (:class:`ctsim.model.places.Police`). Rangers and Frontier Corps wings spread the
-part of their strength not held on the border over the districts of their area, weighted by threat. Military
+Police are fixed to their district (:class:`ctsim.model.places.Police`). Each province's Counter Terrorism
+Department spreads its specialists over the province's districts by threat; they count as police with their own CT
+weight. Rangers and Frontier Corps wings spread the part of their strength not held on the border over the districts
+of their area, weighted by threat. Military
 formations are brigade-sized Mesa agents that move to the most threatened districts they may enter. Who leads
 counterterrorism (the ``ct_lead`` lever) sets how many formations deploy, where they may go, and how much weight
 police carry; a change of lead is phased in over ``handover_months``.
@@ -16,7 +19,7 @@ from mesa import Agent
 from mesa.discrete_space import CellAgent
 
 from ctsim.declarations.levers import LEVERS_BY_NAME
-from ctsim.declarations.parameters import PARAMILITARY_WINGS, WingSpec
+from ctsim.declarations.parameters import CTD_BY_PROVINCE, PARAMILITARY_WINGS, WingSpec
 
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
@@ -29,6 +32,36 @@ MILITARY_DEPLOYMENT_BY_LEAD = np.array([_CT_LEAD.setting(lead, "military_deploym
 POLICE_WEIGHT_BY_LEAD = np.array([_CT_LEAD.setting(lead, "police_weight") for lead in LEADS])
 PARAMILITARY_RELEASE_BY_LEAD = np.array([_CT_LEAD.setting(lead, "paramilitary_release") for lead in LEADS])
 MILITARY_REGIONS = {lead: _CT_LEAD.setting(lead, "military_regions") for lead in LEADS}
+
+
+def spread_by_threat(threat: np.ndarray, area: np.ndarray, personnel: float, out: np.ndarray) -> None:
+    """Add ``personnel`` to ``out`` over the districts of ``area`` in proportion to threat, with a small floor so
+    that quiet districts keep a presence."""
+    weights = threat[area] + 0.05 * threat[area].mean() + 1e-9
+    out[area] += personnel * weights / weights.sum()
+
+
+class CounterTerrorismDepartment(Agent):
+    """A provincial Counter Terrorism Department: police CT specialists deployed over the province by threat.
+
+    Attributes:
+        name: the department's name.
+        strength: personnel (FACTS.md s5.3; see :data:`ctsim.declarations.parameters.CTD_BY_PROVINCE`).
+        area: indices of the districts it serves.
+        deployment: personnel per district this month (length: all districts).
+    """
+
+    def __init__(self, model: CTModel, name: str, strength: float, regions: tuple[str, ...]) -> None:
+        super().__init__(model)
+        self.name = name
+        self.strength = float(strength)
+        self.area = np.flatnonzero(np.isin(model.region_names, regions))
+        self.deployment = np.zeros(model.n_districts)
+
+    def deploy(self, threat: np.ndarray) -> None:
+        """Spread the department over its province by threat."""
+        self.deployment[:] = 0.0
+        spread_by_threat(threat, self.area, self.strength, self.deployment)
 
 
 class ParamilitaryWing(Agent):
@@ -46,7 +79,7 @@ class ParamilitaryWing(Agent):
     def __init__(self, model: CTModel, spec: WingSpec) -> None:
         super().__init__(model)
         self.name = spec.name
-        self.strength = float(spec.strength)
+        self.strength = spec.personnel(model.p)
         self.area = np.flatnonzero(np.isin(model.region_names, spec.regions))
         on_border = np.isin(model.border_names[self.area], ("afghanistan", "iran", "india_loc"))
         self.border_area = self.area[on_border] if spec.border_duty else self.area[:0]
@@ -56,8 +89,7 @@ class ParamilitaryWing(Agent):
         """Hold ``border_share`` of strength on the border, spread the rest over the area by threat."""
         self.deployment[:] = 0.0
         internal = self.strength * (1.0 - border_share) if len(self.border_area) else self.strength
-        weights = threat[self.area] + 0.05 * threat[self.area].mean() + 1e-9
-        self.deployment[self.area] += internal * weights / weights.sum()
+        spread_by_threat(threat, self.area, internal, self.deployment)
         if len(self.border_area):
             self.deployment[self.border_area] += self.strength * border_share / len(self.border_area)
 
@@ -92,15 +124,25 @@ class Forces:
     Attributes:
         lead_weights: phase-in weights of the possible leads (``LEADS``, in the declaration's order), summing to 1.
         police_weight: effective CT strength per police officer this month.
-        strength: personnel by district and force type, shape (districts, 3): police, paramilitary, military.
+        strength: personnel by district and force type, shape (districts, 3): police (CTDs included),
+            paramilitary, military.
+        ctd: CTD specialists by district this month.
         effective: effective CT strength by district and force type.
     """
 
     def __init__(self, model: CTModel, police_by_district: np.ndarray) -> None:
         self.model = model
-        self.police = police_by_district
+        self.police = police_by_district.astype(float).copy()
         self.wings = [ParamilitaryWing(model, spec) for spec in PARAMILITARY_WINGS]
         p = model.p
+        self.ctds = [CounterTerrorismDepartment(model, name, p[param], regions)
+                     for name, (param, regions) in CTD_BY_PROVINCE.items()]
+        self.ctd = np.zeros(model.n_districts)
+        # CTD staff are part of the provinces' police strength (FACTS.md s2 counts all police): take them out of
+        # the district police, by population, so that redeploying them by threat moves people rather than adds them.
+        for ctd in self.ctds:
+            share = model.population[ctd.area] / model.population[ctd.area].sum()
+            self.police[ctd.area] = np.maximum(self.police[ctd.area] - ctd.strength * share, 0.0)
         # Formations exist up to the lever's maximum; the lever caps how many may deploy each month.
         self.formations = [MilitaryFormation(model, p["formation_strength"])
                            for _ in range(int(LEVERS_BY_NAME["military_formations"].high))]
@@ -128,6 +170,11 @@ class Forces:
             wing.deploy(threat, border_share)
             paramilitary += wing.deployment
 
+        self.ctd[:] = 0.0
+        for ctd in self.ctds:
+            ctd.deploy(threat)
+            self.ctd += ctd.deployment
+
         military = np.zeros(model.n_districts)
         n_deployed = int(round(policy.military_formations * float(w @ MILITARY_DEPLOYMENT_BY_LEAD)))
         allowed = self._allowed[int(np.argmax(w))]
@@ -141,15 +188,17 @@ class Forces:
             else:
                 formation.deploy_to(None)
 
-        self.strength[:, 0] = self.police
+        # CTD specialists are police: they count in the police column, at their own CT weight.
+        self.strength[:, 0] = self.police + self.ctd
         self.strength[:, 1] = paramilitary
         self.strength[:, 2] = military
         self.effective[:] = self.strength * np.array(
             [self.police_weight, p["paramilitary_ct_weight"], p["military_ct_weight"]])
+        self.effective[:, 0] += self.ctd * (p["ctd_ct_weight"] - self.police_weight)
 
     def monthly_cost(self) -> float:
-        """Personnel cost index this month (police-equivalents): every police officer and wing member, and the
-        soldiers of deployed formations."""
+        """Personnel cost index this month (police-equivalents): every police officer (CTDs included) and wing
+        member, and the soldiers of deployed formations."""
         p = self.model.p
         totals = self.strength.sum(axis=0)
         paramilitary_total = sum(w.strength for w in self.wings)

@@ -46,10 +46,41 @@ ATTACKS_2022_BY_REGION = {
 }
 
 
+# 2024 attacks by region (FACTS.md s1, PICSS): KP settled 308, merged 259, Balochistan 293; the remaining ~45 in
+# Sindh, Punjab, ICT, GB and AJK are not split by PICSS: split here in their 2023 proportions (an assumption).
+_REST_2023 = {r: ATTACKS_2023_BY_REGION[r] for r in ("Sindh", "Punjab", "ICT", "Gilgit-Baltistan", "AJK")}
+ATTACKS_2024_BY_REGION = {
+    "KP (settled districts)": 308.0, "Merged districts": 259.0, "Balochistan": 293.0,
+    **{r: 45.0 * v / sum(_REST_2023.values()) for r, v in _REST_2023.items()},
+}
+
+
+# Attacks by region at the height of the last wave of militancy (PIPS 2011, FACTS.md s5.1: FATA 675, Balochistan 640,
+# KP 512, Karachi 58, Punjab 30; ICT, GB and AJK not reported: none, an assumption). Per person, relative to the
+# tribal districts, they set where militants had local support before the 2022 resurgence: the history of militancy
+# that new violence builds on (:func:`historical_support`).
+ATTACKS_2011_BY_REGION = {"Merged districts": 675.0, "Balochistan": 640.0, "KP (settled districts)": 512.0,
+                          "Karachi": 58.0, "Punjab": 30.0}
+
+
+def historical_support(model: CTModel) -> np.ndarray:
+    """Local support (0-1) from the 2011 pattern of violence: attacks per person in the district's region (Karachi's
+    districts for Sindh), relative to the most violent region (the merged districts)."""
+    karachi = np.char.startswith(np.array([d.name for d in model.districts], dtype=str), "Karachi")
+    area = np.where(karachi, "Karachi", model.region_names)
+    rate = {}
+    for name, attacks_2011 in ATTACKS_2011_BY_REGION.items():
+        rate[name] = attacks_2011 / model.population[area == name].sum()
+    top = max(rate.values())
+    return np.array([rate.get(a, 0.0) / top for a in area])
+
+
 def initial_regional_pattern(start: pd.Period) -> dict[str, float]:
     """The latest regional pattern of violence observed before ``start``: 2022 (CRSS) for runs starting in 2022 or
-    earlier, 2023 (PICSS) otherwise."""
-    return ATTACKS_2022_BY_REGION if start.year <= 2022 else ATTACKS_2023_BY_REGION
+    earlier, 2023 (PICSS) for runs starting in 2023 or 2024, 2024 (PICSS) after."""
+    if start.year <= 2022:
+        return ATTACKS_2022_BY_REGION
+    return ATTACKS_2023_BY_REGION if start.year <= 2024 else ATTACKS_2024_BY_REGION
 
 
 def init_places(model: CTModel, admin_by_region: Mapping[str, float]) -> None:
@@ -114,6 +145,9 @@ def seed_population_and_cells(model: CTModel) -> None:
             MilitantCell(model, int(d), int(a), int(m), p["initial_resource_multiple"] * p["resource_half_saturation"])
     cols = model.cell_table
     militants = np.bincount(cols.district, cols.members, model.n_districts)
+    # Local support starts from the history of militancy (the 2011 pattern), or from what the militants placed at the
+    # start would build, whichever is higher.
+    model.support = np.maximum(historical_support(model), radicalisation.support_target(model, militants))
     model.threat = militants / p["initial_cell_size"] * p["initial_threat_per_cell"]
     # Attack rate per unit of capacity, so that the first month expects the early-2024 level (FACTS.md s1).
     # Deploy once to know the starting deterrence, so that the first month expects the initial attack level.
@@ -124,7 +158,7 @@ def seed_population_and_cells(model: CTModel) -> None:
     mix = (TARGET_MIX[cols.affiliation] * capacity[:, None]).sum(axis=0)
     mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(TARGETS), 1.0 / len(TARGETS))
     # Rescale so that the expected deaths per attack at the start, with the status quo's protection of
-    # high-value targets, equal the PICSS 2023 ratio.
+    # high-value targets, equal the PICSS 2022-2024 ratio (deaths_per_attack).
     relative = TARGET_LETHALITY * attacks.hvt_factor(model, model.status_quo.hvt_protection)
     model.lethality = TARGET_LETHALITY / float(mix @ relative)
     # Sympathiser pools start at the level the initial hazard sustains against exit and recruitment.

@@ -30,7 +30,7 @@ TARGET_MIX = np.array([
     [0.50, 0.20, 0.10, 0.20],
     [0.10, 0.80, 0.05, 0.05],
 ])
-# Relative lethality by target (assumption); rescaled at start so the mean matches PICSS 2023 per attack.
+# Relative lethality by target (assumption); rescaled at start so the mean matches PICSS 2022-2024 per attack.
 TARGET_LETHALITY = np.array([1.0, 1.2, 0.8, 1.5])
 
 # Affiliation mix of the cells seeded in each region (assumption, FACTS.md s1 and s4 for who is active where).

@@ -115,6 +115,7 @@ def record_month(model: CTModel, month: MonthOutcome) -> None:
     rec["collateral_casualties"] = float(ops.collateral.sum())
     rec["legitimacy"], rec["legitimacy@regions"] = model.weighted_by_region(model.legitimacy)
     rec["fear"], rec["fear@regions"] = model.weighted_by_region(model.fear)
+    rec["militant_support"], rec["militant_support@regions"] = model.weighted_by_region(model.support)
     rec["operations_police"], rec["operations_paramilitary"], rec["operations_military"] = map(
         float, ops.operations_by_force)
     rec["deployed_formations"] = float(sum(f.cell is not None for f in model.forces.formations))

@@ -1,4 +1,5 @@
-"""Process 8 of the month: legitimacy and fear, and the threat memory that guides next month's deployment.
+"""Process 8 of the month: legitimacy and fear, militants' local support, and the threat memory that guides next
+month's deployment.
 """
 
 from __future__ import annotations
@@ -6,6 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from ctsim.model.processes.radicalisation import support_target
 
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
@@ -15,7 +18,8 @@ if TYPE_CHECKING:
 
 def update_legitimacy(model: CTModel, attacks: Attacks, ops: Operations) -> None:
     """Fear follows deaths; legitimacy moves toward its target (services, conduct, dialogue, military presence) and
-    falls with collateral harm and deaths; the threat memory follows attacks."""
+    falls with collateral harm and deaths; militants' local support follows their presence; the threat memory
+    follows attacks."""
     p = model.p
     per_100k = 1e5 / model.population
     deaths = attacks.deaths.sum(axis=1) * per_100k
@@ -31,5 +35,9 @@ def update_legitimacy(model: CTModel, attacks: Attacks, ops: Operations) -> None
     model.legitimacy = np.clip(
         model.legitimacy + p["legitimacy_adjustment_rate"] * (target - model.legitimacy)
         - p["legitimacy_collateral_effect"] * collateral - p["legitimacy_attack_effect"] * deaths, 0.0, 1.0)
+    # Militants' local support drifts toward their presence in the district (own militants, not neighbours'):
+    # slow to build where violence is new, slow to fade where it has long been at home.
+    militants = np.bincount(model.cell_table.district, model.cell_table.members, model.n_districts)
+    model.support += (support_target(model, militants) - model.support) / p["support_months"]
     memory = p["threat_memory"]
     model.threat = memory * model.threat + (1.0 - memory) * attacks.attacks.sum(axis=1)

@@ -1,5 +1,5 @@
 """Process 9 of the month: cell lifecycle: dormancy, sanctuary across the border, moves of pressed cells,
-splits, and dissolution of empty cells.
+splits, remnants absorbed by a larger cell, and dissolution of empty cells.
 """
 
 from __future__ import annotations
@@ -22,8 +22,26 @@ class CellCounts:
     in_sanctuary: int
 
 
+def absorb_remnants(table, viable: float) -> None:
+    """Cells reduced below ``viable`` members join the largest cell of the same affiliation in their district (a
+    remnant cannot act alone); a remnant with no such cell carries on. Deterministic: no random draw."""
+    small = np.flatnonzero((table.members > 0) & (table.members < viable))
+    if not len(small):
+        return
+    key = table.district * 16 + table.affiliation  # fewer than 16 affiliations
+    for row in small.tolist():
+        if table.members[row] == 0 or table.members[row] >= viable:
+            continue
+        peers = np.flatnonzero((key == key[row]) & (table.members >= viable))
+        if len(peers):
+            target = int(peers[np.argmax(table.members[peers])])
+            table.members[target] += table.members[row]
+            table.resources[target] += table.resources[row]
+            table.members[row] = 0
+
+
 def lifecycle(model: CTModel, hit: np.ndarray) -> CellCounts:
-    """Dormancy, sanctuary and moves of pressed cells, splits, then dissolution of empty cells. Returns
+    """Dormancy, sanctuary and moves of pressed cells, splits, remnants absorbed, then dissolution of empty cells. Returns
     end-of-month aggregates (members by district, dormant cells, cells in sanctuary)."""
     rng, p, table = model.streams["lifecycle"], model.p, model.cell_table
     n = len(table)
@@ -51,6 +69,7 @@ def lifecycle(model: CTModel, hit: np.ndarray) -> CellCounts:
         neighbours = model.geography.neighbours[here]
         place = here if u[row, 3] < p["split_stay_share"] else int(neighbours[int(u[row, 4] * len(neighbours))])
         table.agents[row].split(place)
+    absorb_remnants(table, p["cell_viable_size"])
     table.remove_empty()
     return CellCounts(np.bincount(table.district, table.members, model.n_districts), int(table.dormant.sum()),
                       int(table.in_sanctuary.sum()))

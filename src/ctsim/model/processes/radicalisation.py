@@ -2,7 +2,9 @@
 
 The hazard of each stratum grows with exposure to militants (in the district and next door), with grievance
 (poverty times missing legitimacy), falls with administrative capacity and the counter-narrative, and is scaled by
-the stratum's relative risk (the Swat findings, FACTS.md s3; madrasa reform cuts the seminary risk).
+the stratum's relative risk (the Swat findings, FACTS.md s3; madrasa reform cuts the seminary risk) and by the
+district's sympathy: where militants have no local support (no history of militancy) recruiters find few listeners,
+so violence spreads into new districts only as support builds there (:func:`sympathy`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,25 @@ if TYPE_CHECKING:
     from ctsim.model.core import CTModel
 
 
+def support_target(model: CTModel, militants: np.ndarray) -> np.ndarray:
+    """The local support (0-1) that each district's own militants would build if they stayed: a threshold (Hill)
+    function of militants per 100,000 youth, one half at ``support_scale_militants``.
+
+    The threshold makes history matter: a few cells in a district without support build almost none (their room is
+    small, 7.3 of docs/odd.md, so they stay few), while a heartland keeps its support; a district changes side only
+    under a large, sustained presence.
+    """
+    density = militants / np.maximum(model.youth.sum(axis=1), 1.0) * 1e5
+    scaled = (density / model.p["support_scale_militants"]) ** 2
+    return scaled / (1.0 + scaled)
+
+
+def sympathy(model: CTModel) -> np.ndarray:
+    """How receptive each district is to militants (sympathy_floor with no local support, 1 at full support)."""
+    floor = model.p["sympathy_floor"]
+    return floor + (1.0 - floor) * model.support
+
+
 def radicalisation_hazard(model: CTModel, militants: np.ndarray) -> np.ndarray:
     p = model.p
     # Recruiters must reach people: exposure grows with militants (here and, at a declared weight, next door) per
@@ -28,7 +49,7 @@ def radicalisation_hazard(model: CTModel, militants: np.ndarray) -> np.ndarray:
     exposure = 1.0 - np.exp(-density / p["exposure_scale_militants"])
     grievance = model.poor_share * (1.0 - model.legitimacy)
     narrative = 1.0 - model.programmes.level("narrative_effect")
-    local = (exposure * (1.0 + p["grievance_weight"] * grievance)
+    local = (exposure * sympathy(model) * (1.0 + p["grievance_weight"] * grievance)
              * np.exp(-p["admin_protective_effect"] * model.admin_capacity) * narrative)
     rr = relative_risk(p, p["effect_madrasa_seminary_risk_cut"] * model.programmes.level("madrasa_reform"))
     return np.minimum(1.0, p["base_radicalisation_rate"] * local[:, None] * rr[None, :])

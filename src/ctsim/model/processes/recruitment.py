@@ -2,7 +2,10 @@
 no cell (the nucleation step runs late in the month, after legitimacy; see :meth:`ctsim.model.core.CTModel.step`).
 
 Recruitment is limited by the supply of sympathisers: the cells of a district reach a share of its pool that grows
-with their numbers and saturates, so militancy has a carrying capacity set by radicalisation.
+with their numbers and saturates. It is limited too by safe space: a district can hide, feed and lead only so many
+militants (``safe_space_capacity`` per 100,000 youth, scaled by its sympathy), and recruitment slows logistically as
+its militants approach that room. New cells must form under the state's eyes: the stronger the forces' reach in a
+district, the less often sympathisers there found one.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from ctsim.model.militants import (
 from ctsim.model.population import (
     draw_without_replacement,
 )
+from ctsim.model.processes.radicalisation import sympathy
 
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
@@ -34,7 +38,9 @@ def recruit(model: CTModel) -> np.ndarray:
     activity = np.where(cols.dormant, 0.0, np.where(cols.in_sanctuary, p["sanctuary_raid_factor"], 1.0))
     active = cols.members * activity
     reaching = np.bincount(cols.district, active, model.n_districts)
-    per_member = p["recruit_reach"] * pool / (reaching + p["recruit_half_militants"])
+    militants = np.bincount(cols.district, cols.members, model.n_districts)
+    per_member = (p["recruit_reach"] * pool / (reaching + p["recruit_half_militants"])
+                  * np.maximum(1.0 - militants / safe_space(model), 0.0))
     demand = rng.poisson(per_member[cols.district] * active)
     wanted = np.bincount(cols.district, demand, model.n_districts).astype(np.int64)
     for d in np.flatnonzero(wanted > pool):  # rare: more demand than sympathisers; trim the last cells
@@ -50,6 +56,11 @@ def recruit(model: CTModel) -> np.ndarray:
     return taken
 
 
+def safe_space(model: CTModel) -> np.ndarray:
+    """Militants each district can hide, feed and lead: capacity per 100,000 youth, scaled by sympathy."""
+    return np.maximum(model.p["safe_space_capacity"] * model.youth.sum(axis=1) / 1e5 * sympathy(model), 1e-9)
+
+
 def nucleate(model: CTModel) -> np.ndarray:
     """Sympathisers in a district with no cell may form one; return its members (district x stratum)."""
     rng, p, cols = model.streams["recruitment"], model.p, model.cell_table
@@ -57,7 +68,7 @@ def nucleate(model: CTModel) -> np.ndarray:
     occupied[cols.district] = True
     pool = model.sympathisers.sum(axis=1)
     size = int(p["nucleus_size"])
-    chance = 1.0 - np.exp(-p["nucleation_rate"] * pool)
+    chance = (1.0 - np.exp(-p["nucleation_rate"] * pool)) * (1.0 - p["nucleation_deterrence"] * model.reach)
     forming = (~occupied) & (pool >= size) & (rng.random(model.n_districts) < chance)
     n = np.where(forming, size, 0)
     if not n.any():
