@@ -122,10 +122,9 @@ def linear_trend(train: Sequence[float], horizon: int, n_samples: int, rng: np.r
     x_future = _design(np.arange(train.size, train.size + horizon))
     df = fit.df_resid
     variance = fit.scale * df / rng.chisquare(df, size=n_samples)  # sigma^2 | data
-    # cov_params() is scale * (X'X)^-1: rescale it to each drawn variance.
-    unit_cov = fit.cov_params() / fit.scale if fit.scale > 0 else np.zeros((2, 2))
-    z = rng.multivariate_normal(np.zeros(2), unit_cov, size=n_samples, method="cholesky") if fit.scale > 0 \
-        else np.zeros((n_samples, 2))
+    # cov_params() is scale * (X'X)^-1; (X'X)^-1 itself keeps an exactly linear series (scale 0) exact
+    unscaled_cov = np.linalg.inv(fit.model.exog.T @ fit.model.exog)
+    z = rng.multivariate_normal(np.zeros(2), unscaled_cov, size=n_samples, method="cholesky")
     coefficients = fit.params + z * np.sqrt(variance)[:, None]
     noise = rng.standard_normal((n_samples, horizon)) * np.sqrt(variance)[:, None]
     return np.maximum(coefficients @ x_future.T + noise, 0.0)
@@ -135,22 +134,24 @@ def negative_binomial_trend(train: Sequence[float], horizon: int, n_samples: int
                             rng: np.random.Generator) -> np.ndarray:
     """Counts regressed on time with a log link and negative-binomial (NB2) errors, dispersion estimated.
 
-    statsmodels' ``NegativeBinomial`` estimates the intercept, the monthly growth rate and the dispersion ``alpha``
-    (variance = mu + alpha * mu^2) jointly by maximum likelihood. Each sample path draws the coefficients from their
-    asymptotic normal distribution (parameter uncertainty), then every month's count from the negative binomial with
-    that path's mean and dispersion.
+    statsmodels' ``NegativeBinomial`` estimates the intercept, the growth rate (per year) and the dispersion ``alpha``
+    (variance = mu + alpha * mu^2) jointly by maximum likelihood. Each sample path draws the intercept, growth rate and
+    log-dispersion from their asymptotic normal distribution (parameter uncertainty; the log keeps the dispersion
+    positive, its covariance by the delta method), then every month's count from the negative binomial with that
+    path's mean and dispersion.
     """
     train = _training(train, minimum=3)
     years = np.arange(train.size) / 12.0  # time in years keeps the design well conditioned
     fit = NegativeBinomial(train, _design(years), loglike_method="nb2").fit(disp=0, maxiter=500)
     params, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
-    if not (np.all(np.isfinite(params)) and np.all(np.isfinite(cov))):
+    if not (np.all(np.isfinite(params)) and np.all(np.isfinite(cov))) or params[2] <= 0:
         raise ValueError("the negative-binomial regression did not converge on these training months")
-    drawn = rng.multivariate_normal(params, cov, size=n_samples, method="svd")
+    jacobian = np.diag([1.0, 1.0, 1.0 / params[2]])  # d(log alpha)/d(alpha) = 1/alpha
+    drawn = rng.multivariate_normal([params[0], params[1], np.log(params[2])], jacobian @ cov @ jacobian,
+                                    size=n_samples, method="svd")
     future = _design(np.arange(train.size, train.size + horizon) / 12.0)
     mu = np.exp(drawn[:, :2] @ future.T)
-    alpha = np.maximum(drawn[:, 2:3], 1e-8)  # the normal approximation can cross zero; alpha must stay positive
-    size = 1.0 / alpha
+    size = 1.0 / np.exp(drawn[:, 2:3])  # numpy's "n" is 1 / alpha
     return rng.negative_binomial(size, size / (size + mu)).astype(float)
 
 

@@ -225,9 +225,8 @@ def _summaries(values: pd.DataFrame, weights: np.ndarray, priors: dict[str, tupl
         points = values[name].to_numpy()
         q05, q50, q95 = (float(weighted_quantile(points, weights, alpha=a)) for a in QUANTILES)
         mean = float(np.sum(weights * points))
-        summaries[name] = {"prior": [low, high], "mean": mean, "sd": float(np.sqrt(np.sum(weights * (points - mean)
-                                                                                          ** 2))),
-                           "q05": q05, "q50": q50, "q95": q95,
+        sd = float(np.sqrt(np.sum(weights * (points - mean) ** 2)))
+        summaries[name] = {"prior": [low, high], "mean": mean, "sd": sd, "q05": q05, "q50": q50, "q95": q95,
                            # how much of the prior range the central 90% still spans: near 0.9 means the data
                            # said little about this parameter, near 0 that they pinned it down
                            "q05_q95_share_of_prior": (q95 - q05) / (high - low)}
