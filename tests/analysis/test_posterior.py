@@ -59,6 +59,9 @@ def test_a_stored_run_is_resumed_not_restarted(tmp_path):
     assert resumed.settings["generations_run"] == 3, "the resumed run should end with three generations"
     with pytest.raises(FileExistsError, match="resume=True"):
         _toy(tmp_path, "resume", resume=False)
+    with pytest.raises(ValueError, match="other observed data"):
+        posterior.run_abc(_toy_simulate, {"mu": (-5.0, 5.0)}, {"mean": 2.0}, _toy_distance, population_size=20,
+                          max_populations=4, seed=3, db_path=tmp_path / "resume.db", show_progress=False)
 
 
 def test_the_draws_file_round_trips_and_describes_itself(tmp_path):

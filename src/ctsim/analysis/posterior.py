@@ -157,6 +157,9 @@ def run_abc(simulate: Simulate, prior_ranges: Mapping[str, tuple[float, float]],
     try:
         if db_path.exists():
             abc.load(url, abc_id=_last_run_id(url))
+            if not _same_summary(abc.x_0, observed):
+                raise ValueError(f"{db_path} holds a run against other observed data (the targets changed?): "
+                                 "use a new database file")
             done = abc.history.max_t + 1
         else:
             done = 0
@@ -188,6 +191,16 @@ def _sampler(sampler: str | pyabc.sampler.Sampler, show_progress: bool) -> pyabc
         raise ValueError(f"sampler must be 'single', 'multicore' or a pyabc sampler, got {sampler!r}")
     chosen.show_progress = show_progress
     return chosen
+
+
+def _same_summary(stored: Mapping[str, Any], given: Mapping[str, Any]) -> bool:
+    if set(stored) != set(given):
+        return False
+    for key in given:
+        a, b = np.asarray(stored[key], dtype=float), np.asarray(given[key], dtype=float)
+        if a.shape != b.shape or not np.allclose(a, b, rtol=1e-12, atol=0.0):
+            return False
+    return True
 
 
 def _last_run_id(url: str) -> int:
