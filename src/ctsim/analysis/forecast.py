@@ -21,6 +21,13 @@ Three naive forecasts are fitted to the training months, each from a seeded nump
 model beats each naive forecast; :func:`score_from_origin` and :func:`score_2024` fit the naive forecasts at the end of
 the training months and score all of them against the held-out months.
 
+Example::
+
+    from ctsim.analysis.forecast import score_2024, verdict
+    table = score_2024(model_samples)   # model_samples: runs x 12 simulated monthly attacks of 2024
+    for sentence in verdict(table):
+        print(sentence)
+
 References:
     Gneiting, T. and Raftery, A. E. (2007). Strictly proper scoring rules, prediction, and estimation. JASA 102(477).
     Hyndman, R. J. and Athanasopoulos, G. (2021). Forecasting: principles and practice, 3rd ed., ch. 5 (benchmarks).

@@ -19,6 +19,13 @@ restores afterwards); each simulation gets a ``numpy.random.Generator`` drawn fr
 sampler the same seed gives the same draws. pyabc's parallel samplers (multicore, Dask) reseed their workers from
 the operating system and accept particles in the order they finish, so their draws differ from run to run.
 
+Example (minutes to hours; ``time_budget`` stops between generations)::
+
+    from ctsim.analysis.posterior import draw_for_replication, load_draws, run_ctsim_abc
+    run_ctsim_abc("results/abc", population_size=100, max_populations=8, replications=3, time_budget=3600)
+    draws = load_draws("results/abc/draws.json")   # calling run_ctsim_abc again on the folder resumes it
+    values = draw_for_replication(draws, 0)        # replication 0's parameter values, always the same
+
 References:
     Del Moral, P., Doucet, A. and Jasra, A. (2012). An adaptive sequential Monte Carlo method for approximate
     Bayesian computation. Statistics and Computing 22.
