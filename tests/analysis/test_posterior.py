@@ -118,3 +118,12 @@ def test_ctsim_adapter_runs_end_to_end_and_writes_draws_within_the_priors(tmp_pa
     assert len(result.diagnostics["generations"]) == 2, "two generations should be recorded"
     assert loaded.settings["history_months"] == 12 and loaded.settings["replications"] == 1, \
         "the file should record the settings needed to rerun"
+
+
+def test_ctsim_targets_follow_the_calibration_constants_when_called(monkeypatch):
+    monkeypatch.setattr(calibration, "ANNUAL", {2022: {"attacks": 100.0}})
+    monkeypatch.setattr(calibration, "MONTHLY_ATTACKS", np.asarray(calibration.MONTHLY_ATTACKS)[:12])
+    targets = posterior.ctsim_targets()
+    assert [k for k in targets if k.startswith("annual/")] == ["annual/2022/attacks"], \
+        "the annual targets should be calibration.ANNUAL as it is when called"
+    assert targets[posterior.MONTHLY].size == 12, "the monthly targets should be calibration.MONTHLY_ATTACKS as it is"
