@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import platform
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -336,13 +337,21 @@ def ctsim_targets() -> dict[str, Any]:
     around a log-linear trend (maximum likelihood, statsmodels), which the distance's count deviance uses.
     """
     from statsmodels.discrete.discrete_model import NegativeBinomial
+    from statsmodels.tools.sm_exceptions import HessianInversionWarning
 
     from ctsim.analysis import calibration
 
     monthly = np.asarray(calibration.MONTHLY_ATTACKS, dtype=float)
     years = np.arange(monthly.size) / 12.0
-    fit = NegativeBinomial(monthly, sm.add_constant(years), loglike_method="nb2").fit(disp=0, maxiter=500)
-    targets: dict[str, Any] = {MONTHLY: monthly, DISPERSION: float(fit.params[-1])}
+    with warnings.catch_warnings():
+        # only the point estimate is used: a series close to Poisson puts alpha near 0, where the Hessian (needed
+        # for standard errors, not here) cannot be inverted
+        warnings.simplefilter("ignore", HessianInversionWarning)
+        fit = NegativeBinomial(monthly, sm.add_constant(years), loglike_method="nb2").fit(disp=0, maxiter=500)
+    alpha = float(fit.params[-1])
+    if not (np.isfinite(alpha) and alpha > 0):
+        raise ValueError(f"the dispersion of calibration.MONTHLY_ATTACKS could not be estimated (got {alpha})")
+    targets: dict[str, Any] = {MONTHLY: monthly, DISPERSION: alpha}
     targets.update(_flatten(calibration.ANNUAL, _target_shares(calibration), getattr(calibration, "KILLED", {})))
     return targets
 
