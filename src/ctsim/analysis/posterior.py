@@ -1,0 +1,464 @@
+"""Approximate Bayesian computation: a weighted set of plausible parameter sets instead of one optimum.
+
+The generic core, :func:`run_abc`, runs pyabc's ABC-SMC (Del Moral et al. 2012; Klinger et al. 2018) for any
+``simulate(params, rng) -> summary dict``, with uniform priors over given ranges, an adaptive epsilon (the median
+distance of the previous generation) and pyabc's default multivariate normal perturbation. Its database (SQLite) lives
+where the caller says, so a stopped run can be resumed from it. The result is a :class:`Posterior`: the last
+generation's particles and weights plus diagnostics (effective sample size, acceptance rate and epsilon per
+generation, posterior 5/50/95% quantiles against the prior ranges, parameter correlations), written to and read
+from a self-describing JSON file (:func:`write_draws`, :func:`load_draws`). :func:`draw_for_replication` gives
+replication ``r`` the same draw every time (common random numbers across scenarios).
+
+The ctsim adapter, :func:`run_ctsim_abc`, simulates the history scenario with :func:`ctsim.analysis.calibration.
+simulate` over the free parameters of :data:`ctsim.analysis.calibration.FREE` and their declared plausible ranges,
+and reads the targets from the calibration module's constants when called (so it follows them when they change).
+Its distance (:func:`ctsim_distance`) is an explicit error model, each group weighted by :data:`DISTANCE_WEIGHTS`.
+
+Reproducibility: pyabc draws from numpy's global legacy stream, which :func:`run_abc` seeds from ``seed`` (and
+restores afterwards); each simulation gets a ``numpy.random.Generator`` drawn from that stream. With the single-core
+sampler the same seed gives the same draws. pyabc's parallel samplers (multicore, Dask) reseed their workers from
+the operating system and accept particles in the order they finish, so their draws differ from run to run.
+
+Example (minutes to hours; ``time_budget`` stops between generations)::
+
+    from ctsim.analysis.posterior import draw_for_replication, load_draws, run_ctsim_abc
+    run_ctsim_abc("results/abc", population_size=100, max_populations=8, replications=3, time_budget=3600)
+    draws = load_draws("results/abc/draws.json")   # calling run_ctsim_abc again on the folder resumes it
+    values = draw_for_replication(draws, 0)        # replication 0's parameter values, always the same
+
+References:
+    Del Moral, P., Doucet, A. and Jasra, A. (2012). An adaptive sequential Monte Carlo method for approximate
+    Bayesian computation. Statistics and Computing 22.
+    Klinger, E., Rickert, D. and Hasenauer, J. (2018). pyABC: distributed, likelihood-free inference.
+    Bioinformatics 34(20).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyabc
+import statsmodels.api as sm
+from pyabc.weighted_statistics import effective_sample_size, weighted_quantile
+
+FORMAT = "ctsim-abc-draws"
+VERSION = 1
+QUANTILES = (0.05, 0.5, 0.95)
+REPLICATION_STREAM = 1  # spawn key of the stream that orders draws for replications (separate from the ABC's)
+LIBRARIES = ("pyabc", "numpy", "scipy", "pandas", "statsmodels", "SQLAlchemy")
+
+Simulate = Callable[[dict[str, float], np.random.Generator], dict[str, Any]]
+Distance = Callable[[dict[str, Any], dict[str, Any]], float]
+
+
+@dataclass
+class Posterior:
+    """A weighted set of parameter draws and how it was made.
+
+    Attributes:
+        values: one row per draw, one column per parameter.
+        weights: importance weights of the draws (sum to 1).
+        priors: parameter -> (low, high) of its uniform prior.
+        settings: what is needed to rerun (population size, generations, seed, sampler, time budget, ...).
+        diagnostics: effective sample size, acceptance rate and epsilon per generation, quantiles, correlations.
+        versions: versions of Python and of the libraries used.
+        created_utc: when the draws were made.
+    """
+
+    values: pd.DataFrame
+    weights: np.ndarray
+    priors: dict[str, tuple[float, float]]
+    settings: dict[str, Any]
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    created_utc: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON-ready record (see :func:`write_draws`)."""
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "created_utc": self.created_utc,
+            "method": "ABC-SMC (pyabc.ABCSMC): uniform priors, median-quantile epsilon, multivariate normal "
+                      "perturbation; draws are the last generation's particles with their importance weights",
+            "settings": self.settings,
+            "versions": self.versions,
+            "priors": {k: list(v) for k, v in self.priors.items()},
+            "parameters": list(self.values.columns),
+            "draws": {"weights": [float(w) for w in self.weights],
+                      "values": {k: [float(v) for v in self.values[k]] for k in self.values.columns}},
+            "diagnostics": self.diagnostics,
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Posterior:
+        """Rebuild a posterior from :meth:`to_record`'s output; refuse other formats and newer versions."""
+        if record.get("format") != FORMAT or int(record.get("version", 0)) > VERSION:
+            raise ValueError(f"not a {FORMAT} record of version <= {VERSION}: "
+                             f"format {record.get('format')!r}, version {record.get('version')!r}")
+        names = list(record["parameters"])
+        values = pd.DataFrame({k: np.asarray(record["draws"]["values"][k], dtype=float) for k in names},
+                              columns=names)
+        return cls(values, np.asarray(record["draws"]["weights"], dtype=float),
+                   {k: (float(v[0]), float(v[1])) for k, v in record["priors"].items()}, dict(record["settings"]),
+                   dict(record.get("diagnostics", {})), dict(record.get("versions", {})),
+                   str(record.get("created_utc", "")))
+
+
+def run_abc(simulate: Simulate, prior_ranges: Mapping[str, tuple[float, float]], observed: Mapping[str, Any],
+            distance: Distance, *, population_size: int = 100, max_populations: int = 8, seed: int = 1,
+            sampler: str | pyabc.sampler.Sampler = "single", db_path: str | Path, time_budget: float | None = None,
+            resume: bool = True, show_progress: bool = True, extra_settings: Mapping[str, Any] | None = None,
+            ) -> Posterior:
+    """Run (or resume) ABC-SMC and return the last generation as a :class:`Posterior`.
+
+    Args:
+        simulate: ``simulate(params, rng) -> summary dict`` (values: numbers or numpy arrays), one stochastic run.
+        prior_ranges: parameter -> (low, high); each prior is uniform over its range.
+        observed: the observed summary, in the same form as ``simulate``'s.
+        distance: ``distance(simulated, observed) -> float`` (0 for a perfect match).
+        population_size: particles per generation (and so the number of draws returned).
+        max_populations: generations in all (a resumed run continues up to this many).
+        seed: seeds the prior draws, the perturbations and each simulation's generator.
+        sampler: "single" (one process, reproducible), "multicore" (all cores, not reproducible), or any pyabc
+            sampler, e.g. ``pyabc.sampler.DaskDistributedSampler(dask_client=client)`` for a Dask cluster.
+        db_path: the SQLite file pyabc keeps its generations in (keep it beside the draws file).
+        time_budget: seconds after which no new generation starts (pyabc checks between generations).
+        resume: continue the last run stored in ``db_path`` if there is one; False refuses an existing file.
+        show_progress: a progress bar per generation (pyabc also logs each generation on the "ABC" logger).
+        extra_settings: further settings to record (e.g. the adapter's replications), kept with the draws.
+
+    Returns:
+        The posterior: ``population_size`` weighted draws and diagnostics.
+    """
+    names = list(prior_ranges)
+    for name, (low, high) in prior_ranges.items():
+        if not (np.isfinite(low) and np.isfinite(high) and low < high):
+            raise ValueError(f"prior range of {name!r} must be finite with low < high, got ({low}, {high})")
+    db_path = Path(db_path).resolve()
+    if db_path.exists() and not resume:
+        raise FileExistsError(f"{db_path} already holds an ABC run: delete it, or pass resume=True to continue it")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+
+    def model(parameters) -> dict[str, Any]:
+        # A generator per simulation, drawn from the stream pyabc's sampler controls (seeded below).
+        rng = np.random.default_rng(np.random.randint(0, 2 ** 32, size=4, dtype=np.uint64))
+        return simulate({k: float(parameters[k]) for k in names}, rng)
+
+    prior = pyabc.Distribution(**{k: pyabc.RV("uniform", low, high - low) for k, (low, high) in prior_ranges.items()})
+    abc = pyabc.ABCSMC(model, prior, lambda x, x0: float(distance(x, x0)), population_size=population_size,
+                       sampler=_sampler(sampler, show_progress))
+    url = f"sqlite:///{db_path}"
+    saved_state = np.random.get_state()
+    started = time.perf_counter()
+    try:
+        if db_path.exists():
+            abc.load(url, abc_id=_last_run_id(url))
+            if not _same_summary(abc.x_0, observed):
+                raise ValueError(f"{db_path} holds a run against other observed data (the targets changed?): "
+                                 "use a new database file")
+            done = abc.history.max_t + 1
+        else:
+            done = 0
+        np.random.seed(np.random.SeedSequence([seed, done]).generate_state(4))
+        if done == 0:
+            abc.new(url, dict(observed))
+        if done < max_populations:
+            walltime = timedelta(seconds=time_budget) if time_budget is not None else None
+            abc.run(max_nr_populations=max_populations - done, max_walltime=walltime)
+    finally:
+        np.random.set_state(saved_state)
+    history = abc.history
+    settings = {"population_size": population_size, "max_populations": max_populations, "seed": seed,
+                "sampler": sampler if isinstance(sampler, str) else type(sampler).__name__,
+                "time_budget_seconds": time_budget, "db_path": str(db_path), "abc_id": int(history.id),
+                "generations_run": int(history.max_t + 1), "resumed_from_generation": done,
+                "seconds_this_call": round(time.perf_counter() - started, 1), **dict(extra_settings or {})}
+    return _posterior(history, {k: (float(lo), float(hi)) for k, (lo, hi) in prior_ranges.items()}, settings)
+
+
+def _sampler(sampler: str | pyabc.sampler.Sampler, show_progress: bool) -> pyabc.sampler.Sampler:
+    if sampler == "single":
+        chosen = pyabc.sampler.SingleCoreSampler()
+    elif sampler == "multicore":
+        chosen = pyabc.sampler.MulticoreEvalParallelSampler()
+    elif isinstance(sampler, pyabc.sampler.Sampler):
+        chosen = sampler
+    else:
+        raise ValueError(f"sampler must be 'single', 'multicore' or a pyabc sampler, got {sampler!r}")
+    chosen.show_progress = show_progress
+    return chosen
+
+
+def _same_summary(stored: Mapping[str, Any], given: Mapping[str, Any]) -> bool:
+    if set(stored) != set(given):
+        return False
+    for key in given:
+        a, b = np.asarray(stored[key], dtype=float), np.asarray(given[key], dtype=float)
+        if a.shape != b.shape or not np.allclose(a, b, rtol=1e-12, atol=0.0):
+            return False
+    return True
+
+
+def _last_run_id(url: str) -> int:
+    runs = pyabc.History(url).all_runs()
+    if not runs:
+        raise ValueError(f"{url} holds no ABC run to resume")
+    return int(max(run.id for run in runs))
+
+
+def _posterior(history: pyabc.History, priors: dict[str, tuple[float, float]], settings: dict) -> Posterior:
+    frame, weights = history.get_distribution(m=0, t=history.max_t)
+    names = list(priors)
+    values = frame[names].reset_index(drop=True).astype(float)
+    weights = np.asarray(weights, dtype=float) / np.sum(weights)
+    generations = history.get_all_populations()
+    generations = generations[generations["t"] >= 0]
+    per_generation = []
+    for row in generations.itertuples():
+        _, w = history.get_distribution(m=0, t=int(row.t))
+        per_generation.append({"generation": int(row.t), "epsilon": float(row.epsilon),
+                               "simulations": int(row.samples), "accepted": int(row.particles),
+                               "acceptance_rate": float(row.particles / row.samples),
+                               "effective_sample_size": float(effective_sample_size(np.asarray(w)))})
+    versions = {"python": platform.python_version(), "ctsim": _version("ctsim"),
+                **{lib: _version(lib) for lib in LIBRARIES}}
+    diagnostics = {"generations": per_generation, "effective_sample_size": float(effective_sample_size(weights)),
+                   "parameters": _summaries(values, weights, priors), "correlations": _correlations(values, weights)}
+    return Posterior(values, weights, priors, settings, diagnostics, versions,
+                     datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def _summaries(values: pd.DataFrame, weights: np.ndarray, priors: dict[str, tuple[float, float]]) -> dict:
+    summaries = {}
+    for name, (low, high) in priors.items():
+        points = values[name].to_numpy()
+        q05, q50, q95 = (float(weighted_quantile(points, weights, alpha=a)) for a in QUANTILES)
+        mean = float(np.sum(weights * points))
+        sd = float(np.sqrt(np.sum(weights * (points - mean) ** 2)))
+        summaries[name] = {"prior": [low, high], "mean": mean, "sd": sd, "q05": q05, "q50": q50, "q95": q95,
+                           # how much of the prior range the central 90% still spans: near 0.9 means the data
+                           # said little about this parameter, near 0 that they pinned it down
+                           "q05_q95_share_of_prior": (q95 - q05) / (high - low)}
+    return summaries
+
+
+def _correlations(values: pd.DataFrame, weights: np.ndarray) -> dict[str, dict[str, float | None]]:
+    names = list(values.columns)
+    if len(values) < 2:
+        return {a: {b: None for b in names} for a in names}
+    cov = np.atleast_2d(np.cov(values.to_numpy().T, aweights=weights))
+    sd = np.sqrt(np.diag(cov))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cov / np.outer(sd, sd)
+    # a parameter with no spread has no correlation: recorded as null, not as a number
+    return {a: {b: (float(corr[i, j]) if np.isfinite(corr[i, j]) else None) for j, b in enumerate(names)}
+            for i, a in enumerate(names)}
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+# --- the draws file ---------------------------------------------------------------------------------------------
+
+
+def write_draws(posterior: Posterior, path: str | Path) -> Path:
+    """Write the draws and their provenance as JSON (floats written exactly; atomically)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(posterior.to_record(), indent=1, allow_nan=False) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def load_draws(path: str | Path) -> Posterior:
+    """Read a draws file written by :func:`write_draws`."""
+    return Posterior.from_record(json.loads(Path(path).read_text()))
+
+
+def replication_order(posterior: Posterior) -> np.ndarray:
+    """Indices of the draws in the order replications use them: replication ``r`` uses entry ``r`` modulo the count.
+
+    Systematic resampling of the weights (each draw appears in proportion to its weight), then a permutation, both
+    from a stream of the ABC seed kept apart from the ABC's own: the same file always gives the same order, and the
+    first ``n`` replications of any experiment use the same ``n`` draws.
+    """
+    weights = np.asarray(posterior.weights, dtype=float)
+    n = weights.size
+    rng = np.random.default_rng(np.random.SeedSequence(int(posterior.settings["seed"]),
+                                                       spawn_key=(REPLICATION_STREAM,)))
+    positions = (rng.random() + np.arange(n)) / n
+    cumulative = np.cumsum(weights / weights.sum())
+    cumulative[-1] = 1.0  # guard against rounding leaving the last position beyond the sum
+    return rng.permutation(np.searchsorted(cumulative, positions, side="right"))
+
+
+def draw_for_replication(posterior: Posterior, replication: int) -> dict[str, float]:
+    """The parameter values replication ``replication`` (0-based) uses: always the same draw for the same file."""
+    if replication < 0:
+        raise ValueError(f"replication must be 0 or more, got {replication}")
+    order = replication_order(posterior)
+    row = posterior.values.iloc[int(order[replication % order.size])]
+    return {k: float(v) for k, v in row.items()}
+
+
+# --- the ctsim adapter ----------------------------------------------------------------------------------------
+
+# Each group of the distance contributes about 1 when its errors sit at the tolerance calibration accepts (annual
+# figures 10%, shares 5 points, militants killed 25%: calibration.TOLERANCE), or, for the monthly series, when the
+# negative-binomial deviance per month is what the error model expects of a month (about 1). Equal weights say no
+# group of targets is trusted more than another; change them here, and they are recorded with the draws.
+DISTANCE_WEIGHTS = {"monthly": 1.0, "annual": 1.0, "shares": 1.0, "killed": 1.0}
+MONTHLY = "monthly_attacks"
+DISPERSION = "monthly_dispersion"
+
+
+def ctsim_targets() -> dict[str, Any]:
+    """The calibration targets as a flat summary, read from :mod:`ctsim.analysis.calibration` now.
+
+    Keys: ``monthly_attacks`` (array), ``annual/<year>/<attacks|deaths|injuries>``, ``shares/<year>/<region>``,
+    ``killed/<year>``, and ``monthly_dispersion``: the negative-binomial dispersion of the observed monthly series
+    around a log-linear trend (maximum likelihood, statsmodels), which the distance's count deviance uses.
+    """
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+    from statsmodels.tools.sm_exceptions import HessianInversionWarning
+
+    from ctsim.analysis import calibration
+
+    monthly = np.asarray(calibration.MONTHLY_ATTACKS, dtype=float)
+    years = np.arange(monthly.size) / 12.0
+    with warnings.catch_warnings():
+        # only the point estimate is used: a series close to Poisson puts alpha near 0, where the Hessian (needed
+        # for standard errors, not here) cannot be inverted
+        warnings.simplefilter("ignore", HessianInversionWarning)
+        fit = NegativeBinomial(monthly, sm.add_constant(years), loglike_method="nb2").fit(disp=0, maxiter=500)
+    alpha = float(fit.params[-1])
+    if not (np.isfinite(alpha) and alpha > 0):
+        raise ValueError(f"the dispersion of calibration.MONTHLY_ATTACKS could not be estimated (got {alpha})")
+    targets: dict[str, Any] = {MONTHLY: monthly, DISPERSION: alpha}
+    targets.update(_flatten(calibration.ANNUAL, _target_shares(calibration), getattr(calibration, "KILLED", {})))
+    return targets
+
+
+def ctsim_summary(fit) -> dict[str, Any]:
+    """A :class:`ctsim.analysis.calibration.Fit` as a flat summary with :func:`ctsim_targets`'s keys, keeping only
+    the years the run covers in full (a shortened history has no annual figures for its partial year)."""
+    runs = fit.runs[fit.runs["replication"] == fit.runs["replication"].iloc[0]]
+    months_per_year = pd.to_datetime(runs["month"]).dt.year.value_counts()
+    full = {int(y) for y, n in months_per_year.items() if n == 12}
+    shares = getattr(fit, "shares", None) or {2023: fit.shares_2023}  # one year of shares before calibration 2024
+    killed = getattr(fit, "killed", {})
+    summary: dict[str, Any] = {MONTHLY: np.asarray(fit.monthly_attacks, dtype=float)}
+    summary.update(_flatten({y: v for y, v in fit.annual.items() if y in full},
+                            {y: v for y, v in shares.items() if y in full},
+                            {y: v for y, v in killed.items() if y in full}))
+    return summary
+
+
+def _target_shares(calibration) -> dict[int, dict[str, float]]:
+    return getattr(calibration, "SHARES", None) or {2023: calibration.SHARES_2023}
+
+
+def _flatten(annual: Mapping, shares: Mapping, killed: Mapping) -> dict[str, float]:
+    flat = {f"annual/{y}/{k}": float(v) for y, row in annual.items() for k, v in row.items()}
+    flat.update({f"shares/{y}/{k}": float(v) for y, row in shares.items() for k, v in row.items()})
+    flat.update({f"killed/{y}": float(v) for y, v in killed.items()})
+    return flat
+
+
+def ctsim_distance(simulated: Mapping[str, Any], observed: Mapping[str, Any],
+                   weights: Mapping[str, float] = DISTANCE_WEIGHTS) -> float:
+    """The error model: the weighted sum of four groups, each compared where the simulation covers the target.
+
+    - monthly attacks: negative-binomial deviance per month (dispersion ``observed["monthly_dispersion"]``) of the
+      observed counts given the simulated mean, over the months both cover;
+    - annual attacks, deaths and injuries: mean squared relative error in units of ``TOLERANCE["annual_relative"]``;
+    - regional shares: mean squared error in points, in units of ``TOLERANCE["share_points"]``;
+    - militants killed (if calibration has the target): mean squared relative error in units of
+      ``TOLERANCE["killed_relative"]``.
+    """
+    from ctsim.analysis import calibration
+
+    tolerance = calibration.TOLERANCE
+    sim, obs = np.asarray(simulated[MONTHLY], dtype=float), np.asarray(observed[MONTHLY], dtype=float)
+    n = min(sim.size, obs.size)
+    # a month with no simulated attack against a recorded one is a very bad fit, not an infinite one
+    mu = np.maximum(sim[:n], np.finfo(float).tiny)
+    family = sm.families.NegativeBinomial(alpha=float(observed[DISPERSION]))
+    total = weights["monthly"] * float(family.deviance(obs[:n], mu)) / n
+
+    scales = {"annual": tolerance["annual_relative"], "shares": tolerance["share_points"],
+              "killed": tolerance.get("killed_relative")}
+    for group, scale in scales.items():
+        keys = [k for k in observed if k.startswith(f"{group}/") and k in simulated]
+        if not keys or scale is None:
+            continue
+        target = np.array([observed[k] for k in keys], dtype=float)
+        error = np.array([simulated[k] for k in keys], dtype=float) - target
+        relative = group != "shares"  # shares are compared in points, the rest relative to the target
+        errors = (error / target if relative else error) / scale
+        total += weights[group] * float(np.mean(errors ** 2))
+    return total
+
+
+def run_ctsim_abc(out_dir: str | Path, *, population_size: int = 100, max_populations: int = 8,
+                  replications: int = 1, seed: int = 20220101, sampler: str | pyabc.sampler.Sampler = "single",
+                  time_budget: float | None = None, months: int | None = None, resume: bool = True,
+                  show_progress: bool = True) -> Posterior:
+    """ABC over calibration's free parameters on the history scenario; writes ``draws.json`` beside ``abc.db``.
+
+    Args:
+        out_dir: folder for the pyabc database (``abc.db``, for resuming) and the draws file (``draws.json``).
+        population_size: particles per generation (the number of draws; at least 100 for use).
+        max_populations: ABC-SMC generations.
+        replications: runs per candidate, with the same seeds for every candidate (common random numbers); their
+            mean is compared with the targets.
+        seed: seeds the ABC and (through a separate stream) the replications.
+        sampler: see :func:`run_abc`.
+        time_budget: seconds after which no new generation starts.
+        months: run only the history's first ``months`` months (quick checks); targets beyond them are left out.
+        resume: continue a run stored in ``out_dir``.
+        show_progress: progress bar per generation.
+    """
+    from ctsim.analysis import calibration
+    from ctsim.declarations.parameters import PARAMETERS_BY_NAME
+    from ctsim.scenarios.files import load_scenario
+
+    history = load_scenario(calibration.HISTORY)
+    if months is not None:
+        history = replace(history, months=int(months))
+    seeds = np.random.SeedSequence(seed, spawn_key=(0,)).spawn(replications)
+    priors = {name: tuple(PARAMETERS_BY_NAME[name].plausible) for name in calibration.FREE}
+
+    def simulate(values: dict[str, float], rng: np.random.Generator) -> dict[str, Any]:
+        # the replications' seeds are fixed (common random numbers), so the ABC's generator is not needed here
+        return ctsim_summary(calibration.simulate(values, history, seeds))
+
+    out_dir = Path(out_dir)
+    targets = ctsim_targets()
+    posterior = run_abc(simulate, priors, targets, ctsim_distance, population_size=population_size,
+                        max_populations=max_populations, seed=seed, sampler=sampler, db_path=out_dir / "abc.db",
+                        time_budget=time_budget, resume=resume, show_progress=show_progress,
+                        extra_settings={"adapter": "ctsim.analysis.posterior.run_ctsim_abc",
+                                        "history_scenario": history.name, "history_months": history.months,
+                                        "replications": replications, "distance_weights": dict(DISTANCE_WEIGHTS),
+                                        "monthly_dispersion": targets[DISPERSION],
+                                        "targets": sorted(k for k in targets if k not in (MONTHLY, DISPERSION))})
+    write_draws(posterior, out_dir / "draws.json")
+    return posterior
