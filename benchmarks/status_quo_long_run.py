@@ -1,6 +1,6 @@
 """The status quo's long run: does it level off, and where does violence go?
 
-Runs a scenario (default: the library's baseline) for 20 years after the 2022-2023 history over many seeds and
+Runs a scenario (default: the library's baseline) for 20 years after the 2022-2024 history over many seeds and
 reports, per year, national attacks (median and 5-95% band), active militants and cells, and each region's share of
 attacks; then the checks issue 12 names: mean attacks in years 16-20 against years 11-15 (level-off within +/-15%),
 whether cells grow in every one of years 11-20 (monotone growth), and Sindh plus Punjab's share of attacks in each
@@ -9,7 +9,7 @@ year through 2026 (under 10%). A study, not a test: it takes minutes.
 Usage::
 
     python benchmarks/status_quo_long_run.py [--scenario baseline] [--seeds 20] [--years 20] [--workers 2]
-        [--json FILE]
+        [--json FILE] [--figure PNG]
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", help="also write the yearly table and the checks to this file")
+    parser.add_argument("--figure", help="also draw the national band beside the record and each region's share of "
+                                         "attacks per year (PNG)")
     args = parser.parse_args(argv)
     seeds = np.random.SeedSequence(20_240_101).spawn(args.seeds)
     frames = map_ordered(partial(one, scenario=args.scenario, months=12 * args.years), seeds,
@@ -75,11 +77,16 @@ def main(argv: list[str] | None = None) -> int:
         "sindh_punjab_under_10pct_through_2026": bool((south < 0.10).all()),
     }
     pd.set_option("display.width", 200)
-    print(f"scenario {args.scenario}: {args.seeds} seeds, {args.years} years after the 2022-2023 history")
+    print(f"scenario {args.scenario}: {args.seeds} seeds, {args.years} years after the 2022-2024 history")
     print(table.round({"attacks_median": 0, "attacks_p05": 0, "attacks_p95": 0, "militants_median": 0,
                        "cells_median": 0, "triggers_mean": 2, **{f"share_{k}": 3 for k in REGION_KEYS}}).to_string())
     for key, value in checks.items():
         print(f"{key}: {value}")
+    if args.figure:
+        from ctsim.figures import save_figure
+        from ctsim.figures.charts import long_run_chart
+
+        save_figure(long_run_chart(table, args.scenario, args.seeds), args.figure)
     if args.json:
         with open(args.json, "w") as handle:
             json.dump({"scenario": args.scenario, "seeds": args.seeds, "years": args.years,

@@ -72,13 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--task-seconds", type=float, default=1.0, help="target seconds per task (default 1)")
     batch.add_argument("--max-in-flight", type=int, help="tasks submitted at once (default: 2 x workers)")
     batch.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
-    cal = sub.add_parser("calibrate", help="fit the free parameters to 2022-2023 and write the fit report")
+    cal = sub.add_parser("calibrate", help="fit the free parameters to 2022-2024 and write the fit report")
     cal.add_argument("--history", type=Path,
-                     help="history scenario file (default: the library's history_2022_2023)")
-    cal.add_argument("--replications", type=int, default=3, help="runs per candidate (default 3)")
-    cal.add_argument("--generations", type=int, default=12, help="differential-evolution generations (default 12)")
-    cal.add_argument("--popsize", type=int, default=8, help="population per free parameter (default 8)")
-    cal.add_argument("--seed", type=int, default=20220101, help="seed of the search and the replications")
+                     help="history scenario file (default: the library's history_2022_2024)")
+    cal.add_argument("--replications", type=int, help="runs per candidate (default 3; with --check: the stored fit's)")
+    cal.add_argument("--generations", type=int,
+                     help="differential-evolution generations (default 15; with --check: the stored fit's)")
+    cal.add_argument("--popsize", type=int, help="population per free parameter (default 8; with --check: the stored "
+                                                 "fit's)")
+    cal.add_argument("--seed", type=int, help="seed of the search and the replications (default 20220101; with "
+                                              "--check: the stored fit's)")
     cal.add_argument("--executor", choices=EXECUTORS, default="processes")
     cal.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
     cal.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="evaluate on this Dask scheduler")
@@ -380,6 +383,12 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     history = load_scenario(args.history or calibration.HISTORY)
     where = args.history or calibration.HISTORY
+    # --check reruns exactly what was stored (its settings), unless an option says otherwise.
+    stored_settings = (json.loads(calibration.CALIBRATION_FILE.read_text())["settings"]
+                       if args.check and calibration.CALIBRATION_FILE.is_file() else {})
+    for option, default in (("replications", 3), ("generations", 15), ("popsize", 8), ("seed", 20220101)):
+        if getattr(args, option) is None:
+            setattr(args, option, int(stored_settings.get(option, default)))
     for option, value in (("--replications", args.replications), ("--generations", args.generations),
                           ("--popsize", args.popsize)):
         if not 1 <= value <= 1000:

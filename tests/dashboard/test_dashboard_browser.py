@@ -108,7 +108,7 @@ def test_lever_change_and_a_year_move_map_and_charts(trainee, tmp_path):
     trainee.settle()
     assert page.locator(".ctsim-charts").screenshot() != charts_before, "the charts drew the new year"
     assert page.locator(".ctsim-map").screenshot() != map_before, "the map recoloured the districts"
-    assert page.locator(".ctsim-month").inner_text().endswith("2024-12")
+    assert page.locator(".ctsim-month").inner_text().endswith("2025-12")
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=False)
     trainee.check_clean()
 

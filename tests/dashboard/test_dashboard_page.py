@@ -30,7 +30,7 @@ def test_buttons_step_the_model_and_feed_the_charts():
     assert after["rows"] != before["rows"] and after["districts"] != before["districts"], \
         "a year later the charts and the map have new data"
     months = {r["month"] for r in after["rows"]["datasets"]["rows"] if "month" in r}
-    assert max(months) == "2024-12-01", "the charts run to the last month stepped"
+    assert max(months) == "2025-12-01", "the charts run to the last month stepped"
 
 
 def test_change_of_government_is_marked_on_the_charts():
@@ -38,5 +38,5 @@ def test_change_of_government_is_marked_on_the_charts():
     rc.find(v.Btn, class_="ctsim-government").widget.click()
     rc.find(v.Btn, class_="ctsim-step1").widget.click()
     rows = _charts(rc)["rows"]["datasets"]["rows"]
-    assert any(r.get("what") == "change of government" and r.get("event_month") == "2024-01-01" for r in rows), \
+    assert any(r.get("what") == "change of government" and r.get("event_month") == "2025-01-01" for r in rows), \
         "the change of government is a marked event in the month it happened"

@@ -30,7 +30,7 @@ def session():
 
 def test_first_model_is_the_cli_model():
     s = DashboardSession("civilian_led", 3)
-    assert s.model.steps == s.history_months == 24, "the page opens after the 2022-2023 history"
+    assert s.model.steps == s.history_months == 36, "the page opens after the 2022-2024 history"
     s.step(12)
     national = monthly_frames(s.model)[0]
     expected = run("civilian_led", 3, 12).national

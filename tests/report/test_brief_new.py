@@ -20,7 +20,7 @@ def test_a_library_scenario_copied_to_a_temporary_folder_runs(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)  # nothing beside the copy: extends/history must resolve to the library
     scenario = load_scenario(copy)
     assert scenario.policy().ct_lead == "police" and scenario.history is not None, \
-        "the copy finds its parent (baseline) and its 2022-2023 history by library name"
+        "the copy finds its parent (baseline) and its 2022-2024 history by library name"
     assert main(["run", str(copy), "--months", "3", "--out", str(tmp_path / "out"), "--no-chart"]) == 0
 
 

@@ -1,25 +1,57 @@
-"""The reactive status quo (exploratory library scenario): its triggers fire after a simulated spike and relax
-afterwards, and it is the baseline plus triggers only."""
+"""The reactive status quo: trigger rules that the history and the baseline inherit (and so every library
+scenario but the one that removes them); they fire after a spike of violence and relax when it has passed."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from ctsim.scenarios.library import library_names
 from ctsim.scenarios.runner import build_model, resolve_scenario
 
+REACTIONS = {"operations_surge", "deployment_surge_merged", "major_operation_formations", "major_operation_tempo",
+             "spectacular_attack"}
 
-def test_reactive_state_is_the_baseline_plus_triggers():
-    reactive, baseline = resolve_scenario("reactive_state"), resolve_scenario("baseline")
-    assert reactive.levers == baseline.levers and reactive.schedule == baseline.schedule
-    assert reactive.history is not None and reactive.history.sha256 == baseline.history.sha256
-    assert {t.name for t in reactive.triggers} == {"operations_surge", "deployment_surge_merged",
-                                                   "spectacular_attack"}
+
+def test_the_history_the_baseline_and_every_policy_scenario_inherit_the_reactive_state():
+    assert {t.name for t in resolve_scenario("reactive_state").triggers} == REACTIONS
+    for name in library_names():
+        scenario = resolve_scenario(name)
+        names = {t.name for t in scenario.triggers}
+        if name == "unreactive_state":
+            assert names == set(), "unreactive_state removes every reaction"
+        elif name != "reactive_state":
+            assert names >= REACTIONS, f"{name} inherits the reactive state"
+        if scenario.history is not None:
+            assert {t.name for t in scenario.history.triggers} == REACTIONS, f"{name}'s history reacts too"
+    unreactive, baseline = resolve_scenario("unreactive_state"), resolve_scenario("baseline")
+    assert unreactive.levers == baseline.levers and unreactive.schedule == baseline.schedule
+
+
+def test_the_baseline_surges_after_a_spike_of_violence_and_relaxes_once_it_has_passed():
+    """A spike is simulated by doubling the militants' attack rate for six months (the trigger levels are the
+    library's own): operations surge (kinetic intensity up) within months, and return to the status quo's intensity
+    once attacks fall back below the release level."""
+    model = build_model("baseline", seed=3, history=False)
+    status_quo = model.policy.kinetic_intensity
+    surge = next(t for t in resolve_scenario("baseline").triggers if t.name == "operations_surge")
+    normal = model.attack_rate
+    intensity = []
+    for month in range(30):
+        model.attack_rate = normal * (2.5 if month < 6 else 1.0)
+        model.step()
+        intensity.append(model.policy.kinetic_intensity)
+    events = [(m, e) for m, name, e, *_ in model.trigger_events if name == "operations_surge"]
+    assert events and events[0][1] == "fired" and events[0][0] <= 6, f"the spike fires the surge: {events}"
+    assert max(intensity) == surge.value, "operations reach the surge's intensity"
+    released = [m for m, e in events if e == "released"]
+    assert released and released[0] > events[0][0], f"the surge is released after the spike: {events}"
+    assert intensity[-1] == status_quo, "intensity returns to the status quo once violence has fallen"
+    model.release()
 
 
 def test_the_operations_surge_fires_after_a_spike_and_relaxes_afterwards():
-    """Simulate a spike by lowering the surge's levels (so the model's own violence crosses them), then raise the
-    release level: it fires, holds kinetic intensity up, and lets it fall back once violence is below the release
-    level."""
+    """Lower the surge's levels (so the model's own violence crosses them), then raise the release level: it fires,
+    holds kinetic intensity up, and lets it fall back once violence is below the release level."""
     scenario = resolve_scenario("reactive_state")
     surge = next(t for t in scenario.triggers if t.name == "operations_surge")
     spike = replace(surge, above=20.0, until_below=1e6, cooldown=12)  # fires on ordinary months, released at once

@@ -1,6 +1,6 @@
 """Pattern checks: the emergent patterns of DESIGN.md s5, not fitted, each with a stated tolerance.
 
-Each check runs scenarios of the library (with their 2022-2023 history) over replications with common random
+Each check runs scenarios of the library (with their 2022-2024 history) over replications with common random
 numbers and returns the numbers it judged and whether they pass. ``ctsim validate-model`` prints the table;
 ``tests/analysis/test_patterns.py`` asserts every check; ``docs/validation.md`` records the numbers.
 """

@@ -270,7 +270,7 @@ def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
     written.append(folder / "ranking.csv")
     lines = [f"# Sensitivity: {result.study.name}", "",
              f"Method: {result.study.method}, N = {result.study.n}, {result.study.replications} replication(s) per "
-             f"point, {result.study.runs} runs; horizon {result.study.months} months after the 2022-2023 history.", ""]
+             f"point, {result.study.runs} runs; horizon {result.study.months} months after the 2022-2024 history.", ""]
     for (stratum, outcome), res in result.results.items():
         slug = f"{outcome}__{stratum}".replace(", ", "__").replace("=", "-")
         lines += [f"## {outcome} ({stratum})", "", markdown(res.ranking()), ""]

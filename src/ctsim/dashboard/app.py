@@ -3,7 +3,7 @@ policies with uncertainty, export the settings.
 
 Built on Solara, the library Mesa's ``SolaraViz`` renders with, and laid out as ``SolaraViz`` is (controls in the
 sidebar, views in tabs). ``SolaraViz`` itself is not used as the page: its Reset rebuilds a model by calling the model
-class with keyword arguments, which would drop the 2022-2023 history that :func:`ctsim.scenarios.runner.build_model`
+class with keyword arguments, which would drop the 2022-2024 history that :func:`ctsim.scenarios.runner.build_model`
 runs, and its parameter inputs cannot change a running model. Each browser tab gets its own Solara kernel and so its
 own :class:`.state.DashboardSession`: two trainees never step each other's model. Whatever a user does wrong ends in a
 message in the page; an unexpected failure is logged on the server and reported in one line, never as a traceback.
@@ -113,7 +113,7 @@ def RunControls(session: DashboardSession, revision: solara.Reactive[int], playi
         solara.Button("Reset", on_click=lambda: act(session.reset), disabled=playing.value, classes=["ctsim-reset"])
     Note(f"<b class='ctsim-month'>Month shown: {session.month_label()}</b><br>scenario month "
          f"<span class='ctsim-scenario-month'>{session.scenario_month}</span> of {session.horizon}; "
-         f"shaded on the charts: the 2022-2023 history")
+         f"shaded on the charts: the 2022-2024 history")
 
 
 @solara.component
@@ -338,7 +338,7 @@ def Page():  # noqa: N802 (Solara components are CamelCase)
 
 TABS = ("Run", "By region", "Compare", "Export", "About")
 ABOUT = """
-<p><b>ctsim is exploratory, not a forecaster.</b> Each run first replays 2022-2023 (the shaded months; the model is
+<p><b>ctsim is exploratory, not a forecaster.</b> Each run first replays 2022-2024 (the shaded months; the model is
 calibrated to PICSS's counts for those years) and then follows the chosen policy. Read the charts as "what if", and
 compare policies, not levels; Compare mode shows how much of a difference is chance.</p>
 <p>Levers are declared once in <code>ctsim.declarations.levers</code> (see <code>ctsim levers</code> or

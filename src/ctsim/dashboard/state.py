@@ -1,6 +1,6 @@
 """One model per browser session: the model, what the trainer did to it, and the district figures the map shows.
 
-:class:`DashboardSession` holds a model built by :func:`ctsim.scenarios.runner.build_model` (the same 2022-2023
+:class:`DashboardSession` holds a model built by :func:`ctsim.scenarios.runner.build_model` (the same 2022-2024
 history as ``ctsim run``), steps it month by month, applies lever changes from the next month, brings a change of
 government forward, and undoes the trainer's changes. It knows nothing of Solara: the page in :mod:`.app` keeps one
 session per browser tab and renders what it holds, so the session can be tested without a browser.
@@ -102,7 +102,7 @@ class DashboardSession:
         scenario: the scenario as loaded from the library (before the trainer's changes).
         seed: the seed in use.
         start_levers: the levers the scenario starts with (the scenario's, with ``levers`` applied).
-        model: the model, stepped through the 2022-2023 history already.
+        model: the model, stepped through the 2022-2024 history already.
         events: what happened during the run, for markers on the charts.
         lock: held while the model is stepped or read (the page's play loop runs in a thread).
     """
@@ -149,7 +149,7 @@ class DashboardSession:
 
     @property
     def history_months(self) -> int:
-        """Months of 2022-2023 history before the scenario's first month."""
+        """Months of 2022-2024 history before the scenario's first month."""
         return self.scenario.history_months
 
     @property

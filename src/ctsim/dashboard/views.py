@@ -1,7 +1,7 @@
 """The page's pictures as Altair (Vega-Lite) specifications: the district map, the monthly charts, the deployment
 mix and the comparison bands.
 
-Every chart has dated axes (months); the 2022-2023 history is shaded and labelled; the trainer's lever changes,
+Every chart has dated axes (months); the 2022-2024 history is shaded and labelled; the trainer's lever changes,
 undo, changes of government and the levers a new government reverted are vertical rules whose tooltip says what
 happened. The charts redrawn every month are Vega-Lite dictionaries; the comparison's are Altair charts, and
 :func:`spec` turns one into the dictionary the page sends, without Altair's schema validation (the charts are fixed

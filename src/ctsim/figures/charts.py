@@ -118,8 +118,54 @@ def calibration_chart(fit: Fit) -> Figure:
     ax.plot(wide.index, wide.median(axis=1), label="simulated, median")
     ax.plot(wide.index, MONTHLY_ATTACKS, "k.-", label="observed (PICSS, FACTS.md s1)")
     ax.set_ylabel("militant attacks per month")
-    ax.set_title("Calibration window, January 2022 to December 2023")
+    ax.set_title("Calibration window, January 2022 to December 2024")
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# Annual national attacks observed (FACTS.md s1 and s5.1): PICSS, the counter the model is calibrated to (2014 and
+# 2015 derived there from monthly averages), and PIPS, which counts differently (a cross-check, not the same count).
+OBSERVED_PICSS = {2014: 1608, 2015: 708, 2016: 513, 2017: 420, 2018: 229, 2019: 159, 2020: 187, 2021: 294, 2022: 380,
+                  2023: 645, 2024: 905}
+OBSERVED_PIPS = {2007: 1503, 2008: 2148, 2009: 2586, 2010: 2113, 2011: 1966, 2012: 1575, 2013: 1717, 2014: 1206,
+                 2015: 625, 2016: 441, 2017: 370, 2018: 262, 2019: 229}
+
+
+def long_run_chart(yearly, scenario: str, seeds: int) -> Figure:
+    """The status quo's long run: national attacks per year (median and 5-95% band over seeds) beside the observed
+    annual series since 2007, and each region's mean share of attacks per year.
+
+    Args:
+        yearly: one row per year with ``attacks_median``, ``attacks_p05``, ``attacks_p95`` and ``share_<region key>``
+            columns (as ``benchmarks/status_quo_long_run.py`` computes them).
+        scenario: the scenario's name, for the title.
+        seeds: how many seeds the band is over.
+    """
+    from ctsim.data import REGION_KEYS
+
+    fig = Figure(figsize=(11, 8), dpi=110)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    years = yearly.index.to_numpy()
+    top.fill_between(years, yearly["attacks_p05"], yearly["attacks_p95"], alpha=0.3,
+                     label=f"ctsim '{scenario}', 5-95% of {seeds} seeds")
+    top.plot(years, yearly["attacks_median"], "-", label="ctsim, median")
+    top.plot(list(OBSERVED_PICSS), list(OBSERVED_PICSS.values()), "k.-",
+             label="observed, PICSS (the count ctsim is calibrated to)")
+    top.plot(list(OBSERVED_PIPS), list(OBSERVED_PIPS.values()), ".--", color="grey",
+             label="observed, PIPS (counts differently)")
+    top.set_ylabel("militant attacks per year")
+    top.set_title(f"The status quo's long run against the record since 2007 ('{scenario}')")
+    top.grid(alpha=0.3)
+    top.legend(loc="upper right", fontsize=8)
+    shares = np.vstack([yearly[f"share_{k}"].to_numpy() for k in REGION_KEYS]) * 100
+    bottom.stackplot(years, shares, labels=REGIONS, alpha=0.85)
+    bottom.set_ylabel("share of attacks, %")
+    bottom.set_ylim(0, 100)
+    bottom.set_xlabel("year")
+    bottom.grid(alpha=0.3)
+    bottom.legend(loc="upper left", fontsize=7, ncols=4)
+    fig.text(0.01, 0.005, "ctsim: exploratory model; simulated years are not a forecast", fontsize=8, alpha=0.7)
     fig.tight_layout()
     return fig

@@ -21,7 +21,7 @@ month is a module of :mod:`ctsim.model.processes`, and :meth:`CTModel.step` call
 
 Initialisation is :mod:`ctsim.model.initialisation`. The core takes plain values and a seed and returns data; it
 opens no files (the packaged geography is loaded once per process by :func:`ctsim.data.geography.packaged`).
-Python users who want the CLI's 2022-2023 history build models with :func:`ctsim.build_model` instead.
+Python users who want the CLI's 2022-2024 history build models with :func:`ctsim.build_model` instead.
 """
 
 from __future__ import annotations

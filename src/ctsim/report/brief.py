@@ -150,7 +150,7 @@ class Brief:
         title: the brief's title.
         reference: name of the reference scenario (compare and batch).
         scenarios: the scenarios, reference first.
-        months: the horizon after the 2022-2023 history.
+        months: the horizon after the 2022-2024 history.
         start: the first month of the horizon (``YYYY-MM``), when known.
         replications: runs per scenario (and design point).
         runs: number of runs the result holds.

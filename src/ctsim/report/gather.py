@@ -376,7 +376,7 @@ def _sensitivity(folder: Path) -> Brief:
     method, reading = MEASURES[measure]
     brief.ranking_method = (f"{method}, {info.get('runs')} runs, "
                             f"{info.get('replications')} replication(s) per point, {words.horizon(brief.months)} "
-                            f"after the 2022-2023 history. The index is {reading}. Intervals are 95% bootstrap "
+                            f"after the 2022-2024 history. The index is {reading}. Intervals are 95% bootstrap "
                             f"intervals. A factor counts only if its index minus its interval exceeds the noise "
                             f"floor (the index of a dummy factor that changes nothing but the random numbers).")
     factor_col = "factor" if "factor" in ranking.columns else ranking.columns[2]

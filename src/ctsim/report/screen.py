@@ -20,7 +20,7 @@ def compare_text(comparison: Comparison) -> str:
     ref = reference.name
     n = len(comparison.runs) // len(comparison.scenarios)
     lines = [f"Comparison against '{ref}': each scenario run {n} times with the same chance events (common random "
-             f"numbers, root seed {comparison.seed}), over {words.horizon(comparison.months)} after the 2022-2023 "
+             f"numbers, root seed {comparison.seed}), over {words.horizon(comparison.months)} after the 2022-2024 "
              f"history.",
              f"difference = scenario minus '{ref}', averaged over the paired runs; 90% CI = its 90% confidence "
              f"interval. Parameter uncertainty is not included.",

@@ -26,7 +26,7 @@ def trust(brief: Brief) -> Trust:
     """What the brief says about how far to trust it: the caveat, the calibration, the fit and the pattern checks
     (when docs/ is beside the package, as in a source checkout) and the changed levers with assumed effects."""
     notes = ["Exploratory, not a forecast: the model makes its assumptions explicit and is calibrated on two years "
-             "(2022-2023) of national counts, which cannot pin down the long run. Read the differences between "
+             "(2022-2024) of national counts, which cannot pin down the long run. Read the differences between "
              "scenarios and their directions, not the levels, as the model's answer."]
     path = calibration_file()
     calibration: dict[str, Any] = {}
@@ -76,7 +76,7 @@ def _fit_summary(text: str) -> str:
     met = sum(1 for r in rows if r[-1].lower() == "yes")
     corr = re.search(r"observed months: \*\*([0-9.]+)\*\*", text)
     extra = f"; the monthly pattern correlates {corr.group(1)} with the observed months" if corr else ""
-    return (f"The calibrated model reproduces {met} of {len(rows)} 2022-2023 targets (PICSS annual attacks, deaths, "
+    return (f"The calibrated model reproduces {met} of {len(rows)} 2022-2024 targets (PICSS annual attacks, deaths, "
             f"injuries and 2023 regional shares) within their tolerances{extra}.")
 
 

@@ -4,7 +4,7 @@ A scenario file looks like::
 
     # Purpose, assumptions and sources in a comment at the top.
     extends = "baseline.toml"          # optional; relative to this file; chains are allowed, cycles are not
-    history = "history_2022_2023.toml" # optional: run this first and branch from the state it reaches
+    history = "history_2022_2024.toml" # optional: run this first and branch from the state it reaches
     name = "civilian_led"               # default: the file name without .toml
     description = "Police lead with a two-year handover"
     [run]

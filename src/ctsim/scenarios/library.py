@@ -1,4 +1,4 @@
-"""The scenario library shipped with ctsim: the status quo, the 2022-2023 history and the policies DESIGN.md names.
+"""The scenario library shipped with ctsim: the status quo, the 2022-2024 history and the policies DESIGN.md names.
 
 The files live in ``ctsim/scenarios/library/`` (the repository's ``scenarios/`` folder points there). A scenario
 file may name a library scenario in ``extends`` or ``history`` by its bare name (``"baseline"`` or
@@ -12,7 +12,7 @@ from pathlib import Path
 
 LIBRARY_DIR = Path(__file__).parent / "library"
 BASELINE = "baseline"
-HISTORY = "history_2022_2023"
+HISTORY = "history_2022_2024"
 
 
 def library_names() -> list[str]:

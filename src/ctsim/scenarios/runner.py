@@ -2,7 +2,7 @@
 
 Every caller goes through here: ``ctsim run``, comparisons, batch workers, calibration, pattern checks, the
 dashboard and Python users. A scenario with a history (the library's baseline and everything that extends it) first
-runs 2022-2023 under the history's levers and then branches into the scenario's, exactly as the CLI does; pass
+runs 2022-2024 under the history's levers and then branches into the scenario's, exactly as the CLI does; pass
 ``history=False`` to start from the parameterised initial state at the scenario's own start instead.
 
 Example:

@@ -22,8 +22,9 @@ the political cycle (so a change of government in the same month may still rever
 lever (with the ramp) and holds it; it is released after ``months`` months, or when the window's mean crosses the
 ``until_*`` level (so "fade when violence falls" has its own level, below the one that fired it). At release the lever
 returns to the value it had before the trigger fired, unless something else (a schedule, a change of government)
-changed it meanwhile: that change stands and the trigger counts as released (it may fire again after its cooldown). A history's triggers act during the history; the scenario's
-(which usually inherits the same ones) act after the branch; a trigger active at the branch carries on if the
+changed it meanwhile: that change stands and the trigger counts as released (it may fire again after its
+cooldown). A history's triggers act during the history; the scenario's (which usually inherits the same ones) act
+after the branch; a trigger active at the branch carries on if the
 scenario has a trigger of the same name, and is released otherwise. Every firing and release is recorded:
 ``model.trigger_events`` and the ``triggers_fired`` output; ``ctsim run`` lists them in the manifest.
 """

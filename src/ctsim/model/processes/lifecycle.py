@@ -41,8 +41,8 @@ def absorb_remnants(table, viable: float) -> None:
 
 
 def lifecycle(model: CTModel, hit: np.ndarray) -> CellCounts:
-    """Dormancy, sanctuary and moves of pressed cells, splits, remnants absorbed, then dissolution of empty cells. Returns
-    end-of-month aggregates (members by district, dormant cells, cells in sanctuary)."""
+    """Dormancy, sanctuary and moves of pressed cells, splits, remnants absorbed, then dissolution of empty cells.
+    Returns end-of-month aggregates (members by district, dormant cells, cells in sanctuary)."""
     rng, p, table = model.streams["lifecycle"], model.p, model.cell_table
     n = len(table)
     hit = np.concatenate([hit, np.zeros(n - len(hit), dtype=bool)])  # cells born this month were not hit
