@@ -30,6 +30,7 @@ CONTEXT: dict[str, tuple[dict, dict]] = {
     "effect_police_capacity_ct_gain": ({"police_capacity": 1.0}, {}),
     "effect_development_poverty_cut": ({"development": 1.0}, {}),
     "effect_development_legitimacy": ({"development": 1.0}, {}),
+    "development_merged_reach_multiple": ({"development": 1.0}, {}),
     "effect_education_out_of_school_cut": ({"education_investment": 1.0}, {}),
     "effect_education_admin_gain": ({"education_investment": 1.0}, {}),
     "effect_madrasa_seminary_risk_cut": ({"madrasa_reform": 1.0}, {}),

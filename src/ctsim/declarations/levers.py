@@ -16,25 +16,39 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Cost:
-    """How a lever costs, declared with it.
+    """How a lever costs, declared with it. Every cost is in police-equivalent personnel-months per month (the unit
+    of :meth:`ctsim.model.forces.Forces.monthly_cost`); rupee figures are converted with
+    ``cost_rupees_per_police_month`` (docs/odd.md section 7.11).
 
     Attributes:
-        kind: ``programme`` (``weight`` x the programme's implemented level x ``programme_full_cost`` police-equivalent
-            personnel-months per month), ``forces`` (through the personnel of the forces it deploys, priced by
-            :meth:`ctsim.model.forces.Forces.monthly_cost`), or ``none`` (costless in the model; ``reason`` says why).
-        weight: full-programme units per unit of the lever (programmes only).
+        kind: ``programme`` (numeric levers: ``weight`` x the programme's implemented level x the parameter
+            ``parameter``; with ``above_status_quo``, the level less the lever's default), ``institution`` (choice
+            and boolean levers: the parameter ``parameter`` each month the lever is at one of the values in
+            ``when``), ``forces`` (through the personnel of the forces it deploys, priced by
+            :meth:`ctsim.model.forces.Forces.monthly_cost`), or ``none`` (costless in the model; ``reason`` says
+            why).
+        weight: units of ``parameter`` per unit of the lever above ``reference`` (programmes only).
         reason: why the lever costs what it does, or nothing.
+        parameter: the cost parameter (:mod:`ctsim.declarations.parameters`) priced per unit.
+        above_status_quo: price only the level above (and, as a saving, below) the lever's default, for a lever
+            whose status-quo level is already paid for in the forces' personnel cost (programmes only).
+        when: the values of a choice or boolean lever that cost ``parameter`` (institutions only).
     """
 
     kind: str
     weight: float = 0.0
     reason: str = ""
+    parameter: str = "programme_full_cost"
+    above_status_quo: bool = False
+    when: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.kind not in ("programme", "forces", "none"):
-            raise ValueError(f"cost kind must be programme, forces or none; got {self.kind!r}")
+        if self.kind not in ("programme", "institution", "forces", "none"):
+            raise ValueError(f"cost kind must be programme, institution, forces or none; got {self.kind!r}")
         if self.kind == "none" and not self.reason:
             raise ValueError("a lever that costs nothing must say why")
+        if self.kind == "institution" and not self.when:
+            raise ValueError("an institution's cost must say for which values of the lever it is paid (when)")
 
 
 PROGRAMME = Cost("programme", 1.0, "a full programme costs programme_full_cost a month (an index, assumption)")
@@ -155,8 +169,10 @@ LEVERS: tuple[Lever, ...] = (
           choices=("interior_ministry", "pm_office"), lag_months=12,
           provenance="FACTS.md s4 (ISI and IB do not heed an Interior-Ministry NACTA); size an assumption",
           label="Where NACTA sits",
-          cost=Cost("none", reason="no budget figure in FACTS.md; moving the authority is treated as costless "
-                                           "(an assumption)"),
+          cost=Cost("institution", reason="NACTA in the PM's office with a joint intelligence directorate costs "
+                                          "cost_nacta_pm_office a month more than under the Interior Ministry "
+                                          "(from NACTA's budgets, FACTS.md s5.3)",
+                    parameter="cost_nacta_pm_office", when=("pm_office",)),
           acts_in=("institutions.py", "processes/operations.py"), via=("coordination",),
           choice_labels={"interior_ministry": "the Interior Ministry", "pm_office": "the Prime Minister's Office"},
           # Each placement's coordination index is a declared parameter (docs/odd.md).
@@ -165,7 +181,8 @@ LEVERS: tuple[Lever, ...] = (
     Lever("central_ctd", "bool", False, "a central CTD for inter-provincial and cross-border cases",
           "adds to the coordination index", lag_months=18, provenance="FACTS.md s4 proposal; size assumed",
           label="Central Counter Terrorism Department",
-          cost=Cost("none", reason="no cost figure in FACTS.md; treated as costless (an assumption)"),
+          cost=Cost("institution", reason="a central CTD costs cost_central_ctd a month, a provincial CTD's budget "
+                                          "(KP's, FACTS.md s5.3)", parameter="cost_central_ctd", when=(True,)),
           acts_in=("institutions.py", "processes/operations.py"), via=("coordination",)),
     Lever("madrasa_reform", "float", 0.0, "share of boarding seminaries reformed",
           "removes up to 80% of the away-from-family risk for youth in seminaries (away with a religious link)",
@@ -186,7 +203,9 @@ LEVERS: tuple[Lever, ...] = (
           label="Development and poverty reduction",
           acts_in=("processes/socioeconomics.py", "processes/legitimacy.py"), via=("development_reach",)),
     Lever("development_merged_first", "bool", True, "development reaches the merged districts first",
-          "merged districts get the full programme, others half", provenance="FACTS.md s4 recommendation",
+          "moves the same development budget toward the merged districts: they get "
+          "development_merged_reach_multiple times the even per-person reach, the others what is left",
+          provenance="FACTS.md s4 recommendation",
           label="Development in the merged districts first",
           cost=Cost("none", reason="decides where the development budget goes, not its size"),
           acts_in=("processes/socioeconomics.py",)),
@@ -222,7 +241,12 @@ LEVERS: tuple[Lever, ...] = (
           "scales detection tempo, the killed share and collateral harm (x (0.5 + level))",
           unit="share", low=0.0, high=1.0, provenance="Bennett 2008 (effectiveness vs accuracy); assumed",
           label="Tempo of kinetic operations",
-          cost=Cost("none", reason="the tempo of operations is not priced yet (a known gap)"),
+          # Priced above the status quo's tempo only: the status quo's operations are in the forces' personnel cost.
+          # Weight 2: full tempo (1) is 0.5 above the status quo's, and costs one cost_kinetic_full_tempo.
+          cost=Cost("programme", 2.0, "operations beyond the status quo's tempo cost fuel, ammunition, air support "
+                                      "and wear: cost_kinetic_full_tempo a month at full tempo (Zarb-e-Azb's cost, "
+                                      "FACTS.md s5.6), in proportion above the status quo; a lower tempo saves as much",
+                    parameter="cost_kinetic_full_tempo", above_status_quo=True),
           acts_in=("processes/operations.py",)),
     Lever("hvt_protection", "float", 0.3, "protection of high-value targets such as CPEC sites (0-1)",
           "cuts deaths and injuries in attacks on high-value targets by up to 70%",

@@ -305,6 +305,31 @@ PARAMETERS: tuple[Param, ...] = (
     _P("cost_weight_paramilitary", 1.5, "police-equivalents per person", "assumption", "", 0.0, 100.0),
     _P("cost_weight_military", 2.5, "police-equivalents per person", "assumption",
        "deployed troops cost more than police", 0.0, 100.0),
+    # Rupee budgets (FACTS.md s5.3, s5.6) enter the index through the cost of one police officer-month; the cost
+    # parameters below hold no sampled range (they move only the cost output), so each states its range in words.
+    _P("cost_rupees_per_police_month", 67_109.0, "PKR per police-equivalent personnel-month", "derived",
+       "FACTS.md s5.6: Punjab police budget FY24 Rs165bn / 204,892 Punjab police (FACTS.md s2, 2017 count) / 12; "
+       "the whole police budget per officer (pay, operations, equipment); FY25 Rs190bn gives 77,300, Sindh FY25 "
+       "Rs163.9bn / 105,000 gives 130,000, so the conversion is good to a factor of two", 1.0, 1e7),
+    _P("cost_kinetic_full_tempo", 173_000.0, "police-equivalent personnel per month", "derived",
+       "operations at full tempo (kinetic_intensity 1) over the status quo's (0.5), taken as a Zarb-e-Azb-scale "
+       "campaign (an assumption): Rs190bn over three fiscal years (FACTS.md s5.6) is 7.7% of the defence budgets "
+       "of FY16-17 (Rs780bn, 860bn); 7.7% of FY24's Rs1,804bn is Rs11.6bn a month, / cost_rupees_per_police_month; "
+       "plausible 90,000-350,000 (the conversion's factor of two)", 0.0, 1e7),
+    _P("cost_nacta_pm_office", 1_600.0, "police-equivalent personnel per month", "assumption",
+       "NACTA in the PM's office with a joint intelligence directorate is assumed to need its largest budget so far "
+       "(FY17 revised Rs1.56bn) instead of its latest under the Interior Ministry (FY20 Rs276m; FACTS.md s5.3): "
+       "Rs1.28bn a year / 12 / cost_rupees_per_police_month; plausible 500-5,000 (FY16's Rs1.06bn allocation to "
+       "a directorate several times larger)", 0.0, 1e7),
+    _P("cost_central_ctd", 2_700.0, "police-equivalent personnel per month", "assumption",
+       "a central CTD is assumed to cost what KP's CTD does (Rs2.18bn a year for 2,135 posted, FACTS.md s5.3) / 12 "
+       "/ cost_rupees_per_police_month; plausible 1,500-10,000 (Sindh's ~850 staff to Punjab's Rs7.6bn in FY25)",
+       0.0, 1e7),
+    _P("development_merged_reach_multiple", 2.0, "multiple of the even per-person reach", "assumption",
+       "with development_merged_first, the merged districts get this multiple of the reach an even spread would "
+       "give them and the other districts share the rest of the same budget (population-weighted). FACTS.md s5.6: "
+       "Rs100bn a year pledged in 2017 for ~5.7m people, but only Rs87bn of Rs500bn arrived in five years, so the "
+       "premium realised is far below the pledge's", 1.0, 10.0, plausible=(1.5, 4.0)),
     # --- institutions ----------------------------------------------------------------------------------------
     _P("prosecution_capacity_cases", 40.0, "terrorism cases decided per month, nationally", "assumption",
        "FACTS.md s4: 11 prosecutors for 5,400 arrests in Karachi; no national figure", 0.0, 1e5,

@@ -18,7 +18,7 @@ import pandas as pd
 from mesa import DataCollector
 
 from ctsim.data import REGION_KEYS, REGIONS
-from ctsim.declarations.levers import LEVERS
+from ctsim.declarations.levers import LEVERS, LEVERS_BY_NAME
 from ctsim.declarations.outputs import FORCES, OUTPUTS, REGIONAL_OUTPUTS
 from ctsim.model.militants import TARGETS
 from ctsim.model.population import STRATUM_AWAY, STRATUM_BAND, STRATUM_NAMES, STRATUM_OUT_OF_SCHOOL, STRATUM_RELIGIOUS
@@ -62,6 +62,7 @@ class MonthOutcome:
 
 
 PROGRAMME_LEVERS = tuple(lever for lever in LEVERS if lever.cost.kind == "programme")
+INSTITUTION_LEVERS = tuple(lever for lever in LEVERS if lever.cost.kind == "institution")
 
 # Recruit subgroups reported as outputs: the Swat profile (FACTS.md s3) by band, living, schooling, religious link.
 RECRUIT_GROUPS = (("recruits_poor", STRATUM_BAND == 0), ("recruits_affluent", STRATUM_BAND == 2),
@@ -120,16 +121,29 @@ def record_month(model: CTModel, month: MonthOutcome) -> None:
         float, ops.operations_by_force)
     rec["deployed_formations"] = float(sum(f.cell is not None for f in model.forces.formations))
     rec["triggers_fired"] = float(sum(1 for e in model.trigger_events if e[0] == model.steps and e[2] == "fired"))
-    rec["cost"] = model.forces.monthly_cost() + model.p["programme_full_cost"] * programme_effort(model)
+    rec["cost"] = model.forces.monthly_cost() + programme_cost(model)
     missing = {o.name for o in OUTPUTS} - rec.keys()
     assert not missing, f"outputs not recorded: {sorted(missing)}"
 
 
-def programme_effort(model: CTModel) -> float:
-    """Implemented non-kinetic programmes in full-programme units: each lever whose declared cost is a programme,
-    weighted as declared (:class:`ctsim.declarations.levers.Cost`)."""
+def programme_effort(model: CTModel) -> dict[str, float]:
+    """Each priced lever's cost this month in units of its cost parameter (:class:`ctsim.declarations.levers.Cost`):
+    a programme's declared weight x its implemented level (less the status quo's, for levers priced above it), or
+    1 for an institution while the lever is at a priced value."""
     level = model.programmes.level
-    return sum(lever.cost.weight * level(lever.name) for lever in PROGRAMME_LEVERS)
+    effort = {lever.name: lever.cost.weight * (level(lever.name) - (lever.default if lever.cost.above_status_quo
+                                                                   else 0.0))
+              for lever in PROGRAMME_LEVERS}
+    effort.update({lever.name: float(getattr(model.policy, lever.name) in lever.cost.when)
+                   for lever in INSTITUTION_LEVERS})
+    return effort
+
+
+def programme_cost(model: CTModel) -> float:
+    """Cost this month of every lever not priced through the forces, in police-equivalent personnel-months: each
+    lever's effort x its cost parameter (docs/odd.md section 7.11)."""
+    p = model.p
+    return sum(p[LEVERS_BY_NAME[name].cost.parameter] * effort for name, effort in programme_effort(model).items())
 
 
 def make_datacollector() -> DataCollector:
