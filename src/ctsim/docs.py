@@ -18,7 +18,9 @@ from ctsim.declarations.levers import LEVERS
 from ctsim.declarations.outputs import OUTPUTS
 from ctsim.declarations.parameters import (
     ADMIN_CAPACITY_BY_REGION,
+    CTD_BY_PROVINCE,
     PARAMETERS,
+    PARAMETERS_BY_NAME,
     PARAMILITARY_WINGS,
     POLICE_BY_REGION,
     calibrated,
@@ -112,8 +114,16 @@ def forces_table() -> str:
     for region, police in POLICE_BY_REGION.items():
         rows.append(f"| {region} | {police:,.0f} | {ADMIN_CAPACITY_BY_REGION[region]} |")
     rows += ["", "| paramilitary wing | strength | area | provenance |", "|---|---|---|---|"]
+    declared = {p.name: p.value for p in PARAMETERS}
     for wing in PARAMILITARY_WINGS:
-        rows.append(f"| {wing.name} | {wing.strength:,.0f} | {', '.join(wing.regions)} | {cell(wing.source)} |")
+        named = f" (`{wing.strength}`)" if isinstance(wing.strength, str) else ""
+        strength = f"{wing.personnel(declared):,.0f}{named}"
+        rows.append(f"| {wing.name} | {strength} | {', '.join(wing.regions)} | {cell(wing.source)} |")
+    rows += ["", "| counter terrorism department | strength | area | provenance |", "|---|---|---|---|"]
+    for name, (param, regions) in CTD_BY_PROVINCE.items():
+        spec = PARAMETERS_BY_NAME[param]
+        rows.append(f"| {name} | {spec.value:,.0f} (`{param}`) | {', '.join(regions)} | {spec.kind}: "
+                    f"{cell(spec.source)} |")
     return "\n".join(rows)
 
 

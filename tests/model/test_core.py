@@ -11,7 +11,7 @@ from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.declarations.levers import LEVERS_BY_NAME, Policy
 from ctsim.declarations.outputs import OUTPUTS, REGIONAL_OUTPUTS
 from ctsim.model.core import CTModel
-from ctsim.model.forces import MilitaryFormation, ParamilitaryWing
+from ctsim.model.forces import CounterTerrorismDepartment, MilitaryFormation, ParamilitaryWing
 from ctsim.model.militants import MilitantCell
 from ctsim.model.places import District, Police
 from ctsim.model.recording import monthly_frames
@@ -110,7 +110,8 @@ def test_agents_of_every_kind_exist_on_the_network():
     model = CTModel(seed=1)
     assert len(model.agents_of(District)) == 160
     assert len(model.agents_of(Police)) == 160
-    assert len(model.agents_of(ParamilitaryWing)) == 4
+    assert len(model.agents_of(ParamilitaryWing)) == 5, "Punjab and Sindh Rangers, FC Balochistan and KP, FC Constabulary"
+    assert len(model.agents_of(CounterTerrorismDepartment)) == 4, "a CTD in each province"
     assert len(model.agents_of(MilitaryFormation)) == LEVERS_BY_NAME["military_formations"].high
     assert len(model.agents_of(MilitantCell)) > 100
     assert model.agents_of(type("Absent", (Agent,), {})) == [], "absent agent types give an empty list"
@@ -162,10 +163,11 @@ def test_recruits_by_stratum_add_up(baseline_run):
     assert strata.filter(like="affluent|").to_numpy().sum() == 0
 
 
-def test_starting_attack_level_matches_early_2024():
-    """The attack rate is derived so that the first month expects 54 attacks (FACTS.md s1)."""
+def test_starting_attack_level_matches_2024():
+    """The attack rate is derived so that the first month of a run without history expects 2024's 75 attacks a month
+    (FACTS.md s1: 905 / 12)."""
     firsts = [run_frames(seed, months=1)[0]["attacks"].iloc[0] for seed in range(12)]
-    assert 40 <= np.mean(firsts) <= 62, f"mean first-month attacks {np.mean(firsts):.1f}, expected near 54"
+    assert 60 <= np.mean(firsts) <= 90, f"mean first-month attacks {np.mean(firsts):.1f}, expected near 75"
 
 
 def test_every_lever_acts_on_the_trajectory():

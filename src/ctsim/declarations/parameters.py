@@ -374,8 +374,6 @@ PARAMETERS: tuple[Param, ...] = (
        "deployment follows threat = memory x last threat + (1 - memory) x this month's attacks", 0.0, 0.99),
     _P("initial_threat_per_cell", 0.1, "attacks per cell-equivalent", "assumption",
        "threat at the start, per initial_cell_size militants (intelligence picture before any attack)", 0.0, 10.0),
-    _P("development_reach_elsewhere", 0.5, "share", "assumption",
-       "with development_merged_first, other districts get this share of the programme", 0.0, 1.0),
     _P("fear_decay", 0.8, "share kept per month", "assumption", "", 0.0, 1.0),
     _P("fear_per_death", 0.2, "fear per death per 100k", "assumption", "attacks raise fear (Bennett 2008)",
        0.0, 100.0),
