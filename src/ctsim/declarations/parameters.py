@@ -97,7 +97,7 @@ PARAMETERS: tuple[Param, ...] = (
     _P("grievance_weight", 3.0, "multiplier per unit grievance", "assumption",
        "hazard x (1 + w x grievance), grievance = hardship x (1 - legitimacy) (Epstein 2002)", 0.0, 50.0,
        plausible=(1.0, 6.0)),
-    _P("admin_protective_effect", 5.0, "per unit of administrative capacity", "assumption",
+    _P("admin_protective_effect", 5.0, "per unit of administrative capacity", "calibrate",
        "hazard x exp(-e x administrative capacity); FACTS.md s3: better administration keeps GB and AJK quiet",
        0.0, 50.0, plausible=(3.0, 7.0)),
     _P("exposure_scale_militants", 50.0, "militants per 100,000 youth", "assumption",
@@ -108,9 +108,10 @@ PARAMETERS: tuple[Param, ...] = (
        "0 = none, 1 = as if local)", 0.0, 1.0, plausible=(0.2, 0.8)),
     _P("sympathy_floor", 0.1, "share of a heartland's hazard", "calibrate",
        "radicalisation and the room for cells in a district with no militancy history, relative to one where "
-       "militants have long been at home (local support 1); FACTS.md s1 and s5.1: for fifteen years violence has "
-       "stayed in KP, the tribal districts and Balochistan, with Punjab and Sindh at a few per cent of attacks even "
-       "at the 2008-2011 peak; size not published", 0.0, 1.0, plausible=(0.03, 0.3)),
+       "militants have long been at home (local support 1). Range from FACTS.md s5.1: in 2011 Punjab (127m people) "
+       "had 30 attacks and the tribal districts (5.7m) 675, a ratio per person of about 0.002; poverty, schooling "
+       "and administration explain a factor of ten or so, leaving a relative sympathy of a few per cent, hence "
+       "0.02-0.12", 0.0, 1.0, plausible=(0.02, 0.12)),
     _P("support_months", 60.0, "months", "assumption",
        "time for militants' local support (safe space, sympathy) to build where they stay, or fade where they are "
        "gone: support moves toward its target at 1/support_months a month (no figure in FACTS.md)", 1.0, 600.0,
