@@ -274,8 +274,23 @@ def _levers(markdown: bool) -> int:
             "range / choices": ", ".join(map(str, f.levels)) if not f.is_numeric else f"[{f.low:g}, {f.high:g}]",
             "unit": f.unit, "meaning": _clip(f.meaning, 90)} for f in factors]).set_index("name")
         print(f"{title}\n{table.to_string()}\n")
+    print(TRIGGER_SYNTAX)
     print("Details, mechanisms, provenance, schedules and trigger rules ([[trigger]]): docs/levers.md")
     return 0
+
+
+TRIGGER_SYNTAX = """Trigger rules (a lever that answers the model's own outputs), in a scenario file:
+  [[trigger]]
+  name = "operations_surge"   # replaces an inherited rule of this name; name + `enabled = false` removes it
+  when = "attacks"            # a declared output, or "change_of_government"; region = "..." for regional outputs
+  window = 3                  # mean of the last 3 recorded months
+  above = 100.0               # fire above this (or: below = ...)
+  lever = "kinetic_intensity" # set this lever ...
+  value = 0.9                 # ... to this value (ramp = N months for numeric levers)
+  until_below = 80.0          # hold until the mean falls below this (or: until_above = ..., or months = N)
+  cooldown = 3                # months before it may fire again
+The history and the baseline inherit the reactive state's rules (scenarios/reactive_state.toml).
+"""
 
 
 def _clip(text: str, width: int) -> str:

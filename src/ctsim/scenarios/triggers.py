@@ -23,8 +23,9 @@ lever (with the ramp) and holds it; it is released after ``months`` months, or w
 ``until_*`` level (so "fade when violence falls" has its own level, below the one that fired it). At release the lever
 returns to the value it had before the trigger fired, unless something else (a schedule, a change of government)
 changed it meanwhile: that change stands and the trigger counts as released (it may fire again after its
-cooldown). A history's triggers act during the history; the scenario's (which usually inherits the same ones) act
-after the branch; a trigger active at the branch carries on if the
+cooldown). A trigger that fires on a lever another trigger holds supersedes it (the other is released) and at its own
+release restores the value the lever had before either fired. A history's triggers act during the history; the
+scenario's (which usually inherits the same ones) act after the branch; a trigger active at the branch carries on if the
 scenario has a trigger of the same name, and is released otherwise. Every firing and release is recorded:
 ``model.trigger_events`` and the ``triggers_fired`` output; ``ctsim run`` lists them in the manifest.
 """
@@ -279,6 +280,15 @@ class Triggers:
         state.active, state.started = True, month
         state.before = state.origin = getattr(model.policy, trigger.lever)
         state.set_to = None
+        for name, other in self.state.items():
+            held = self.triggers[name]
+            if other is not state and other.active and held.lever == trigger.lever:
+                # Another trigger holds this lever: this one supersedes it and, at its own release, restores what
+                # the lever was before either fired (not the other's surge level).
+                state.before = other.before
+                other.active = False
+                other.free_from = month + 1 + held.cooldown
+                model.trigger_events.append((month, name, "released", held.lever, state.origin, None))
         model.trigger_events.append((month, trigger.name, "fired", trigger.lever, trigger.value, level))
         self._ramp(model, trigger, state, month)
 
