@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install check-python browser demo test lint bench docs baseline evidence brief-example dashboard-figure clean
+.PHONY: install check-python browser demo test lint bench docs baseline evidence long-run brief-example dashboard-figure clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
@@ -54,6 +54,12 @@ baseline: install
 evidence: install
 	$(BIN)/python -m ctsim.analysis.evidence
 	$(BIN)/python -m ctsim.docs
+
+# The status quo's 20-year run (20 seeds): docs/long_run.json and its figure, read by docs/validation.md (a study of
+# about two minutes on 2 cores, not a test).
+long-run: install
+	$(BIN)/python benchmarks/status_quo_long_run.py --seeds 20 --years 20 --json docs/long_run.json \
+	  --figure docs/figures/long_run_baseline.png
 
 # The example policy brief and its screenshot for the README (docs/figures/brief.png).
 brief-example: install browser

@@ -88,8 +88,12 @@ def main(argv: list[str] | None = None) -> int:
 
         save_figure(long_run_chart(table, args.scenario, args.seeds), args.figure)
     if args.json:
+        from ctsim.analysis.evidence import model_fingerprint
+        from ctsim.declarations.parameters import calibration_version
+
         with open(args.json, "w") as handle:
             json.dump({"scenario": args.scenario, "seeds": args.seeds, "years": args.years,
+                       "model_fingerprint": model_fingerprint(), "calibration_version": calibration_version(),
                        "yearly": table.reset_index().to_dict("records"), "checks": checks}, handle, indent=1)
     return 0
 

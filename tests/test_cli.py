@@ -90,7 +90,7 @@ def test_cli_run_writes_series_manifest_and_chart(tmp_path, capsys):
     regional = pd.read_parquet(folder / "monthly_regions.parquet")
     assert len(national) == 24 and len(regional) == 24 * 8
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["seed"] == 20240101 and manifest["months"] == 24
+    assert manifest["seed"] == 20250101 and manifest["months"] == 24
     assert len(manifest["scenario_sha256"]) == 64 and manifest["packages"]["mesa"] == "3.3.1"
     assert manifest["git_commit"]
     assert (folder / "attacks_by_region.png").read_bytes()[:4] == b"\x89PNG"

@@ -20,10 +20,13 @@ from ctsim.declarations.levers import LEVERS
 REPLICATIONS = 8
 # Known contradictions of the current model, measured (docs/evidence.csv): lever/outcome -> what was measured.
 KNOWN = {
-    "kinetic_intensity/legitimacy": "contradicts: +0.0058 [+0.0051, +0.0064] with 8 paired runs; in this model a "
+    "ct_lead/legitimacy": "unclear: +0.0003 [-0.0001, +0.0007] with 8 paired runs; a police lead changes legitimacy "
+                          "only through the military share of deployed personnel (a small term) until the lead acts "
+                          "through conduct and jurisdiction (issue 13, item 3, not built yet)",
+    "kinetic_intensity/legitimacy": "contradicts: +0.0005 [+0.0002, +0.0008] with 8 paired runs; in this model a "
                                     "higher tempo lowers violence and so lifts legitimacy, and collateral harm costs "
                                     "too little to offset it (issue 13)",
-    "prosecution_capacity/detained_without_trial": "unclear: +15 [-178, +209] persons with 8 paired runs; the "
+    "prosecution_capacity/detained_without_trial": "unclear: -68 [-197, +61] persons with 8 paired runs; the "
                                                    "assumed status-quo capacity (40 cases a month) is small against "
                                                    "several hundred arrests a month, even five times over",
 }

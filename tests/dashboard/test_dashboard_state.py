@@ -40,7 +40,7 @@ def test_first_model_is_the_cli_model():
 
 def test_lever_change_applies_from_next_month_and_is_marked(session):
     changes = [e for e in session.events if e.kind == "lever"]
-    assert [(e.lever, e.month) for e in changes] == [("ct_lead", 25), ("prosecution_capacity", 31)], \
+    assert [(e.lever, e.month) for e in changes] == [("ct_lead", 37), ("prosecution_capacity", 43)], \
         "each change is marked at the month from which it applies"
     assert session.levers["prosecution_capacity"] == 3.0 and session.levers["ct_lead"] == "police"
     assert session.start_levers["ct_lead"] == "police", "a change at the branch is a starting lever"

@@ -45,8 +45,10 @@ def test_charts_shade_the_history_and_mark_events():
     assert {r["series"] for r in rows} == set(views.SERIES.values())
     assert history == [{"from": "2022-01-01", "to": "2025-01-01", "label": history[0]["label"]}], \
         "the shaded period is the 2022-2024 history"
-    assert [e["month"] for e in events] == ["2025-04-01"], "the lever change is marked at the month it applies"
-    assert sum("event_month" in r for r in rows) == len(views.SERIES), "each series carries the event"
+    assert [e["month"] for e in events if e["kind"] == "lever"] == ["2025-04-01"], \
+        "the lever change is marked at the month it applies"
+    assert all(e["kind"] in views.EVENT_NAMES for e in events), "only known kinds of event"
+    assert sum("event_month" in r for r in rows) == len(views.SERIES) * len(events), "each series carries each event"
     json.dumps(spec)  # what the page sends must be plain JSON
     mix = views.mix_chart(national, history, events, end)
     assert len(mix["datasets"]["national"]) == s.model.steps

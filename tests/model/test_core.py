@@ -110,7 +110,7 @@ def test_agents_of_every_kind_exist_on_the_network():
     model = CTModel(seed=1)
     assert len(model.agents_of(District)) == 160
     assert len(model.agents_of(Police)) == 160
-    assert len(model.agents_of(ParamilitaryWing)) == 5, "Punjab and Sindh Rangers, FC Balochistan and KP, FC Constabulary"
+    assert len(model.agents_of(ParamilitaryWing)) == 5, "Punjab and Sindh Rangers, two FC wings, FC Constabulary"
     assert len(model.agents_of(CounterTerrorismDepartment)) == 4, "a CTD in each province"
     assert len(model.agents_of(MilitaryFormation)) == LEVERS_BY_NAME["military_formations"].high
     assert len(model.agents_of(MilitantCell)) > 100

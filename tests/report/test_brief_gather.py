@@ -77,7 +77,7 @@ def test_compare_names_the_changed_levers_with_labels_and_lags(compare_result):
 def test_compare_years_and_regions_add_up(compare_result):
     brief = gather(compare_result)
     monthly = pd.read_parquet(compare_result / "monthly_attacks.parquet")
-    monthly["year"] = (pd.to_datetime(monthly["month"]).dt.year - 2024)
+    monthly["year"] = (pd.to_datetime(monthly["month"]).dt.year - 2025)
     per = monthly.groupby(["scenario", "replication", "year"])["attacks"].sum()
     assert [r.key for r in brief.years] == ["1", "2"], "24 months are two years"
     for row in brief.years:

@@ -75,7 +75,7 @@ def test_compare_parallel_matches_serial():
 
 def test_compare_rejects_mismatched_horizons(tmp_path, capsys):
     short = tmp_path / "short.toml"
-    short.write_text('[run]\nmonths = 12\n')
+    short.write_text('[run]\nstart = "2025-01"\nmonths = 12\n')
     base = next(p for p in SCENARIOS if p.stem == "baseline")
     assert main(["compare", str(base), str(short), "--replications", "2"]) == 2
     assert "run.months" in capsys.readouterr().err

@@ -110,6 +110,7 @@ def write_report(record: dict, history, path: Path = Path("docs/validation.md"),
     if patterns is not None:
         lines += pattern_section(patterns, pattern_replications)
         lines += robustness_section(path.parent / ROBUSTNESS_FILE, patterns, pattern_replications)
+    lines += long_run_section(path.parent / LONG_RUN_FILE)
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -174,3 +175,52 @@ def robustness_section(csv: Path, patterns: pd.DataFrame, replications: int | No
         lines.append(f"| {row['factor'] and '`' + row['factor'] + '`'} | {row['end']} | {value} | "
                      + " | ".join(cells) + " |")
     return lines + [""]
+
+
+LONG_RUN_FILE = "long_run.json"
+
+
+def long_run_section(study: Path) -> list[str]:
+    """The status quo's 20-year band against the record since 2007, from the study stored beside the report
+    (``make long-run``), if it was run on this model."""
+    import json
+
+    from ctsim.analysis.evidence import model_fingerprint
+    from ctsim.figures.charts import OBSERVED_PICSS, OBSERVED_PIPS
+
+    lines = ["## The status quo's long run", ""]
+    if not study.exists():
+        return lines + ["Not run yet: `make long-run`.", ""]
+    data = json.loads(study.read_text())
+    if data.get("model_fingerprint") != model_fingerprint():
+        return lines + [f"The stored study ({study.name}) was run on another state of the model: rerun `make "
+                        f"long-run`. Its figures are not shown here.", ""]
+    yearly = {int(r["year"]): r for r in data["yearly"]}
+    years = sorted(yearly)
+    lines += [f"`{data['scenario']}`, {data['seeds']} seeds, {data['years']} years after the 2022-2024 history "
+              f"(`make long-run`; docs/long_run.md discusses it). National attacks per year, median and 5-95% band:",
+              "", "| year | attacks | active militants | Sindh + Punjab share |", "|---|---|---|---|"]
+    for year in [y for y in years if (y - years[0]) % 5 == 0 or y == years[-1]]:
+        r = yearly[year]
+        lines.append(f"| {year} | {number(r['attacks_median'], 0)} [{number(r['attacks_p05'], 0)}-"
+                     f"{number(r['attacks_p95'], 0)}] | {number(r['militants_median'], 0)} | "
+                     f"{percent(r['share_sindh'] + r['share_punjab'])} |")
+    top = max(r["attacks_p95"] for r in yearly.values())
+    picss, pips = max(OBSERVED_PICSS.values()), max(OBSERVED_PIPS.values())
+    within = top <= pips
+    checks = data["checks"]
+    lines += ["", f"Against the record (FACTS.md s1 and s5.1): PICSS, the count the model is calibrated to, gives "
+                  f"{min(OBSERVED_PICSS.values()):,}-{picss:,} attacks a year over {min(OBSERVED_PICSS)}-"
+                  f"{max(OBSERVED_PICSS)}; PIPS, which counts differently, peaked at {pips:,} in 2009. The highest "
+                  f"95th percentile of the 20 years is {number(top, 0)}: "
+                  + ("**within** the range Pakistan has lived through" if within else "**above** anything on record")
+                  + (f" (above PICSS's highest year, {picss:,})." if top > picss else "."),
+              "", "| check (issue 12) | measured | target |", "|---|---|---|",
+              f"| mean attacks, years 16-20 over years 11-15 | {checks['attacks_years_16_20_over_11_15']:.2f} | "
+              f"0.85-1.15 |",
+              f"| seeds whose cells grow in every one of years 11-20 | "
+              f"{percent(checks['share_of_seeds_with_cells_growing_every_year_11_20'])} | none |",
+              f"| Sindh + Punjab, highest share in a year through 2026 | "
+              f"{percent(checks['sindh_punjab_share_max_through_2026'])} | under 10% |", "",
+              "![The status quo's long run](figures/long_run_baseline.png)", ""]
+    return lines

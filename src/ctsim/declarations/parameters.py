@@ -136,7 +136,8 @@ PARAMETERS: tuple[Param, ...] = (
        1.0, 1e5, plausible=(300.0, 1500.0)),
     _P("nucleation_deterrence", 0.5, "share of new cells prevented at saturating force reach", "assumption",
        "a new cell must form under the state's eyes: the chance falls by this share times force reach (stronger "
-       "state presence where militancy has no history; no figure in FACTS.md)", 0.0, 1.0, plausible=(0.2, 0.9)),
+       "state presence where militancy has no history; no figure in FACTS.md). Held fixed, not sampled: across "
+       "0.2-0.9 it moved no outcome beyond the noise of paired runs (tests/declarations/test_wiring.py)", 0.0, 1.0),
     _P("nucleation_rate", 2e-4, "new cells per sympathiser per month", "calibrate",
        "a district with sympathisers and no cell grows one at this rate", 0.0, 0.1, plausible=(0.0001, 0.0004)),
     _P("nucleus_size", 5.0, "members", "assumption", "members of a newly formed cell, drawn from the pool",
@@ -149,7 +150,8 @@ PARAMETERS: tuple[Param, ...] = (
     _P("split_size", 50.0, "members", "assumption", "a cell larger than this splits in two", 4.0, 1000.0),
     _P("cell_viable_size", 3.0, "members", "assumption",
        "a cell reduced below this many members cannot act on its own: its members join the largest cell of the same "
-       "affiliation in the district, if there is one (no figure in FACTS.md)", 1.0, 50.0, plausible=(2.0, 5.0)),
+       "affiliation in the district, if there is one (no figure in FACTS.md). Held fixed, not sampled: across 2-5 "
+       "it moved no outcome beyond the noise (tests/declarations/test_wiring.py)", 1.0, 50.0),
     _P("split_stay_share", 0.5, "share of splits", "assumption",
        "share of splits whose new cell stays in the district (the rest go to a neighbour chosen at random)",
        0.0, 1.0, plausible=(0.3, 0.7)),
@@ -228,8 +230,9 @@ PARAMETERS: tuple[Param, ...] = (
        "FACTS.md s5.3: KP CTD, 2,135 posted of 3,161 authorised (Dec 2022); serves settled and merged districts",
        0.0, 1e5),
     _P("ctd_strength_balochistan", 1000.0, "persons", "assumption",
-       "FACTS.md s5.3: Balochistan CTD strength not found; set near the other provinces' (850-2,135)", 0.0, 1e5,
-       plausible=(500.0, 2000.0)),
+       "FACTS.md s5.3: Balochistan CTD strength not found; set near the other provinces' (850-2,135). Held fixed, "
+       "not sampled: across 500-2,000 it moved no outcome beyond the noise of paired runs beside Frontier Corps "
+       "Balochistan's 52,000 (tests/declarations/test_wiring.py)", 0.0, 1e5),
     _P("punjab_rangers_strength", 20000.0, "persons", "assumption",
        "FACTS.md s5.3: Punjab Rangers' strength not found; set below Sindh Rangers' 24,630 (FACTS.md s2); most of "
        "it guards the Indian border", 0.0, 1e6, plausible=(10000.0, 30000.0)),
@@ -240,7 +243,9 @@ PARAMETERS: tuple[Param, ...] = (
        "detection scales with sqrt(members / reference): larger cells are easier to find", 1.0, 1000.0),
     _P("deterrence", 0.3, "share of attacks held back at saturating force density", "assumption",
        "attack rate x (1 - deterrence x force reach): militants weigh the risk of arrest (Epstein 2002); cells in "
-       "sanctuary are not deterred", 0.0, 1.0, plausible=(0.0, 0.6)),
+       "sanctuary are not deterred. Held fixed, not sampled: the attack rate is normalised on it at the start, so "
+       "only later changes of force reach act through it, and across 0-0.6 it moved no outcome beyond the noise of "
+       "paired runs (tests/declarations/test_wiring.py)", 0.0, 1.0),
     _P("hit_fraction", 0.3, "share of members", "assumption",
        "share of a cell's members arrested or killed when it is hit", 0.0, 1.0, plausible=(0.15, 0.45)),
     _P("kill_share_police", 0.15, "share", "assumption", "of members neutralised by police, share killed",
