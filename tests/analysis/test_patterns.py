@@ -105,7 +105,8 @@ def test_robustness_settings_cover_each_assumption_at_both_ends_and_leave_fitted
     for low, high in zip(moved[::2], moved[1::2], strict=True):
         assert low.factor == high.factor and (low.end, high.end) == ("low", "high")
         assert (low.value, high.value) == PARAMETERS_BY_NAME[low.factor].plausible
-    assert [s.factor for s in patterns.robustness_settings(["deterrence"])] == ["", "deterrence", "deterrence"]
+    factor = "return_rate_released"
+    assert [s.factor for s in patterns.robustness_settings([factor])] == ["", factor, factor]
     for name, why in (("detection_rate", "a fitted parameter"), ("term_months", "not an uncertainty"),
                       ("nope", "not a parameter")):
         with pytest.raises(KeyError, match=why):
@@ -114,27 +115,28 @@ def test_robustness_settings_cover_each_assumption_at_both_ends_and_leave_fitted
 
 def test_robustness_in_worker_processes_reproduces_the_checks_and_moves_the_parameter():
     reference = patterns.run_checks(2)
-    long = patterns.robustness(2, ["deterrence"], workers=2)
+    long = patterns.robustness(2, ["return_rate_released"], workers=2)
     calibrated = long[long["factor"] == ""].set_index("check")
     assert list(calibrated.index) == list(reference["check"])
     assert calibrated["headline"].tolist() == reference["headline"].tolist()  # same seeds in other processes
     assert calibrated["passed"].tolist() == (reference["result"] == "pass").tolist()
     for end in ("low", "high"):
-        moved = long[(long["factor"] == "deterrence") & (long["end"] == end)].set_index("check")["headline"]
-        assert (moved != calibrated["headline"]).any(), f"deterrence at its {end} end changed no check"
+        moved = long[(long["factor"] == "return_rate_released") & (long["end"] == end)].set_index("check")["headline"]
+        assert (moved != calibrated["headline"]).any(), f"return_rate_released at its {end} end changed no check"
     matrix = patterns.robustness_matrix(long)
     assert matrix["end"].tolist() == ["as calibrated", "low", "high"]
     assert set(matrix.columns) >= {c.__name__ for c in patterns.CHECKS}
     summary = patterns.robustness_summary(long).set_index("check")
     assert summary.loc["swat_profile", "passes"].endswith("of 3")
     # Handing over the calibrated checks already run (as the CLI does) gives the same study without rerunning them.
-    pd.testing.assert_frame_equal(patterns.robustness(2, ["deterrence"], workers=2, calibrated=reference), long)
+    again = patterns.robustness(2, ["return_rate_released"], workers=2, calibrated=reference)
+    pd.testing.assert_frame_equal(again, long)
 
 
 def _long(headline_gb: str, passed_gb: bool) -> pd.DataFrame:
     rows = []
-    for factor, end, value in (("", "as calibrated", float("nan")), ("deterrence", "low", 0.0),
-                               ("deterrence", "high", 0.6)):
+    for factor, end, value in (("", "as calibrated", float("nan")), ("return_rate_released", "low", 0.3),
+                               ("return_rate_released", "high", 0.7)):
         for check in patterns.CHECKS:
             gb = check.__name__ == "gb_ajk_quiet"
             rows.append({"factor": factor, "end": end, "value": value, "check": check.__name__,
@@ -151,8 +153,8 @@ def test_report_section_shows_a_current_study_and_refuses_a_stale_one(tmp_path):
     assert "Not run yet" in "\n".join(robustness_section(csv, table, 6))
     _long("x1.2", False).to_csv(csv, index=False)
     text = "\n".join(robustness_section(csv, table, 6))
-    assert "| gb_ajk_quiet | pass | 1 of 3 | deterrence low, deterrence high |" in text
-    assert "| `deterrence` | low | 0 |" in text and "x1.2 **FAIL**" in text
+    assert "| gb_ajk_quiet | pass | 1 of 3 | return_rate_released low, return_rate_released high |" in text
+    assert "| `return_rate_released` | low | 0.3 |" in text and "x1.2 **FAIL**" in text
     assert "rerun" in "\n".join(robustness_section(csv, table, 4))  # other replications
     assert "rerun" in "\n".join(robustness_section(csv, table.assign(headline="other"), 6))  # model changed
 
@@ -160,7 +162,7 @@ def test_report_section_shows_a_current_study_and_refuses_a_stale_one(tmp_path):
 @pytest.mark.parametrize("argv, message", [
     (["--robustness", "--factors", "nope"], "'nope' is not a parameter"),
     (["--robustness", "--factors", "detection_rate"], "'detection_rate' is a fitted parameter"),
-    (["--factors", "deterrence"], "need '--robustness'"),
+    (["--factors", "return_rate_released"], "need '--robustness'"),
     (["--robustness", "--workers", "0"], "'--workers' = 0 is outside"),
 ])
 def test_validate_model_option_errors_are_one_line_exit_2(argv, message, capsys):
