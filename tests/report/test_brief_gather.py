@@ -134,6 +134,8 @@ def test_trust_and_provenance(compare_result):
     if brief.trust.patterns:  # a source checkout: docs/validation.md beside src/
         results = {p.result for p in brief.trust.patterns}
         assert results <= {"pass", "fail"}, "each pattern check reads pass or fail"
+        kinds = {p.kind for p in brief.trust.patterns}
+        assert kinds <= {"input reproduced", "emergent"} and "emergent" in kinds, "each check says what kind it is"
     assert any("assum" in c.provenance.lower() for c in brief.trust.assumed_levers), "assumed effects are listed"
     manifest = json.loads((compare_result / "manifest.json").read_text())
     text = dict(brief.provenance)

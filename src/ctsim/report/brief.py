@@ -127,6 +127,7 @@ class Pattern:
     tolerance: str
     result: str
     robustness: str = ""
+    kind: str = ""  # "input reproduced" or "emergent" (docs/validation.md)
 
 
 @dataclass

@@ -52,8 +52,9 @@ def trust(brief: Brief) -> Trust:
     return Trust(calibration, fit, patterns, assumed, notes)
 
 
-def _table_after(text: str, heading: str) -> list[list[str]]:
-    """The rows of the first Markdown table after ``heading`` (header and separator dropped)."""
+def _table_after(text: str, heading: str, header: bool = False) -> list[list[str]]:
+    """The rows of the first Markdown table after ``heading`` (separator dropped; the header row too unless
+    ``header``)."""
     lines = text.splitlines()
     try:
         at = next(i for i, line in enumerate(lines) if line.strip().startswith(heading))
@@ -66,7 +67,9 @@ def _table_after(text: str, heading: str) -> list[list[str]]:
             rows.append([c.strip() for c in line.strip().strip("|").split("|")])
         elif seen:
             break
-    return [r for r in rows[2:]] if len(rows) > 2 else []
+    if len(rows) <= 2:
+        return []
+    return [rows[0], *rows[2:]] if header else rows[2:]
 
 
 def _fit_summary(text: str) -> str:
@@ -81,9 +84,17 @@ def _fit_summary(text: str) -> str:
 
 
 def _patterns(text: str, robustness: Path) -> list[Pattern]:
-    rows = _table_after(text, "## Pattern checks")
+    table = _table_after(text, "## Pattern checks", header=True)
+    if not table:
+        return []
+    # Columns by their header (the report added a "kind" column: input reproduced or emergent).
+    column = {name.lower(): k for k, name in enumerate(table[0])}
+    if not {"pattern", "measured", "tolerance", "result"} <= column.keys():
+        return []
     # The report marks failures in bold Markdown (**FAIL**): keep the word.
-    out = [Pattern(*r[:3], r[3].strip("* ").lower()) for r in rows if len(r) >= 4]
+    out = [Pattern(r[column["pattern"]], r[column["measured"]], r[column["tolerance"]],
+                   r[column["result"]].strip("* ").lower(), kind=r[column["kind"]] if "kind" in column else "")
+           for r in table[1:] if len(r) >= len(column)]
     if robustness.is_file() and out:
         with robustness.open(newline="") as handle:
             table = list(csv.DictReader(handle))
