@@ -70,7 +70,7 @@ def test_parent_dates_follow_the_childs_start(tmp_path):
     ('extends = "missing.toml"\n', "key 'extends': file not found"),
     ('extends = 3\n', "key 'extends' must be the path of a scenario file"),
     ('[run]\nmonths = 12\n[[schedule]]\nmonth = 13\nlever = "dialogue"\nvalue = 1.0\n',
-     "key 'schedule[0]': month 13 is outside the horizon (months 1 to 12, 2024-01 to 2024-12)"),
+     "key 'schedule[0]': month 13 is outside the horizon (months 1 to 12, 2025-01 to 2025-12)"),
     ('[run]\nmonths = 12\n[[schedule]]\ndate = "2023-12"\nlever = "dialogue"\nvalue = 1.0\n',
      "key 'schedule[0]': date 2023-12 is outside the horizon"),
     ('[[schedule]]\ndate = "2024-1"\nlever = "dialogue"\nvalue = 1.0\n',

@@ -67,7 +67,8 @@ def run_summary(result: RunResult) -> str:
     national["cost"] = national["cost"] / 1e6
     national = national.rename(columns={"legitimacy": "legitimacy_dec", "cost": "cost_index_m"})
     lines.append(national.to_string(float_format=lambda v: f"{v:,.2f}" if abs(v) < 10 else f"{v:,.0f}"))
-    lines.append("cost_index_m: millions of police-equivalent personnel-months (an index; FACTS.md has no costs)")
+    lines.append("cost_index_m: millions of police-equivalent personnel-months (an index; one unit is about Rs67,000 "
+                 "of FY24 police pay: docs/odd.md 7.11)")
     lines += ["", "Attacks by region, per year"]
     by_region = annual[[f"attacks_{k}" for k in REGION_KEYS]]
     by_region.columns = list(REGION_KEYS)

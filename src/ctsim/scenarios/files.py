@@ -8,7 +8,7 @@ A scenario file looks like::
     name = "civilian_led"               # default: the file name without .toml
     description = "Police lead with a two-year handover"
     [run]
-    start = "2024-01"                   # first month, YYYY-MM
+    start = "2025-01"                   # first month, YYYY-MM
     months = 120                        # horizon
     seed = 20240101                     # root seed
     replications = 10                   # runs per scenario in comparisons
@@ -131,7 +131,7 @@ class Scenario:
     name: str
     path: Path | None = None
     files: tuple[Path, ...] = ()
-    start: str = "2024-01"
+    start: str = "2025-01"
     months: int = 120
     seed: int = 0
     replications: int = 10
