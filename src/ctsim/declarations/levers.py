@@ -153,10 +153,11 @@ LEVERS: tuple[Lever, ...] = (
           label="Military formations on internal security",
           cost=FORCES, acts_in=("forces.py",)),
     Lever("police_capacity", "float", 0.0, "investment in police counterterrorism capacity (0 none, 1 full)",
-          "raises police CT weight (up to x3) and improves police conduct, lifting legitimacy",
+          "raises police CT weight (intelligence, training, equipment; up to x3), so police find more cells with "
+          "fewer bystanders harmed; legitimacy follows only through that conduct (no constant of its own)",
           unit="share of full programme", low=0.0, high=1.0, lag_months=24,
           label="Police counterterrorism capacity",
-          acts_in=("forces.py", "processes/legitimacy.py")),
+          acts_in=("forces.py",)),
     Lever("prosecution_capacity", "float", 1.0, "prosecution capacity relative to the status quo",
           "multiplies terrorism cases decided per month in the justice pipeline",
           unit="multiple of status quo", low=0.25, high=10.0, lag_months=12,
@@ -191,7 +192,8 @@ LEVERS: tuple[Lever, ...] = (
           label="Madrasa (seminary) reform",
           acts_in=("processes/radicalisation.py",)),
     Lever("education_investment", "float", 0.0, "investment in schooling (0 none, 1 full)",
-          "cuts the out-of-school share by up to half and raises administrative capacity a little",
+          "cuts the out-of-school share by up to half and the share of youth living away from family by up to "
+          "30% (day schools near home); a link to administrative capacity is a flagged assumption, off by default",
           unit="share of full programme", low=0.0, high=1.0, lag_months=60,
           provenance="FACTS.md s3 (education keeps GB and AJK quiet); size an assumption",
           label="Investment in schooling",
@@ -227,18 +229,23 @@ LEVERS: tuple[Lever, ...] = (
           choice_settings={"religious": {"effect_parameter": "effect_narrative_religious"},
                            "socio_economic": {"effect_parameter": "effect_narrative_socio_economic"}}),
     Lever("deradicalisation", "float", 0.0, "deradicalisation and reintegration programmes (0-1)",
-          "raises exit from the sympathiser pool and from cells, lowers the return rate of released militants",
+          "opens rehabilitation places (rehabilitation_places_per_year at 1): the released pass through them in "
+          "custody and relapse at rehabilitation_relapse instead of return_rate_released; places left take "
+          "members of active cells who accept a surrender offer; no effect on the sympathiser pool",
           unit="share", low=0.0, high=1.0, lag_months=12,
-          provenance="FACTS.md s4 (Sri Lanka, Italy; Azm-e-Istehkam has no reintegration plan); size assumed",
+          provenance="FACTS.md s5.5 (Mishal, Sabaoon, Punjab throughput; Saudi and Indonesian relapse); FACTS.md s4 "
+                     "(Azm-e-Istehkam has no reintegration plan); places and surrender uptake assumed",
           label="Deradicalisation and reintegration",
-          acts_in=("processes/radicalisation.py", "processes/justice.py")),
+          acts_in=("processes/justice.py",)),
     Lever("border_management", "float", 0.2, "border management and Afghan cooperation (0-1)",
           "lowers the chance that pressed cells reach sanctuary and cross-border supplies",
           unit="share", low=0.0, high=1.0, lag_months=12, provenance="FACTS.md s4; size assumed",
           label="Border management and Afghan cooperation",
           acts_in=("processes/attacks.py", "processes/lifecycle.py")),
     Lever("kinetic_intensity", "float", 0.5, "tempo and force of operations (0-1)",
-          "scales detection tempo, the killed share and collateral harm (x (0.5 + level))",
+          "scales detection tempo, the killed share and collateral harm (x (0.5 + level)); militants adapt to a "
+          "sustained tempo (its detection gain erodes), pressed cells move more, and remembered collateral harm "
+          "raises radicalisation where it fell",
           unit="share", low=0.0, high=1.0, provenance="Bennett 2008 (effectiveness vs accuracy); assumed",
           label="Tempo of kinetic operations",
           # Priced above the status quo's tempo only: the status quo's operations are in the forces' personnel cost.
@@ -247,7 +254,7 @@ LEVERS: tuple[Lever, ...] = (
                                       "and wear: cost_kinetic_full_tempo a month at full tempo (Zarb-e-Azb's cost, "
                                       "FACTS.md s5.6), in proportion above the status quo; a lower tempo saves as much",
                     parameter="cost_kinetic_full_tempo", above_status_quo=True),
-          acts_in=("processes/operations.py",)),
+          acts_in=("processes/operations.py", "processes/lifecycle.py"), via=("tempo",)),
     Lever("hvt_protection", "float", 0.3, "protection of high-value targets such as CPEC sites (0-1)",
           "cuts deaths and injuries in attacks on high-value targets by up to 70%",
           unit="share", low=0.0, high=1.0, lag_months=6, provenance="FACTS.md s4 (Azm-e-Istehkam); assumed",

@@ -84,8 +84,10 @@ OUTPUTS: tuple[Output, ...] = (
     Output("convictions", "persons", "convictions"),
     Output("releases", "persons", "acquitted or released without trial"),
     Output("released_untried", "persons", "released because the pre-trial limit ran out"),
-    Output("returned_to_militancy", "persons", "released persons who rejoined a cell", better="lower"),
-    Output("deradicalised", "persons", "members who left cells (disengagement and programmes)"),
+    Output("returned_to_militancy", "persons", "released or surrendered persons who rejoined a cell", better="lower"),
+    Output("deradicalised", "persons", "members who left cells (on their own or by surrender into a programme)"),
+    Output("rehabilitated", "persons", "persons through a deradicalisation programme (released from custody or "
+           "surrendered from a cell)"),
     Output(
         "detained_without_trial", "persons", "persons held awaiting trial at month end", summary="last", better="lower"
     ),

@@ -163,7 +163,8 @@ PARAMETERS: tuple[Param, ...] = (
        "resources a cell holds at the start", 0.0, 10.0),
     _P("cell_move_rate_under_pressure", 0.3, "per month", "assumption",
        "chance a cell that was hit moves to the neighbouring district with the most sympathisers per unit of "
-       "force density", 0.0, 1.0),
+       "force density, at the status quo's tempo; it scales with tempo / reference tempo (pressure displaces)",
+       0.0, 1.0),
     _P("dormancy_rate", 0.03, "per month", "assumption", "chance an active cell goes dormant", 0.0, 1.0),
     _P("reactivation_rate", 0.15, "per month", "assumption", "chance a dormant cell becomes active", 0.0, 1.0),
     _P("dormant_detection_factor", 0.3, "multiplier", "assumption",
@@ -263,18 +264,20 @@ PARAMETERS: tuple[Param, ...] = (
        "share of Rangers/FC strength held on the border (FACTS.md s4: the border is their first duty)",
        0.0, 1.0),
     # --- lever effect sizes (assumptions; each lever's declaration in ctsim.declarations.levers says where it acts)
-    _P("effect_police_conduct_legitimacy", 0.05, "legitimacy at full programme", "assumption",
-       "police capacity building improves conduct (community policing lowers distrust, PROTON-T)", 0.0, 1.0,
-       plausible=(0.0, 0.1)),
     _P("effect_development_poverty_cut", 0.3, "share of the poor share", "assumption",
        "a full development programme cuts the poor share by this much", 0.0, 1.0, plausible=(0.1, 0.5)),
     _P("effect_development_legitimacy", 0.1, "legitimacy at full reach", "assumption",
        "service delivery lifts legitimacy", 0.0, 1.0, plausible=(0.0, 0.2)),
     _P("effect_education_out_of_school_cut", 0.5, "share of the out-of-school share", "assumption",
        "a full education programme cuts the out-of-school share by this much", 0.0, 1.0, plausible=(0.2, 0.7)),
-    _P("effect_education_admin_gain", 0.1, "administrative capacity at full programme", "assumption",
-       "FACTS.md s3 pairs education with administration in keeping GB and AJK quiet", 0.0, 1.0,
-       plausible=(0.0, 0.2)),
+    _P("effect_education_away_cut", 0.3, "share of the away-from-family share", "assumption",
+       "a full education programme (day schools near home) cuts the share of youth living away from family under "
+       "a teacher's control by this much (the Swat finding, FACTS.md s3: 99% of recruits were away from family; "
+       "the size is an assumption)", 0.0, 1.0, plausible=(0.1, 0.5)),
+    _P("effect_education_admin_gain", 0.0, "administrative capacity at full programme", "assumption",
+       "FLAGGED ASSUMPTION, off in the central set: FACTS.md s3 pairs education with administration in keeping GB "
+       "and AJK quiet, but no source says schooling builds administration; sampled over its range in experiments "
+       "so its weight can be seen", 0.0, 1.0, plausible=(0.0, 0.2)),
     _P("effect_madrasa_seminary_risk_cut", 0.8, "share of the away-from-family excess risk", "assumption",
        "full madrasa reform removes this share of the extra risk of youth in boarding seminaries", 0.0, 1.0,
        plausible=(0.5, 1.0)),
@@ -284,14 +287,17 @@ PARAMETERS: tuple[Param, ...] = (
     _P("effect_narrative_socio_economic", 0.3, "share of the radicalisation hazard", "assumption",
        "reach of a full-strength socio-economic narrative (FACTS.md s4 recommendation; size unknown)", 0.0, 1.0,
        plausible=(0.1, 0.5)),
-    _P("effect_deradicalisation_pool_exit", 2.0, "multiplier on the exit rate", "assumption",
-       "a full programme raises the sympathiser exit rate x (1 + effect)", 0.0, 20.0, plausible=(1.0, 4.0)),
-    _P("effect_deradicalisation_member_exit", 0.02, "per member per month", "assumption",
-       "extra monthly exit from cells under a full programme (amnesty, reintegration)", 0.0, 1.0,
-       plausible=(0.005, 0.04)),
-    _P("effect_deradicalisation_return_cut", 0.6, "share of the return rate", "assumption",
-       "a full reintegration programme cuts the return of released militants by this much", 0.0, 1.0,
-       plausible=(0.3, 0.9)),
+    _P("rehabilitation_places_per_year", 2500.0, "persons per year at full programme", "assumption",
+       "places in deradicalisation and rehabilitation centres nationally at deradicalisation = 1; about three times "
+       "the documented throughput of Mishal (~300 a year 2016-17), Punjab's course (350 in 9 months) and Sabaoon "
+       "(~40 a year) together (FACTS.md s5.5)", 0.0, 1e6, plausible=(1000.0, 5000.0)),
+    _P("rehabilitation_relapse", 0.13, "share of graduates", "derived",
+       "graduates who return to militancy: Saudi centre ~15% relapsed, Indonesia 11.4% of released convicts "
+       "reoffended (FACTS.md s5.5); Pakistan's rate is not published (Mishal's claimed 99% is unverified), so the "
+       "range reaches up to 0.3", 0.0, 1.0, plausible=(0.1, 0.3)),
+    _P("surrender_rate_full", 0.005, "per member per month at full programme", "assumption",
+       "members of active cells who accept a surrender offer each month when a full programme offers one (places "
+       "permitting); no Pakistani figure in FACTS.md", 0.0, 1.0, plausible=(0.0, 0.015)),
     _P("effect_border_sanctuary_cut", 0.7, "share", "assumption",
        "full border management and Afghan cooperation cut sanctuary entry and cross-border supply by this much",
        0.0, 1.0, plausible=(0.4, 0.9)),
@@ -374,6 +380,24 @@ PARAMETERS: tuple[Param, ...] = (
        "collateral harm raises anger (Bennett 2008)", 0.0, 10.0, plausible=(0.01, 0.04)),
     _P("legitimacy_attack_effect", 0.01, "legitimacy per death per 100k", "assumption",
        "a state that cannot protect loses standing", 0.0, 10.0),
+    _P("legitimacy_detention_effect", 0.005, "legitimacy per person detained untried per 100k", "assumption",
+       "detention without trial costs the state standing where it happens (FACTS.md s4: the revolving door and "
+       "Fourth-Schedule lists); size an assumption", 0.0, 1.0, plausible=(0.0, 0.01)),
+    _P("harm_memory_months", 24.0, "months", "assumption",
+       "collateral harm is remembered: the district's harm stock keeps 1 - 1/memory of itself each month", 1.0,
+       240.0, plausible=(12.0, 48.0)),
+    _P("harm_radicalisation_weight", 0.1, "per remembered collateral casualty per 100k", "assumption",
+       "radicalisation hazard x (1 + w x harm stock): harm by operations drives recruits where it falls (Bennett "
+       "2008: accuracy can matter more than effectiveness); size an assumption", 0.0, 10.0, plausible=(0.0, 0.3)),
+    _P("militant_adaptation", 0.5, "elasticity", "assumption",
+       "militants adapt to a sustained tempo (dispersal, communications discipline): detection scales with tempo x "
+       "(reference tempo / tempo they have adapted to) ** adaptation, so a surge's gain erodes and a lull's "
+       "complacency too; 0 = no adaptation, 1 = full (no lasting gain from tempo)", 0.0, 1.0,
+       plausible=(0.2, 0.8)),
+    _P("adaptation_months", 12.0, "months", "assumption",
+       "time constant over which militants adapt to a change in operations' tempo. Held fixed, not sampled: across "
+       "6-24 months it moved no four-year outcome beyond the noise of paired runs at full tempo "
+       "(tests/declarations/test_wiring.py); militant_adaptation carries the uncertainty", 1.0, 120.0),
     _P("legitimacy_military_presence_effect", 0.05, "legitimacy", "assumption",
        "heavy-handed contact lowers trust (PROTON-T); scaled by military share of deployed strength", 0.0, 1.0),
     _P("threat_memory", 0.8, "share kept per month", "assumption",

@@ -99,6 +99,7 @@ def init_places(model: CTModel, admin_by_region: Mapping[str, float]) -> None:
     model.admin_capacity = model.admin_initial.copy()
     model.poor_share = model.poor_share_initial.copy()
     model.out_of_school = model.out_of_school_initial.copy()
+    model.away_scale = 1.0  # multiplier on the away-from-family shares (education lowers it)
     # Assumption: legitimacy starts from administrative capacity (no survey figure in FACTS.md).
     model.legitimacy_base = model.p["legitimacy_floor"] + model.p["legitimacy_admin_slope"] * model.admin_initial
     model.legitimacy = model.legitimacy_base.copy()
@@ -152,7 +153,11 @@ def seed_population_and_cells(model: CTModel) -> None:
     # Attack rate per unit of capacity, so that the first month expects the early-2024 level (FACTS.md s1).
     # Deploy once to know the starting deterrence, so that the first month expects the initial attack level.
     model.forces.deploy(model.threat, advance_lead=False)
-    model.reach = operations.force_reach(model)
+    # Operations' tempo: the status quo's is the reference militants have adapted to at the start; the harm memory
+    # starts at the level the status quo's operations keep it at (memory x expected collateral a month).
+    model.reference_tempo = p["kinetic_tempo_base"] + model.programmes.level("kinetic_intensity")
+    model.tempo = model.adapted_tempo = model.reference_tempo
+    model.harm = p["harm_memory_months"] * operations.expected_collateral(model) * 1e5 / model.population
     capacity = attacks.attack_capacity(model, cols) * attacks.deterrence(model, cols)
     model.attack_rate = p["initial_attacks_per_month"] / capacity.sum() if capacity.sum() > 0 else 0.0
     mix = (TARGET_MIX[cols.affiliation] * capacity[:, None]).sum(axis=0)

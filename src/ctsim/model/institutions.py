@@ -88,7 +88,7 @@ class JusticePipeline:
         return int(self.queue.sum())
 
     def step(self, rng: np.random.Generator, arrests: np.ndarray, capacity: float,
-             return_rate: float) -> dict[str, np.ndarray]:
+             return_rate: float, places: float = 0.0, relapse: float = 0.0) -> dict[str, np.ndarray]:
         """Admit this month's arrests, decide cases and release, and say who returns to militancy.
 
         Args:
@@ -96,10 +96,13 @@ class JusticePipeline:
             arrests: arrests by district this month.
             capacity: cases that can be decided this month, nationally.
             return_rate: share of released persons who return to a cell.
+            places: rehabilitation places open this month, nationally: released persons enter them before release
+                (custody is where programmes reach them), as many as there are places.
+            relapse: share of rehabilitated persons who return to a cell nonetheless.
 
         Returns:
             Arrays by district: ``decided``, ``convicted``, ``released`` (acquitted or released without trial),
-            ``released_untried``, ``returned``.
+            ``released_untried``, ``rehabilitated`` (of the released), ``returned``.
         """
         q = self.queue
         q[:, 1:] = q[:, :-1].copy()
@@ -118,9 +121,22 @@ class JusticePipeline:
         q[:, -1] = 0
         convicted = rng.binomial(decided, self.p["conviction_rate"])
         released = decided - convicted + released_untried
-        returned = rng.binomial(released, return_rate)
+        rehabilitated = allocate_places(rng, released, places)
+        returned = rng.binomial(released - rehabilitated, return_rate) + rng.binomial(rehabilitated, relapse)
         return {"decided": decided, "convicted": convicted, "released": released,
-                "released_untried": released_untried, "returned": returned}
+                "released_untried": released_untried, "rehabilitated": rehabilitated, "returned": returned}
+
+
+def allocate_places(rng: np.random.Generator, candidates: np.ndarray, places: float) -> np.ndarray:
+    """Share ``places`` (a whole number, or a fraction drawn as a chance of one more) among the candidates of each
+    district: everyone when there are enough, otherwise a draw without replacement. Returns persons by district."""
+    whole = int(places) + int(places > int(places) and rng.random() < places - int(places))
+    total = int(candidates.sum())
+    if whole >= total:
+        return candidates.copy()
+    if whole <= 0:
+        return np.zeros_like(candidates)
+    return rng.multivariate_hypergeometric(candidates, whole)
 
 
 class PoliticalCycle:

@@ -30,10 +30,12 @@ SEMINARY = (STRATUM_AWAY == 1) & (STRATUM_RELIGIOUS == 1)
 
 @dataclass
 class StrataShares:
-    """Shares that fix the composition of a district's youth (see :func:`composition`)."""
+    """Shares that fix the composition of a district's youth (see :func:`composition`); ``away_scale`` multiplies
+    the away-from-family shares (education's day schools near home lower it)."""
 
     poor: np.ndarray
     out_of_school: np.ndarray
+    away_scale: float = 1.0
 
 
 def composition(shares: StrataShares, p: dict[str, float]) -> np.ndarray:
@@ -47,7 +49,8 @@ def composition(shares: StrataShares, p: dict[str, float]) -> np.ndarray:
     affluent = np.minimum(p["affluent_share"], 1.0 - poor)
     middle = 1.0 - poor - affluent
     band = np.stack([poor, middle, affluent], axis=1)  # (d, 3)
-    away_by_band = np.array([p["away_share_poor"], p["away_share_middle"], p["away_share_affluent"]])
+    away_by_band = (np.array([p["away_share_poor"], p["away_share_middle"], p["away_share_affluent"]])
+                    * shares.away_scale)
     away = away_by_band[STRATUM_BAND] * STRATUM_AWAY + (1 - away_by_band[STRATUM_BAND]) * (1 - STRATUM_AWAY)
     oos = np.clip(shares.out_of_school, 0.0, 1.0)[:, None]
     school = np.where(STRATUM_OUT_OF_SCHOOL == 1, oos, 1.0 - oos)  # (d, 24)

@@ -112,6 +112,7 @@ def record_month(model: CTModel, month: MonthOutcome) -> None:
     rec["released_untried"] = float(trials.released_untried.sum())
     rec["returned_to_militancy"] = float(flows["returned"])
     rec["deradicalised"] = float(flows["deradicalised"])
+    rec["rehabilitated"] = float(trials.rehabilitated.sum() + trials.surrendered.sum())
     rec["detained_without_trial"] = float(model.justice.awaiting)
     rec["collateral_casualties"] = float(ops.collateral.sum())
     rec["legitimacy"], rec["legitimacy@regions"] = model.weighted_by_region(model.legitimacy)

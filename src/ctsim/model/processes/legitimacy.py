@@ -17,9 +17,13 @@ if TYPE_CHECKING:
 
 
 def update_legitimacy(model: CTModel, attacks: Attacks, ops: Operations) -> None:
-    """Fear follows deaths; legitimacy moves toward its target (services, conduct, dialogue, military presence) and
-    falls with collateral harm and deaths; militants' local support follows their presence; the threat memory
-    follows attacks."""
+    """Fear follows deaths; legitimacy moves toward its target (services, dialogue, military presence, detention
+    without trial) and falls with collateral harm and deaths; the harm memory follows collateral harm; militants'
+    local support follows their presence; the threat memory follows attacks.
+
+    Legitimacy follows conduct, not who is said to lead: a police lead gains standing only through what it changes
+    (fewer soldiers in contact, less collateral harm, and more arrests, which cost standing while they wait untried).
+    """
     p = model.p
     per_100k = 1e5 / model.population
     deaths = attacks.deaths.sum(axis=1) * per_100k
@@ -28,13 +32,16 @@ def update_legitimacy(model: CTModel, attacks: Attacks, ops: Operations) -> None
     strength = model.forces.strength
     military_share = strength[:, 2] / np.maximum(strength.sum(axis=1), 1e-12)
     dialogue = model.programmes.level("dialogue") * (model.merged | (model.region_names == "Balochistan"))
+    detained = model.justice.queue.sum(axis=1) * per_100k  # awaiting trial, in the district where arrested
     target = (model.legitimacy_base + p["effect_development_legitimacy"] * model.development_reach
-              + p["effect_police_conduct_legitimacy"] * model.programmes.level("police_capacity")
               + p["effect_dialogue_legitimacy"] * dialogue
-              - p["legitimacy_military_presence_effect"] * military_share)
+              - p["legitimacy_military_presence_effect"] * military_share
+              - p["legitimacy_detention_effect"] * detained)
     model.legitimacy = np.clip(
         model.legitimacy + p["legitimacy_adjustment_rate"] * (target - model.legitimacy)
         - p["legitimacy_collateral_effect"] * collateral - p["legitimacy_attack_effect"] * deaths, 0.0, 1.0)
+    # Collateral harm is remembered where it fell (it raises radicalisation there: radicalisation_hazard).
+    model.harm += collateral - model.harm / p["harm_memory_months"]
     # Militants' local support drifts toward their presence in the district (own militants, not neighbours'):
     # slow to build where violence is new, slow to fade where it has long been at home.
     militants = np.bincount(model.cell_table.district, model.cell_table.members, model.n_districts)

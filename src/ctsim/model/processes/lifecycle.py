@@ -56,7 +56,9 @@ def lifecycle(model: CTModel, hit: np.ndarray) -> CellCounts:
     entering = inside & model.sanctuary_border[table.affiliation, table.district] & (u[:, 1] < enter)
     staying = table.in_sanctuary & (u[:, 1] >= p["sanctuary_return_rate"])
     table.in_sanctuary = staying | entering
-    moving = alive & inside & ~entering & hit & (u[:, 2] < p["cell_move_rate_under_pressure"])
+    # Pressure displaces: a pressed cell moves more often the higher the tempo of operations.
+    move_rate = min(1.0, p["cell_move_rate_under_pressure"] * model.tempo / model.reference_tempo)
+    moving = alive & inside & ~entering & hit & (u[:, 2] < move_rate)
     if moving.any():
         # A pressed cell moves where support is high and pressure low: sympathisers over force density.
         density = model.forces.effective.sum(axis=1) / model.population * 1e5

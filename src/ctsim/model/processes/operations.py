@@ -2,7 +2,9 @@
 
 Forces deploy as the CT lead dictates (:class:`ctsim.model.forces.Forces`); the chance of finding a cell grows with
 the reach of the forces in its district (saturating with force density), coordination (NACTA's placement and a
-central CTD), tempo (kinetic intensity) and the cell's size.
+central CTD), tempo (kinetic intensity, eroded as militants adapt to it) and the cell's size. Collateral harm
+depends on who operates (accuracy by force type) and the tempo; it feeds legitimacy and, remembered, radicalisation
+where it falls (:mod:`ctsim.model.processes.legitimacy`).
 """
 
 from __future__ import annotations
@@ -43,20 +45,49 @@ def force_reach(model: CTModel) -> np.ndarray:
     return density / (density + model.p["force_density_half_saturation"])
 
 
-def operate(model: CTModel) -> Operations:
-    """Deploy the forces, then search for cells: find, arrest or kill their members, with collateral harm."""
-    rng, p, cols = model.streams["operations"], model.p, model.cell_table
-    model.forces.deploy(model.threat)
+def _search(model: CTModel) -> tuple[np.ndarray, np.ndarray, float]:
+    """This month's detection hazard per cell-table row, the force mix per district (police, paramilitary,
+    military shares of effective strength) and the tempo. Advances the militants' adaptation by one month."""
+    p, cols = model.p, model.cell_table
     effective = model.forces.effective
-    total = effective.sum(axis=1)
-    mix = effective / np.maximum(total, 1e-12)[:, None]
-    tempo = p["kinetic_tempo_base"] + model.programmes.level("kinetic_intensity")
+    mix = effective / np.maximum(effective.sum(axis=1), 1e-12)[:, None]
+    tempo = model.tempo = p["kinetic_tempo_base"] + model.programmes.level("kinetic_intensity")
+    # Militants adapt to the tempo they have lived under (dispersal, communications discipline): detection follows
+    # the tempo relative to the one they have adapted to, so a sustained surge's gain erodes (FACTS.md s4:
+    # short-term success, then resurgence) and a long lull breeds complacency.
+    model.adapted_tempo += (tempo - model.adapted_tempo) / p["adaptation_months"]
+    surprise = (model.reference_tempo / max(model.adapted_tempo, 1e-9)) ** p["militant_adaptation"]
     coordination = ((p["coordination_base"] + model.programmes.level("coordination"))
                     / (p["coordination_base"] + p["coordination_interior"]))
     visibility = np.sqrt(np.maximum(cols.members, 0) / p["visibility_reference_size"])
     reach = model.reach = force_reach(model)  # also deters attacks this month
-    hazard = (p["detection_rate"] * coordination * tempo * reach[cols.district] * visibility
+    hazard = (p["detection_rate"] * coordination * tempo * surprise * reach[cols.district] * visibility
               * np.where(cols.dormant, p["dormant_detection_factor"], 1.0) * ~cols.in_sanctuary)
+    return hazard, mix, tempo
+
+
+def collateral_per_hit(model: CTModel, mix: np.ndarray, tempo: float) -> np.ndarray:
+    """Expected bystanders harmed per successful operation, by district: accuracy by force type, times tempo."""
+    p = model.p
+    return mix @ np.array([p["collateral_police"], p["collateral_paramilitary"], p["collateral_military"]]) * tempo
+
+
+def expected_collateral(model: CTModel) -> np.ndarray:
+    """Expected collateral harm this month by district under the current deployment (no random draw, no change of
+    state other than the force reach): used to start the harm memory at its status-quo level."""
+    adapted = model.adapted_tempo
+    hazard, mix, tempo = _search(model)
+    model.adapted_tempo = adapted
+    cols = model.cell_table
+    hits = np.bincount(cols.district, 1.0 - np.exp(-hazard), model.n_districts)
+    return hits * collateral_per_hit(model, mix, tempo)
+
+
+def operate(model: CTModel) -> Operations:
+    """Deploy the forces, then search for cells: find, arrest or kill their members, with collateral harm."""
+    rng, p, cols = model.streams["operations"], model.p, model.cell_table
+    model.forces.deploy(model.threat)
+    hazard, mix, tempo = _search(model)
     hit = rng.random(len(cols.members)) < 1.0 - np.exp(-hazard)
     found = np.flatnonzero(hit)
     where = cols.district[found]
@@ -65,9 +96,7 @@ def operate(model: CTModel) -> Operations:
                                          p["kill_share_military"]]) * tempo, 0.0, 1.0)
     killed = rng.binomial(neutralised, kill_share[where])
     cols.members[found] -= neutralised
-    collateral_rate = mix @ np.array([p["collateral_police"], p["collateral_paramilitary"],
-                                      p["collateral_military"]]) * tempo
-    collateral = rng.poisson(collateral_rate[where])
+    collateral = rng.poisson(collateral_per_hit(model, mix, tempo)[where])
     n = model.n_districts
     return Operations(
         hit=hit,

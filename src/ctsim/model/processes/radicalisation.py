@@ -1,10 +1,11 @@
 """Process 3 of the month: radicalisation of youth into the sympathiser pools, and exit from them.
 
-The hazard of each stratum grows with exposure to militants (in the district and next door), with grievance
-(poverty times missing legitimacy), falls with administrative capacity and the counter-narrative, and is scaled by
-the stratum's relative risk (the Swat findings, FACTS.md s3; madrasa reform cuts the seminary risk) and by the
-district's sympathy: where militants have no local support (no history of militancy) recruiters find few listeners,
-so violence spreads into new districts only as support builds there (:func:`sympathy`).
+The hazard of each stratum grows with exposure to militants (in the district and next door), with grievance (poverty
+times missing legitimacy) and with remembered collateral harm (the kinetic backlash), falls with administrative
+capacity and the counter-narrative, and is scaled by the stratum's relative risk (the Swat findings, FACTS.md s3;
+madrasa reform cuts the seminary risk) and by the district's sympathy: where militants have no local support (no
+history of militancy) recruiters find few listeners, so violence spreads into new districts only as support builds
+there (:func:`sympathy`).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def radicalisation_hazard(model: CTModel, militants: np.ndarray) -> np.ndarray:
     exposure = 1.0 - np.exp(-density / p["exposure_scale_militants"])
     grievance = model.poor_share * (1.0 - model.legitimacy)
     narrative = 1.0 - model.programmes.level("narrative_effect")
-    local = (exposure * sympathy(model) * (1.0 + p["grievance_weight"] * grievance)
+    backlash = 1.0 + p["harm_radicalisation_weight"] * model.harm  # remembered collateral harm (Bennett 2008)
+    local = (exposure * sympathy(model) * (1.0 + p["grievance_weight"] * grievance) * backlash
              * np.exp(-p["admin_protective_effect"] * model.admin_capacity) * narrative)
     rr = relative_risk(p, p["effect_madrasa_seminary_risk_cut"] * model.programmes.level("madrasa_reform"))
     return np.minimum(1.0, p["base_radicalisation_rate"] * local[:, None] * rr[None, :])
@@ -68,8 +70,9 @@ def radicalise(model: CTModel) -> np.ndarray:
     # Hazards are of order 1e-5 a month: a Poisson draw (capped at those at risk) is the binomial to within
     # far less than the model's other uncertainties, and cheaper.
     new[:, at_risk] = np.minimum(rng.poisson(susceptible * hazard[:, at_risk]), susceptible)
-    exit_rate = min(1.0, p["sympathiser_exit_rate"] * (
-        1.0 + p["effect_deradicalisation_pool_exit"] * model.programmes.level("deradicalisation")))
+    # Deradicalisation does not act on the pool at large: no evidence in FACTS.md that programmes reach people who
+    # have not been arrested or surrendered (they act in processes/justice.py).
+    exit_rate = p["sympathiser_exit_rate"]
     held = model.sympathisers > 0
     leaving = np.zeros_like(model.sympathisers)
     leaving[held] = rng.binomial(model.sympathisers[held], exit_rate)

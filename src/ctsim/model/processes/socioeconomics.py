@@ -1,8 +1,10 @@
 """Process 2 of the month: socio-economic drift and programme effects on the youth strata.
 
 Poverty drifts exogenously (an uncertainty); the development programme cuts the poor share (with more of the same
-budget in the merged districts if chosen), education cuts the out-of-school share and raises administrative
-capacity; the youth of each district are then split again into the 24 strata of :mod:`ctsim.model.population`.
+budget in the merged districts if chosen); education works through schooling: it cuts the out-of-school share and the
+share of youth living away from family under a teacher's control (the Swat finding, FACTS.md s3), and only through a
+flagged assumption (``effect_education_admin_gain``, 0 in the central set) raises administrative capacity; the youth
+of each district are then split again into the 24 strata of :mod:`ctsim.model.population`.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def update_socioeconomics(model: CTModel) -> None:
     model.poor_share = np.minimum(1.0, model.poor_share_initial * drift * (1.0 - cut))
     model.out_of_school = model.out_of_school_initial * (1.0 - p["effect_education_out_of_school_cut"] * edu)
     model.admin_capacity = np.minimum(1.0, model.admin_initial + p["effect_education_admin_gain"] * edu)
+    model.away_scale = 1.0 - p["effect_education_away_cut"] * edu
     update_youth(model)
     model.development_reach = dev * targeted
 
@@ -70,5 +73,6 @@ def development_allocation(population: np.ndarray, merged: np.ndarray, multiple:
 
 
 def update_youth(model: CTModel) -> None:
-    shares = composition(StrataShares(model.poor_share, model.out_of_school), model.p)
+    shares = composition(StrataShares(model.poor_share, model.out_of_school, model.away_scale),
+                         model.p)
     model.youth = np.rint(model.population[:, None] * model.p["youth_share"] * shares).astype(np.int64)
