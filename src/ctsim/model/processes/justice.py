@@ -63,7 +63,9 @@ def prosecute(model: CTModel, arrests: np.ndarray) -> Trials:
     leaving = rng.binomial(cols.members, p["disengagement_rate"])
     cols.members -= leaving
     surrendered = np.zeros(model.n_districts, dtype=np.int64)
-    left = places - float(result["rehabilitated"].sum())
+    # Places left once everyone released from custody has one (a fractional place drawn for custody is used up).
+    served = int(result["rehabilitated"].sum())
+    left = places - served if served == int(result["released"].sum()) else 0.0
     if derad > 0.0 and left > 0.0:
         # Surrender offers reach active members (not in sanctuary); takers fill the places left.
         offered = np.where(cols.dormant | cols.in_sanctuary, 0, cols.members)

@@ -1,0 +1,234 @@
+"""The mechanisms behind the levers (issue 13): rehabilitation places, surrender, militants' adaptation to tempo,
+displacement, remembered collateral harm, legitimacy through conduct, education through schooling."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ctsim.declarations.levers import Policy
+from ctsim.declarations.parameters import resolve
+from ctsim.model.core import CTModel
+from ctsim.model.institutions import JusticePipeline, allocate_places
+from ctsim.model.population import STRATUM_AWAY, StrataShares, composition
+from ctsim.model.processes import legitimacy, radicalisation
+
+
+# ------------------------------------------------------------------------------------------ rehabilitation places
+def test_places_take_everyone_when_there_are_enough():
+    rng = np.random.default_rng(1)
+    candidates = np.array([3, 0, 5])
+    assert allocate_places(rng, candidates, 8.0).tolist() == [3, 0, 5]
+    assert allocate_places(rng, candidates, 100.0).tolist() == [3, 0, 5]
+
+
+def test_places_are_never_exceeded_and_fractions_are_drawn():
+    rng = np.random.default_rng(2)
+    candidates = np.array([40, 10, 50])
+    taken = [int(allocate_places(rng, candidates, 2.5).sum()) for _ in range(4000)]
+    assert set(taken) == {2, 3}, "2.5 places are two, or three with chance one half"
+    assert np.mean(taken) == pytest.approx(2.5, abs=0.05)
+    for _ in range(50):
+        out = allocate_places(rng, candidates, 30.0)
+        assert out.sum() == 30 and np.all(out <= candidates) and np.all(out >= 0)
+    assert allocate_places(rng, candidates, 0.0).sum() == 0
+
+
+def _pipeline(places, relapse, return_rate=0.5, months=24):
+    p = resolve({"max_pretrial_months": 3})
+    justice = JusticePipeline(2, p)
+    rng = np.random.default_rng(3)
+    totals = {"released": 0, "rehabilitated": 0, "returned": 0}
+    for _ in range(months):
+        out = justice.step(rng, np.array([50, 30]), 10.0, return_rate, places, relapse)
+        assert np.all(out["rehabilitated"] <= out["released"])
+        for key in totals:
+            totals[key] += int(out[key].sum())
+    return totals
+
+
+def test_graduates_relapse_at_their_own_rate():
+    none = _pipeline(places=0.0, relapse=0.0)
+    assert none["rehabilitated"] == 0
+    assert none["returned"] == pytest.approx(0.5 * none["released"], rel=0.1)
+    everyone = _pipeline(places=1e6, relapse=0.0)
+    assert everyone["rehabilitated"] == everyone["released"] and everyone["returned"] == 0
+    some = _pipeline(places=20.0, relapse=0.1)
+    assert some["rehabilitated"] <= 20 * 24
+    assert 0 < some["returned"] < none["returned"]
+
+
+def _model(months=0, levers=None, params=None, seed=3):
+    model = CTModel(policy=Policy(**(levers or {})), params=params, seed=seed)
+    if months:
+        model.run(months)
+    return model
+
+
+def test_deradicalisation_has_places_and_fills_them_first_from_custody_then_by_surrender():
+    model = _model(levers={"deradicalisation": 1.0}, params={"rehabilitation_places_per_year": 600.0})
+    rehabilitated, surrendered, released = 0, 0, 0
+    for _ in range(36):
+        model.step()
+        trials = model.outcome.trials
+        used = int(trials.rehabilitated.sum() + trials.surrendered.sum())
+        # places phase in with the programme's lag and are never exceeded (a fraction may round up by one)
+        assert used <= model.programmes.level("deradicalisation") * 600.0 / 12.0 + 1
+        assert model.record["rehabilitated"] == used
+        if trials.surrendered.sum():
+            assert trials.rehabilitated.sum() == trials.released.sum(), "custody comes before surrender"
+        rehabilitated += int(trials.rehabilitated.sum())
+        surrendered += int(trials.surrendered.sum())
+        released += int(trials.released.sum())
+    model.release()
+    assert rehabilitated > 0 and surrendered > 0 and released > 0
+
+
+def test_deradicalisation_leaves_the_sympathiser_pool_alone():
+    """No documented pathway reaches people who were never arrested and never surrendered (issue 13)."""
+    off = _model(levers={"deradicalisation": 0.0})
+    on = _model(levers={"deradicalisation": 1.0})
+    on.programmes._levels["deradicalisation"] = 1.0
+    a, b = off.streams["population"], on.streams["population"]
+    assert a.bit_generator.state == b.bit_generator.state
+    new_off, new_on = radicalisation.radicalise(off), radicalisation.radicalise(on)
+    np.testing.assert_array_equal(new_off, new_on)
+    np.testing.assert_array_equal(off.sympathisers, on.sympathisers)
+    off.release()
+    on.release()
+
+
+# ------------------------------------------------------------------------------------------------ kinetic tempo
+def test_militants_adapt_to_a_sustained_surge():
+    """At full tempo the detection multiplier starts at tempo / reference and erodes toward
+    (tempo / reference) ** (1 - adaptation) as militants adapt."""
+    model = _model(levers={"kinetic_intensity": 1.0, "cross_party_ownership": True},
+                   params={"militant_adaptation": 0.5, "adaptation_months": 6.0})
+    reference = model.reference_tempo
+    factors = []
+    for _ in range(60):
+        model.step()
+        factors.append(model.tempo / reference * (reference / model.adapted_tempo) ** 0.5)
+    model.release()
+    tempo_ratio = model.tempo / reference
+    assert tempo_ratio > 1.2
+    assert factors[0] > factors[-1], "a surge's detection gain erodes"
+    assert factors[-1] == pytest.approx(tempo_ratio ** 0.5, rel=0.01)
+
+
+def test_without_adaptation_the_gain_lasts():
+    model = _model(levers={"kinetic_intensity": 1.0, "cross_party_ownership": True},
+                   params={"militant_adaptation": 0.0})
+    model.run(24)
+    surprise = (model.reference_tempo / model.adapted_tempo) ** model.p["militant_adaptation"]
+    assert surprise == 1.0
+    model.release()
+
+
+def test_at_the_status_quo_nothing_adapts():
+    model = _model(months=12)
+    assert model.adapted_tempo == pytest.approx(model.reference_tempo)
+    model.release()
+
+
+def test_collateral_harm_is_remembered_and_raises_radicalisation_where_it_fell():
+    model = _model(months=6)
+    militants = np.bincount(model.cell_table.district, model.cell_table.members, model.n_districts)
+    before = radicalisation.radicalisation_hazard(model, militants)
+    d = int(np.argmax(before[:, 0]))
+    model.harm[d] += 10.0
+    after = radicalisation.radicalisation_hazard(model, militants)
+    weight = model.p["harm_radicalisation_weight"]
+    assert weight > 0
+    changed = np.flatnonzero(np.any(after != before, axis=1))
+    assert changed.tolist() == [d], "harm acts only where it fell"
+    assert np.all(after[d] >= before[d]) and np.any(after[d] > before[d])
+    # the memory decays by 1/harm_memory_months a month without new harm
+    harm = model.harm.copy()
+    quiet = type(model.outcome.operations)(hit=model.outcome.operations.hit, killed=model.outcome.operations.killed,
+                                             arrested=model.outcome.operations.arrested,
+                                             collateral=np.zeros(model.n_districts),
+                                             operations_by_force=model.outcome.operations.operations_by_force)
+    legitimacy.update_legitimacy(model, model.outcome.attacks, quiet)
+    np.testing.assert_allclose(model.harm, harm * (1.0 - 1.0 / model.p["harm_memory_months"]))
+    model.release()
+
+
+def test_harm_memory_starts_at_the_status_quo_level():
+    """No start-up transient: the first year's mean harm stays within a factor of two of the starting level."""
+    model = _model()
+    start = model.harm.sum()
+    assert start > 0
+    levels = []
+    for _ in range(12):
+        model.step()
+        levels.append(model.harm.sum())
+    model.release()
+    assert 0.5 * start < np.mean(levels) < 2.0 * start
+
+
+def test_higher_tempo_displaces_more_pressed_cells():
+    p = {"sanctuary_strength": 0.0}
+    moves = {}
+    for level in (0.0, 1.0):
+        model = _model(levers={"kinetic_intensity": level, "cross_party_ownership": True}, params=p)
+        rate = []
+        for _ in range(12):
+            model.step()
+            rate.append(min(1.0, model.p["cell_move_rate_under_pressure"] * model.tempo / model.reference_tempo))
+        moves[level] = np.mean(rate)
+        model.release()
+    assert moves[1.0] > moves[0.0]
+
+
+# -------------------------------------------------------------------------------------------------- legitimacy
+def test_detention_without_trial_lowers_legitimacy_where_people_wait():
+    a, b = _model(months=3), _model(months=3)
+    b.justice.queue[0, 0] += 10_000
+    d = 0
+    attacks, ops = a.outcome.attacks, a.outcome.operations
+    legitimacy.update_legitimacy(a, attacks, ops)
+    legitimacy.update_legitimacy(b, attacks, ops)
+    assert b.legitimacy[d] < a.legitimacy[d]
+    others = np.arange(a.n_districts) != d
+    np.testing.assert_allclose(a.legitimacy[others], b.legitimacy[others])
+    a.release()
+    b.release()
+
+
+def test_police_capacity_has_no_legitimacy_constant_of_its_own():
+    """Police capacity changes legitimacy only through conduct (who operates, collateral harm, detention): with the
+    same conduct, the programme's level leaves the legitimacy update unchanged."""
+    model = _model(months=3)
+    attacks, ops = model.outcome.attacks, model.outcome.operations
+    state = [x.copy() for x in (model.legitimacy, model.fear, model.support, model.harm, model.threat)]
+    results = []
+    for level in (0.0, 1.0):
+        model.legitimacy, model.fear, model.support, model.harm, model.threat = (x.copy() for x in state)
+        model.programmes._levels["police_capacity"] = level
+        legitimacy.update_legitimacy(model, attacks, ops)
+        results.append(model.legitimacy.copy())
+    np.testing.assert_array_equal(results[0], results[1])
+    model.release()
+
+
+# ---------------------------------------------------------------------------------------------------- education
+def test_education_lowers_the_share_living_away_from_family():
+    p = resolve()
+    shares = StrataShares(np.array([0.4, 0.2]), np.array([0.3, 0.3]))
+    less_away = StrataShares(shares.poor, shares.out_of_school, away_scale=0.7)
+    away = composition(shares, p)[:, STRATUM_AWAY == 1].sum(axis=1)
+    fewer = composition(less_away, p)[:, STRATUM_AWAY == 1].sum(axis=1)
+    np.testing.assert_allclose(fewer, 0.7 * away)
+    np.testing.assert_allclose(composition(less_away, p).sum(axis=1), 1.0)
+
+
+def test_education_works_through_schooling_with_the_admin_link_off_by_default():
+    model = _model(levers={"education_investment": 1.0})
+    model.programmes._levels["education_investment"] = 1.0
+    model.step()
+    assert resolve()["effect_education_admin_gain"] == 0.0
+    np.testing.assert_array_equal(model.admin_capacity, model.admin_initial)
+    assert model.away_scale == pytest.approx(1.0 - model.p["effect_education_away_cut"])
+    assert np.all(model.out_of_school < model.out_of_school_initial + 1e-12)
+    model.release()
