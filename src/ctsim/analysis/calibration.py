@@ -58,7 +58,7 @@ FREE = ("initial_active_militants", "base_radicalisation_rate", "recruit_reach",
 HISTORY = LIBRARY_DIR / f"{HISTORY_NAME}.toml"
 # Version of the stored calibration: 1 fitted 2022-2023; 2 fitted 2022-2024 with the militant-side feedbacks and the
 # reactive state (issue 12); 3 also fits admin_protective_effect, with sympathy_floor within its evidence-derived range.
-VERSION = 3
+VERSION = 4
 
 
 @dataclass
