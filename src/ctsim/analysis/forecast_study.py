@@ -6,7 +6,8 @@ there, with the wall time and the number of model runs of each part.
 
 1. Predictive checks (:mod:`ctsim.analysis.predictive`): ``--runs`` runs of the history, one per parameter set (the
    packaged draws when present, else the stored point calibration, or ``--draws FILE``).
-2. Rolling origin (:mod:`ctsim.analysis.rolling_origin`): ABC on 2022-2023 only, resumable in ``--abc-dir``, then
+2. Rolling origin (:mod:`ctsim.analysis.rolling_origin`): ABC on 2022-2023 only, resumable in ``--abc-dir`` (a
+   subfolder per model fingerprint, so a changed model never resumes another's particles), then
    ``--forecast-runs`` runs of the whole history from its draws, 2024 scored against three naive forecasts.
 
 The documented budget (the defaults): ABC population 150, at most 5 generations, no new generation after 12 minutes
@@ -54,7 +55,14 @@ def predictive_part(source: str | Path | None, runs: int, months: int | None, pr
 
 def rolling_origin_part(abc_dir: Path, *, origin: int, horizon: int, population: int, generations: int,
                         time_budget: float | None, forecast_runs: int, progress=None) -> dict[str, Any]:
-    """Calibrate on the months before the origin, forecast the rest, score it; the JSON-ready part of the record."""
+    """Calibrate on the months before the origin, forecast the rest, score it; the JSON-ready part of the record.
+
+    The ABC is kept in ``abc_dir/<model fingerprint>``: a rerun on the same model resumes it, a changed model starts
+    afresh rather than resuming particles simulated by another model (the targets alone would not tell them apart).
+    """
+    from ctsim.analysis.evidence import model_fingerprint
+
+    abc_dir = Path(abc_dir) / model_fingerprint()
     started = time.perf_counter()
     draws = rolling_origin.calibrate_to_origin(abc_dir, origin=origin, population_size=population,
                                                max_populations=generations, time_budget=time_budget)
