@@ -324,9 +324,9 @@ def _rolling_origin_lines(part: dict) -> list[str]:
              f"candidate. It ran {settings['generations_run']} generations, {abc['model_runs']:,} model runs in "
              f"{_duration(abc['wall_seconds_all_calls'])}; final epsilon {generations[-1]['epsilon']:.2f}, "
              f"acceptance rate {percent(generations[-1]['acceptance_rate'])}, effective sample size "
-             f"{abc['effective_sample_size']:.0f}. Then {fc['runs']} runs of the whole history, one per draw (in "
-             f"proportion to the weights) and seed ({_duration(fc['wall_seconds'])}); the months after the origin "
-             f"are the forecast.", "",
+             f"{abc['effective_sample_size']:.0f}.{_prior_spread(abc['parameters'])} Then {fc['runs']} runs of "
+             f"the whole history, one per draw (in proportion to the weights) and seed "
+             f"({_duration(fc['wall_seconds'])}); the months after the origin are the forecast.", "",
              "Against three naive forecasts fitted to the same training months (`ctsim.analysis.forecast`): the last "
              "12 months' values drawn at random, a linear trend with its predictive uncertainty, and a "
              "negative-binomial regression on time. Scored by CRPS (lower is better; in attacks) and by whether the "
@@ -375,6 +375,15 @@ def _rolling_origin_lines(part: dict) -> list[str]:
               f"{_share_inside(held, 90)} of {len(held)}. Correlation of the monthly medians with all observed "
               f"months: {'not computed' if corr is None else f'{corr:.2f}'}.", ""]
     return lines
+
+
+def _prior_spread(parameters: dict) -> str:
+    shares = sorted(v["q05_q95_share_of_prior"] for v in parameters.values() if "q05_q95_share_of_prior" in v)
+    if not shares:
+        return ""
+    return (f" The posterior's central 90% still spans {percent(shares[0])} to {percent(shares[-1])} of each "
+            f"parameter's prior range (median {percent(float(np.median(shares)))}): near 90% means the data, at this "
+            f"budget, said little about a parameter.")
 
 
 def _duration(seconds: float) -> str:
