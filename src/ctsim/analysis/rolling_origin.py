@@ -11,8 +11,9 @@ the months after the origin, and their total, with CRPS and 50%/90% coverage aga
 :mod:`ctsim.analysis.forecast` fitted to the same training months.
 
 What the origin holds out is the months' *values* from the parameter fit; it does not hold them out from the model's
-design (its mechanisms and the history scenario's 2024 events were written when 2024 was known), so this is a test of
-the fitted parameters' forecast, not a blind forecast.
+design (its mechanisms, their declared ranges and the history scenario were written when 2024 was known), so this is a
+test of the fitted parameters' forecast, not a blind forecast. The history schedules no 2024 policy change
+(Azm-e-Istehkam is not modelled as in force); the state's reactions to violence are the model's own.
 
 Example (minutes; see benchmarks/forecast_study.py for the documented budget)::
 

@@ -331,8 +331,8 @@ def _rolling_origin_lines(part: dict) -> list[str]:
              "12 months' values drawn at random, a linear trend with its predictive uncertainty, and a "
              "negative-binomial regression on time. Scored by CRPS (lower is better; in attacks) and by whether the "
              "observed value lies in the central 50% and 90% intervals. The origin holds 2024's values out of the "
-             "parameter fit, not out of the model's design (its mechanisms and the history's 2024 events were "
-             "written when 2024 was known).", ""]
+             "parameter fit, not out of the model's design (its mechanisms, their plausible ranges and the history "
+             "scenario were written when 2024 was known); the history schedules no policy change in 2024.", ""]
     table = table_from_record(fc["score"])
     names = [n for n in table.columns.get_level_values("forecast").unique() if n != "observed"]
     q = fc["model_quantiles"]
