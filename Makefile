@@ -8,7 +8,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install check-python browser demo test lint bench docs baseline evidence long-run brief-example dashboard-figure clean
+.PHONY: install check-python browser demo test lint bench docs baseline evidence long-run forecast brief-example dashboard-figure \
+  clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
@@ -60,6 +61,12 @@ evidence: install
 long-run: install
 	$(BIN)/python benchmarks/status_quo_long_run.py --seeds 20 --years 20 --json docs/long_run.json \
 	  --figure docs/figures/long_run_baseline.png
+
+# Validation that can fail: posterior predictive checks over 2022-2024 and a forecast of 2024 from a calibration on
+# 2022-2023 only, scored against naive forecasts: docs/forecast.json, read by docs/validation.md (about 20 minutes on one
+# core, a study, not a test). Its ABC is kept in results/forecast/abc/<model fingerprint>: rerunning resumes it.
+forecast: install
+	$(BIN)/python -m ctsim.analysis.forecast_study --json docs/forecast.json --abc-dir results/forecast/abc
 
 # The example policy brief and its screenshot for the README (docs/figures/brief.png).
 brief-example: install browser

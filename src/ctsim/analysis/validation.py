@@ -112,6 +112,7 @@ def write_report(record: dict, history, path: Path = Path("docs/validation.md"),
         lines += pattern_section(patterns, pattern_replications)
         lines += robustness_section(path.parent / ROBUSTNESS_FILE, patterns, pattern_replications)
     lines += long_run_section(path.parent / LONG_RUN_FILE)
+    lines += forecast_section(path.parent / FORECAST_FILE)
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -225,3 +226,184 @@ def long_run_section(study: Path) -> list[str]:
               f"{percent(checks['sindh_punjab_share_max_through_2026'])} | under 10% |", "",
               "![The status quo's long run](figures/long_run_baseline.png)", ""]
     return lines
+
+
+FORECAST_FILE = "forecast.json"
+GROUP_LABELS = {"monthly": "national attacks per month", "annual": "annual attacks, deaths and injuries",
+                "shares": "regional shares of attacks", "killed": "militants killed"}
+
+
+def forecast_section(study: Path) -> list[str]:
+    """Posterior predictive checks over 2022-2024 and the rolling-origin forecast of 2024 against naive forecasts,
+    from the study stored beside the report (``make forecast``), if it was run on this model."""
+    import json
+
+    from ctsim.analysis.evidence import model_fingerprint
+
+    lines = ["## Predictive checks and a forecast of 2024", ""]
+    if not study.exists():
+        return lines + ["Not run yet: `make forecast`.", ""]
+    data = json.loads(study.read_text())
+    if data.get("model_fingerprint") != model_fingerprint():
+        return lines + [f"The stored study ({study.name}) was run on another state of the model: rerun `make "
+                        f"forecast`. Its figures are not shown here.", ""]
+    lines += [f"Two checks that could fail (`make forecast`, {data['model_runs']:,} model runs in "
+              f"{_duration(data['wall_seconds'])}; calibration version {data['calibration_version']}). "
+              f"A central 50% or 90% interval of a well-calibrated predictive holds about 50% or 90% of the "
+              f"observed values; fewer means the model is overconfident or off target, more that it is vaguer than "
+              f"it need be.", ""]
+    return lines + _predictive_lines(data["predictive"]) + _rolling_origin_lines(data["rolling_origin"])
+
+
+def _coverage_table(summary: dict) -> list[str]:
+    lines = ["| targets | number | inside the 50% interval | inside the 90% interval | median within tolerance |",
+             "|---|---|---|---|---|"]
+    for group, row in summary["groups"].items():
+        within = "" if row["median_within"] is None else f"{row['median_within']} of {row['targets']}"
+        lines.append(f"| {GROUP_LABELS.get(group, group)} | {row['targets']} | {percent(row['inside_50'])} | "
+                     f"{percent(row['inside_90'])} | {within} |")
+    corr = summary["monthly_correlation"]
+    corr_text = "not computed" if corr is None else f"**{corr:.2f}**"
+    return lines + ["", f"Correlation of the monthly medians with the observed months: {corr_text} (tolerance at "
+                        f"least {cal.TOLERANCE['monthly_correlation']:g}: "
+                        f"{'met' if summary['monthly_correlation_within'] else '**not met**'})."]
+
+
+def _target_rows(rows: list[dict]) -> list[str]:
+    lines = ["| target | observed | median | 50% interval | 90% interval | median within tolerance |",
+             "|---|---|---|---|---|---|"]
+    for row in rows:
+        if row["group"] == "monthly":
+            continue
+        share = row["group"] == "shares"
+
+        def interval(low: float, high: float, inside: bool, share: bool = share) -> str:
+            text = f"{_fmt(low, share)} - {_fmt(high, share)}"
+            return text if inside else f"{text} (**outside**)"
+
+        error = f"{100 * row['error']:+.1f} pts" if share else f"{100 * row['error']:+.1f}%"
+        lines.append(f"| {_target_label(row)} | {_fmt(row['observed'], share)} | "
+                     f"{_fmt(row['median'], share)} | {interval(row['q25'], row['q75'], row['inside_50'])} | "
+                     f"{interval(row['q05'], row['q95'], row['inside_90'])} | {error}: "
+                     f"{'yes' if row['within'] else '**no**'} |")
+    months_out = [row["target"] for row in rows if row["group"] == "monthly" and not row["inside_90"]]
+    return lines + ["", "Months outside their 90% interval: " + (", ".join(months_out) or "none") + "."]
+
+
+def _predictive_lines(part: dict) -> list[str]:
+    point = part["source"] == "point"
+    lines = [f"### Posterior predictive checks, {part['months'][0][:4]}-{part['months'][1][:4]}", "",
+             f"{part['runs']} runs of the history ({part['months'][0]} to {part['months'][1]}), one per parameter "
+             f"set: {part['description']}; run *i* takes seed *i* (common random numbers), "
+             f"{part['model_runs']} model runs in {_duration(part['wall_seconds'])}. Each observed target "
+             f"(FACTS.md s1, PICSS; militants killed s5.2) is compared with the spread of the runs and their "
+             f"median with the calibration's tolerances."]
+    if point:
+        lines += ["", "No posterior draws were given, so every run uses the one stored calibration: the intervals "
+                      "hold the model's own noise but not the uncertainty of its parameters, and coverage below "
+                      "nominal is partly that."]
+    return lines + ["", *_coverage_table(part["summary"]), "", *_target_rows(part["table"]), ""]
+
+
+def _rolling_origin_lines(part: dict) -> list[str]:
+    from ctsim.analysis import forecast
+    from ctsim.analysis.rolling_origin import table_from_record
+
+    abc, fc = part["abc"], part["forecast"]
+    settings, generations = abc["settings"], abc["generations"]
+    targets = settings.get("targets", [])
+    seconds = settings.get("time_budget_seconds")
+    budget = "no time budget" if seconds is None else f"no new generation after {_duration(seconds)}"
+    lines = ["### Rolling-origin forecast of 2024", "",
+             f"Calibrated on the months to {part['origin_month']} only: ABC-SMC (pyabc) over the "
+             f"{len(abc['parameters'])} free parameters of the calibration, uniform priors over their plausible "
+             f"ranges, against the {part['origin']} monthly counts and the {len(targets)} annual, share and killed "
+             f"targets of the years before the origin (the monthly dispersion re-estimated from those months; "
+             f"`ctsim.analysis.rolling_origin`). Budget: population {settings['population_size']}, at most "
+             f"{settings['max_populations']} generations, {budget}; seed {settings['seed']}; one run per "
+             f"candidate. It ran {settings['generations_run']} generations, {abc['model_runs']:,} model runs in "
+             f"{_duration(abc['wall_seconds_all_calls'])}; final epsilon {generations[-1]['epsilon']:.2f}, "
+             f"acceptance rate {percent(generations[-1]['acceptance_rate'])}, effective sample size "
+             f"{abc['effective_sample_size']:.0f}.{_prior_spread(abc['parameters'])} Then {fc['runs']} runs of "
+             f"the whole history, one per draw (in proportion to the weights) and seed "
+             f"({_duration(fc['wall_seconds'])}); the months after the origin are the forecast.", "",
+             "Against three naive forecasts fitted to the same training months (`ctsim.analysis.forecast`): the last "
+             "12 months' values drawn at random, a linear trend with its predictive uncertainty, and a "
+             "negative-binomial regression on time. Scored by CRPS (lower is better; in attacks) and by whether the "
+             "observed value lies in the central 50% and 90% intervals. The origin holds 2024's values out of the "
+             "parameter fit, not out of the model's design (its mechanisms, their plausible ranges and the history "
+             "scenario were written when 2024 was known); the history schedules no policy change in 2024.", ""]
+    table = table_from_record(fc["score"])
+    names = [n for n in table.columns.get_level_values("forecast").unique() if n != "observed"]
+    q = fc["model_quantiles"]
+    lines += ["| month | observed | model median [90%] | " + " | ".join(f"CRPS {n}" for n in names) + " |",
+              "|---" * (3 + len(names)) + "|"]
+    bands = {p: (q["q50"][i], q["q05"][i], q["q95"][i]) for i, p in enumerate(fc["periods"])}
+    for period in table.index:
+        band = bands.get(period)
+        cell = "" if band is None else f"{number(band[0], 0)} [{number(band[1], 0)}-{number(band[2], 0)}]"
+        crps = [table.loc[period, (n, "crps")] for n in names]
+        best = min(crps)
+        shown = [f"**{c:.1f}**" if c == best else f"{c:.1f}" for c in crps]
+        lines.append(f"| {period} | {number(table.loc[period, ('observed', '')], 0)} | {cell} | "
+                     + " | ".join(shown) + " |")
+    months = table.index[:-2]
+    lines += ["", "(The lowest CRPS of each row in bold; \"monthly mean\" averages the months, \"year\" scores the "
+                  "annual total.)", "",
+              "| | " + " | ".join(names) + " |", "|---" * (1 + len(names)) + "|"]
+    for level in forecast.LEVELS:
+        key = f"inside_{round(level * 100)}"
+        cells = [f"{int(table.loc[months, (n, key)].sum())} of {len(months)}, year "
+                 f"{'in' if table.loc[forecast.YEAR, (n, key)] else '**out**'}" for n in names]
+        lines.append(f"| months inside the {round(level * 100)}% interval | " + " | ".join(cells) + " |")
+    verdicts = forecast.verdict(table)
+    rivals = [n for n in names if n != "model"]
+    beaten_month = [n for n in rivals if table.loc[forecast.MONTHLY_MEAN, ("model", "crps")]
+                    < table.loc[forecast.MONTHLY_MEAN, (n, "crps")]]
+    beaten_year = [n for n in rivals if table.loc[forecast.YEAR, ("model", "crps")]
+                   < table.loc[forecast.YEAR, (n, "crps")]]
+    lines += ["", f"**Verdict:** on mean monthly CRPS the model beats {len(beaten_month)} of {len(rivals)} naive "
+                  f"forecasts ({', '.join(beaten_month) or 'none'}); on the annual total it beats "
+                  f"{len(beaten_year)} of {len(rivals)} ({', '.join(beaten_year) or 'none'}).", "",
+              *[f"- {sentence}" for sentence in verdicts], ""]
+    corr = part["checks"]["summary"]["monthly_correlation"]
+    held = [r for r in part["checks"]["table"] if _after_origin(r, part)]
+    fitted = [r for r in part["checks"]["table"] if not _after_origin(r, part)]
+    lines += [f"The same {fc['runs']} runs against every target: before the origin (fitted) "
+              f"{_share_inside(fitted, 50)} inside the 50% and {_share_inside(fitted, 90)} inside the 90% interval "
+              f"of {len(fitted)} targets; after it (held out) {_share_inside(held, 50)} and "
+              f"{_share_inside(held, 90)} of {len(held)}. Correlation of the monthly medians with all observed "
+              f"months: {'not computed' if corr is None else f'{corr:.2f}'}.", ""]
+    return lines
+
+
+def _prior_spread(parameters: dict) -> str:
+    shares = sorted(v["q05_q95_share_of_prior"] for v in parameters.values() if "q05_q95_share_of_prior" in v)
+    if not shares:
+        return ""
+    return (f" The posterior's central 90% still spans {percent(shares[0])} to {percent(shares[-1])} of each "
+            f"parameter's prior range (median {percent(float(np.median(shares)))}): near 90% means the data, at this "
+            f"budget, said little about a parameter.")
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} minutes"
+
+
+def _target_label(row: dict) -> str:
+    year, _, name = str(row["target"]).partition("/")
+    if row["group"] == "shares":
+        return f"share of {year} attacks: {name}"
+    if row["group"] == "killed":
+        return f"militants killed {year}"
+    return f"{name} {year}" if name else f"{row['group']} {year}"
+
+
+def _after_origin(row: dict, part: dict) -> bool:
+    if row["group"] == "monthly":
+        return row["target"] > part["origin_month"]
+    return int(str(row["target"]).split("/")[0]) > int(part["origin_month"][:4])
+
+
+def _share_inside(rows: list[dict], level: int) -> str:
+    return percent(sum(bool(r[f"inside_{level}"]) for r in rows) / len(rows)) if rows else "n/a"

@@ -1,0 +1,176 @@
+"""The validation study that can fail: posterior predictive checks over 2022-2024 and a rolling-origin forecast of 2024.
+
+Writes one JSON record (``docs/forecast.json`` by ``make forecast``) that ``docs/validation.md`` renders
+(:func:`ctsim.analysis.validation.forecast_section`), stamped with the model's fingerprint so a stale study is refused
+there, with the wall time and the number of model runs of each part.
+
+1. Predictive checks (:mod:`ctsim.analysis.predictive`): ``--runs`` runs of the history, one per parameter set (the
+   packaged draws when present, else the stored point calibration, or ``--draws FILE``).
+2. Rolling origin (:mod:`ctsim.analysis.rolling_origin`): ABC on 2022-2023 only, resumable in ``--abc-dir`` (a
+   subfolder per model fingerprint, so a changed model never resumes another's particles), then
+   ``--forecast-runs`` runs of the whole history from its draws, 2024 scored against three naive forecasts.
+
+The documented budget (the defaults): ABC population 150, at most 5 generations, no new generation after 12 minutes
+(pyabc checks between generations, so the last one may run past it), one run per candidate; 200 predictive and 200
+forecast runs; about 20 minutes on one core of the development machine (2 shared cores, run under nice).
+
+Usage::
+
+    python -m ctsim.analysis.forecast_study [--json docs/forecast.json] [--draws point|FILE] [--runs 200]
+        [--abc-dir results/forecast/abc] [--population 150] [--generations 5] [--time-budget 720]
+        [--forecast-runs 200] [--origin 24] [--horizon 12] [--months 36]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ctsim.analysis import forecast, predictive, rolling_origin
+
+FORMAT = "ctsim-forecast-study"
+VERSION = 1
+TIMING_FILE = "timing.json"  # in the ABC folder: seconds spent by every call, so a resumed run's cost adds up
+
+
+def predictive_part(source: str | Path | None, runs: int, months: int | None, progress=None) -> dict[str, Any]:
+    """Run and check the posterior predictive; the JSON-ready part of the record."""
+    started = time.perf_counter()
+    sets = predictive.parameter_sets(source, runs)
+    sample = predictive.simulate_sample(sets.values, months=months, progress=progress)
+    table, summary = predictive.predictive_checks(sample)
+    return {"source": sets.source, "description": sets.description, "runs": sample.runs,
+            "months": [sample.months[0], sample.months[-1]], "seed": predictive.PREDICTIVE_SEED,
+            "model_runs": sample.runs, "wall_seconds": round(time.perf_counter() - started, 1),
+            "summary": summary, "table": _records(table)}
+
+
+def rolling_origin_part(abc_dir: Path, *, origin: int, horizon: int, population: int, generations: int,
+                        time_budget: float | None, forecast_runs: int, progress=None) -> dict[str, Any]:
+    """Calibrate on the months before the origin, forecast the rest, score it; the JSON-ready part of the record.
+
+    The ABC is kept in ``abc_dir/<model fingerprint>``: a rerun on the same model resumes it, a changed model starts
+    afresh rather than resuming particles simulated by another model (the targets alone would not tell them apart).
+    """
+    from ctsim.analysis.evidence import model_fingerprint
+
+    abc_dir = Path(abc_dir) / model_fingerprint()
+    started = time.perf_counter()
+    draws = rolling_origin.calibrate_to_origin(abc_dir, origin=origin, population_size=population,
+                                               max_populations=generations, time_budget=time_budget)
+    abc_seconds = _add_timing(abc_dir, time.perf_counter() - started)
+    started = time.perf_counter()
+    sample = rolling_origin.forecast_after_origin(draws, forecast_runs, origin=origin, horizon=horizon,
+                                                  progress=progress)
+    table = rolling_origin.score_after_origin(sample, origin=origin, horizon=horizon)
+    held_out = sample.monthly[:, origin:origin + horizon]
+    totals = held_out.sum(axis=1)
+    quantiles = {f"q{round(100 * q):02d}": [*np.quantile(held_out, q, axis=0), float(np.quantile(totals, q))]
+                 for q in (0.05, 0.25, 0.5, 0.75, 0.95)}
+    checks, summary = predictive.predictive_checks(sample)
+    diagnostics = draws.diagnostics
+    return {
+        "origin": origin, "horizon": horizon, "origin_month": sample.months[origin - 1],
+        "abc": {"settings": {k: v for k, v in draws.settings.items() if k != "db_path"},
+                "draws_file": str(Path(abc_dir) / "draws.json"), "model_runs": rolling_origin.model_runs_of(draws),
+                "wall_seconds_all_calls": round(abc_seconds, 1), "generations": diagnostics["generations"],
+                "effective_sample_size": diagnostics["effective_sample_size"],
+                "parameters": {k: {q: v[q] for q in ("q05", "q50", "q95", "prior", "q05_q95_share_of_prior")}
+                               for k, v in diagnostics["parameters"].items()}},
+        "forecast": {"runs": sample.runs, "seed": rolling_origin.FORECAST_SEED, "model_runs": sample.runs,
+                     "wall_seconds": round(time.perf_counter() - started, 1),
+                     "periods": [*sample.months[origin:origin + horizon], forecast.YEAR],
+                     "model_quantiles": {k: [float(x) for x in v] for k, v in quantiles.items()},
+                     "score": rolling_origin.table_to_record(table), "verdict": forecast.verdict(table)},
+        "checks": {"summary": summary, "table": _records(checks)},
+    }
+
+
+def run_study(*, draws: str | Path | None = None, runs: int = 200, months: int | None = None,
+              abc_dir: str | Path = "results/forecast/abc", origin: int = rolling_origin.ORIGIN,
+              horizon: int = rolling_origin.HORIZON, population: int = 150, generations: int = 5,
+              time_budget: float | None = 720.0, forecast_runs: int = 200, progress=None) -> dict[str, Any]:
+    """Both parts; the record :func:`ctsim.analysis.validation.forecast_section` renders."""
+    from ctsim.analysis.evidence import model_fingerprint
+    from ctsim.declarations.parameters import calibration_version
+
+    started = time.perf_counter()
+    checks = predictive_part(draws, runs, months, progress=progress)
+    origin_part = rolling_origin_part(Path(abc_dir), origin=origin, horizon=horizon, population=population,
+                                      generations=generations, time_budget=time_budget,
+                                      forecast_runs=forecast_runs, progress=progress)
+    runs_made = checks["model_runs"] + origin_part["abc"]["model_runs"] + origin_part["forecast"]["model_runs"]
+    return {"format": FORMAT, "version": VERSION, "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "model_fingerprint": model_fingerprint(), "calibration_version": calibration_version(),
+            "wall_seconds_this_call": round(time.perf_counter() - started, 1),
+            "wall_seconds": round(checks["wall_seconds"] + origin_part["abc"]["wall_seconds_all_calls"]
+                                  + origin_part["forecast"]["wall_seconds"], 1),
+            "model_runs": int(runs_made), "predictive": checks, "rolling_origin": origin_part}
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in row.items()}
+            for row in table.to_dict("records")]
+
+
+def _add_timing(abc_dir: Path, seconds: float) -> float:
+    """Add this call's seconds to the folder's ledger; return the total over every call."""
+    path = Path(abc_dir) / TIMING_FILE
+    calls = json.loads(path.read_text())["calls"] if path.exists() else []
+    calls.append({"utc": datetime.now(UTC).isoformat(timespec="seconds"), "seconds": round(seconds, 1)})
+    path.write_text(json.dumps({"calls": calls}, indent=1) + "\n")
+    return float(sum(c["seconds"] for c in calls))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, default=Path("docs/forecast.json"), help="where to write the record")
+    parser.add_argument("--draws", help="predictive checks: 'point' (the stored calibration) or a draws file "
+                                        "(default: the packaged draws when present, else 'point')")
+    parser.add_argument("--runs", type=int, default=200, help="predictive checks: runs (default 200)")
+    parser.add_argument("--months", type=int, help="predictive checks: only the history's first months")
+    parser.add_argument("--abc-dir", type=Path, default=Path("results/forecast/abc"),
+                        help="ABC database and draws of the rolling origin (rerunning resumes it)")
+    parser.add_argument("--population", type=int, default=150, help="ABC particles per generation (default 150)")
+    parser.add_argument("--generations", type=int, default=5, help="ABC generations at most (default 5)")
+    parser.add_argument("--time-budget", type=float, default=720.0,
+                        help="seconds after which no new ABC generation starts (default 720)")
+    parser.add_argument("--forecast-runs", type=int, default=200, help="runs from the draws (default 200)")
+    parser.add_argument("--origin", type=int, default=rolling_origin.ORIGIN, help="months before the origin (24)")
+    parser.add_argument("--horizon", type=int, default=rolling_origin.HORIZON, help="months forecast (12)")
+    args = parser.parse_args(argv)
+    for option, value, low in (("--runs", args.runs, 2), ("--population", args.population, 2),
+                               ("--generations", args.generations, 1), ("--forecast-runs", args.forecast_runs, 2),
+                               ("--horizon", args.horizon, 1)):
+        if value < low:
+            parser.error(f"option '{option}' = {value} must be at least {low}")
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{done}/{total} runs", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    record = run_study(draws=args.draws, runs=args.runs, months=args.months, abc_dir=args.abc_dir,
+                       origin=args.origin, horizon=args.horizon, population=args.population,
+                       generations=args.generations, time_budget=args.time_budget,
+                       forecast_runs=args.forecast_runs, progress=progress)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(record, indent=1, allow_nan=False) + "\n")
+    groups = record["predictive"]["summary"]["groups"]
+    print("predictive coverage (50% / 90%): " + "; ".join(
+        f"{g} {v['inside_50']:.0%} / {v['inside_90']:.0%} of {v['targets']}" for g, v in groups.items()))
+    for sentence in record["rolling_origin"]["forecast"]["verdict"]:
+        print(sentence)
+    print(f"{record['model_runs']} model runs, {record['wall_seconds']:.0f} s; written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
