@@ -159,6 +159,8 @@ def test_report_section_shows_a_current_study_and_refuses_a_stale_one(tmp_path):
     text = "\n".join(robustness_section(csv, table, 6))
     assert "| gb_ajk_quiet | pass | 1 of 3 | return_rate_released low, return_rate_released high |" in text
     assert "| `return_rate_released` | low | 0.3 |" in text and "x1.2 **FAIL**" in text
+    # a study of some factors says so (here one of the assumed uncertainties)
+    assert "Covers 1 of the " in text and "`return_rate_released`); the others were not varied" in text
     assert "rerun" in "\n".join(robustness_section(csv, table, 4))  # other replications
     assert "rerun" in "\n".join(robustness_section(csv, table.assign(headline="other"), 6))  # model changed
 

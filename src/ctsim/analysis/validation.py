@@ -143,7 +143,7 @@ ROBUSTNESS_FILE = "pattern_robustness.csv"
 
 def robustness_section(csv: Path, patterns: pd.DataFrame, replications: int | None) -> list[str]:
     """The robustness study stored beside the report, if it was run for the model and checks reported above."""
-    from ctsim.analysis.patterns import HEADLINES, robustness_matrix, robustness_summary
+    from ctsim.analysis.patterns import HEADLINES, robustness_matrix, robustness_settings, robustness_summary
 
     command = "`ctsim validate-model --robustness --report docs/validation.md`"
     lines = ["## Robustness of the patterns", ""]
@@ -157,7 +157,13 @@ def robustness_section(csv: Path, patterns: pd.DataFrame, replications: int | No
         return lines + [f"The stored study ({csv.name}) was run on another state of the model or checks (its "
                         f"calibrated row differs from the table above): rerun {command}.", ""]
     matrix = robustness_matrix(long)
-    lines += [f"Each check rerun with one assumed uncertainty at a time at the low or the high end of its plausible "
+    varied = sorted({f for f in long["factor"] if f})
+    assumed = len(robustness_settings()) // 2
+    coverage = ("every assumed uncertainty" if len(varied) >= assumed else
+                f"{len(varied)} of the {assumed} assumed uncertainties, chosen with `--factors` "
+                f"({', '.join(f'`{f}`' for f in varied)}); the others were not varied in this study")
+    lines += [f"Covers {coverage}.", "",
+              f"Each check rerun with one assumed uncertainty at a time at the low or the high end of its plausible "
               f"range (docs/odd.md), everything else as calibrated, with the checks' seeds and {replications} "
               f"replications ({len(matrix) - 1} settings besides the calibrated one; {command}). The fitted "
               f"parameters are not moved: moving one alone would break the fit every check presupposes, and the "
