@@ -211,7 +211,18 @@ def _versions(manifest: dict) -> list[tuple[str, str]]:
         ("Calibration", str(calibration) if calibration else "not recorded in the result; the brief assumes the "
                                                              "calibration packaged now (see How far to trust it)"),
         ("Mesa", str(packages.get("mesa", "not recorded"))),
+        ("Parameters", _parameters(manifest.get("parameters"))),
     ]
+
+
+def _parameters(record: dict | None) -> str:
+    from ctsim.experiments.parameter_sets import describe
+
+    line = describe(record).removeprefix("parameters: ")
+    if record and record.get("mode") == "draws":
+        line += (f"; replication r uses the same draw in every scenario (file SHA-256 "
+                 f"{str(record.get('sha256', 'not recorded'))[:16]}); values set by a scenario or design win")
+    return line
 
 
 def _missing_common(brief: Brief) -> list[str]:
