@@ -489,6 +489,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         print(f"{study.method} study {study.name}: N = {study.n}, {len(study.factors)} factors (+ dummy), "
               f"{len(study.strata_levels())} stratum/strata, {study.replications} replication(s).")
         print(dry_run_text(study.experiment(), options, folder / "runs"))
+        print(study.parameters.label())
         return 0
     _check_out(args.study, folder)
     summary = run_batch(study.experiment(), folder / "runs", options)
