@@ -150,3 +150,18 @@ def test_missing_or_unreadable_draws_name_the_file(tmp_path):
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(DrawsError, match="bad.json: not valid JSON"):
         choose(point=False, path=tmp_path / "bad.json")
+
+
+def test_a_batch_resumes_only_with_the_parameters_it_started_with(tmp_path, capsys):
+    experiment = tmp_path / "tiny.toml"
+    experiment.write_text(f'name = "tiny"\nscenarios = ["{BASELINE}"]\nreplications = 2\nmonths = 1\nseed = 4\n')
+    out = tmp_path / "out"
+    assert main(["batch", str(experiment), "--out", str(out), "--executor", "serial"]) == 0
+    info = json.loads((out / "batch.json").read_text())
+    assert info["parameters"]["mode"] == "draws" and len(info["parameters"]["draw_index"]) == 2
+    assert str(POSTERIOR_FILE.resolve()) in info["inputs"], "the draws file is one of the batch's hashed inputs"
+    capsys.readouterr()
+    assert main(["batch", str(experiment), "--out", str(out), "--executor", "serial", "--point"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "started with posterior draws" in err[0] and "without --point" in err[0]
+    assert main(["batch", str(experiment), "--out", str(out), "--executor", "serial"]) == 0, "same mode: resumes"
