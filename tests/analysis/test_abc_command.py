@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
-from ctsim.analysis.draws import load_draws, write_draws
+from ctsim.analysis.abc_command import same_draws
+from ctsim.analysis.draws import load_draws
 from ctsim.analysis.validation import posterior_section
 from ctsim.cli import main
 from ctsim.experiments.parameter_sets import POSTERIOR_FILE, current_model
@@ -40,18 +42,40 @@ def test_the_draws_file_records_its_settings_and_the_model(tiny):
     assert (folder / "work" / "abc.db").is_file(), "the pyabc database stays in the work folder, for resuming"
 
 
-def test_check_reproduces_the_stored_draws_and_notices_a_change(tiny, tmp_path, capsys):
+def test_check_reproduces_the_stored_draws(tiny, capsys):
     """Same seed and the single-process sampler: a rerun replaying the stored calls gives identical draws."""
     _, output = tiny
     before = output.read_bytes()
     assert main(["calibrate", "--abc", "--check", "--output", str(output)]) == 0
     assert "posterior draws reproduced" in capsys.readouterr().out
     assert output.read_bytes() == before, "--check writes nothing"
+
+
+def test_check_compares_draws_bit_for_bit(tiny):
+    _, output = tiny
+    stored = load_draws(output)
+    assert same_draws(stored, load_draws(output))
     changed = load_draws(output)
-    changed.values.iloc[0, 0] += 1e-9
-    altered = write_draws(changed, tmp_path / "altered.json")
-    assert main(["calibrate", "--abc", "--check", "--output", str(altered)]) == 1
-    assert "NOT reproduced" in capsys.readouterr().out
+    changed.values.iloc[0, 0] += 1e-12
+    assert not same_draws(stored, changed), "a value moved by 1e-12 is a different draw"
+    reweighted = load_draws(output)
+    reweighted.weights = reweighted.weights[::-1].copy()
+    assert not same_draws(stored, reweighted) or np.allclose(stored.weights, stored.weights[0])
+
+
+def test_check_says_plainly_when_the_draws_differ(tiny, monkeypatch, capsys):
+    """A rerun that gives other draws (here faked, without running the model) exits 1 and says why it may be."""
+    from ctsim.analysis import abc_command
+
+    _, output = tiny
+    other = load_draws(output)
+    other.values.iloc[0, 0] += 1.0
+    monkeypatch.setattr(abc_command, "_run", lambda *args, **kwargs: other)
+    assert main(["calibrate", "--abc", "--check", "--output", str(output)]) == 1
+    printed = capsys.readouterr().out
+    assert "NOT reproduced" in printed and "single-process sampler and the same seed" in printed
+    assert main(["calibrate", "--abc", "--check", "--workers", "2", "--output", str(output)]) == 1
+    assert "parallel sampler" in capsys.readouterr().out, "a parallel sampler is named as the reason"
 
 
 def test_a_work_folder_started_with_other_settings_is_refused(tiny, capsys):

@@ -213,19 +213,22 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(args: argparse.Namespace, stored, settings: dict[str, Any], output: Path, show_progress: bool) -> int:
-    """Rerun the stored settings in a temporary folder (nothing written in the package) and compare the draws."""
+def same_draws(a, b) -> bool:
+    """Whether two posteriors hold exactly the same draws (parameters, values and weights, bit for bit)."""
     import numpy as np
 
+    return bool(list(a.values.columns) == list(b.values.columns) and a.values.shape == b.values.shape
+                and np.array_equal(a.values.to_numpy(), b.values.to_numpy()) and np.array_equal(a.weights, b.weights))
+
+
+def _check(args: argparse.Namespace, stored, settings: dict[str, Any], output: Path, show_progress: bool) -> int:
+    """Rerun the stored settings in a temporary folder (nothing written in the package) and compare the draws."""
     stops = [int(g) for g in stored.settings.get("stops", [settings["generations"]])]
     with tempfile.TemporaryDirectory(prefix="ctsim-abc-check-") as tmp:
         for stop in stops:  # replay the calls that made the stored draws, each stopping where it stopped
             posterior = _run(args, {**settings, "generations": stop}, Path(tmp), resume=True,
                              show_progress=show_progress)
-    same_shape = list(posterior.values.columns) == list(stored.values.columns) and \
-        posterior.values.shape == stored.values.shape
-    same = bool(same_shape and np.array_equal(posterior.values.to_numpy(), stored.values.to_numpy())
-                and np.array_equal(posterior.weights, stored.weights))
+    same = same_draws(posterior, stored)
     parallel = stored.settings.get("sampler", "single") != "single" or _sampler_name(args) != "single"
     stale = "" if stored.model.get("model_fingerprint") == posterior.model["model_fingerprint"] else \
         " The stored draws were computed on another model fingerprint, so a difference is expected."
