@@ -165,3 +165,14 @@ def test_a_batch_resumes_only_with_the_parameters_it_started_with(tmp_path, caps
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "started with posterior draws" in err[0] and "without --point" in err[0]
     assert main(["batch", str(experiment), "--out", str(out), "--executor", "serial"]) == 0, "same mode: resumes"
+
+
+def test_outside_a_source_checkout_only_the_declarations_are_compared(monkeypatch):
+    """An installed package has no tests/baseline.json (model fingerprint "unknown"): the draws are still checked
+    against the declarations, not refused for want of a baseline."""
+    posterior = load_draws(POSTERIOR_FILE)
+    now = {**parameter_sets.current_model(), "model_fingerprint": "unknown"}
+    monkeypatch.setattr(parameter_sets, "current_model", lambda: now)
+    assert staleness(posterior) is None
+    monkeypatch.setattr(parameter_sets, "current_model", lambda: {**now, "declarations_fingerprint": "x"})
+    assert "declarations fingerprint" in staleness(posterior)
