@@ -396,6 +396,7 @@ def _batch(args: argparse.Namespace) -> int:
                                 f"({type(exc).__name__})") from None
         raise
     print(summary)
+    print(experiment.parameters.label())
     from ctsim.experiments.results import status
 
     print(status(folder).to_string())

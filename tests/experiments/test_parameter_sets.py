@@ -157,6 +157,7 @@ def test_a_batch_resumes_only_with_the_parameters_it_started_with(tmp_path, caps
     experiment.write_text(f'name = "tiny"\nscenarios = ["{BASELINE}"]\nreplications = 2\nmonths = 1\nseed = 4\n')
     out = tmp_path / "out"
     assert main(["batch", str(experiment), "--out", str(out), "--executor", "serial"]) == 0
+    assert "one posterior draw per replication" in capsys.readouterr().out, "the batch says which parameters it used"
     info = json.loads((out / "batch.json").read_text())
     assert info["parameters"]["mode"] == "draws" and len(info["parameters"]["draw_index"]) == 2
     assert str(POSTERIOR_FILE.resolve()) in info["inputs"], "the draws file is one of the batch's hashed inputs"
