@@ -78,6 +78,16 @@ def test_check_says_plainly_when_the_draws_differ(tiny, monkeypatch, capsys):
     assert "parallel sampler" in capsys.readouterr().out, "a parallel sampler is named as the reason"
 
 
+def test_a_time_budget_stops_between_generations(tmp_path):
+    output = tmp_path / "p.json"
+    args = ["--population", "5", "--generations", "3", "--months", "1", "--seed", "3", "--time-budget", "0.001"]
+    assert main(["calibrate", "--abc", *args, "--work", str(tmp_path / "w"), "--output", str(output)]) == 0
+    s = load_draws(output).settings
+    assert s["generations_run"] < 3 and s["time_budget_seconds"] == 0.001, \
+        "no new generation starts once the budget is spent, and the budget is recorded"
+    assert s["stops"] == [s["generations_run"]], "--check replays the stop the budget caused"
+
+
 def test_a_work_folder_started_with_other_settings_is_refused(tiny, capsys):
     folder, _ = tiny
     other = ["--population", "6", *TINY[2:]]
