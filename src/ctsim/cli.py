@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--max-in-flight", type=int, help="tasks submitted at once (default: 2 x workers)")
     batch.add_argument("--point", action="store_true", help=POINT_HELP)
     batch.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
-    cal = sub.add_parser("calibrate", help="fit the free parameters to 2022-2024 and write the fit report")
+    cal = sub.add_parser("calibrate", help="fit the free parameters to 2022-2024 and write the fit report; --abc: the "
+                                           "posterior draws runs use")
     cal.add_argument("--history", type=Path,
                      help="history scenario file (default: the library's history_2022_2024)")
     cal.add_argument("--replications", type=int, help="runs per candidate (default 3; with --check: the stored fit's)")

@@ -26,7 +26,7 @@ from ctsim.experiments.parameter_sets import POSTERIOR_FILE, current_model, read
 from ctsim.inputs import excerpt_path
 from ctsim.scenarios.files import ScenarioError
 
-DEFAULTS = {"population": 100, "generations": 3, "replications": 1, "seed": 20220101}
+DEFAULTS = {"population": 100, "generations": 6, "replications": 1, "seed": 20220101}  # make posterior's
 # Settings that must match to resume a work folder (generations may grow: a resumed run continues up to them).
 RESUME_KEYS = ("population", "replications", "seed", "months")
 WORK_DEFAULT = Path("results") / "posterior"
@@ -37,7 +37,7 @@ def add_arguments(cal: argparse.ArgumentParser) -> None:
     cal.add_argument("--abc", action="store_true",
                      help="approximate Bayesian computation (ABC-SMC, pyabc): store a set of posterior draws "
                           "(src/ctsim/data/posterior.json) that runs use by default; --generations, --replications "
-                          "and --seed then mean the ABC's (defaults 3, 1, 20220101)")
+                          "and --seed then mean the ABC's (defaults 6, 1, 20220101)")
     cal.add_argument("--population", type=int, help="--abc: particles per generation = draws stored (default 100)")
     cal.add_argument("--months", type=int, help="--abc: run only the history's first N months (quick checks)")
     cal.add_argument("--work", type=Path, help="--abc: work folder holding the pyabc database; the same command "
