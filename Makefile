@@ -8,8 +8,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install check-python browser demo test lint bench docs baseline evidence long-run forecast brief-example dashboard-figure \
-  clean
+.PHONY: install check-python browser demo test lint bench docs baseline posterior evidence long-run forecast brief-example \
+  dashboard-figure clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
@@ -50,6 +50,14 @@ bench: install
 # Regenerate the regression baseline (tests/baseline.json) and print what moved; commit it alone, saying why.
 baseline: install
 	$(BIN)/python tests/regression.py --write
+
+# Recompute the posterior draws every run uses by default (src/ctsim/data/posterior.json) after changing the model:
+# ABC-SMC on one process (seeded, so `ctsim calibrate --abc --check` reproduces it), its database in
+# results/posterior (rerunning resumes an interrupted run; a folder from another model is refused: delete it).
+# Commit the new posterior.json; README gives the wall time and the number of model runs.
+POSTERIOR_SETTINGS := --population 100 --generations 6 --replications 1 --seed 20220101
+posterior: install
+	$(BIN)/ctsim calibrate --abc $(POSTERIOR_SETTINGS) --work results/posterior
 
 # Measure every lever against what the evidence says (docs/evidence.csv), then refresh the tables in docs/levers.md.
 evidence: install

@@ -26,6 +26,8 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 1
 DRY_RUN_HELP = "check everything and print what would run (count, time); run nothing, create nothing"
+POINT_HELP = ("use the point calibration (calibration.json) in every replication instead of one posterior draw per "
+              "replication (posterior.json, the default): deterministic, for speed and debugging")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="override the scenario's seed")
     run.add_argument("--months", type=int, help="override the scenario's horizon")
     run.add_argument("--out", type=Path, default=Path("results"), help="results folder (default: results)")
+    run.add_argument("--point", action="store_true", help=POINT_HELP)
     run.add_argument("--no-chart", action="store_true", help="skip the PNG chart")
     validate = sub.add_parser("validate", help="check scenario, experiment and study files without running them")
     validate.add_argument("scenarios", type=Path, nargs="+",
@@ -57,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--months", type=int, help="common horizon (default: the scenarios' own)")
     compare.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     compare.add_argument("--out", type=Path, default=Path("results"), help="results folder (default: results)")
+    compare.add_argument("--point", action="store_true", help=POINT_HELP)
     compare.add_argument("--report", action="store_true", help="also write the policy brief (brief.html in the "
                                                                "results folder; see ctsim report)")
     batch = sub.add_parser("batch", help="run an experiment's design (resumable); or --status DIR")
@@ -71,8 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--retry-failed", action="store_true", help="rerun runs recorded as failed")
     batch.add_argument("--task-seconds", type=float, default=1.0, help="target seconds per task (default 1)")
     batch.add_argument("--max-in-flight", type=int, help="tasks submitted at once (default: 2 x workers)")
+    batch.add_argument("--point", action="store_true", help=POINT_HELP)
     batch.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
-    cal = sub.add_parser("calibrate", help="fit the free parameters to 2022-2024 and write the fit report")
+    cal = sub.add_parser("calibrate", help="fit the free parameters to 2022-2024 and write the fit report; --abc: the "
+                                           "posterior draws runs use")
     cal.add_argument("--history", type=Path,
                      help="history scenario file (default: the library's history_2022_2024)")
     cal.add_argument("--replications", type=int, help="runs per candidate (default 3; with --check: the stored fit's)")
@@ -89,11 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--time-budget", type=float, metavar="SECONDS",
                      help="stop after this long (the result then depends on the machine's speed)")
     cal.add_argument("--output", type=Path, help="where to store the result (default: the packaged "
-                                                  "src/ctsim/data/calibration.json)")
+                                                  "src/ctsim/data/calibration.json; with --abc: "
+                                                  "src/ctsim/data/posterior.json)")
     cal.add_argument("--report", type=Path, default=Path("docs/validation.md"), help="fit report to write")
     cal.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
     cal.add_argument("--check", action="store_true",
-                     help="rerun the fit and compare it with the stored calibration, writing nothing")
+                     help="rerun the fit (with --abc: the posterior draws) with the stored settings and compare it "
+                          "with the stored result, writing nothing")
+    from ctsim.analysis.abc_command import add_arguments as add_abc_arguments
+
+    add_abc_arguments(cal)
     check = sub.add_parser("validate-model", help="rerun the pattern checks and print a pass/fail table")
     check.add_argument("--replications", type=int, default=6, help="replications per scenario (default 6)")
     check.add_argument("--report", type=Path, help="also rewrite this fit report (e.g. docs/validation.md) with "
@@ -114,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler")
     sens.add_argument("--dask-local", type=int, metavar="N", help="start a Dask LocalCluster of N workers")
     sens.add_argument("--retry-failed", action="store_true", help="rerun runs recorded as failed")
+    sens.add_argument("--point", action="store_true", help=POINT_HELP)
     sens.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
     levers = sub.add_parser("levers", help="list the policy levers and the exogenous uncertainties")
     levers.add_argument("--markdown", action="store_true", help="print Markdown tables (as in docs/levers.md)")
@@ -314,6 +326,7 @@ def _check_out(where: Path, out: Path) -> None:
 
 def _compare(args: argparse.Namespace) -> int:
     from ctsim.analysis.compare import compare, write
+    from ctsim.experiments.parameter_sets import choose
     from ctsim.report.screen import compare_text
 
     scenarios = [resolve_scenario(path) for path in args.scenarios]
@@ -324,9 +337,10 @@ def _compare(args: argparse.Namespace) -> int:
     _bounded(first, "--seed", args.seed, 0, MAX_SEED)
     if not 1 <= args.jobs <= 256:
         raise ScenarioError(f"{first}: option '--jobs' = {args.jobs} is outside [1, 256]")
+    parameters = choose(args.point)
     _check_out(first, args.out)
     result = compare(scenarios, replications, seed=args.seed, months=args.months, jobs=args.jobs,
-                     progress=sys.stderr.isatty())
+                     progress=sys.stderr.isatty(), parameters=parameters)
     folder = write(result, args.out)
     pd.set_option("display.width", 200)
     print(compare_text(result))
@@ -353,8 +367,10 @@ def _batch(args: argparse.Namespace) -> int:
         raise ScenarioError("batch: give an experiment file, or --status DIR")
     from ctsim.experiments.batch import BatchOptions, default_folder, dry_run_text, run_batch
     from ctsim.experiments.design import load_experiment
+    from ctsim.experiments.parameter_sets import choose
 
     experiment = load_experiment(args.experiment)
+    experiment.parameters = choose(args.point)
     where = args.experiment
     for option, value, low in (("--workers", args.workers, 1), ("--dask-local", args.dask_local, 1),
                                ("--max-in-flight", args.max_in_flight, 1)):
@@ -370,6 +386,7 @@ def _batch(args: argparse.Namespace) -> int:
                            progress=sys.stderr.isatty())
     if args.dry_run:
         print(dry_run_text(experiment, options, folder))
+        print(experiment.parameters.label())
         return 0
     _check_out(where, folder.parent)
     try:
@@ -380,6 +397,7 @@ def _batch(args: argparse.Namespace) -> int:
                                 f"({type(exc).__name__})") from None
         raise
     print(summary)
+    print(experiment.parameters.label())
     from ctsim.experiments.results import status
 
     print(status(folder).to_string())
@@ -396,8 +414,15 @@ def _calibrate(args: argparse.Namespace) -> int:
     from ctsim.analysis.validation import write_report
     from ctsim.experiments.executors import ExecutorSpec, open_executor
 
+    if args.abc:
+        from ctsim.analysis.abc_command import run_command
+
+        return run_command(args)
     history = load_scenario(args.history or calibration.HISTORY)
     where = args.history or calibration.HISTORY
+    for option in ("population", "months", "work"):
+        if getattr(args, option) is not None:
+            raise ScenarioError(f"{where}: option '--{option}' needs --abc")
     # --check reruns exactly what was stored (its settings), unless an option says otherwise.
     stored_settings = (json.loads(calibration.CALIBRATION_FILE.read_text())["settings"]
                        if args.check and calibration.CALIBRATION_FILE.is_file() else {})
@@ -452,9 +477,11 @@ def _calibrate(args: argparse.Namespace) -> int:
 def _sensitivity(args: argparse.Namespace) -> int:
     from ctsim.analysis.sensitivity_study import analyse_study, load_study, summary_text, write_outputs
     from ctsim.experiments.batch import BatchOptions, dry_run_text, run_batch
+    from ctsim.experiments.parameter_sets import choose
     from ctsim.experiments.results import load
 
     study = load_study(args.study)
+    study.parameters = choose(args.point)
     _scheduler(args.study, args.scheduler)
     folder = args.out or Path("results") / "sensitivity" / study.name
     options = BatchOptions(executor=args.executor, workers=args.workers, scheduler=args.scheduler,
@@ -464,6 +491,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         print(f"{study.method} study {study.name}: N = {study.n}, {len(study.factors)} factors (+ dummy), "
               f"{len(study.strata_levels())} stratum/strata, {study.replications} replication(s).")
         print(dry_run_text(study.experiment(), options, folder / "runs"))
+        print(study.parameters.label())
         return 0
     _check_out(args.study, folder)
     summary = run_batch(study.experiment(), folder / "runs", options)
@@ -527,6 +555,7 @@ def _validate_model(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ctsim.experiments.parameter_sets import choose
     from ctsim.figures.tables import run_summary
     from ctsim.scenarios.runner import run
     from ctsim.scenarios.writing import write_outputs
@@ -536,8 +565,11 @@ def _run(args: argparse.Namespace) -> int:
     _bounded(args.scenario, "--seed", args.seed, 0, MAX_SEED)
     if args.seed is not None and args.seed < 0:
         raise ScenarioError(f"{args.scenario}: option '--seed' = {args.seed} must be 0 or more")
+    parameters = choose(args.point)
     _check_out(args.scenario, args.out)
-    result = run(scenario, seed=args.seed, months=args.months)
+    result = run(scenario, seed=args.seed, months=args.months, draw=parameters.values(0) or None)
+    # a single run is replication 0: the first draw a comparison's or batch's replication 0 uses too
+    result.parameters = {**parameters.manifest(1), **({"values": parameters.values(0)} if not args.point else {})}
     folder = write_outputs(result, args.out, chart=not args.no_chart)
     print(run_summary(result))
     print(f"\nresults written to {folder}")

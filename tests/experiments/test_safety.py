@@ -48,7 +48,7 @@ def test_a_changed_points_file_refuses_the_resume_naming_it(tmp_path, capsys):
         run_batch(load_experiment(path), out, SERIAL)
     from ctsim.cli import main
 
-    assert main(["batch", str(path), "--out", str(out), "--executor", "serial"]) == 2
+    assert main(["batch", str(path), "--out", str(out), "--executor", "serial", "--point"]) == 2  # as run_batch ran it
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "points.csv changed" in err and "Traceback" not in err
     assert sorted(p.name for p in (out / "parts").iterdir()) == parts_before, "nothing was run or written"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -71,7 +72,21 @@ def test_compare_names_the_changed_levers_with_labels_and_lags(compare_result):
     assert (changes["ct_lead"].reference, changes["ct_lead"].value) == ("military", "police")
     assert changes["police_capacity"].lag_months == 24 and "two years" in changes["police_capacity"].lag
     assert not brief.scenarios[0].changes, "the baseline changes nothing from the status quo"
-    assert "Not included" in brief.uncertainty, "a compare has no parameter uncertainty and must say so"
+    assert brief.uncertainty.startswith("Included for the fitted parameters"), \
+        "a compare on posterior draws (the default) says that its intervals carry the fitted parameters' uncertainty"
+    assert "assumptions and are not varied" in brief.uncertainty, "and that the levers' effect sizes are not varied"
+    assert dict(brief.provenance)["Parameters"].startswith("one posterior draw per replication")
+
+
+def test_a_point_compare_says_parameter_uncertainty_is_not_included(compare_result, tmp_path):
+    manifest = json.loads((compare_result / "manifest.json").read_text())
+    manifest["parameters"] = {"mode": "point", "calibration_version": "3"}
+    copy = tmp_path / "point"
+    shutil.copytree(compare_result, copy)
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    brief = gather(copy)
+    assert "Not included" in brief.uncertainty, "a compare on the point calibration has no parameter uncertainty"
+    assert dict(brief.provenance)["Parameters"].startswith("point calibration")
 
 
 def test_compare_years_and_regions_add_up(compare_result):

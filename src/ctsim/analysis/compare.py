@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,6 +49,8 @@ class Comparison:
         differences: one row per scenario (after the first) and outcome.
         seed: the root seed of the replications.
         months: the horizon.
+        parameters: the parameter set (:mod:`ctsim.experiments.parameter_sets`): replication r of every scenario
+            uses its draw r (None: the point calibration).
     """
 
     scenarios: list[Scenario]
@@ -57,18 +60,22 @@ class Comparison:
     seed: int
     months: int
     district_attacks: pd.DataFrame | None = None
+    parameters: Any = None
 
 
-def _run_one(task: tuple[int, Scenario, int, np.random.SeedSequence, int]) -> tuple[int, int, dict, pd.DataFrame,
-                                                                                  np.ndarray]:
-    index, scenario, replication, seed, months = task
-    result = run(scenario, seed, months)
+def _run_one(task: tuple[int, Scenario, int, np.random.SeedSequence, int, dict | None]
+             ) -> tuple[int, int, dict, pd.DataFrame, np.ndarray]:
+    index, scenario, replication, seed, months, draw = task
+    result = run(scenario, seed, months, draw=draw)
     return index, replication, result.summary, result.national[["month", "attacks"]], result.district_attacks
 
 
 def compare(scenarios: list[Scenario], replications: int, seed: int | None = None, months: int | None = None,
-            jobs: int = 1, progress: bool = True) -> Comparison:
+            jobs: int = 1, progress: bool = True, parameters: Any = None) -> Comparison:
     """Run every scenario ``replications`` times with common random numbers and compare them with the first.
+
+    Replication ``r`` of every scenario uses the same seed and, with ``parameters`` (a
+    :class:`ctsim.experiments.parameter_sets.ParameterSet`), the same posterior draw; None uses the point calibration.
 
     Raises:
         ScenarioError: when the scenarios' horizons or start months differ (and ``months`` does not settle it).
@@ -88,7 +95,8 @@ def compare(scenarios: list[Scenario], replications: int, seed: int | None = Non
     scenarios = unique_names(scenarios)
     root = scenarios[0].seed if seed is None else seed
     seeds = np.random.SeedSequence(root).spawn(replications)
-    tasks = [(i, s, r, seeds[r], months) for i, s in enumerate(scenarios) for r in range(replications)]
+    draws = [parameters.values(r) or None if parameters is not None else None for r in range(replications)]
+    tasks = [(i, s, r, seeds[r], months, draws[r]) for i, s in enumerate(scenarios) for r in range(replications)]
     with tqdm(total=len(tasks), desc="runs", unit="run", disable=not progress, leave=False) as bar:
         results = map_ordered(_run_one, tasks, ExecutorSpec(kind="processes", workers=jobs), on_result=bar.update)
     runs = pd.DataFrame([{"scenario": scenarios[i].name, "replication": r, **summary}
@@ -99,7 +107,7 @@ def compare(scenarios: list[Scenario], replications: int, seed: int | None = Non
     districts = pd.concat([pd.DataFrame({"scenario": scenarios[i].name, "replication": r, "district_id": ids,
                                          "attacks": attacks}) for i, r, _, _, attacks in results], ignore_index=True)
     return Comparison(scenarios, runs, monthly, differences(runs, [s.name for s in scenarios]), root, months,
-                      districts)
+                      districts, parameters)
 
 
 def unique_names(scenarios: list[Scenario]) -> list[Scenario]:
@@ -136,6 +144,7 @@ def write(comparison: Comparison, root: str | Path = "results") -> Path:
     per district and run over the horizon), ``attacks_bands.png`` and ``manifest.json`` under
     ``root/compare/<timestamp>/`` and return the folder."""
     from ctsim.declarations.parameters import calibration_version
+    from ctsim.experiments.parameter_sets import POINT_SET
     from ctsim.figures import save_figure
     from ctsim.figures.charts import attacks_band_chart
     from ctsim.scenarios.writing import git_commit, package_versions
@@ -153,6 +162,8 @@ def write(comparison: Comparison, root: str | Path = "results") -> Path:
         "replications": int(len(comparison.runs) // len(comparison.scenarios)), "months": comparison.months,
         "root_seed": comparison.seed, "confidence": CONFIDENCE, "packages": package_versions(),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"), "cpu_count": os.cpu_count(),
+        "parameters": (comparison.parameters or POINT_SET).manifest(
+            int(len(comparison.runs) // len(comparison.scenarios))),
     }
     # The whole folder is written under a temporary name and renamed once complete: a disk error or a kill leaves
     # no half-written comparison behind.

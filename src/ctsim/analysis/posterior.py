@@ -35,12 +35,11 @@ References:
 
 from __future__ import annotations
 
-import json
 import platform
 import time
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
@@ -52,68 +51,24 @@ import pyabc
 import statsmodels.api as sm
 from pyabc.weighted_statistics import effective_sample_size, weighted_quantile
 
-FORMAT = "ctsim-abc-draws"
-VERSION = 1
+# The draws file's format lives in ctsim.analysis.draws (cheap to import for every run); re-exported here.
+from ctsim.analysis.draws import (  # noqa: F401
+    FORMAT,
+    REPLICATION_STREAM,
+    VERSION,
+    Posterior,
+    draw_for_replication,
+    load_draws,
+    replication_order,
+    write_draws,
+)
+
 QUANTILES = (0.05, 0.5, 0.95)
-REPLICATION_STREAM = 1  # spawn key of the stream that orders draws for replications (separate from the ABC's)
 LIBRARIES = ("pyabc", "numpy", "scipy", "pandas", "statsmodels", "SQLAlchemy")
 
 Simulate = Callable[[dict[str, float], np.random.Generator], dict[str, Any]]
 Distance = Callable[[dict[str, Any], dict[str, Any]], float]
 
-
-@dataclass
-class Posterior:
-    """A weighted set of parameter draws and how it was made.
-
-    Attributes:
-        values: one row per draw, one column per parameter.
-        weights: importance weights of the draws (sum to 1).
-        priors: parameter -> (low, high) of its uniform prior.
-        settings: what is needed to rerun (population size, generations, seed, sampler, time budget, ...).
-        diagnostics: effective sample size, acceptance rate and epsilon per generation, quantiles, correlations.
-        versions: versions of Python and of the libraries used.
-        created_utc: when the draws were made.
-    """
-
-    values: pd.DataFrame
-    weights: np.ndarray
-    priors: dict[str, tuple[float, float]]
-    settings: dict[str, Any]
-    diagnostics: dict[str, Any] = field(default_factory=dict)
-    versions: dict[str, str] = field(default_factory=dict)
-    created_utc: str = ""
-
-    def to_record(self) -> dict[str, Any]:
-        """The JSON-ready record (see :func:`write_draws`)."""
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "created_utc": self.created_utc,
-            "method": "ABC-SMC (pyabc.ABCSMC): uniform priors, median-quantile epsilon, multivariate normal "
-                      "perturbation; draws are the last generation's particles with their importance weights",
-            "settings": self.settings,
-            "versions": self.versions,
-            "priors": {k: list(v) for k, v in self.priors.items()},
-            "parameters": list(self.values.columns),
-            "draws": {"weights": [float(w) for w in self.weights],
-                      "values": {k: [float(v) for v in self.values[k]] for k in self.values.columns}},
-            "diagnostics": self.diagnostics,
-        }
-
-    @classmethod
-    def from_record(cls, record: Mapping[str, Any]) -> Posterior:
-        """Rebuild a posterior from :meth:`to_record`'s output; refuse other formats and newer versions."""
-        if record.get("format") != FORMAT or int(record.get("version", 0)) > VERSION:
-            raise ValueError(f"not a {FORMAT} record of version <= {VERSION}: "
-                             f"format {record.get('format')!r}, version {record.get('version')!r}")
-        names = list(record["parameters"])
-        values = pd.DataFrame({k: np.asarray(record["draws"]["values"][k], dtype=float) for k in names},
-                              columns=names)
-        return cls(values, np.asarray(record["draws"]["weights"], dtype=float),
-                   {k: (float(v[0]), float(v[1])) for k, v in record["priors"].items()}, dict(record["settings"]),
-                   dict(record.get("diagnostics", {})), dict(record.get("versions", {})),
-                   str(record.get("created_utc", "")))
 
 
 def run_abc(simulate: Simulate, prior_ranges: Mapping[str, tuple[float, float]], observed: Mapping[str, Any],
@@ -273,49 +228,6 @@ def _version(distribution: str) -> str:
     except metadata.PackageNotFoundError:
         return "unknown"
 
-
-# --- the draws file ---------------------------------------------------------------------------------------------
-
-
-def write_draws(posterior: Posterior, path: str | Path) -> Path:
-    """Write the draws and their provenance as JSON (floats written exactly; atomically)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(posterior.to_record(), indent=1, allow_nan=False) + "\n")
-    tmp.replace(path)
-    return path
-
-
-def load_draws(path: str | Path) -> Posterior:
-    """Read a draws file written by :func:`write_draws`."""
-    return Posterior.from_record(json.loads(Path(path).read_text()))
-
-
-def replication_order(posterior: Posterior) -> np.ndarray:
-    """Indices of the draws in the order replications use them: replication ``r`` uses entry ``r`` modulo the count.
-
-    Systematic resampling of the weights (each draw appears in proportion to its weight), then a permutation, both
-    from a stream of the ABC seed kept apart from the ABC's own: the same file always gives the same order, and the
-    first ``n`` replications of any experiment use the same ``n`` draws.
-    """
-    weights = np.asarray(posterior.weights, dtype=float)
-    n = weights.size
-    rng = np.random.default_rng(np.random.SeedSequence(int(posterior.settings["seed"]),
-                                                       spawn_key=(REPLICATION_STREAM,)))
-    positions = (rng.random() + np.arange(n)) / n
-    cumulative = np.cumsum(weights / weights.sum())
-    cumulative[-1] = 1.0  # guard against rounding leaving the last position beyond the sum
-    return rng.permutation(np.searchsorted(cumulative, positions, side="right"))
-
-
-def draw_for_replication(posterior: Posterior, replication: int) -> dict[str, float]:
-    """The parameter values replication ``replication`` (0-based) uses: always the same draw for the same file."""
-    if replication < 0:
-        raise ValueError(f"replication must be 0 or more, got {replication}")
-    order = replication_order(posterior)
-    row = posterior.values.iloc[int(order[replication % order.size])]
-    return {k: float(v) for k, v in row.items()}
 
 
 # --- the ctsim adapter ----------------------------------------------------------------------------------------

@@ -74,6 +74,9 @@ class Study:
     factors: dict[str, tuple[float, float]]
     strata: dict[str, list] = field(default_factory=dict)
     description: str = ""
+    # replication r of every design point uses draw r (ctsim.experiments.parameter_sets); the study's factors win
+    # over the draw. None: the point calibration.
+    parameters: Any = None
 
     @property
     def problem(self) -> sa.Problem:
@@ -103,7 +106,8 @@ class Study:
                 points.append({**point, **level})
         return Experiment(name=self.name, path=self.path, sha256=self.sha256, scenarios=[self.scenario],
                           replications=self.replications, months=self.months, seed=self.seed, method="list",
-                          factors={n: None for n in [*self.factors, *self.strata]}, table=points_table(points))
+                          factors={n: None for n in [*self.factors, *self.strata]}, table=points_table(points),
+                          parameters=self.parameters)
 
     @property
     def runs(self) -> int:
@@ -270,7 +274,8 @@ def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
     written.append(folder / "ranking.csv")
     lines = [f"# Sensitivity: {result.study.name}", "",
              f"Method: {result.study.method}, N = {result.study.n}, {result.study.replications} replication(s) per "
-             f"point, {result.study.runs} runs; horizon {result.study.months} months after the 2022-2024 history.", ""]
+             f"point, {result.study.runs} runs; horizon {result.study.months} months after the 2022-2024 history.",
+             "", _parameters_line(result.study), ""]
     for (stratum, outcome), res in result.results.items():
         slug = f"{outcome}__{stratum}".replace(", ", "__").replace("=", "-")
         lines += [f"## {outcome} ({stratum})", "", markdown(res.ranking()), ""]
@@ -288,7 +293,8 @@ def summary_text(result: StudyResult) -> str:
     """The printed summary: method and N, then the top factors of each outcome with their intervals."""
     study = result.study
     lines = [f"{study.method} sensitivity of '{study.scenario.name}': N = {study.n}, {len(study.factors)} factors "
-             f"(+ dummy), {study.replications} replication(s), {study.runs} runs, {study.months} months"]
+             f"(+ dummy), {study.replications} replication(s), {study.runs} runs, {study.months} months",
+             f"  {_parameters_line(study)}"]
     for (stratum, outcome), res in result.results.items():
         ranking = res.ranking()
         m = res.measure
@@ -296,3 +302,14 @@ def summary_text(result: StudyResult) -> str:
         top = [f"{name} {row[m]:.3g} +/- {row[f'{m}_conf']:.2g}" for name, row in ranking.head(4).iterrows()]
         lines.append(f"  {outcome} [{stratum}] by {m}: " + "; ".join(top) + f"  (noise floor {floor:.3g})")
     return "\n".join(lines)
+
+
+def _parameters_line(study: Study) -> str:
+    from ctsim.experiments.parameter_sets import POINT_SET
+
+    parameters = study.parameters or POINT_SET
+    if parameters.mode == "point":
+        return parameters.label() + "."
+    return (parameters.label() + ": replication r of every design point uses draw r, and the study's factors win "
+            "over the draw" + (" (one replication: the indices are conditional on a single draw)"
+                               if study.replications == 1 else "") + ".")

@@ -108,6 +108,7 @@ def write_report(record: dict, history, path: Path = Path("docs/validation.md"),
         lines += ["**Targets not met:** " + ", ".join(misses["target"]) +
                   (" and the monthly correlation" if summary["monthly_correlation"] < 0.6 else "") +
                   ". They are reported as they are; no test is bent to pass them.", ""]
+    lines += posterior_section()
     if patterns is not None:
         lines += pattern_section(patterns, pattern_replications)
         lines += robustness_section(path.parent / ROBUSTNESS_FILE, patterns, pattern_replications)
@@ -115,6 +116,56 @@ def write_report(record: dict, history, path: Path = Path("docs/validation.md"),
     lines += forecast_section(path.parent / FORECAST_FILE)
     path.write_text("\n".join(lines) + "\n")
 
+
+
+def posterior_section(path: Path | None = None, correlations: int = 5) -> list[str]:
+    """The report's section on the stored posterior draws (``make posterior``): how they were made, effective
+    sample size, acceptance and epsilon per generation, each free parameter's 5/50/95% quantiles against its prior
+    range, and the strongest correlations between parameters. Read from the draws file alone (nothing is run)."""
+    from ctsim.experiments.parameter_sets import POSTERIOR_FILE, DrawsError, read_posterior, staleness
+
+    path = path or POSTERIOR_FILE
+    lines = ["## Posterior draws (parameter uncertainty)", ""]
+    try:
+        posterior = read_posterior(path)
+    except DrawsError as exc:
+        return lines + [f"No usable draws: {exc}", ""]
+    s, d = posterior.settings, posterior.diagnostics
+    stale = staleness(posterior)
+    if stale:
+        lines += [f"**The stored draws were computed on another state of the model** ({stale}): runs refuse them "
+                  f"until `make posterior` is rerun. The figures below describe the stored file.", ""]
+    months = s.get("history_months")
+    lines += [f"Every run draws its free parameters from these (one draw per replication; `--point` uses the point "
+              f"calibration above instead). ABC-SMC (pyabc): population {s.get('population_size')}, "
+              f"{s.get('generations_run')} generation(s) of at most {s.get('max_populations')}, "
+              f"{s.get('replications')} replication(s) per particle, {months} months of the history, seed "
+              f"{s.get('seed')}, sampler {s.get('sampler')}; made {posterior.created_utc} by `ctsim calibrate "
+              f"--abc` (`make posterior` holds the documented settings; `ctsim calibrate --abc --check` reruns "
+              f"these). Effective sample size of the stored draws: {d.get('effective_sample_size', float('nan')):.1f} "
+              f"of {len(posterior.values)}: replications resample the draws by weight, so about that many distinct "
+              f"parameter sets carry most of the weight. Each generation's tolerance (epsilon) is the median "
+              f"distance of the previous one, so about half the simulations are accepted by construction; what "
+              f"shows progress is epsilon falling, and the ESS says how evenly the weight is spread.", "",
+              "| generation | epsilon | simulations | accepted | acceptance rate | ESS |", "|---|---|---|---|---|---|"]
+    for g in d.get("generations", []):
+        lines.append(f"| {g['generation']} | {g['epsilon']:.4g} | {g['simulations']} | {g['accepted']} | "
+                     f"{g['acceptance_rate']:.3f} | {g['effective_sample_size']:.1f} |")
+    lines += ["", "The central 90% of each parameter against its prior (uniform over the plausible range). A share "
+                  "of the prior near 0.9 means the targets said little about the parameter; near 0, that they pinned "
+                  "it down.", "",
+              "| free parameter | prior range | 5% | median | 95% | share of prior |", "|---|---|---|---|---|---|"]
+    for name, q in d.get("parameters", {}).items():
+        lines.append(f"| `{name}` | [{q['prior'][0]:g}, {q['prior'][1]:g}] | {q['q05']:.4g} | {q['q50']:.4g} | "
+                     f"{q['q95']:.4g} | {q['q05_q95_share_of_prior']:.2f} |")
+    pairs = sorted(((abs(v), a, b, v) for a, row in d.get("correlations", {}).items() for b, v in row.items()
+                    if a < b and v is not None), reverse=True)[:correlations]
+    if pairs:
+        lines += ["", "Strongest correlations between parameters in the draws (weighted): "
+                  + "; ".join(f"`{a}` and `{b}` {v:+.2f}" for _, a, b, v in pairs)
+                  + ". Correlated parameters trade off against each other: the data constrain their combination "
+                    "more than either alone."]
+    return lines + [""]
 
 
 def pattern_section(patterns: pd.DataFrame, replications: int | None) -> list[str]:

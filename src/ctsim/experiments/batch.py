@@ -163,12 +163,19 @@ class BatchStore:
     def start(self, experiment: Experiment) -> None:
         """Write the design and description, or check that they match a batch already started here."""
         inputs = input_hashes(experiment)
+        parameters = _parameters(experiment).manifest(experiment.replications)
         if self.exists():
             try:
                 info = json.loads(self.info_path.read_text())
             except (OSError, ValueError):
                 raise ExperimentError(f"{experiment.path}: {excerpt_path(self.info_path)} is unreadable; write to "
                                       f"a new folder (--out)") from None
+            mode = info.get("parameters", {}).get("mode", "point")  # batches before issue 14 ran on the point
+            if mode != parameters["mode"]:
+                started = "posterior draws" if mode == "draws" else "the point calibration (--point)"
+                raise ExperimentError(
+                    f"{experiment.path}: the batch in {excerpt_path(self.folder)} was started with {started}; resume "
+                    f"it {'without' if mode == 'draws' else 'with'} --point, or write to a new folder (--out)")
             recorded = info.get("inputs")
             if recorded is not None:
                 changed = [f for f in sorted(set(recorded) | set(inputs)) if recorded.get(f) != inputs.get(f)]
@@ -193,6 +200,7 @@ class BatchStore:
             "scenarios": [{"name": s.name, "files": [str(f) for f in s.files]} for s in experiment.scenarios],
             "ctsim_version": ctsim.__version__, "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
             "seeds": "replication r of every scenario and point uses SeedSequence(root_seed, spawn_key=(r,))",
+            "parameters": parameters,
         }
         atomic_write(self.info_path, lambda tmp: tmp.write_text(json.dumps(info, indent=2)))
 
@@ -265,7 +273,16 @@ def input_hashes(experiment: Experiment) -> dict[str, str]:
         for file in files:
             out.setdefault(str(Path(file).resolve()), _sha(file))
     out[str(CALIBRATION_FILE.resolve())] = _sha(CALIBRATION_FILE)
+    parameters = _parameters(experiment)
+    if parameters.path is not None:  # runs on the draws depend on the draws file
+        out[str(parameters.path.resolve())] = _sha(parameters.path)
     return out
+
+
+def _parameters(experiment: Experiment):
+    from ctsim.experiments.parameter_sets import POINT_SET
+
+    return experiment.parameters or POINT_SET
 
 
 def write_design(experiment: Experiment, path: Path) -> None:
@@ -292,14 +309,19 @@ def run_specs(experiment: Experiment, design: pd.DataFrame) -> dict[int, RunSpec
     factors = list(experiment.factors)
     levers = [f for f in factors if f in LEVERS_BY_NAME]
     uncertain = [f for f in factors if f not in LEVERS_BY_NAME]
+    parameters = _parameters(experiment)
+    draws: dict[int, dict[str, float] | None] = {}
     specs = {}
     for row in design.to_dict("records"):
+        replication = int(row["replication"])
+        if replication not in draws:
+            draws[replication] = parameters.values(replication) or None
         specs[int(row["run_id"])] = RunSpec(
             run_id=int(row["run_id"]), scenario=experiment.scenarios[int(row["scenario_index"])],
             levers={k: _plain(row[k]) for k in levers}, uncertainties={k: float(row[k]) for k in uncertain},
             seed_entropy=int(row["seed_entropy"]), seed_spawn_key=int(row["seed_spawn_key"]),
             months=experiment.months, monthly=experiment.monthly, monthly_every=experiment.monthly_every,
-            seed_extra=int(row.get("seed_extra", 0)))
+            seed_extra=int(row.get("seed_extra", 0)), draw=draws[replication])
     return specs
 
 

@@ -96,6 +96,8 @@ class Experiment:
         monthly: monthly outcomes to keep (empty: none).
         monthly_every: keep every k-th month of those.
         description: free text.
+        parameters: the parameter set of the replications (:mod:`ctsim.experiments.parameter_sets`): replication
+            r uses its draw r in every scenario and point; None means the point calibration.
     """
 
     name: str
@@ -112,6 +114,7 @@ class Experiment:
     description: str = ""
     table: pd.DataFrame | None = None
     inputs: dict[str, str] = field(default_factory=dict)
+    parameters: Any = None
 
     def __post_init__(self) -> None:
         if self.table is None:

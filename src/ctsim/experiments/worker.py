@@ -39,6 +39,8 @@ class RunSpec:
         months: horizon.
         monthly: monthly outputs to keep.
         monthly_every: keep every k-th month.
+        draw: the replication's posterior draw (parameter values below the scenario's and the design point's;
+            :mod:`ctsim.experiments.parameter_sets`); None for the point calibration.
     """
 
     run_id: int
@@ -51,6 +53,7 @@ class RunSpec:
     monthly: tuple[str, ...] = ()
     monthly_every: int = 1
     seed_extra: int = 0
+    draw: dict[str, float] | None = None
 
 
 @dataclass
@@ -78,7 +81,8 @@ def run_one(spec: RunSpec) -> tuple[dict[str, float], pd.DataFrame | None]:
         raise RuntimeError(f"fault injected into run {spec.run_id}")
     key = (spec.seed_spawn_key,) if spec.seed_extra == 0 else (spec.seed_spawn_key, spec.seed_extra)
     seed = np.random.SeedSequence(spec.seed_entropy, spawn_key=key)
-    result = run(spec.scenario, seed, spec.months, levers=spec.levers, uncertainties=spec.uncertainties)
+    result = run(spec.scenario, seed, spec.months, levers=spec.levers, uncertainties=spec.uncertainties,
+                 draw=spec.draw)
     national = result.national
     monthly = None
     if spec.monthly:

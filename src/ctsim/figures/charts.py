@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from ctsim.scenarios.runner import RunResult
 
 
+def _parameters(record) -> str:
+    from ctsim.experiments.parameter_sets import POINT_SET, describe
+
+    return describe(record or POINT_SET.manifest())
+
+
 def attacks_by_region_chart(result: RunResult) -> Figure:
     """Monthly attacks by region, stacked, with the national total."""
     wide = result.regional.pivot(index="month", columns="region", values="attacks")[list(REGIONS)]
@@ -29,7 +35,8 @@ def attacks_by_region_chart(result: RunResult) -> Figure:
     ax.set_xlabel("month")
     ax.legend(loc="upper left", fontsize=8, ncols=2)
     ax.grid(alpha=0.3)
-    fig.text(0.01, 0.01, "ctsim: exploratory model, one stochastic run, not a forecast", fontsize=8, alpha=0.7)
+    fig.text(0.01, 0.01, f"ctsim: exploratory model, one stochastic run, not a forecast; "
+                         f"{_parameters(result.parameters)}", fontsize=8, alpha=0.7)
     fig.tight_layout()
     return fig
 
@@ -50,7 +57,10 @@ def attacks_band_chart(comparison) -> Figure:
     ax.set_xlabel("month")
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
-    fig.text(0.01, 0.01, "ctsim: exploratory model; bands show run-to-run spread, not forecast error", fontsize=8,
+    parameters = getattr(comparison, "parameters", None)
+    spread = "chance and parameter draws" if parameters is not None and parameters.mode == "draws" else "chance"
+    fig.text(0.01, 0.01, f"ctsim: exploratory model; bands show run-to-run spread ({spread}), not forecast error; "
+                         f"{_parameters(parameters.manifest() if parameters is not None else None)}", fontsize=7,
              alpha=0.7)
     fig.tight_layout()
     return fig

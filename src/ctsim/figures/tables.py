@@ -59,6 +59,7 @@ def run_summary(result: RunResult) -> str:
     lines = [
         f"ctsim run: scenario '{result.scenario.name}', seed {result.seed}, {len(nat)} months from "
         f"{result.scenario.start}",
+        _parameters(result.parameters),
         "Exploratory model: one stochastic run; compare scenarios over many seeds before drawing conclusions.",
         "",
         "National, per year",
@@ -87,3 +88,11 @@ def run_summary(result: RunResult) -> str:
         lines.append("Levers reverted at changes of government: "
                      + ", ".join(f"{n} (month {m})" for m, n in result.reverted_levers))
     return "\n".join(lines)
+
+
+def _parameters(record) -> str:
+    from ctsim.experiments.parameter_sets import POINT_SET, describe
+
+    line = describe(record or POINT_SET.manifest())
+    index = (record or {}).get("draw_index")
+    return line + (f"; this run used draw {index[0]} (replication 0)" if index else "")

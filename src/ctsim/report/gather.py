@@ -87,7 +87,8 @@ def _compare(folder: Path) -> Brief:
     runs = runs.assign(pair=runs["replication"])
     brief = Brief(
         kind="compare", folder=folder, title=_title(names), reference=reference, scenarios=infos, months=months,
-        start=start, replications=replications, runs=len(runs), uncertainty=_no_parameter_uncertainty(),
+        start=start, replications=replications, runs=len(runs),
+        uncertainty=_parameter_uncertainty(manifest.get("parameters")),
         question=_question(names, months, replications), headline=headline,
         monthly=monthly, run_table=runs)
     brief.years = _years(monthly, names, months, level)
@@ -129,10 +130,17 @@ def _question(names: list[str], months: int, replications: int) -> str:
             f"differences come from the policies, not from luck.")
 
 
-def _no_parameter_uncertainty() -> str:
-    return ("Not included. Every run uses the same calibrated parameter values; the intervals show only the "
-            "model's chance variation (which events happen, who is recruited). The real uncertainty about how "
-            "strongly each lever works is larger than the intervals suggest.")
+def _parameter_uncertainty(record: dict | None) -> str:
+    """What the intervals carry, from the result's recorded parameter set (none recorded: the point calibration)."""
+    if record and record.get("mode") == "draws":
+        return (f"Included for the fitted parameters. Each replication runs on one of {record.get('draws')} "
+                f"parameter sets that fit 2022-2024 about equally well (posterior draws of the calibration), the same "
+                f"set in every scenario; the intervals show chance variation and how uncertain those fitted values "
+                f"are. The effect sizes of the levers are assumptions and are not varied, so the real uncertainty "
+                f"about how strongly each lever works is larger still.")
+    return ("Not included. Every run uses the same calibrated parameter values (the point calibration, --point); "
+            "the intervals show only the model's chance variation (which events happen, who is recruited). The "
+            "real uncertainty about how strongly each lever works is larger than the intervals suggest.")
 
 
 def _first_month(monthly: pd.DataFrame) -> str:
@@ -211,7 +219,18 @@ def _versions(manifest: dict) -> list[tuple[str, str]]:
         ("Calibration", str(calibration) if calibration else "not recorded in the result; the brief assumes the "
                                                              "calibration packaged now (see How far to trust it)"),
         ("Mesa", str(packages.get("mesa", "not recorded"))),
+        ("Parameters", _parameters(manifest.get("parameters"))),
     ]
+
+
+def _parameters(record: dict | None) -> str:
+    from ctsim.experiments.parameter_sets import describe
+
+    line = describe(record).removeprefix("parameters: ")
+    if record and record.get("mode") == "draws":
+        line += (f"; replication r uses the same draw in every scenario (file SHA-256 "
+                 f"{str(record.get('sha256', 'not recorded'))[:16]}); values set by a scenario or design win")
+    return line
 
 
 def _missing_common(brief: Brief) -> list[str]:
@@ -265,7 +284,7 @@ def _batch(folder: Path) -> Brief:
         reference=names[0], scenarios=[ScenarioInfo(name=n, files=s.get("files", []))
                                        for n, s in zip(names, info["scenarios"], strict=True)],
         months=months, start=_first_month(monthly_out), replications=replications, runs=len(ok),
-        uncertainty=_design_uncertainty(uncertain),
+        uncertainty=_design_uncertainty(uncertain, info.get("parameters")),
         question=_batch_question(info, names, factors, months), factors=_factor_words(frame, factors),
         monthly=monthly_out, run_table=ok)
     loaded = scenario_infos([{"name": n, "files": s.get("files", [])} for n, s in zip(names, info["scenarios"],
@@ -322,13 +341,15 @@ def _factor_words(frame: pd.DataFrame, factors: list[str]) -> list[str]:
     return out
 
 
-def _design_uncertainty(uncertain: list[str]) -> str:
+def _design_uncertainty(uncertain: list[str], record: dict | None = None) -> str:
     if not uncertain:
-        return _no_parameter_uncertainty()
+        return _parameter_uncertainty(record)
     listed = ", ".join(u.replace("_", " ") for u in uncertain)
+    others = ("the other fitted parameters follow each replication's posterior draw, and the levers' assumed effect "
+              "sizes are not varied" if record and record.get("mode") == "draws" else
+              "every other parameter keeps its calibrated value (the point calibration)")
     return (f"Partly. The design varies {listed} over its plausible range, so results are averaged over that "
-            f"range; every other parameter keeps its calibrated value, so the intervals understate the real "
-            f"uncertainty.")
+            f"range; {others}, so the intervals understate the real uncertainty.")
 
 
 def _batch_question(info: dict, names: list[str], factors: list[str], months: int) -> str:

@@ -23,7 +23,8 @@ def compare_text(comparison: Comparison) -> str:
              f"numbers, root seed {comparison.seed}), over {words.horizon(comparison.months)} after the 2022-2024 "
              f"history.",
              f"difference = scenario minus '{ref}', averaged over the paired runs; 90% CI = its 90% confidence "
-             f"interval. Parameter uncertainty is not included.",
+             f"interval.",
+             _parameters_line(comparison),
              "verdict: better or worse for people where the whole interval lies on one side of zero, else no clear "
              "difference."]
     for scenario in comparison.scenarios[1:]:
@@ -58,3 +59,12 @@ def compare_text(comparison: Comparison) -> str:
     lines += ["", words.COST_NOTE,
               "Exploratory model: read directions and relative sizes, not forecasts."]
     return "\n".join(lines)
+
+
+def _parameters_line(comparison: Comparison) -> str:
+    from ctsim.experiments.parameter_sets import POINT_SET
+
+    parameters = comparison.parameters or POINT_SET
+    what = ("the intervals carry parameter uncertainty as well as chance" if parameters.mode == "draws"
+            else "parameter uncertainty is not included")
+    return f"{parameters.label()}: {what}."

@@ -44,6 +44,8 @@ class RunResult:
         trigger_events: (month, trigger, "fired" or "released", lever, value, level) of the scenario's triggers.
         district_attacks: attacks in each district (in the packaged table's order) over the scenario's months.
         recruits_by_stratum: monthly recruits in each of the 24 youth strata.
+        parameters: which parameter set the run used (:meth:`ctsim.experiments.parameter_sets.ParameterSet.
+            manifest`), set by the caller that chose it; empty means the point calibration.
     """
 
     scenario: Scenario
@@ -55,6 +57,7 @@ class RunResult:
     recruits_by_stratum: pd.DataFrame
     trigger_events: list[tuple] = field(default_factory=list)
     district_attacks: np.ndarray | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
 
     @property
     def annual(self) -> pd.DataFrame:
@@ -64,7 +67,8 @@ class RunResult:
 
 def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None = None, *,
                 levers: Mapping[str, Any] | None = None, uncertainties: Mapping[str, float] | None = None,
-                history: bool = True, geography_overrides: Mapping[str, Mapping[str, float]] | None = None,
+                draw: Mapping[str, float] | None = None, history: bool = True,
+                geography_overrides: Mapping[str, Mapping[str, float]] | None = None,
                 admin_overrides: Mapping[str, float] | None = None) -> CTModel:
     """A model set up as the scenario says (levers, uncertainties, schedule, history), ready to step.
 
@@ -73,6 +77,9 @@ def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None
         seed: an int or a ``numpy.random.SeedSequence`` (default: the scenario's seed).
         levers: lever values overriding the scenario's starting values (a design point of an experiment).
         uncertainties: parameter values overriding the scenario's.
+        draw: parameter values of a posterior draw (:mod:`ctsim.experiments.parameter_sets`): above the point
+            calibration, below everything set explicitly (the history's and the scenario's uncertainties, and
+            ``uncertainties``). None: the point calibration.
         history: run the scenario's history first (as the CLI does). With a history the model starts at the
             history's start under the history's levers and switches to the scenario's when the history ends; step
             it ``scenario.history_months + scenario.months`` times (``model.branch_month`` tells where the scenario
@@ -90,6 +97,8 @@ def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None
     if scenario.history is not None:
         params = {**scenario.history.uncertainties, **params}
         start, policy = scenario.history.start, scenario.history.policy()
+    if draw:
+        params = {**draw, **params}  # what a file or a design sets explicitly wins over the draw
     geography = _counterfactual_geography(geography_overrides) if geography_overrides else None
     return CTModel(policy=policy, params=params, seed=scenario.seed if seed is None else seed, start=start,
                    on_month=scenario.on_month(), geography=geography,
@@ -98,7 +107,7 @@ def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None
 
 def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None, months: int | None = None, *,
         levers: Mapping[str, Any] | None = None, uncertainties: Mapping[str, float] | None = None,
-        history: bool = True, include_history: bool = False,
+        draw: Mapping[str, float] | None = None, history: bool = True, include_history: bool = False,
         geography_overrides: Mapping[str, Mapping[str, float]] | None = None,
         admin_overrides: Mapping[str, float] | None = None) -> RunResult:
     """Build a model (see :func:`build_model`), run it for the history and ``months`` scenario months (default: the
@@ -110,7 +119,7 @@ def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
     if not history:
         scenario = replace(scenario, history=None)
     seed = scenario.seed if seed is None else seed
-    model = build_model(scenario, seed, uncertainties=uncertainties, geography_overrides=geography_overrides,
+    model = build_model(scenario, seed, uncertainties=uncertainties, draw=draw, geography_overrides=geography_overrides,
                         admin_overrides=admin_overrides)
     try:
         district_attacks = np.zeros(model.n_districts)

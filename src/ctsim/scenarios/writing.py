@@ -64,6 +64,7 @@ def manifest(result: RunResult) -> dict:
         "months": len(result.national),
         "levers": s.policy().as_dict(),
         "uncertainty_overrides": s.uncertainties,
+        "parameters": result.parameters or _point(),
         "schedule": [{"month": e.month, "lever": e.lever, "value": e.value, "ramp": e.ramp} for e in s.schedule],
         "reverted_levers": [{"month": m, "lever": name} for m, name in result.reverted_levers],
         "triggers": [{"name": t.name, "when": t.when, "lever": t.lever, "value": t.value} for t in s.triggers],
@@ -73,6 +74,12 @@ def manifest(result: RunResult) -> dict:
         "platform": platform.platform(),
         "note": "ctsim is an exploratory model, not a forecaster.",
     }
+
+
+def _point() -> dict:
+    from ctsim.experiments.parameter_sets import POINT_SET
+
+    return POINT_SET.manifest()
 
 
 def write_outputs(result: RunResult, root: str | Path = "results", chart: bool = True) -> Path:
