@@ -104,8 +104,8 @@ PARAMETERS: tuple[Param, ...] = (
        "exposure = 1 - exp(-(local + exposure_neighbour_weight x neighbouring militants) per 100k youth / "
        "scale): recruiters must be present", 0.01, 1e5),
     _P("exposure_neighbour_weight", 0.5, "weight of a neighbouring district's militants", "assumption",
-       "militants next door expose a district's youth, and build local support there, at this weight relative to "
-       "its own (no figure in FACTS.md; 0 = none, 1 = as if local)", 0.0, 1.0, plausible=(0.2, 0.8)),
+       "militants next door expose a district's youth at this weight relative to its own (no figure in FACTS.md; "
+       "0 = none, 1 = as if local)", 0.0, 1.0, plausible=(0.2, 0.8)),
     _P("sympathy_floor", 0.1, "share of a heartland's hazard", "calibrate",
        "radicalisation and the room for cells in a district with no militancy history, relative to one where "
        "militants have long been at home (local support 1). Range from FACTS.md s5.1: in 2011 Punjab (127m people) "

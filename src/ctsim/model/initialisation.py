@@ -148,8 +148,7 @@ def seed_population_and_cells(model: CTModel) -> None:
     militants = np.bincount(cols.district, cols.members, model.n_districts)
     # Local support starts from the history of militancy (the 2011 pattern), or from what the militants placed at the
     # start would build, whichever is higher.
-    model.support = np.maximum(historical_support(model),
-                               radicalisation.support_target(model, radicalisation.nearby(model, militants)))
+    model.support = np.maximum(historical_support(model), radicalisation.support_target(model, militants))
     model.threat = militants / p["initial_cell_size"] * p["initial_threat_per_cell"]
     # Attack rate per unit of capacity, so that the first month expects the early-2024 level (FACTS.md s1).
     # Deploy once to know the starting deterrence, so that the first month expects the initial attack level.

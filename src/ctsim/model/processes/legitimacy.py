@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ctsim.model.processes.radicalisation import nearby, support_target
+from ctsim.model.processes.radicalisation import support_target
 
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
@@ -42,10 +42,9 @@ def update_legitimacy(model: CTModel, attacks: Attacks, ops: Operations) -> None
         - p["legitimacy_collateral_effect"] * collateral - p["legitimacy_attack_effect"] * deaths, 0.0, 1.0)
     # Collateral harm is remembered where it fell (it raises radicalisation there: radicalisation_hazard).
     model.harm += collateral - model.harm / p["harm_memory_months"]
-    # Militants' local support drifts toward their presence near the district (its own militants and, at the
-    # exposure weight, its neighbours', as for radicalisation: networks cross district lines): slow to build where
-    # violence is new, slow to fade where it has long been at home.
+    # Militants' local support drifts toward their presence in the district (own militants, not neighbours'):
+    # slow to build where violence is new, slow to fade where it has long been at home.
     militants = np.bincount(model.cell_table.district, model.cell_table.members, model.n_districts)
-    model.support += (support_target(model, nearby(model, militants)) - model.support) / p["support_months"]
+    model.support += (support_target(model, militants) - model.support) / p["support_months"]
     memory = p["threat_memory"]
     model.threat = memory * model.threat + (1.0 - memory) * attacks.attacks.sum(axis=1)

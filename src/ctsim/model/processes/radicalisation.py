@@ -22,15 +22,9 @@ if TYPE_CHECKING:
     from ctsim.model.core import CTModel
 
 
-def nearby(model: CTModel, militants: np.ndarray) -> np.ndarray:
-    """Militants a district's youth meet: its own plus, at ``exposure_neighbour_weight``, its neighbours'."""
-    return militants + model.p["exposure_neighbour_weight"] * (model.geography.adjacency @ militants)
-
-
 def support_target(model: CTModel, militants: np.ndarray) -> np.ndarray:
-    """The local support (0-1) that the militants near a district (``militants``, as :func:`nearby` counts them)
-    would build if they stayed: a threshold (Hill) function of militants per 100,000 youth, one half at
-    ``support_scale_militants``.
+    """The local support (0-1) that each district's own militants would build if they stayed: a threshold (Hill)
+    function of militants per 100,000 youth, one half at ``support_scale_militants``.
 
     The threshold makes history matter: a few cells in a district without support build almost none (their room is
     small, 7.3 of docs/odd.md, so they stay few), while a heartland keeps its support; a district changes side only
@@ -51,7 +45,8 @@ def radicalisation_hazard(model: CTModel, militants: np.ndarray) -> np.ndarray:
     p = model.p
     # Recruiters must reach people: exposure grows with militants (here and, at a declared weight, next door) per
     # 100,000 youth, so a large district with a few militants is not exposed as a whole.
-    density = nearby(model, militants) / np.maximum(model.youth.sum(axis=1), 1.0) * 1e5
+    near = militants + p["exposure_neighbour_weight"] * (model.geography.adjacency @ militants)
+    density = near / np.maximum(model.youth.sum(axis=1), 1.0) * 1e5
     exposure = 1.0 - np.exp(-density / p["exposure_scale_militants"])
     grievance = model.poor_share * (1.0 - model.legitimacy)
     narrative = 1.0 - model.programmes.level("narrative_effect")
