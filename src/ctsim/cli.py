@@ -115,7 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "pattern_robustness.csv and summarised in the report")
     check.add_argument("--factors", metavar="NAME[,NAME...]",
                        help="robustness: only these uncertainties (default: every assumed one)")
-    check.add_argument("--workers", type=int, help="robustness: worker processes (default: one per core)")
+    check.add_argument("--posterior", type=int, metavar="N",
+                       help="also rerun every check with each of the first N stored posterior draws (20 is a good "
+                            "start); with --report, stored beside it as pattern_posterior.csv and summarised in the "
+                            "report")
+    check.add_argument("--workers", type=int,
+                       help="robustness or posterior: worker processes (default: one per core)")
     check.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
     sens = sub.add_parser("sensitivity", help="rank the levers' effects (Morris or Sobol, through the batch runner)")
     sens.add_argument("study", type=Path, help="sensitivity study file (TOML)")
@@ -511,8 +516,18 @@ def _validate_model(args: argparse.Namespace) -> int:
         raise ScenarioError(f"validate-model: option '--replications' = {args.replications} is outside [2, 1000]")
     if args.workers is not None and not 1 <= args.workers <= 1024:
         raise ScenarioError(f"validate-model: option '--workers' = {args.workers} is outside [1, 1024]")
-    if (args.factors or args.workers) and not args.robustness:
-        raise ScenarioError("validate-model: options '--factors' and '--workers' need '--robustness'")
+    if args.factors and not args.robustness:
+        raise ScenarioError("validate-model: option '--factors' needs '--robustness'")
+    if args.workers and not (args.robustness or args.posterior is not None):
+        raise ScenarioError("validate-model: option '--workers' needs '--robustness' or '--posterior'")
+    if args.posterior is not None and not 1 <= args.posterior <= 10_000:
+        raise ScenarioError(f"validate-model: option '--posterior' = {args.posterior} is outside [1, 10000] (the "
+                            f"number of posterior draws to rerun the checks with; 20 is a good start)")
+    parameter_set = None
+    if args.posterior is not None:
+        from ctsim.experiments.parameter_sets import choose
+
+        parameter_set = choose(point=False)  # a one-line DrawsError (exit 2) when missing, unreadable or stale
     factors = [f.strip() for f in args.factors.split(",") if f.strip()] if args.factors else None
     if args.robustness:
         try:
@@ -523,6 +538,7 @@ def _validate_model(args: argparse.Namespace) -> int:
         settings = len(patterns.robustness_settings(factors)) if args.robustness else 1
         print(f"validate-model: {len(patterns.CHECKS)} pattern checks x {args.replications} replications"
               + (f", in {settings} robustness settings" if args.robustness else "")
+              + (f", over {args.posterior} posterior draws" if args.posterior is not None else "")
               + (f"; report {args.report}" if args.report else "") + ". Dry run: nothing was run or written.")
         return 0
     table = patterns.run_checks(args.replications)
@@ -539,14 +555,23 @@ def _validate_model(args: argparse.Namespace) -> int:
         print(patterns.robustness_matrix(robustness).to_string(index=False, na_rep=""))
         print()
         print(patterns.robustness_summary(robustness).to_string(index=False))
+    over_posterior = None
+    if parameter_set is not None:
+        over_posterior = patterns.posterior_study(parameter_set.posterior, args.posterior, args.replications,
+                                                  args.workers, progress=sys.stderr.isatty(), calibrated=table)
+        over_posterior["posterior_sha256"] = parameter_set.manifest()["sha256"]
+        print(f"\nPattern checks over the first {args.posterior} posterior draws ({parameter_set.label()})")
+        print(patterns.posterior_summary(over_posterior).to_string(index=False, float_format="{:.2f}".format))
     if args.report is not None:
         import json
 
         from ctsim.analysis import calibration
-        from ctsim.analysis.validation import ROBUSTNESS_FILE, write_report
+        from ctsim.analysis.validation import POSTERIOR_PATTERNS_FILE, ROBUSTNESS_FILE, write_report
 
         if robustness is not None:
             robustness.to_csv(args.report.parent / ROBUSTNESS_FILE, index=False)
+        if over_posterior is not None:
+            over_posterior.to_csv(args.report.parent / POSTERIOR_PATTERNS_FILE, index=False)
         record = json.loads(calibration.CALIBRATION_FILE.read_text())
         write_report(record, load_scenario(calibration.HISTORY), args.report, patterns=table,
                      pattern_replications=args.replications)

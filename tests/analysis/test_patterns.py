@@ -168,7 +168,7 @@ def test_report_section_shows_a_current_study_and_refuses_a_stale_one(tmp_path):
 @pytest.mark.parametrize("argv, message", [
     (["--robustness", "--factors", "nope"], "'nope' is not a parameter"),
     (["--robustness", "--factors", "detection_rate"], "'detection_rate' is a fitted parameter"),
-    (["--factors", "return_rate_released"], "need '--robustness'"),
+    (["--factors", "return_rate_released"], "needs '--robustness'"),
     (["--robustness", "--workers", "0"], "'--workers' = 0 is outside"),
 ])
 def test_validate_model_option_errors_are_one_line_exit_2(argv, message, capsys):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ctsim.analysis.draws import Posterior, draw_for_replication
 from ctsim.experiments.executors import ExecutorSpec, map_ordered
 from ctsim.scenarios import runner
 from ctsim.scenarios.files import Scenario, load_scenario
@@ -387,8 +388,9 @@ class Setting:
     """One point of the robustness study: a parameter at one end of its plausible range (or none moved)."""
 
     factor: str  # "" for the model as calibrated
-    end: str     # "as calibrated", "low" or "high"
+    end: str     # "as calibrated", "low" or "high" (or "draw k" in the posterior study)
     value: float
+    values: tuple[tuple[str, float], ...] = ()  # a posterior draw's parameter values (then ``value`` is its number)
 
 
 def robustness_settings(factors: list[str] | None = None) -> list[Setting]:
@@ -415,7 +417,11 @@ def robustness_settings(factors: list[str] | None = None) -> list[Setting]:
 
 
 def _run_setting(setting: Setting, replications: int) -> pd.DataFrame:
-    table = run_checks(replications, {setting.factor: setting.value} if setting.factor else None)
+    if setting.values:
+        uncertainties = dict(setting.values)
+    else:
+        uncertainties = {setting.factor: setting.value} if setting.factor else None
+    table = run_checks(replications, uncertainties)
     return _as_robustness_rows(table, setting, replications)
 
 
@@ -471,5 +477,65 @@ def robustness_summary(long: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-__all__ = ["CHECKS", "HEADLINES", "PatternResult", "Setting", "robustness", "robustness_matrix", "robustness_settings",
+# ------------------------------------------------------------------------------------------------ posterior
+POSTERIOR_FACTOR = "posterior draw"
+POSTERIOR_CONFIDENCE = 0.9
+
+
+def posterior_settings(posterior: Posterior, draws: int) -> list[Setting]:
+    """The first ``draws`` draws of ``posterior`` (a :class:`ctsim.analysis.draws.Posterior`), one setting each: the
+    values replication k of every run takes (:func:`ctsim.analysis.draws.draw_for_replication`), so the draws are
+    resampled by weight and a heavy draw may come more than once."""
+    if draws < 1:
+        raise ValueError(f"the number of draws must be 1 or more, got {draws}")
+    return [Setting(POSTERIOR_FACTOR, f"draw {k}", float(k), tuple(draw_for_replication(posterior, k).items()))
+            for k in range(draws)]
+
+
+def posterior_study(posterior: Posterior, draws: int = 20, replications: int = 6, workers: int | None = None,
+                    progress: bool = False, calibrated: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rerun every check once per posterior draw, with the draw's values as ``uncertainties``.
+
+    Each draw runs the checks with their seeds and ``replications`` replications (common random numbers: a verdict
+    that differs between draws is the parameters' doing). ``posterior``: the stored draws, already checked against
+    the model (:func:`ctsim.experiments.parameter_sets.choose`). The rows of the model as calibrated (the point set)
+    come first, from ``calibrated`` (a :func:`run_checks` table with these replications) or run here; then one row
+    per draw and check, in the robustness study's columns. Draws run in parallel in ``workers`` processes.
+    """
+    from functools import partial
+
+    from tqdm import tqdm
+
+    point = Setting("", "as calibrated", float("nan"))
+    todo = posterior_settings(posterior, draws)
+    if calibrated is None:
+        todo = [point, *todo]
+        parts = []
+    else:
+        parts = [_as_robustness_rows(calibrated, point, replications)]
+    with tqdm(total=len(todo), desc="posterior", unit="draw", disable=not progress) as bar:
+        parts += map_ordered(partial(_run_setting, replications=replications), todo,
+                             ExecutorSpec(kind="processes", workers=workers), on_result=bar.update)
+    return pd.concat(parts, ignore_index=True)
+
+
+def posterior_summary(long: pd.DataFrame, confidence: float = POSTERIOR_CONFIDENCE) -> pd.DataFrame:
+    """Per check: its verdict as calibrated, in how many draws it holds, the share, and the Clopper-Pearson
+    (exact binomial) interval at ``confidence`` for that share (``scipy.stats.binomtest``)."""
+    from scipy.stats import binomtest
+
+    rows = []
+    for name, group in long.groupby("check", sort=False):
+        point = group[group["factor"] == ""]["passed"]
+        drawn = group[group["factor"] == POSTERIOR_FACTOR]["passed"].astype(bool)
+        holds, n = int(drawn.sum()), len(drawn)
+        low, high = (binomtest(holds, n).proportion_ci(confidence, method="exact") if n else (np.nan, np.nan))
+        rows.append({"check": name, "as calibrated": ("pass" if bool(point.iloc[0]) else "FAIL") if len(point)
+                     else "", "holds in": f"{holds} of {n}", "share": holds / n if n else np.nan,
+                     "low": float(low), "high": float(high)})
+    return pd.DataFrame(rows)
+
+
+__all__ = ["CHECKS", "HEADLINES", "POSTERIOR_FACTOR", "PatternResult", "Setting", "posterior_settings",
+           "posterior_study", "posterior_summary", "robustness", "robustness_matrix", "robustness_settings",
            "robustness_summary", "run_checks"]

@@ -7,6 +7,7 @@ DESIGN.md s5) are added to the same report by :mod:`ctsim.analysis.patterns` whe
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -112,6 +113,7 @@ def write_report(record: dict, history, path: Path = Path("docs/validation.md"),
     if patterns is not None:
         lines += pattern_section(patterns, pattern_replications)
         lines += robustness_section(path.parent / ROBUSTNESS_FILE, patterns, pattern_replications)
+        lines += posterior_patterns_section(path.parent / POSTERIOR_PATTERNS_FILE, patterns, pattern_replications)
     lines += long_run_section(path.parent / LONG_RUN_FILE)
     lines += forecast_section(path.parent / FORECAST_FILE)
     path.write_text("\n".join(lines) + "\n")
@@ -233,6 +235,54 @@ def robustness_section(csv: Path, patterns: pd.DataFrame, replications: int | No
         cells = [str(row[c]).replace(" FAIL", " **FAIL**") for c in checks]
         lines.append(f"| {row['factor'] and '`' + row['factor'] + '`'} | {row['end']} | {value} | "
                      + " | ".join(cells) + " |")
+    return lines + [""]
+
+
+POSTERIOR_PATTERNS_FILE = "pattern_posterior.csv"
+
+
+def posterior_patterns_section(csv: Path, patterns: pd.DataFrame, replications: int | None,
+                               draws_file: Path | None = None) -> list[str]:
+    """The pattern checks rerun over the stored posterior draws (``pattern_posterior.csv`` beside the report), if
+    that study was run for the model, checks and draws reported above."""
+    from ctsim.analysis.patterns import POSTERIOR_CONFIDENCE, POSTERIOR_FACTOR, posterior_summary
+    from ctsim.experiments.parameter_sets import POSTERIOR_FILE, DrawsError, read_posterior
+
+    command = "`ctsim validate-model --posterior 20 --report docs/validation.md`"
+    lines = ["## Pattern checks over the posterior", ""]
+    if not csv.exists():
+        return lines + [f"Not run yet: {command}.", ""]
+    draws_file = draws_file or POSTERIOR_FILE
+    long = pd.read_csv(csv, keep_default_na=False, na_values={"value": [""]}, dtype={"headline": str})
+    long["passed"] = long["passed"].astype(str).str.lower() == "true"
+    reference = long[long["factor"] == ""].set_index("check")["headline"]
+    current = patterns.set_index("check")["headline"]
+    if int(long["replications"].iloc[0]) != replications or not reference.reindex(current.index).equals(current):
+        return lines + [f"The stored study ({csv.name}) was run on another state of the model or checks (its "
+                        f"calibrated row differs from the table above): rerun {command}.", ""]
+    try:
+        posterior = read_posterior(draws_file)
+    except DrawsError as exc:
+        return lines + [f"The stored study ({csv.name}) cannot be matched with the posterior draws ({exc}).", ""]
+    if str(long["posterior_sha256"].iloc[0]) != hashlib.sha256(draws_file.read_bytes()).hexdigest():
+        return lines + [f"The stored study ({csv.name}) was run on other posterior draws than the stored "
+                        f"`{draws_file.name}`: rerun {command}.", ""]
+    draws = int((long[long["factor"] == POSTERIOR_FACTOR]["check"] == long["check"].iloc[0]).sum())
+    s = posterior.settings
+    level = f"{100 * POSTERIOR_CONFIDENCE:.0f}%"
+    lines += [f"Every check rerun with the parameter values of each of the first {draws} draws of the stored "
+              f"posterior (`src/ctsim/data/posterior.json`: ABC-SMC of {posterior.created_utc[:10]}, population "
+              f"{s.get('population_size')}, {s.get('generations_run')} generations, seed {s.get('seed')}; see the "
+              f"posterior section above), {replications} replications each with the checks' seeds ({command}). "
+              f"Draw k is the one replication k of every run uses: the draws are resampled by weight, so a heavy "
+              f"draw may come more than once and the share estimates the posterior probability that the pattern "
+              f"holds. A share near 1 says the verdict as calibrated does not rest on the point set; a share well "
+              f"below 1 says it does. Interval: Clopper-Pearson (exact binomial) {level} for a share of {draws} "
+              f"draws; it says nothing of the chance in each verdict, which the {replications} replications carry.",
+              "", f"| check | as calibrated | holds in | share of draws | {level} interval |", "|---|---|---|---|---|"]
+    for row in posterior_summary(long).to_dict("records"):
+        lines.append(f"| {row['check']} | {row['as calibrated']} | {row['holds in']} draws | "
+                     f"{100 * row['share']:.0f}% | {100 * row['low']:.0f}-{100 * row['high']:.0f}% |")
     return lines + [""]
 
 
