@@ -139,7 +139,10 @@ PARAMETERS: tuple[Param, ...] = (
        "state presence where militancy has no history; no figure in FACTS.md). Held fixed, not sampled: across "
        "0.2-0.9 it moved no outcome beyond the noise of paired runs (tests/declarations/test_wiring.py)", 0.0, 1.0),
     _P("nucleation_rate", 2e-4, "new cells per sympathiser per month", "calibrate",
-       "a district with sympathisers and no cell grows one at this rate", 0.0, 0.1, plausible=(0.0001, 0.0004)),
+       "a district with sympathisers and no cell grows one at this rate. Held fixed, not sampled: on calibration "
+       "version 4, across 1e-4 to 4e-4 it moved no four-year outcome beyond the noise of paired runs (t = 2.8 at "
+       "best, tests/declarations/test_wiring.py); nucleation_deterrence and the safe space bound new cells more",
+       0.0, 0.1),
     _P("nucleus_size", 5.0, "members", "assumption", "members of a newly formed cell, drawn from the pool",
        1.0, 100.0),
     # --- militant cells --------------------------------------------------------------------------------------
@@ -157,8 +160,10 @@ PARAMETERS: tuple[Param, ...] = (
        0.0, 1.0, plausible=(0.3, 0.7)),
     _P("initial_border_weight", 3.0, "relative weight", "assumption",
        "at the start, a district on the Afghan border holds this many times the militants of another district "
-       "of the same region with the same poor youth (FACTS.md s4: cross-border sanctuary since 2021)", 1.0, 10.0,
-       plausible=(1.5, 5.0)),
+       "of the same region with the same poor youth (FACTS.md s4: cross-border sanctuary since 2021). Held fixed, "
+       "not sampled: on calibration version 4, across 1.5-5 it moved no four-year outcome beyond the noise of paired "
+       "runs (t = 2.4 at best, tests/declarations/test_wiring.py): cells soon move and split from where they "
+       "start", 1.0, 10.0),
     _P("initial_resource_multiple", 2.0, "multiples of resource_half_saturation", "assumption",
        "resources a cell holds at the start", 0.0, 10.0),
     _P("cell_move_rate_under_pressure", 0.3, "per month", "assumption",
