@@ -155,7 +155,7 @@ def seed_population_and_cells(model: CTModel) -> None:
     model.forces.deploy(model.threat, advance_lead=False)
     # Operations' tempo: the status quo's is the reference militants have adapted to at the start; the harm memory
     # starts at the level the status quo's operations keep it at (memory x expected collateral a month).
-    model.reference_tempo = p["kinetic_tempo_base"] + model.programmes.level("kinetic_intensity")
+    model.reference_tempo = operations.current_tempo(model)
     model.tempo = model.adapted_tempo = model.reference_tempo
     model.harm = p["harm_memory_months"] * operations.expected_collateral(model) * 1e5 / model.population
     capacity = attacks.attack_capacity(model, cols) * attacks.deterrence(model, cols)

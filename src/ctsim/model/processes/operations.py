@@ -45,17 +45,19 @@ def force_reach(model: CTModel) -> np.ndarray:
     return density / (density + model.p["force_density_half_saturation"])
 
 
+def current_tempo(model: CTModel) -> float:
+    """Operations' tempo this month: kinetic_tempo_base + the kinetic programme's level."""
+    return model.p["kinetic_tempo_base"] + model.programmes.level("kinetic_intensity")
+
+
 def _search(model: CTModel) -> tuple[np.ndarray, np.ndarray, float]:
     """This month's detection hazard per cell-table row, the force mix per district (police, paramilitary,
-    military shares of effective strength) and the tempo. Advances the militants' adaptation by one month."""
+    military shares of effective strength) and the tempo, given the tempo militants have adapted to."""
     p, cols = model.p, model.cell_table
     effective = model.forces.effective
     mix = effective / np.maximum(effective.sum(axis=1), 1e-12)[:, None]
-    tempo = model.tempo = p["kinetic_tempo_base"] + model.programmes.level("kinetic_intensity")
-    # Militants adapt to the tempo they have lived under (dispersal, communications discipline): detection follows
-    # the tempo relative to the one they have adapted to, so a sustained surge's gain erodes (FACTS.md s4:
-    # short-term success, then resurgence) and a long lull breeds complacency.
-    model.adapted_tempo += (tempo - model.adapted_tempo) / p["adaptation_months"]
+    tempo = model.tempo = current_tempo(model)
+    # Detection follows the tempo relative to the one militants have adapted to (see operate).
     surprise = (model.reference_tempo / max(model.adapted_tempo, 1e-9)) ** p["militant_adaptation"]
     coordination = ((p["coordination_base"] + model.programmes.level("coordination"))
                     / (p["coordination_base"] + p["coordination_interior"]))
@@ -73,11 +75,9 @@ def collateral_per_hit(model: CTModel, mix: np.ndarray, tempo: float) -> np.ndar
 
 
 def expected_collateral(model: CTModel) -> np.ndarray:
-    """Expected collateral harm this month by district under the current deployment (no random draw, no change of
-    state other than the force reach): used to start the harm memory at its status-quo level."""
-    adapted = model.adapted_tempo
+    """Expected collateral harm this month by district under the current deployment (no random draw; it sets only this
+    month's force reach and tempo): used to start the harm memory at its status-quo level."""
     hazard, mix, tempo = _search(model)
-    model.adapted_tempo = adapted
     cols = model.cell_table
     hits = np.bincount(cols.district, 1.0 - np.exp(-hazard), model.n_districts)
     return hits * collateral_per_hit(model, mix, tempo)
@@ -87,6 +87,9 @@ def operate(model: CTModel) -> Operations:
     """Deploy the forces, then search for cells: find, arrest or kill their members, with collateral harm."""
     rng, p, cols = model.streams["operations"], model.p, model.cell_table
     model.forces.deploy(model.threat)
+    # Militants adapt to the tempo they have lived under (dispersal, communications discipline), so a sustained
+    # surge's gain erodes (FACTS.md s4: short-term success, then resurgence) and a long lull breeds complacency.
+    model.adapted_tempo += (current_tempo(model) - model.adapted_tempo) / p["adaptation_months"]
     hazard, mix, tempo = _search(model)
     hit = rng.random(len(cols.members)) < 1.0 - np.exp(-hazard)
     found = np.flatnonzero(hit)
