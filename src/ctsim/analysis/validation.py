@@ -289,21 +289,31 @@ def posterior_patterns_section(csv: Path, patterns: pd.DataFrame, replications: 
 LONG_RUN_FILE = "long_run.json"
 
 
-def long_run_section(study: Path) -> list[str]:
-    """The status quo's 20-year band against the record since 2007, from the study stored beside the report
-    (``make long-run``), if it was run on this model."""
+def _stored_study(study: Path, title: str, target: str) -> tuple[list[str], dict | None]:
+    """A report section's heading and the study stored beside the report (``make TARGET``), or the heading with why
+    it is not shown (not run yet, or run on another state of the model) and None."""
     import json
 
     from ctsim.analysis.evidence import model_fingerprint
-    from ctsim.figures.charts import OBSERVED_PICSS, OBSERVED_PIPS
 
-    lines = ["## The status quo's long run", ""]
+    lines = [f"## {title}", ""]
     if not study.exists():
-        return lines + ["Not run yet: `make long-run`.", ""]
+        return lines + [f"Not run yet: `make {target}`.", ""], None
     data = json.loads(study.read_text())
     if data.get("model_fingerprint") != model_fingerprint():
         return lines + [f"The stored study ({study.name}) was run on another state of the model: rerun `make "
-                        f"long-run`. Its figures are not shown here.", ""]
+                        f"{target}`. Its figures are not shown here.", ""], None
+    return lines, data
+
+
+def long_run_section(study: Path) -> list[str]:
+    """The status quo's 20-year band against the record since 2007, from the study stored beside the report
+    (``make long-run``), if it was run on this model."""
+    from ctsim.figures.charts import OBSERVED_PICSS, OBSERVED_PIPS
+
+    lines, data = _stored_study(study, "The status quo's long run", "long-run")
+    if data is None:
+        return lines
     yearly = {int(r["year"]): r for r in data["yearly"]}
     years = sorted(yearly)
     lines += [f"`{data['scenario']}`, {data['seeds']} seeds, {data['years']} years after the 2022-2024 history "
@@ -343,17 +353,9 @@ GROUP_LABELS = {"monthly": "national attacks per month", "annual": "annual attac
 def forecast_section(study: Path) -> list[str]:
     """Posterior predictive checks over 2022-2024 and the rolling-origin forecast of 2024 against naive forecasts,
     from the study stored beside the report (``make forecast``), if it was run on this model."""
-    import json
-
-    from ctsim.analysis.evidence import model_fingerprint
-
-    lines = ["## Predictive checks and a forecast of 2024", ""]
-    if not study.exists():
-        return lines + ["Not run yet: `make forecast`.", ""]
-    data = json.loads(study.read_text())
-    if data.get("model_fingerprint") != model_fingerprint():
-        return lines + [f"The stored study ({study.name}) was run on another state of the model: rerun `make "
-                        f"forecast`. Its figures are not shown here.", ""]
+    lines, data = _stored_study(study, "Predictive checks and a forecast of 2024", "forecast")
+    if data is None:
+        return lines
     lines += [f"Two checks that could fail (`make forecast`, {data['model_runs']:,} model runs in "
               f"{_duration(data['wall_seconds'])}; calibration version {data['calibration_version']}). "
               f"A central 50% or 90% interval of a well-calibrated predictive holds about 50% or 90% of the "
