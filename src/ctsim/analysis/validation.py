@@ -194,21 +194,31 @@ def pattern_section(patterns: pd.DataFrame, replications: int | None) -> list[st
 ROBUSTNESS_FILE = "pattern_robustness.csv"
 
 
-def robustness_section(csv: Path, patterns: pd.DataFrame, replications: int | None) -> list[str]:
-    """The robustness study stored beside the report, if it was run for the model and checks reported above."""
-    from ctsim.analysis.patterns import HEADLINES, robustness_matrix, robustness_settings, robustness_summary
-
-    command = "`ctsim validate-model --robustness --report docs/validation.md`"
-    lines = ["## Robustness of the patterns", ""]
+def _stored_pattern_study(csv: Path, title: str, command: str, patterns: pd.DataFrame,
+                          replications: int | None) -> tuple[list[str], pd.DataFrame | None]:
+    """A pattern study's heading and its rows (``csv`` beside the report), or the heading with why it is not shown
+    (not run yet, or run on another state of the model or checks than the table above) and None."""
+    lines = [f"## {title}", ""]
     if not csv.exists():
-        return lines + [f"Not run yet: {command}.", ""]
-    long = pd.read_csv(csv, keep_default_na=False, na_values={"value": [""]})
+        return lines + [f"Not run yet: {command}.", ""], None
+    long = pd.read_csv(csv, keep_default_na=False, na_values={"value": [""]}, dtype={"headline": str})
     long["passed"] = long["passed"].astype(str).str.lower() == "true"
     reference = long[long["factor"] == ""].set_index("check")["headline"]
     current = patterns.set_index("check")["headline"]
     if int(long["replications"].iloc[0]) != replications or not reference.reindex(current.index).equals(current):
         return lines + [f"The stored study ({csv.name}) was run on another state of the model or checks (its "
-                        f"calibrated row differs from the table above): rerun {command}.", ""]
+                        f"calibrated row differs from the table above): rerun {command}.", ""], None
+    return lines, long
+
+
+def robustness_section(csv: Path, patterns: pd.DataFrame, replications: int | None) -> list[str]:
+    """The robustness study stored beside the report, if it was run for the model and checks reported above."""
+    from ctsim.analysis.patterns import HEADLINES, robustness_matrix, robustness_settings, robustness_summary
+
+    command = "`ctsim validate-model --robustness --report docs/validation.md`"
+    lines, long = _stored_pattern_study(csv, "Robustness of the patterns", command, patterns, replications)
+    if long is None:
+        return lines
     matrix = robustness_matrix(long)
     varied = sorted({f for f in long["factor"] if f})
     assumed = len(robustness_settings()) // 2
@@ -249,17 +259,10 @@ def posterior_patterns_section(csv: Path, patterns: pd.DataFrame, replications: 
     from ctsim.experiments.parameter_sets import POSTERIOR_FILE, DrawsError, read_posterior
 
     command = "`ctsim validate-model --posterior 20 --report docs/validation.md`"
-    lines = ["## Pattern checks over the posterior", ""]
-    if not csv.exists():
-        return lines + [f"Not run yet: {command}.", ""]
+    lines, long = _stored_pattern_study(csv, "Pattern checks over the posterior", command, patterns, replications)
+    if long is None:
+        return lines
     draws_file = draws_file or POSTERIOR_FILE
-    long = pd.read_csv(csv, keep_default_na=False, na_values={"value": [""]}, dtype={"headline": str})
-    long["passed"] = long["passed"].astype(str).str.lower() == "true"
-    reference = long[long["factor"] == ""].set_index("check")["headline"]
-    current = patterns.set_index("check")["headline"]
-    if int(long["replications"].iloc[0]) != replications or not reference.reindex(current.index).equals(current):
-        return lines + [f"The stored study ({csv.name}) was run on another state of the model or checks (its "
-                        f"calibrated row differs from the table above): rerun {command}.", ""]
     try:
         posterior = read_posterior(draws_file)
     except DrawsError as exc:
