@@ -24,6 +24,7 @@ __all__ = [
     "BORDERS",
     "DISTRICTS_CSV",
     "DataError",
+    "PICSS_ANNUAL",
     "REGIONS",
     "REGION_KEYS",
     "load_adjacency",
@@ -48,6 +49,15 @@ REGIONS: tuple[str, ...] = (
 
 REGION_KEYS: tuple[str, ...] = ("punjab", "sindh", "kp_settled", "merged", "balochistan", "ict", "gb", "ajk")
 """Short identifiers aligned with :data:`REGIONS`."""
+
+PICSS_ANNUAL: dict[int, dict[str, float]] = {
+    2022: {"attacks": 380.0, "deaths": 539.0, "injuries": 836.0},
+    2023: {"attacks": 645.0, "deaths": 976.0, "injuries": 1354.0},
+    2024: {"attacks": 905.0, "deaths": 1177.0, "injuries": 1292.0},
+}
+"""National militant attacks, deaths and injuries per year (FACTS.md s1, PICSS; 2023 as quoted in the seed, 2024 from
+PICSS's annual report as reported in the press): the calibration's annual targets, and the per-attack ratios of those
+years (:func:`ctsim.model.processes.attacks.casualties_per_attack`)."""
 
 BORDERS: tuple[str, ...] = ("afghanistan", "iran", "india_loc", "none")
 """Allowed values of the ``border`` column (the longest international border a district touches)."""

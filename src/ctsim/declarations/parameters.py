@@ -106,6 +106,12 @@ PARAMETERS: tuple[Param, ...] = (
     _P("exposure_neighbour_weight", 0.5, "weight of a neighbouring district's militants", "assumption",
        "militants next door expose a district's youth at this weight relative to its own (no figure in FACTS.md; "
        "0 = none, 1 = as if local)", 0.0, 1.0, plausible=(0.2, 0.8)),
+    _P("historical_support_exponent", 1.0, "exponent", "calibrate",
+       "local support at the start from the 2011 pattern of violence: (the region's 2011 attacks per person / the "
+       "heartland's) ** exponent (FACTS.md s5.1 for the attacks). 1 makes support proportional to violence per "
+       "person; below 1 support saturates, so a populous region whose violence was concentrated in some districts "
+       "(settled KP's south beside Waziristan) keeps more of it than its average per person says. No figure in "
+       "FACTS.md: an assumption, constrained by the 2023-2024 regional shares", 0.05, 2.0, plausible=(0.4, 1.0)),
     _P("sympathy_floor", 0.1, "share of a heartland's hazard", "calibrate",
        "radicalisation and the room for cells in a district with no militancy history, relative to one where "
        "militants have long been at home (local support 1). Range from FACTS.md s5.1: in 2011 Punjab (127m people) "
@@ -203,11 +209,19 @@ PARAMETERS: tuple[Param, ...] = (
        "share of a cell's attacks carried out in an adjacent district (e.g. from the merged districts into settled "
        "KP)", 0.0, 1.0, plausible=(0.05, 0.45)),
     _P("deaths_per_attack", 2692.0 / 1930.0, "deaths per attack", "derived",
-       "FACTS.md s1: PICSS 2022-2024 pooled, (539 + 976 + 1,177) deaths / (380 + 645 + 905) attacks = 1.39 (the "
-       "yearly ratios were 1.42, 1.51 and 1.30: one fixed ratio cannot follow them)", 0.0, 100.0),
+       "FACTS.md s1: PICSS 2022-2024 pooled, (539 + 976 + 1,177) deaths / (380 + 645 + 905) attacks = 1.39; each "
+       "year scales it by its own effect (1.42, 1.51 and 1.30 observed in 2022-2024; drawn in other years, "
+       "casualty_year_sd_deaths)", 0.0, 100.0),
     _P("injuries_per_attack", 3482.0 / 1930.0, "injuries per attack", "derived",
        "FACTS.md s1: PICSS 2022-2024 pooled, (836 + 1,354 + 1,292) injured / 1,930 attacks = 1.80 (yearly 2.20, "
-       "2.10, 1.43)", 0.0, 100.0),
+       "2.10, 1.43; drawn in other years, casualty_year_sd_injuries)", 0.0, 100.0),
+    _P("casualty_year_sd_deaths", 0.061, "log-sd across years", "derived",
+       "year-to-year variation of deaths per attack outside 2022-2024: the sample sd of log(deaths / attacks) in "
+       "PICSS 2020-2024 (FACTS.md s1: 1.41, 1.32, 1.42, 1.51, 1.30); 2016-2019 ran higher (1.85-2.52, s5.1), so "
+       "a wider spread is possible", 0.0, 1.0),
+    _P("casualty_year_sd_injuries", 0.28, "log-sd across years", "derived",
+       "year-to-year variation of injuries per attack outside 2022-2024: the sample sd of log(injured / attacks) in "
+       "PICSS 2020-2024 (FACTS.md s1: 3.16, 2.06, 2.20, 2.10, 1.43)", 0.0, 2.0),
     _P("casualty_dispersion", 0.5, "negative-binomial shape", "assumption",
        "most attacks kill few, some kill many", 0.01, 100.0),
     # --- security forces -------------------------------------------------------------------------------------
@@ -245,6 +259,12 @@ PARAMETERS: tuple[Param, ...] = (
     _P("paramilitary_ct_weight", 0.25, "effective CT strength per person", "assumption",
        "Rangers and FC relative to the military", 0.0, 10.0),
     _P("military_ct_weight", 1.0, "effective CT strength per soldier", "assumption", "reference", 0.0, 10.0),
+    _P("community_intelligence_weight", 0.5, "detection gain at full police share and full legitimacy", "assumption",
+       "police who live among the people hear from them where people trust the state: detection x (1 + weight x the "
+       "police's share of the district's effective CT strength x legitimacy). DESIGN.md s2 (PROTON-OC: community "
+       "policing) and FACTS.md s4 (Singapore's intelligence and community engagement) name the pathway; no figure "
+       "gives its size: an assumption (0 = none; 1 = detection doubles where police alone operate among people who "
+       "fully trust the state)", 0.0, 5.0, plausible=(0.0, 1.0)),
     _P("visibility_reference_size", 20.0, "members", "assumption",
        "detection scales with sqrt(members / reference): larger cells are easier to find", 1.0, 1000.0),
     _P("deterrence", 0.3, "share of attacks held back at saturating force density", "assumption",
@@ -382,7 +402,10 @@ PARAMETERS: tuple[Param, ...] = (
     _P("legitimacy_adjustment_rate", 0.05, "per month", "assumption",
        "speed at which legitimacy moves toward its target", 0.0, 1.0),
     _P("legitimacy_collateral_effect", 0.02, "legitimacy per collateral casualty per 100k", "assumption",
-       "collateral harm raises anger (Bennett 2008)", 0.0, 10.0, plausible=(0.01, 0.04)),
+       "collateral harm raises anger (Bennett 2008). Held fixed, not sampled: on calibration version 5, across "
+       "0.01-0.04 it moved no four-year outcome beyond the noise of paired runs (t = 3.5 on cells; "
+       "tests/declarations/test_wiring.py); collateral harm acts more through the harm memory (harm_radicalisation_"
+       "weight)", 0.0, 10.0),
     _P("legitimacy_attack_effect", 0.01, "legitimacy per death per 100k", "assumption",
        "a state that cannot protect loses standing", 0.0, 10.0),
     _P("legitimacy_detention_effect", 0.005, "legitimacy per person detained untried per 100k", "assumption",

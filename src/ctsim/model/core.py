@@ -57,7 +57,7 @@ from ctsim.model.recording import MonthOutcome, make_datacollector, record_month
 # One random stream per subsystem (common random numbers across scenarios, DESIGN.md s6). Append only: the order
 # fixes which child of the SeedSequence each subsystem gets.
 STREAMS = ("mesa", "init", "politics", "population", "recruitment", "operations", "justice", "attacks",
-           "lifecycle")
+           "lifecycle", "casualties")
 
 
 class CTModel(Model):
@@ -110,6 +110,8 @@ class CTModel(Model):
         self.justice = JusticePipeline(self.n_districts, self.p)
         self.forces = Forces(self, initialisation.police_by_district(self))
         self.threat = np.zeros(self.n_districts)
+        # Year -> (deaths, injuries) per attack relative to the pooled ratios (processes/attacks.py).
+        self.casualty_year_effect: dict[int, tuple[float, float]] = {}
         self.cell_table = CellTable()
         self.record: dict[str, object] = {}
         self.reverted_levers: list[tuple[int, str]] = []

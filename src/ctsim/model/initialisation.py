@@ -65,14 +65,15 @@ ATTACKS_2011_BY_REGION = {"Merged districts": 675.0, "Balochistan": 640.0, "KP (
 
 def historical_support(model: CTModel) -> np.ndarray:
     """Local support (0-1) from the 2011 pattern of violence: attacks per person in the district's region (Karachi's
-    districts for Sindh), relative to the most violent region (the merged districts)."""
+    districts for Sindh), relative to the most violent region (the merged districts), to the power
+    ``historical_support_exponent``."""
     karachi = np.char.startswith(np.array([d.name for d in model.districts], dtype=str), "Karachi")
     area = np.where(karachi, "Karachi", model.region_names)
     rate = {}
     for name, attacks_2011 in ATTACKS_2011_BY_REGION.items():
         rate[name] = attacks_2011 / model.population[area == name].sum()
     top = max(rate.values())
-    return np.array([rate.get(a, 0.0) / top for a in area])
+    return np.array([rate.get(a, 0.0) / top for a in area]) ** model.p["historical_support_exponent"]
 
 
 def initial_regional_pattern(start: pd.Period) -> dict[str, float]:

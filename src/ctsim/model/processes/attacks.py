@@ -2,7 +2,9 @@
 
 Each cell's expected attacks grow with its size and resources and fall with deterrence where forces reach; a share
 of them is carried into a neighbouring district; targets follow the affiliation's mix; casualties are negative
-binomial per attack, with protection of high-value targets cutting their lethality.
+binomial per attack, with protection of high-value targets cutting their lethality. Deaths and injuries per attack
+vary from year to year (FACTS.md s1): in 2022-2024 each year has PICSS's ratio, and every other year draws its own
+(:func:`casualties_per_attack`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ctsim.data import PICSS_ANNUAL
 from ctsim.model.militants import (
     HIGH_VALUE,
     TARGET_MIX,
@@ -74,12 +77,41 @@ def attack(model: CTModel) -> Attacks:
     bonus = (p["sanctuary_income_bonus"] * p["sanctuary_strength"]
              * (1.0 - p["effect_border_sanctuary_cut"] * border_level))
     cols.resources += p["resource_income_per_member"] * cols.members * (1.0 + bonus * access)
-    lethality = model.lethality * p["deaths_per_attack"]
-    lethality = lethality * hvt_factor(model, model.programmes.level("hvt_protection"))
-    harm = p["injuries_per_attack"] / p["deaths_per_attack"]
-    deaths = casualties(model, rng, attacks, lethality)
-    injuries = casualties(model, rng, attacks, lethality * harm)
+    deaths_per_attack, injuries_per_attack = casualties_per_attack(model)
+    lethality = model.lethality * hvt_factor(model, model.programmes.level("hvt_protection"))
+    deaths = casualties(model, rng, attacks, lethality * deaths_per_attack)
+    injuries = casualties(model, rng, attacks, lethality * injuries_per_attack)
     return Attacks(attacks, deaths, injuries)
+
+
+_POOLED = {k: sum(PICSS_ANNUAL[y][k] for y in PICSS_ANNUAL) for k in ("attacks", "deaths", "injuries")}
+# Each observed year's deaths and injuries per attack relative to the pooled ratios of 2022-2024 (FACTS.md s1, PICSS).
+OBSERVED_YEAR_EFFECT = {
+    year: tuple(f[k] / f["attacks"] / (_POOLED[k] / _POOLED["attacks"]) for k in ("deaths", "injuries"))
+    for year, f in PICSS_ANNUAL.items()
+}
+
+
+def casualties_per_attack(model: CTModel) -> tuple[float, float]:
+    """Mean deaths and injuries per attack in the current month's year.
+
+    ``deaths_per_attack`` and ``injuries_per_attack`` (the pooled 2022-2024 ratios) times the year's effect: in a year
+    PICSS reports (2022-2024), its observed ratio over the pooled one (an input, so the fit of deaths and injuries in
+    those years tests only the attacks); in any other year, a draw made once for the year from the run's "casualties"
+    stream, lognormal with mean one and the log-sd of the year-to-year variation (``casualty_year_sd_deaths`` and
+    ``_injuries``, from PICSS 2020-2024). The two draws are independent (five years cannot estimate a correlation).
+    """
+    year = (model.start + (model.steps - 1)).year
+    effect = model.casualty_year_effect.get(year)
+    if effect is None:
+        if year in OBSERVED_YEAR_EFFECT:
+            effect = OBSERVED_YEAR_EFFECT[year]
+        else:
+            sd = np.array([model.p["casualty_year_sd_deaths"], model.p["casualty_year_sd_injuries"]])
+            z = model.streams["casualties"].standard_normal(2)
+            effect = tuple(float(v) for v in np.exp(sd * z - sd ** 2 / 2.0))
+        model.casualty_year_effect[year] = effect
+    return model.p["deaths_per_attack"] * effect[0], model.p["injuries_per_attack"] * effect[1]
 
 
 def hvt_factor(model: CTModel, protection: float) -> np.ndarray:

@@ -2,7 +2,9 @@
 
 Forces deploy as the CT lead dictates (:class:`ctsim.model.forces.Forces`); the chance of finding a cell grows with
 the reach of the forces in its district (saturating with force density), coordination (NACTA's placement and a
-central CTD), tempo (kinetic intensity, eroded as militants adapt to it) and the cell's size. Collateral harm
+central CTD), tempo (kinetic intensity, eroded as militants adapt to it), community intelligence (police hear from
+people who trust the state, so it grows with the police's share of the operating forces and with legitimacy) and
+the cell's size. Collateral harm
 depends on who operates (accuracy by force type) and the tempo; it feeds legitimacy and, remembered, radicalisation
 where it falls (:mod:`ctsim.model.processes.legitimacy`).
 """
@@ -63,8 +65,9 @@ def _search(model: CTModel) -> tuple[np.ndarray, np.ndarray, float]:
                     / (p["coordination_base"] + p["coordination_interior"]))
     visibility = np.sqrt(np.maximum(cols.members, 0) / p["visibility_reference_size"])
     reach = model.reach = force_reach(model)  # also deters attacks this month
-    hazard = (p["detection_rate"] * coordination * tempo * surprise * reach[cols.district] * visibility
-              * np.where(cols.dormant, p["dormant_detection_factor"], 1.0) * ~cols.in_sanctuary)
+    intelligence = 1.0 + p["community_intelligence_weight"] * mix[:, 0] * model.legitimacy  # police: column 0
+    hazard = (p["detection_rate"] * coordination * tempo * surprise * (reach * intelligence)[cols.district]
+              * visibility * np.where(cols.dormant, p["dormant_detection_factor"], 1.0) * ~cols.in_sanctuary)
     return hazard, mix, tempo
 
 
