@@ -6,10 +6,13 @@ attacks; then the checks issue 12 names: mean attacks in years 16-20 against yea
 whether cells grow in every one of years 11-20 (monotone growth), and Sindh plus Punjab's share of attacks in each
 year through 2026 (under 10%). A study, not a test: it takes minutes.
 
+By default every seed runs the point calibration; ``--draws`` gives seed i the parameter values of posterior draw i
+(the replication rule of ``ctsim run``), so the band carries parameter uncertainty as well as chance.
+
 Usage::
 
     python benchmarks/status_quo_long_run.py [--scenario baseline] [--seeds 20] [--years 20] [--workers 2]
-        [--json FILE] [--figure PNG]
+        [--draws] [--json FILE] [--figure PNG]
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ import pandas as pd
 
 from ctsim.data import REGION_KEYS
 from ctsim.experiments.executors import ExecutorSpec, map_ordered
+from ctsim.experiments.parameter_sets import choose
 from ctsim.scenarios.runner import run
 
 
-def one(seed: np.random.SeedSequence, scenario: str, months: int) -> pd.DataFrame:
-    result = run(scenario, seed, months)
+def one(task: tuple[np.random.SeedSequence, dict[str, float] | None], scenario: str, months: int) -> pd.DataFrame:
+    seed, draw = task
+    result = run(scenario, seed, months, draw=draw)
     national = result.national.assign(year=result.national["month"].dt.year)
     yearly = national.groupby("year").agg(attacks=("attacks", "sum"), militants=("active_militants", "last"),
                                           cells=("cells", "last"), triggers=("triggers_fired", "sum"))
@@ -44,12 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--years", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--draws", action="store_true",
+                        help="seed i uses posterior draw i (default: the point calibration for every seed)")
     parser.add_argument("--json", help="also write the yearly table and the checks to this file")
     parser.add_argument("--figure", help="also draw the national band beside the record and each region's share of "
                                          "attacks per year (PNG)")
     args = parser.parse_args(argv)
     seeds = np.random.SeedSequence(20_240_101).spawn(args.seeds)
-    frames = map_ordered(partial(one, scenario=args.scenario, months=12 * args.years), seeds,
+    parameters = choose(point=not args.draws)
+    tasks = [(seed, parameters.values(i) or None) for i, seed in enumerate(seeds)]
+    frames = map_ordered(partial(one, scenario=args.scenario, months=12 * args.years), tasks,
                          ExecutorSpec(kind="processes", workers=args.workers))
     runs = pd.concat([f.assign(seed=i) for i, f in enumerate(frames)])
     by_year = runs.groupby(level=0)
@@ -77,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         "sindh_punjab_under_10pct_through_2026": bool((south < 0.10).all()),
     }
     pd.set_option("display.width", 200)
-    print(f"scenario {args.scenario}: {args.seeds} seeds, {args.years} years after the 2022-2024 history")
+    print(f"scenario {args.scenario}: {args.seeds} seeds, {args.years} years after the 2022-2024 history; "
+          f"{parameters.label()}")
     print(table.round({"attacks_median": 0, "attacks_p05": 0, "attacks_p95": 0, "militants_median": 0,
                        "cells_median": 0, "triggers_mean": 2, **{f"share_{k}": 3 for k in REGION_KEYS}}).to_string())
     for key, value in checks.items():
@@ -93,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 
         with open(args.json, "w") as handle:
             json.dump({"scenario": args.scenario, "seeds": args.seeds, "years": args.years,
+                       "parameters": parameters.manifest(args.seeds),
                        "model_fingerprint": model_fingerprint(), "calibration_version": calibration_version(),
                        "yearly": table.reset_index().to_dict("records"), "checks": checks}, handle, indent=1)
     return 0
