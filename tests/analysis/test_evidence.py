@@ -20,25 +20,14 @@ from ctsim.declarations.levers import LEVERS
 REPLICATIONS = 8
 # Known contradictions of the current model, measured (docs/evidence.csv): lever/outcome -> what was measured.
 KNOWN = {
-    "police_capacity/attacks": "unclear: -91 [-221, +39] attacks over ten years with 8 paired runs (calibration "
-                               "version 4); police find more cells, but recruitment refills the room the safe-space "
-                               "limit leaves (docs/levers.md)",
-    "prosecution_capacity/detained_without_trial": "unclear: -44 [-115, +27] persons with 8 paired runs; the "
-                                                   "assumed status-quo capacity (40 cases a month) is small against "
-                                                   "several hundred arrests a month, even five times over",
-    "nacta_placement/attacks": "unclear: +13 [-82, +109] attacks with 8 paired runs; better coordination finds more "
-                               "cells, but recruits rise by 916 [507, 1,325] as the room they leave is refilled",
-    "madrasa_reform/recruits": "unclear: -244 [-714, +225] recruits with 8 paired runs; only 16% of recruits had a "
-                               "religious link (FACTS.md s3), so the effect is small against the noise",
-    "border_management/attacks": "contradicts: +113 [+40, +187] attacks with 8 paired runs; cells kept out of "
-                                 "sanctuary attack at the full rate instead of the raid rate, which outweighs the "
-                                 "supply they lose on calibration version 4",
-    "kinetic_intensity/attacks_first_two_years": "unclear: -26 [-66, +14] attacks in the first two years with 8 "
-                                                 "paired runs; the cut grows later (-342 [-483, -201] over ten "
-                                                 "years), so the surge's short-term success does not show",
-    "kinetic_intensity/legitimacy": "unclear: +0.0001 [-0.0002, +0.0004] with 8 paired runs; collateral harm "
-                                    "rises (it now drives radicalisation where it falls) but its cost to "
-                                    "legitimacy is small against the fall in violence",
+    "prosecution_capacity/detained_without_trial": "unclear: -100 [-232, +33] persons with 8 paired runs "
+                                                   "(calibration version 5); the assumed status-quo capacity (40 "
+                                                   "cases a month) is small against several hundred arrests a month, "
+                                                   "even five times over",
+    "kinetic_intensity/legitimacy": "contradicts: +0.001 [+0.001, +0.001] with 8 paired runs (calibration version "
+                                    "5); collateral harm rises, but its cost to legitimacy is smaller than the gain "
+                                    "from fewer attack deaths, and more of it now acts on radicalisation through "
+                                    "the harm memory than on legitimacy",
 }
 
 
