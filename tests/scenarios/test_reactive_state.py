@@ -31,7 +31,9 @@ def test_the_baseline_surges_after_a_spike_of_violence_and_relaxes_once_it_has_p
     """After the history, a spike is simulated by multiplying the militants' attack rate by 2.5 for six months (the
     trigger levels are the library's own): operations surge (kinetic intensity up) within months, a major operation
     may follow, and once attacks are back below the release levels every surge is released and intensity returns to
-    the status quo's."""
+    the status quo's. (Since calibration version 5 the baseline's own violence grows and crosses the surge level again
+    about two years later, so a later surge may fire: the test asks that the spike's surges relax, not that none
+    ever fires again.)"""
     model = build_model("baseline", seed=3)
     history = resolve_scenario("baseline").history.months
     model.run(history)
@@ -48,8 +50,11 @@ def test_the_baseline_surges_after_a_spike_of_violence_and_relaxes_once_it_has_p
     fired = [m for m, _, e in events if e == "fired"]
     assert fired and fired[0] <= 6, f"the spike fires a surge within its six months: {events}"
     assert max(intensity) >= surge.value, "operations reach at least the surge's intensity"
-    assert events[-1][2] == "released", f"the last kinetic surge is released once violence has passed: {events}"
-    assert intensity[-1] == status_quo, "intensity returns to the status quo's once every surge is released"
+    calm = next((m for m in range(6, len(intensity)) if intensity[m] == status_quo), None)
+    assert calm is not None, f"intensity returns to the status quo's once the spike has passed: {events}"
+    during = [e for m, _, e in events if m <= calm + 1]
+    assert during.count("released") == during.count("fired"), \
+        f"every surge the spike fired is released before intensity is back at the status quo's: {events}"
     model.release()
 
 
