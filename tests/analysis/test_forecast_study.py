@@ -92,17 +92,8 @@ def test_the_study_runs_end_to_end_on_a_tiny_budget(tmp_path):
     assert "**Verdict:**" in text and "another state" not in text, "the study's own record renders"
 
 
-def test_the_fit_report_ends_with_the_forecast_section(tmp_path, monkeypatch):
-    import pandas as pd
-
-    from ctsim.analysis import validation
-
-    # the fit itself is not under test here: a stand-in keeps this fast
-    columns = ["target", "observed", "simulated", "low_5", "high_95", "error", "within"]
-    monkeypatch.setattr(validation, "fit_table", lambda history, values, replications: (
-        pd.DataFrame(columns=columns), None, {"monthly_correlation": 0.8, "loss": 1.0}))
-    monkeypatch.setattr(validation, "calibration_chart", lambda fit: None)
-    monkeypatch.setattr(validation, "save_figure", lambda figure, path: None)
+def test_the_fit_report_ends_with_the_forecast_section(tmp_path, stub_fit):
+    validation = stub_fit
     record = {"method": "stand-in", "evaluations": 1, "loss": 1.0, "version": 0, "created_utc": "",
               "settings": {"seed": 1, "replications": 1, "generations": 1, "popsize": 1}, "free_parameters": {}}
     report = tmp_path / "validation.md"

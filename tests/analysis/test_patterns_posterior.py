@@ -155,15 +155,8 @@ def test_stale_or_missing_draws_stop_the_posterior_study_in_one_line(tmp_path, m
     assert seen == [], "nothing is run when the draws are refused"
 
 
-def test_the_report_carries_the_posterior_study_after_the_robustness_study(tmp_path, monkeypatch):
-    from ctsim.analysis import validation
-
-    # the fit itself is not under test here: a stand-in keeps this fast (as in tests/analysis/test_forecast_study.py)
-    columns = ["target", "observed", "simulated", "low_5", "high_95", "error", "within"]
-    monkeypatch.setattr(validation, "fit_table", lambda history, values, replications: (
-        pd.DataFrame(columns=columns), None, {"monthly_correlation": 0.8, "loss": 1.0}))
-    monkeypatch.setattr(validation, "calibration_chart", lambda fit: None)
-    monkeypatch.setattr(validation, "save_figure", lambda figure, path: None)
+def test_the_report_carries_the_posterior_study_after_the_robustness_study(tmp_path, monkeypatch, stub_fit):
+    validation = stub_fit
     draws_file = _write_posterior(tmp_path / "posterior.json")
     monkeypatch.setattr(parameter_sets, "POSTERIOR_FILE", draws_file)
     sha = hashlib.sha256(draws_file.read_bytes()).hexdigest()

@@ -52,6 +52,7 @@ def test_the_baseline_surges_after_a_spike_of_violence_and_relaxes_once_it_has_p
     assert max(intensity) >= surge.value, "operations reach at least the surge's intensity"
     calm = next((m for m in range(6, len(intensity)) if intensity[m] == status_quo), None)
     assert calm is not None, f"intensity returns to the status quo's once the spike has passed: {events}"
+    # an event of month m (counted from the history's end, from 1) shows in intensity[m - 1]
     during = [e for m, _, e in events if m <= calm + 1]
     assert during.count("released") == during.count("fired"), \
         f"every surge the spike fired is released before intensity is back at the status quo's: {events}"

@@ -25,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
+from ctsim.data import PICSS_ANNUAL
+
 KINDS = ("fact", "derived", "assumption", "calibrate")
 
 
@@ -60,6 +62,9 @@ class Param:
 
 
 _P = Param
+
+# PICSS 2022-2024 pooled (FACTS.md s1): the central deaths and injuries per attack.
+_PICSS_POOLED = {k: sum(year[k] for year in PICSS_ANNUAL.values()) for k in ("attacks", "deaths", "injuries")}
 
 PARAMETERS: tuple[Param, ...] = (
     # --- population and youth strata -----------------------------------------------------------------------
@@ -208,11 +213,11 @@ PARAMETERS: tuple[Param, ...] = (
     _P("neighbour_attack_share", 0.15, "share", "calibrate",
        "share of a cell's attacks carried out in an adjacent district (e.g. from the merged districts into settled "
        "KP)", 0.0, 1.0, plausible=(0.05, 0.45)),
-    _P("deaths_per_attack", 2692.0 / 1930.0, "deaths per attack", "derived",
+    _P("deaths_per_attack", _PICSS_POOLED["deaths"] / _PICSS_POOLED["attacks"], "deaths per attack", "derived",
        "FACTS.md s1: PICSS 2022-2024 pooled, (539 + 976 + 1,177) deaths / (380 + 645 + 905) attacks = 1.39; each "
        "year scales it by its own effect (1.42, 1.51 and 1.30 observed in 2022-2024; drawn in other years, "
        "casualty_year_sd_deaths)", 0.0, 100.0),
-    _P("injuries_per_attack", 3482.0 / 1930.0, "injuries per attack", "derived",
+    _P("injuries_per_attack", _PICSS_POOLED["injuries"] / _PICSS_POOLED["attacks"], "injuries per attack", "derived",
        "FACTS.md s1: PICSS 2022-2024 pooled, (836 + 1,354 + 1,292) injured / 1,930 attacks = 1.80 (yearly 2.20, "
        "2.10, 1.43; drawn in other years, casualty_year_sd_injuries)", 0.0, 100.0),
     _P("casualty_year_sd_deaths", 0.061, "log-sd across years", "derived",

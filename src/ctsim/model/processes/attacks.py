@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ctsim.data import PICSS_ANNUAL
+from ctsim.declarations.parameters import PARAMETERS_BY_NAME
 from ctsim.model.militants import (
     HIGH_VALUE,
     TARGET_MIX,
@@ -84,10 +85,10 @@ def attack(model: CTModel) -> Attacks:
     return Attacks(attacks, deaths, injuries)
 
 
-_POOLED = {k: sum(PICSS_ANNUAL[y][k] for y in PICSS_ANNUAL) for k in ("attacks", "deaths", "injuries")}
-# Each observed year's deaths and injuries per attack relative to the pooled ratios of 2022-2024 (FACTS.md s1, PICSS).
+# Each observed year's deaths and injuries per attack relative to the declared pooled 2022-2024 ratios (FACTS.md s1).
 OBSERVED_YEAR_EFFECT = {
-    year: tuple(f[k] / f["attacks"] / (_POOLED[k] / _POOLED["attacks"]) for k in ("deaths", "injuries"))
+    year: (f["deaths"] / f["attacks"] / PARAMETERS_BY_NAME["deaths_per_attack"].value,
+           f["injuries"] / f["attacks"] / PARAMETERS_BY_NAME["injuries_per_attack"].value)
     for year, f in PICSS_ANNUAL.items()
 }
 
