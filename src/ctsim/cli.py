@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="history scenario file (default: the library's history_2022_2024)")
     cal.add_argument("--replications", type=int, help="runs per candidate (default 3; with --check: the stored fit's)")
     cal.add_argument("--generations", type=int,
-                     help="differential-evolution generations (default 15; with --check: the stored fit's)")
+                     help="differential-evolution generations (default 25; with --check: the stored fit's)")
     cal.add_argument("--popsize", type=int, help="population per free parameter (default 8; with --check: the stored "
                                                  "fit's)")
     cal.add_argument("--seed", type=int, help="seed of the search and the replications (default 20220101; with "
@@ -431,7 +431,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     # --check reruns exactly what was stored (its settings), unless an option says otherwise.
     stored_settings = (json.loads(calibration.CALIBRATION_FILE.read_text())["settings"]
                        if args.check and calibration.CALIBRATION_FILE.is_file() else {})
-    for option, default in (("replications", 3), ("generations", 15), ("popsize", 8), ("seed", 20220101)):
+    for option, default in (("replications", 3), ("generations", 25), ("popsize", 8), ("seed", 20220101)):
         if getattr(args, option) is None:
             setattr(args, option, int(stored_settings.get(option, default)))
     for option, value in (("--replications", args.replications), ("--generations", args.generations),

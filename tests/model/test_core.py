@@ -66,10 +66,11 @@ def _check_invariants(model: CTModel, previous_active: float) -> float:
     assert (model.justice.queue >= 0).all(), "justice queue must not go negative"
     assert ((model.legitimacy >= 0) & (model.legitimacy <= 1)).all(), "legitimacy must stay in [0, 1]"
     assert (model.fear >= 0).all()
-    # Militant members are conserved: change = recruited - killed - arrested + released - deradicalised.
+    # Militant members are conserved: change = recruited + arrived - killed - arrested + returned - deradicalised.
     f = model.outcome.flows
     active = rec["active_militants"]
-    expected = previous_active + f["recruited"] - f["killed"] - f["arrested"] + f["returned"] - f["deradicalised"]
+    expected = (previous_active + f["recruited"] + f["arrived"] - f["killed"] - f["arrested"] + f["returned"]
+                - f["deradicalised"])
     assert active == expected, f"month {model.steps}: active {active} != conserved {expected} ({f})"
     assert rec["returned_to_militancy"] <= rec["releases"], "only released persons can return"
     # Regional outputs add up to the national ones.

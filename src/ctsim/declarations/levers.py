@@ -238,10 +238,11 @@ LEVERS: tuple[Lever, ...] = (
           label="Deradicalisation and reintegration",
           acts_in=("processes/justice.py",)),
     Lever("border_management", "float", 0.2, "border management and Afghan cooperation (0-1)",
-          "lowers the chance that pressed cells reach sanctuary and cross-border supplies",
+          "lowers the chance that pressed cells reach sanctuary, cross-border supplies, and the fighters who come "
+          "across from Afghanistan",
           unit="share", low=0.0, high=1.0, lag_months=12, provenance="FACTS.md s4; size assumed",
           label="Border management and Afghan cooperation",
-          acts_in=("processes/attacks.py", "processes/lifecycle.py")),
+          acts_in=("processes/attacks.py", "processes/lifecycle.py", "processes/recruitment.py")),
     Lever("kinetic_intensity", "float", 0.5, "tempo and force of operations (0-1)",
           "scales detection tempo, the killed share and collateral harm (x (0.5 + level)); militants adapt to a "
           "sustained tempo (its detection gain erodes), pressed cells move more, and remembered collateral harm "

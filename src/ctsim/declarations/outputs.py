@@ -76,6 +76,8 @@ OUTPUTS: tuple[Output, ...] = (
         better="lower",
     ),
     Output("cells", "cells", "militant cells at month end", summary="last", better="lower"),
+    Output("arrivals", "persons", "fighters from sanctuary in Afghanistan who joined TTP-aligned cells",
+           better="lower"),
     Output("dormant_cells", "cells", "dormant cells at month end", summary="last"),
     Output("cells_in_sanctuary", "cells", "cells across the border at month end", summary="last"),
     Output("militants_killed", "persons", "militants killed in operations"),

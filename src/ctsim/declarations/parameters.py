@@ -191,6 +191,13 @@ PARAMETERS: tuple[Param, ...] = (
        "FACTS.md s4: since August 2021 the TTP has cross-border sanctuary; chance per month that a cell hit in a "
        "district whose border offers its affiliation sanctuary slips across (an exogenous uncertainty)", 0.0, 1.0,
        plausible=(0.2, 0.8)),
+    _P("cross_border_inflow", 0.0, "fighters per month", "calibrate",
+       "fighters who come across from sanctuary in Afghanistan each month and join TTP-aligned cells in the border "
+       "districts (FACTS.md s4: freedom of movement since August 2021). No flow is counted; the range is derived "
+       "from the UN Monitoring Team's stock of Pakistani fighters in Afghanistan (FACTS.md s5.8): 6,000-6,500 in "
+       "July 2020, 3,000-5,000 in February 2022 (so 1,000-3,500 left in 19 months, about 50-185 a month if all "
+       "crossed into Pakistan) and 6,000-6,500 again in July 2024. An assumption calibrated within 0-200", 0.0,
+       1000.0, plausible=(0.0, 200.0)),
     _P("sanctuary_entry_unpressed", 0.1, "multiplier", "assumption",
        "cells not hit this month cross into sanctuary at this fraction of the pressed rate", 0.0, 1.0),
     _P("sanctuary_return_rate", 0.2, "per month", "assumption",
@@ -329,7 +336,8 @@ PARAMETERS: tuple[Param, ...] = (
        "members of active cells who accept a surrender offer each month when a full programme offers one (places "
        "permitting); no Pakistani figure in FACTS.md", 0.0, 1.0, plausible=(0.0, 0.015)),
     _P("effect_border_sanctuary_cut", 0.7, "share", "assumption",
-       "full border management and Afghan cooperation cut sanctuary entry and cross-border supply by this much",
+       "full border management and Afghan cooperation cut sanctuary entry, cross-border supply and the fighters "
+       "arriving from Afghanistan (cross_border_inflow) by this much",
        0.0, 1.0, plausible=(0.4, 0.9)),
     _P("effect_hvt_lethality_cut", 0.7, "share", "assumption",
        "full protection cuts deaths and injuries in attacks on high-value targets by this much", 0.0, 1.0,

@@ -9,7 +9,8 @@ month is a module of :mod:`ctsim.model.processes`, and :meth:`CTModel.step` call
 2. socio-economics: programmes advance toward the levers with their lags; poverty, schooling and administration
    drift; the youth strata are recomputed;
 3. radicalisation of youth into the sympathiser pools, and exit from them;
-4. recruitment of sympathisers into existing cells;
+4. recruitment of sympathisers into existing cells; fighters arriving from sanctuary in Afghanistan join TTP-aligned
+   cells;
 5. deployment and security operations: detect, arrest, kill; collateral harm;
 6. justice: prosecution, conviction or release; disengagement from cells;
 7. attacks: number, place, target, deaths, injuries; cell resources;
@@ -57,7 +58,7 @@ from ctsim.model.recording import MonthOutcome, make_datacollector, record_month
 # One random stream per subsystem (common random numbers across scenarios, DESIGN.md s6). Append only: the order
 # fixes which child of the SeedSequence each subsystem gets.
 STREAMS = ("mesa", "init", "politics", "population", "recruitment", "operations", "justice", "attacks",
-           "lifecycle", "casualties")
+           "lifecycle", "casualties", "arrivals")
 
 
 class CTModel(Model):
@@ -130,6 +131,7 @@ class CTModel(Model):
         socioeconomics.update_socioeconomics(self)
         radicalised = radicalisation.radicalise(self)
         recruited = recruitment.recruit(self)
+        arrived = recruitment.arrive(self)
         ops = operations.operate(self)
         trials = justice.prosecute(self, ops.arrested)
         attacked = attacks.attack(self)
@@ -137,7 +139,7 @@ class CTModel(Model):
         justice.place_returning(self, trials.returned)
         founded = recruitment.nucleate(self)
         cells = lifecycle.lifecycle(self, ops.hit)
-        self.outcome = MonthOutcome(radicalised, recruited + founded, ops, trials, attacked, cells)
+        self.outcome = MonthOutcome(radicalised, recruited + founded, ops, trials, attacked, cells, arrived)
         record_month(self, self.outcome)
         self.datacollector.collect(self)
 

@@ -44,6 +44,7 @@ class MonthOutcome:
         trials: the justice pipeline's results.
         attacks: attacks and casualties by district and target.
         cells: cells at the month's end.
+        arrived: fighters from sanctuary in Afghanistan who joined cells (by district).
     """
 
     radicalised: np.ndarray
@@ -52,13 +53,15 @@ class MonthOutcome:
     trials: Trials
     attacks: Attacks
     cells: CellCounts
+    arrived: np.ndarray
 
     @property
     def flows(self) -> dict[str, int]:
-        """Flows of militants this month (persons): into cells, killed, arrested, returned from release, left."""
+        """Flows of militants this month (persons): into cells, killed, arrested, returned from release, left,
+        arrived from Afghanistan."""
         return {"recruited": int(self.recruited.sum()), "killed": int(self.operations.killed.sum()),
                 "arrested": int(self.operations.arrested.sum()), "returned": int(self.trials.returned.sum()),
-                "deradicalised": self.trials.disengaged}
+                "deradicalised": self.trials.disengaged, "arrived": int(self.arrived.sum())}
 
 
 PROGRAMME_LEVERS = tuple(lever for lever in LEVERS if lever.cost.kind == "programme")
@@ -102,6 +105,7 @@ def record_month(model: CTModel, month: MonthOutcome) -> None:
     rec["active_militants"] = float(cells.members_by_district.sum())
     rec["active_militants@regions"] = model.by_region(cells.members_by_district)
     rec["cells"] = float(len(model.cell_table))
+    rec["arrivals"] = float(flows["arrived"])
     rec["dormant_cells"] = float(cells.dormant)
     rec["cells_in_sanctuary"] = float(cells.in_sanctuary)
     rec["militants_killed"] = float(flows["killed"])

@@ -56,6 +56,37 @@ def recruit(model: CTModel) -> np.ndarray:
     return taken
 
 
+def arrive(model: CTModel) -> np.ndarray:
+    """Fighters arriving from sanctuary in Afghanistan rejoin TTP-aligned cells; return the arrivals by district.
+
+    Since August 2021 the TTP has had freedom of movement and sanctuary across the border (FACTS.md s4), and the UN
+    Monitoring Team counts its Pakistani fighters there in thousands (FACTS.md s5.8). ``cross_border_inflow`` fighters
+    a month (a Poisson draw) come across, fewer as border management closes the sanctuary, and rejoin the organisation
+    where it operates: each joins a TTP-aligned cell chosen in proportion to its members (a new cell in a district on
+    the Afghan border where there is none). A constant inflow against attrition adds a bounded stock, not a growing
+    one.
+    """
+    rng, p, cols = model.streams["arrivals"], model.p, model.cell_table
+    arrivals = np.zeros(model.n_districts, dtype=np.int64)
+    rate = p["cross_border_inflow"] * (1.0 - p["effect_border_sanctuary_cut"]
+                                      * model.programmes.level("border_management"))
+    n = int(rng.poisson(max(rate, 0.0)))
+    if n == 0:
+        return arrivals
+    ttp = AFFILIATIONS.index("religious_nationalist")
+    hosts = np.flatnonzero(cols.affiliation == ttp)
+    weights = cols.members[hosts].astype(float)
+    if weights.sum() > 0:
+        joined = rng.multinomial(n, weights / weights.sum())
+        cols.members[hosts] += joined
+        np.add.at(arrivals, cols.district[hosts], joined)
+    else:
+        d = int(rng.choice(np.flatnonzero(model.sanctuary_border[ttp])))
+        MilitantCell(model, d, ttp, n, 0.0)
+        arrivals[d] += n
+    return arrivals
+
+
 def safe_space(model: CTModel) -> np.ndarray:
     """Militants each district can hide, feed and lead: capacity per 100,000 youth, scaled by sympathy."""
     return np.maximum(model.p["safe_space_capacity"] * model.youth.sum(axis=1) / 1e5 * sympathy(model), 1e-9)
