@@ -192,8 +192,9 @@ PARAMETERS: tuple[Param, ...] = (
        "district whose border offers its affiliation sanctuary slips across (an exogenous uncertainty)", 0.0, 1.0,
        plausible=(0.2, 0.8)),
     _P("cross_border_inflow", 0.0, "fighters per month", "calibrate",
-       "fighters who come across from sanctuary in Afghanistan each month and join TTP-aligned cells in the border "
-       "districts (FACTS.md s4: freedom of movement since August 2021). No flow is counted; the range is derived "
+       "fighters who come across from sanctuary in Afghanistan each month and rejoin TTP-aligned cells, in "
+       "proportion to their members (FACTS.md s4: freedom of movement since August 2021). No flow is counted; the "
+       "range is derived "
        "from the UN Monitoring Team's stock of Pakistani fighters in Afghanistan (FACTS.md s5.8): 6,000-6,500 in "
        "July 2020, 3,000-5,000 in February 2022 (so 1,000-3,500 left in 19 months, about 50-185 a month if all "
        "crossed into Pakistan) and 6,000-6,500 again in July 2024. An assumption calibrated within 0-200", 0.0,

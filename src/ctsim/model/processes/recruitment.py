@@ -5,7 +5,8 @@ Recruitment is limited by the supply of sympathisers: the cells of a district re
 with their numbers and saturates. It is limited too by safe space: a district can hide, feed and lead only so many
 militants (``safe_space_capacity`` per 100,000 youth, scaled by its sympathy), and recruitment slows logistically as
 its militants approach that room. New cells must form under the state's eyes: the stronger the forces' reach in a
-district, the less often sympathisers there found one.
+district, the less often sympathisers there found one. Fighters also arrive from sanctuary in Afghanistan and rejoin
+TTP-aligned cells (:func:`arrive`), a flow from outside the districts' pools.
 """
 
 from __future__ import annotations
