@@ -431,7 +431,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     # --check reruns exactly what was stored (its settings), unless an option says otherwise.
     stored_settings = (json.loads(calibration.CALIBRATION_FILE.read_text())["settings"]
                        if args.check and calibration.CALIBRATION_FILE.is_file() else {})
-    for option, default in (("replications", 3), ("generations", 25), ("popsize", 8), ("seed", 20220101)):
+    for option, default in calibration.DEFAULT_SETTINGS.items():
         if getattr(args, option) is None:
             setattr(args, option, int(stored_settings.get(option, default)))
     for option, value in (("--replications", args.replications), ("--generations", args.generations),

@@ -87,8 +87,17 @@ def test_with_no_ttp_cell_the_fighters_form_one_in_a_district_on_the_afghan_bord
 
 
 def test_arrivals_come_from_their_own_stream_so_other_draws_do_not_move():
-    """With the inflow switched off the arrivals stream is never used, and switching it on draws only from it: the
-    first month's radicalisation (drawn before the arrivals) is identical."""
+    """Arrivals draw only from the `arrivals` stream: every other stream's state is untouched by them, and with the
+    inflow switched off the month's other draws are the same as with it on, up to the arrivals."""
+    model = _model({"cross_border_inflow": 100.0}, seed=11)
+    try:
+        before = {name: rng.bit_generator.state for name, rng in model.streams.items()}
+        assert recruitment.arrive(model).sum() > 0
+        after = {name: rng.bit_generator.state for name, rng in model.streams.items()}
+    finally:
+        model.release()
+    assert after["arrivals"] != before["arrivals"]
+    assert {k: v for k, v in after.items() if k != "arrivals"} == {k: v for k, v in before.items() if k != "arrivals"}
     runs = []
     for rate in (0.0, 100.0):
         model = _model({"cross_border_inflow": rate}, seed=11)

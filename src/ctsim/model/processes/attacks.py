@@ -74,9 +74,7 @@ def attack(model: CTModel) -> Attacks:
     attacks = flat.reshape(n, n_targets).astype(np.int64)
     cols.resources = np.maximum(cols.resources - counts, 0.0)
     access = sanctuary_border_of(model, cols)
-    border_level = model.programmes.level("border_management")
-    bonus = (p["sanctuary_income_bonus"] * p["sanctuary_strength"]
-             * (1.0 - p["effect_border_sanctuary_cut"] * border_level))
+    bonus = p["sanctuary_income_bonus"] * p["sanctuary_strength"] * border_openness(model)
     cols.resources += p["resource_income_per_member"] * cols.members * (1.0 + bonus * access)
     deaths_per_attack, injuries_per_attack = casualties_per_attack(model)
     lethality = model.lethality * hvt_factor(model, model.programmes.level("hvt_protection"))
@@ -121,6 +119,12 @@ def hvt_factor(model: CTModel, protection: float) -> np.ndarray:
     factor = np.ones(len(TARGETS))
     factor[HIGH_VALUE] = 1.0 - p["effect_hvt_lethality_cut"] * protection
     return factor
+
+
+def border_openness(model: CTModel) -> float:
+    """Share of the cross-border sanctuary left open by border management (1 with none): it scales sanctuary entry,
+    cross-border supply and the fighters arriving from Afghanistan alike."""
+    return 1.0 - model.p["effect_border_sanctuary_cut"] * model.programmes.level("border_management")
 
 
 def sanctuary_border_of(model: CTModel, cols: CellTable) -> np.ndarray:

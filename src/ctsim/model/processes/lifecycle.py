@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ctsim.model.processes.attacks import border_openness
+
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
 
@@ -49,9 +51,7 @@ def lifecycle(model: CTModel, hit: np.ndarray) -> CellCounts:
     u = rng.random((n, 5))
     alive = table.members > 0
     table.dormant = np.where(table.dormant, u[:, 0] >= p["reactivation_rate"], u[:, 0] < p["dormancy_rate"])
-    border_level = model.programmes.level("border_management")
-    enter = (p["sanctuary_strength"] * (1.0 - p["effect_border_sanctuary_cut"] * border_level)
-             * np.where(hit, 1.0, p["sanctuary_entry_unpressed"]))
+    enter = p["sanctuary_strength"] * border_openness(model) * np.where(hit, 1.0, p["sanctuary_entry_unpressed"])
     inside = ~table.in_sanctuary
     entering = inside & model.sanctuary_border[table.affiliation, table.district] & (u[:, 1] < enter)
     staying = table.in_sanctuary & (u[:, 1] >= p["sanctuary_return_rate"])

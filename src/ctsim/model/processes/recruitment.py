@@ -23,6 +23,7 @@ from ctsim.model.militants import (
 from ctsim.model.population import (
     draw_without_replacement,
 )
+from ctsim.model.processes.attacks import border_openness
 from ctsim.model.processes.radicalisation import sympathy
 
 if TYPE_CHECKING:
@@ -69,9 +70,7 @@ def arrive(model: CTModel) -> np.ndarray:
     """
     rng, p, cols = model.streams["arrivals"], model.p, model.cell_table
     arrivals = np.zeros(model.n_districts, dtype=np.int64)
-    rate = p["cross_border_inflow"] * (1.0 - p["effect_border_sanctuary_cut"]
-                                      * model.programmes.level("border_management"))
-    n = int(rng.poisson(max(rate, 0.0)))
+    n = int(rng.poisson(p["cross_border_inflow"] * border_openness(model)))
     if n == 0:
         return arrivals
     ttp = AFFILIATIONS.index("religious_nationalist")
