@@ -242,7 +242,8 @@ LEVERS: tuple[Lever, ...] = (
           "across from Afghanistan",
           unit="share", low=0.0, high=1.0, lag_months=12, provenance="FACTS.md s4; size assumed",
           label="Border management and Afghan cooperation",
-          acts_in=("processes/attacks.py", "processes/lifecycle.py", "processes/recruitment.py")),
+          acts_in=("processes/attacks.py", "processes/lifecycle.py", "processes/recruitment.py"),
+          via=("border_openness",)),
     Lever("kinetic_intensity", "float", 0.5, "tempo and force of operations (0-1)",
           "scales detection tempo, the killed share and collateral harm (x (0.5 + level)); militants adapt to a "
           "sustained tempo (its detection gain erodes), pressed cells move more, and remembered collateral harm "
