@@ -166,6 +166,13 @@ PARAMETERS: tuple[Param, ...] = (
        "a cell reduced below this many members cannot act on its own: its members join the largest cell of the same "
        "affiliation in the district, if there is one (no figure in FACTS.md). Held fixed, not sampled: across 2-5 "
        "it moved no outcome beyond the noise (tests/declarations/test_wiring.py)", 1.0, 50.0),
+    _P("cell_consolidation_size", 25.0, "members", "assumption",
+       "cells of the same affiliation in a district (on the same side of the border) merge, the two smallest first, "
+       "while the merged cell stays within this many members: small groups come together under a local leadership "
+       "rather than each acting alone. No figure in FACTS.md: an assumption; half the split size by default, so a "
+       "split's two halves do not merge again. Without it (at cell_viable_size) cells split and rarely merge, and "
+       "the same militants spread over ever more, smaller cells",
+       1.0, 1000.0, plausible=(10.0, 50.0)),
     _P("split_stay_share", 0.5, "share of splits", "assumption",
        "share of splits whose new cell stays in the district (the rest go to a neighbour chosen at random)",
        0.0, 1.0, plausible=(0.3, 0.7)),

@@ -1,9 +1,10 @@
 """Process 9 of the month: cell lifecycle: dormancy, sanctuary across the border, moves of pressed cells,
-splits, remnants absorbed by a larger cell, and dissolution of empty cells.
+splits, remnants absorbed by a larger cell, small cells consolidating, and dissolution of empty cells.
 """
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,8 +43,38 @@ def absorb_remnants(table, viable: float) -> None:
             table.members[row] = 0
 
 
+def consolidate(table, ceiling: float) -> None:
+    """Cells of the same affiliation in a district, on the same side of the border, merge while the merged cell stays
+    within ``ceiling`` members: the two smallest first, the smaller joining the larger (it keeps the larger's dormancy),
+    until the two smallest together would exceed it. Deterministic: no random draw."""
+    live = np.flatnonzero(table.members > 0)
+    if len(live) < 2:
+        return
+    members = table.members
+    key = (table.district[live] * 16 + table.affiliation[live]) * 2 + table.in_sanctuary[live]
+    sort = np.lexsort((members[live], key))  # by group, then by size (stable: ties in row order)
+    order, key = live[sort], key[sort]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    ends = np.r_[starts[1:], len(key)]
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if end - start < 2 or members[order[start]] + members[order[start + 1]] > ceiling:
+            continue
+        heap = [(int(members[row]), int(row)) for row in order[start:end]]
+        heapq.heapify(heap)
+        while len(heap) > 1:
+            small, row = heapq.heappop(heap)
+            larger, target = heap[0]
+            if small + larger > ceiling:
+                break
+            heapq.heapreplace(heap, (small + larger, target))
+            members[target] += small
+            table.resources[target] += table.resources[row]
+            members[row], table.resources[row] = 0, 0.0
+
+
 def lifecycle(model: CTModel, hit: np.ndarray) -> CellCounts:
-    """Dormancy, sanctuary and moves of pressed cells, splits, remnants absorbed, then dissolution of empty cells.
+    """Dormancy, sanctuary and moves of pressed cells, splits, remnants absorbed, small cells consolidated, then
+    dissolution of empty cells.
     Returns end-of-month aggregates (members by district, dormant cells, cells in sanctuary)."""
     rng, p, table = model.streams["lifecycle"], model.p, model.cell_table
     n = len(table)
@@ -72,6 +103,7 @@ def lifecycle(model: CTModel, hit: np.ndarray) -> CellCounts:
         place = here if u[row, 3] < p["split_stay_share"] else int(neighbours[int(u[row, 4] * len(neighbours))])
         table.agents[row].split(place)
     absorb_remnants(table, p["cell_viable_size"])
+    consolidate(table, p["cell_consolidation_size"])
     table.remove_empty()
     return CellCounts(np.bincount(table.district, table.members, model.n_districts), int(table.dormant.sum()),
                       int(table.in_sanctuary.sum()))
