@@ -59,8 +59,9 @@ HISTORY = LIBRARY_DIR / f"{HISTORY_NAME}.toml"
 # 4 after the kinetic, deradicalisation, legitimacy and education mechanisms (issue 13); 5 also fits
 # historical_support_exponent, with deaths and injuries per attack varying by year (issue 14); 6 also fits
 # cross_border_inflow, fighters coming from sanctuary in Afghanistan (issue 12: the status quo's rise 2022-2024 need not
-# come from a large permanent safe space).
-VERSION = 6
+# come from a large permanent safe space); 7 after small cells of a group consolidate (issue 12: cells no longer
+# multiply while their members level off).
+VERSION = 7
 
 
 @dataclass
