@@ -20,17 +20,17 @@ from ctsim.declarations.levers import LEVERS
 REPLICATIONS = 8
 # Known contradictions of the current model, measured (docs/evidence.csv): lever/outcome -> what was measured.
 KNOWN = {
-    "ct_lead/legitimacy": "unclear: +0.0004 [-0.00005, +0.0008] with 8 paired runs (calibration version 6); a police "
+    "ct_lead/legitimacy": "unclear: -0.0001 [-0.0003, +0.0002] with 8 paired runs (calibration version 7); a police "
                           "lead harms fewer bystanders and hears more from the community, but the legitimacy gained "
                           "is within the noise of eight paired runs",
-    "prosecution_capacity/detained_without_trial": "unclear: -47 [-164, +71] persons with 8 paired runs "
-                                                   "(calibration version 6); the assumed status-quo capacity (40 "
+    "prosecution_capacity/detained_without_trial": "unclear: -69 [-177, +39] persons with 8 paired runs "
+                                                   "(calibration version 7); the assumed status-quo capacity (40 "
                                                    "cases a month) is small against several hundred arrests a month, "
                                                    "even five times over",
-    "kinetic_intensity/legitimacy": "unclear: +0.0004 [-0.0001, +0.0009] with 8 paired runs (calibration version "
-                                    "6); collateral harm rises, but its cost to legitimacy is no larger than the "
-                                    "gain from fewer attack deaths, and more of it acts on radicalisation through "
-                                    "the harm memory than on legitimacy",
+    "kinetic_intensity/legitimacy": "contradicts: +0.0003 [+0.00003, +0.0006] with 8 paired runs (calibration "
+                                    "version 7; unclear on version 6); collateral harm rises, but its cost to "
+                                    "legitimacy is smaller than the gain from fewer attack deaths, and more of it acts "
+                                    "on radicalisation through the harm memory than on legitimacy",
 }
 
 
