@@ -75,3 +75,16 @@ def test_a_draws_file_gives_each_run_its_replications_draw(tmp_path):
     assert sets.values == [posterior.draw_for_replication(draws, r) for r in range(5)], \
         "run r takes the draw replication r would take"
     assert "3 ABC draws" in sets.description
+
+
+def test_packaged_draws_from_another_model_are_refused_and_a_named_file_says_so(tmp_path, monkeypatch):
+    from ctsim.experiments.parameter_sets import DrawsError
+
+    draws = posterior.Posterior(values=pd.DataFrame({"detection_rate": np.array([0.1, 0.2])}),
+                                weights=np.array([0.5, 0.5]), priors={"detection_rate": (0.08, 0.3)},
+                                settings={"seed": 9})
+    path = posterior.write_draws(draws, tmp_path / "posterior.json")  # no fingerprint of this model
+    monkeypatch.setattr(predictive, "STORED_DRAWS", path)
+    with pytest.raises(DrawsError, match="posterior.json: the packaged posterior draws were computed on another model"):
+        predictive.parameter_sets(None, 3)
+    assert "computed on another model" in predictive.parameter_sets(path, 3).description

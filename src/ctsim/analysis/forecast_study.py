@@ -157,10 +157,16 @@ def main(argv: list[str] | None = None) -> int:
         if sys.stderr.isatty():
             print(f"\r{done}/{total} runs", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-    record = run_study(draws=args.draws, runs=args.runs, months=args.months, abc_dir=args.abc_dir,
-                       origin=args.origin, horizon=args.horizon, population=args.population,
-                       generations=args.generations, time_budget=args.time_budget,
-                       forecast_runs=args.forecast_runs, progress=progress)
+    from ctsim.experiments.parameter_sets import DrawsError
+
+    try:
+        record = run_study(draws=args.draws, runs=args.runs, months=args.months, abc_dir=args.abc_dir,
+                           origin=args.origin, horizon=args.horizon, population=args.population,
+                           generations=args.generations, time_budget=args.time_budget,
+                           forecast_runs=args.forecast_runs, progress=progress)
+    except (DrawsError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(record, indent=1, allow_nan=False) + "\n")
     groups = record["predictive"]["summary"]["groups"]

@@ -85,7 +85,9 @@ def parameter_sets(source: str | Path | None, n: int) -> ParameterSets:
     """The parameter values of ``n`` runs.
 
     Args:
-        source: None for the packaged draws (:data:`STORED_DRAWS`) when present and the point calibration otherwise;
+        source: None for the packaged draws (:data:`STORED_DRAWS`) when present and the point calibration otherwise
+            (packaged draws computed on another model raise a one-line ``DrawsError``; a file named explicitly is
+            used, and its description says so);
             ``"point"`` for the stored calibration (``src/ctsim/data/calibration.json``) in every run; or the path
             of a draws file (:func:`ctsim.analysis.posterior.write_draws`).
         n: number of runs; run ``r`` takes the draw :func:`ctsim.analysis.posterior.draw_for_replication` gives
@@ -93,7 +95,8 @@ def parameter_sets(source: str | Path | None, n: int) -> ParameterSets:
     """
     if n < 1:
         raise ValueError(f"need at least one run, got n = {n}")
-    if source is None:
+    packaged = source is None
+    if packaged:
         source = STORED_DRAWS if STORED_DRAWS.is_file() else POINT
     if str(source) == POINT:
         from ctsim.declarations.parameters import calibrated, calibration_version
@@ -108,10 +111,17 @@ def parameter_sets(source: str | Path | None, n: int) -> ParameterSets:
         raise FileNotFoundError(f"{path}: no such draws file (give a file written by posterior.write_draws, or "
                                 f"'{POINT}' for the stored calibration)")
     draws = posterior.load_draws(path)
+    from ctsim.experiments.parameter_sets import REMEDY, DrawsError, staleness
+
+    stale = staleness(draws)
+    if stale and packaged:  # the default must never check this model with another model's draws
+        raise DrawsError(f"{path.name}: the packaged posterior draws were computed on another model ({stale}); "
+                         f"{REMEDY}")
     settings = draws.settings
     description = (f"{len(draws.values)} ABC draws from {path.name} (population {settings.get('population_size')}, "
                    f"{settings.get('generations_run')} generations, seed {settings.get('seed')}, "
-                   f"made {draws.created_utc[:10] or 'on an unknown date'})")
+                   f"made {draws.created_utc[:10] or 'on an unknown date'}"
+                   f"{', computed on another model' if stale else ''})")
     return ParameterSets(str(path), description, [posterior.draw_for_replication(draws, r) for r in range(n)])
 
 
