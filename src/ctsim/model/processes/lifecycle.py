@@ -56,9 +56,10 @@ def consolidate(table, ceiling: float) -> None:
     order, key = live[sort], key[sort]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     ends = np.r_[starts[1:], len(key)]
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        if end - start < 2 or members[order[start]] + members[order[start + 1]] > ceiling:
-            continue
+    sizes = members[order]
+    pairs = ends - starts >= 2  # groups whose two smallest cells fit together: the only ones to work on
+    pairs[pairs] = sizes[starts[pairs]] + sizes[starts[pairs] + 1] <= ceiling
+    for start, end in zip(starts[pairs].tolist(), ends[pairs].tolist(), strict=True):
         heap = [(int(members[row]), int(row)) for row in order[start:end]]
         heapq.heapify(heap)
         while len(heap) > 1:
