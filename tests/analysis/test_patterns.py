@@ -111,7 +111,7 @@ def test_robustness_settings_cover_each_assumption_at_both_ends_and_leave_fitted
             patterns.robustness_settings([name])
 
 
-def test_robustness_in_worker_processes_reproduces_the_checks_and_moves_the_parameter():
+def test_robustness_in_worker_processes_reproduces_the_checks_and_moves_the_parameter(monkeypatch):
     reference = patterns.run_checks(2)
     long = patterns.robustness(2, ["return_rate_released"], workers=2)
     calibrated = long[long["factor"] == ""].set_index("check")
@@ -126,8 +126,17 @@ def test_robustness_in_worker_processes_reproduces_the_checks_and_moves_the_para
     assert set(matrix.columns) >= {c.__name__ for c in patterns.CHECKS}
     summary = patterns.robustness_summary(long).set_index("check")
     assert summary.loc["swat_profile", "passes"].endswith("of 3")
-    # Handing over the calibrated checks already run (as the CLI does) gives the same study without rerunning them.
+    # Handing over the calibrated checks already run (as the CLI does) gives the same study without rerunning them:
+    # only the moved settings go to the workers (here answered from the study above rather than run a second time).
+    asked = []
+
+    def answer_from_the_study(function, settings, spec, on_result=None):
+        asked.extend((setting.factor, setting.end) for setting in settings)
+        return [long[(long["factor"] == s.factor) & (long["end"] == s.end)].reset_index(drop=True) for s in settings]
+
+    monkeypatch.setattr(patterns, "map_ordered", answer_from_the_study)
     again = patterns.robustness(2, ["return_rate_released"], workers=2, calibrated=reference)
+    assert asked == [("return_rate_released", "low"), ("return_rate_released", "high")]
     pd.testing.assert_frame_equal(again, long)
 
 
