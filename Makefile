@@ -40,7 +40,7 @@ lint: install
 
 test: lint browser
 	$(BIN)/python -m ctsim.docs --check
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 bench: install
 	$(BIN)/python benchmarks/bench_model.py
@@ -55,7 +55,7 @@ baseline: install
 # ABC-SMC on one process (seeded, so `ctsim calibrate --abc --check` reproduces it), its database in
 # results/posterior (rerunning resumes an interrupted run; a folder from another model is refused: delete it).
 # Commit the new posterior.json; README gives the wall time and the number of model runs.
-POSTERIOR_SETTINGS := --population 100 --generations 6 --replications 1 --seed 20220101
+POSTERIOR_SETTINGS := --population 200 --generations 8 --replications 1 --seed 20220101 --time-budget 1800
 posterior: install
 	$(BIN)/ctsim calibrate --abc $(POSTERIOR_SETTINGS) --work results/posterior
 

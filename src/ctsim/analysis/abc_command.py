@@ -26,7 +26,7 @@ from ctsim.experiments.parameter_sets import POSTERIOR_FILE, current_model, read
 from ctsim.inputs import excerpt_path
 from ctsim.scenarios.files import ScenarioError
 
-DEFAULTS = {"population": 100, "generations": 6, "replications": 1, "seed": 20220101}  # make posterior's
+DEFAULTS = {"population": 100, "generations": 6, "replications": 1, "seed": 20220101}  # make posterior sets its own
 # Settings that must match to resume a work folder (generations may grow: a resumed run continues up to them).
 RESUME_KEYS = ("population", "replications", "seed", "months")
 WORK_DEFAULT = Path("results") / "posterior"
