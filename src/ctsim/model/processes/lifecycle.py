@@ -25,13 +25,20 @@ class CellCounts:
     in_sanctuary: int
 
 
+def group_key(table, side: bool = False) -> np.ndarray:
+    """One integer per row naming the cell's group: its district and affiliation (fewer than 16 affiliations) and,
+    with ``side``, whether it is across the border in sanctuary."""
+    key = table.district * 16 + table.affiliation
+    return key * 2 + table.in_sanctuary if side else key
+
+
 def absorb_remnants(table, viable: float) -> None:
     """Cells reduced below ``viable`` members join the largest cell of the same affiliation in their district (a
     remnant cannot act alone); a remnant with no such cell carries on. Deterministic: no random draw."""
     small = np.flatnonzero((table.members > 0) & (table.members < viable))
     if not len(small):
         return
-    key = table.district * 16 + table.affiliation  # fewer than 16 affiliations
+    key = group_key(table)
     for row in small.tolist():
         if table.members[row] == 0 or table.members[row] >= viable:
             continue
@@ -51,7 +58,7 @@ def consolidate(table, ceiling: float) -> None:
     if len(live) < 2:
         return
     members = table.members
-    key = (table.district[live] * 16 + table.affiliation[live]) * 2 + table.in_sanctuary[live]
+    key = group_key(table, side=True)[live]
     sort = np.lexsort((members[live], key))  # by group, then by size (stable: ties in row order)
     order, key = live[sort], key[sort]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
