@@ -77,7 +77,7 @@ def test_a_draws_file_gives_each_run_its_replications_draw(tmp_path):
     assert "3 ABC draws" in sets.description
 
 
-def test_packaged_draws_from_another_model_are_refused_and_a_named_file_says_so(tmp_path, monkeypatch):
+def test_packaged_draws_from_another_model_are_refused_and_a_named_file_says_so(tmp_path, monkeypatch, capsys):
     from ctsim.experiments.parameter_sets import DrawsError
 
     draws = posterior.Posterior(values=pd.DataFrame({"detection_rate": np.array([0.1, 0.2])}),
@@ -85,6 +85,15 @@ def test_packaged_draws_from_another_model_are_refused_and_a_named_file_says_so(
                                 settings={"seed": 9})
     path = posterior.write_draws(draws, tmp_path / "posterior.json")  # no fingerprint of this model
     monkeypatch.setattr(predictive, "STORED_DRAWS", path)
-    with pytest.raises(DrawsError, match="posterior.json: the packaged posterior draws were computed on another model"):
+    with pytest.raises(DrawsError, match="posterior.json: the packaged posterior draws were computed on another model"
+                                         ".*make posterior.*--draws point"):
         predictive.parameter_sets(None, 3)
     assert "computed on another model" in predictive.parameter_sets(path, 3).description
+    # The study's command stops with that one line and exit status 2, before any run and without writing its record.
+    from ctsim.analysis import forecast_study
+
+    record = tmp_path / "out" / "forecast.json"
+    assert forecast_study.main(["--json", str(record), "--runs", "2", "--abc-dir", str(tmp_path / "abc")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "computed on another model" in err and "Traceback" not in err
+    assert not record.exists() and not (tmp_path / "abc").exists()

@@ -111,12 +111,14 @@ def parameter_sets(source: str | Path | None, n: int) -> ParameterSets:
         raise FileNotFoundError(f"{path}: no such draws file (give a file written by posterior.write_draws, or "
                                 f"'{POINT}' for the stored calibration)")
     draws = posterior.load_draws(path)
-    from ctsim.experiments.parameter_sets import REMEDY, DrawsError, staleness
+    from ctsim.experiments.parameter_sets import DrawsError, staleness
+    from ctsim.inputs import excerpt_path
 
     stale = staleness(draws)
     if stale and packaged:  # the default must never check this model with another model's draws
-        raise DrawsError(f"{path.name}: the packaged posterior draws were computed on another model ({stale}); "
-                         f"{REMEDY}")
+        raise DrawsError(f"{excerpt_path(path)}: the packaged posterior draws were computed on another model "
+                         f"({stale}); run `make posterior` to recompute them, or give --draws {POINT} (the stored "
+                         f"point calibration) or --draws FILE")
     settings = draws.settings
     description = (f"{len(draws.values)} ABC draws from {path.name} (population {settings.get('population_size')}, "
                    f"{settings.get('generations_run')} generations, seed {settings.get('seed')}, "
