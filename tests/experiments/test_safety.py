@@ -112,6 +112,15 @@ def _alive(pids: list[int]) -> list[int]:
     return alive
 
 
+def _command_line(process: psutil.Process) -> str:
+    """A child's command line, or "" for one that has just exited (a zombie not yet reaped, or gone): a short-lived
+    helper process of the cluster's start-up can end between listing the children and reading them."""
+    try:
+        return " ".join(process.cmdline())
+    except (psutil.ZombieProcess, psutil.NoSuchProcess):
+        return ""
+
+
 @pytest.mark.parametrize("executor", [["--workers", "2"], ["--dask-local", "2"]], ids=["processes", "dask-local"])
 def test_sigkilled_driver_leaves_no_worker_behind(tmp_path, executor):
     path = points_experiment(tmp_path, values=[round(0.02 * k, 2) for k in range(40)])
@@ -123,7 +132,7 @@ def test_sigkilled_driver_leaves_no_worker_behind(tmp_path, executor):
         deadline = time.time() + 90
         while time.time() < deadline and driver.poll() is None:
             kids = psutil.Process(driver.pid).children(recursive=True)
-            workers = [k for k in kids if "resource_tracker" not in " ".join(k.cmdline())]
+            workers = [k for k in kids if "resource_tracker" not in _command_line(k)]
             if len(workers) >= 2 and len(kids) >= 3 and BatchStore(tmp_path / "out").part_files():
                 # two workers and the resource tracker, and the runs under way
                 children = [k.pid for k in kids]
