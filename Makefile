@@ -52,10 +52,11 @@ baseline: install
 	$(BIN)/python tests/regression.py --write
 
 # Recompute the posterior draws every run uses by default (src/ctsim/data/posterior.json) after changing the model:
-# ABC-SMC on one process (seeded, so `ctsim calibrate --abc --check` reproduces it), its database in
+# ABC-SMC on two processes (seeded candidate by candidate, so `ctsim calibrate --abc --check` reproduces it on one or
+# more), at most 14 generations or 35 minutes (no new generation after --time-budget), its database in
 # results/posterior (rerunning resumes an interrupted run; a folder from another model is refused: delete it).
 # Commit the new posterior.json; README gives the wall time and the number of model runs.
-POSTERIOR_SETTINGS := --population 200 --generations 8 --replications 1 --seed 20220101 --time-budget 1800
+POSTERIOR_SETTINGS := --population 200 --generations 14 --replications 1 --seed 20220101 --time-budget 2100 --workers 2
 posterior: install
 	$(BIN)/ctsim calibrate --abc $(POSTERIOR_SETTINGS) --work results/posterior
 

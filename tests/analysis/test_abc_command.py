@@ -73,9 +73,12 @@ def test_check_says_plainly_when_the_draws_differ(tiny, monkeypatch, capsys):
     monkeypatch.setattr(abc_command, "_run", lambda *args, **kwargs: other)
     assert main(["calibrate", "--abc", "--check", "--output", str(output)]) == 1
     printed = capsys.readouterr().out
-    assert "NOT reproduced" in printed and "single-process sampler and the same seed" in printed
+    assert "NOT reproduced" in printed and "same seed on this machine's processes" in printed
     assert main(["calibrate", "--abc", "--check", "--workers", "2", "--output", str(output)]) == 1
-    assert "parallel sampler" in capsys.readouterr().out, "a parallel sampler is named as the reason"
+    assert "same seed on this machine's processes" in capsys.readouterr().out, \
+        "several local processes reproduce one process's draws, so they are not the reason"
+    assert main(["calibrate", "--abc", "--check", "--dask-local", "2", "--output", str(output)]) == 1
+    assert "Dask sampler" in capsys.readouterr().out, "the Dask sampler is named as the reason"
 
 
 def test_a_time_budget_stops_between_generations(tmp_path):

@@ -52,6 +52,38 @@ def test_same_seed_gives_the_same_draws_and_another_seed_others(tmp_path):
     assert not first.values.equals(other.values), "another seed should give other draws"
 
 
+def test_two_processes_give_exactly_the_draws_of_one(tmp_path):
+    one = _toy(tmp_path, "one", population_size=30, max_populations=3)
+    two = _toy(tmp_path, "two", population_size=30, max_populations=3, sampler=2)
+    assert one.values.equals(two.values) and np.array_equal(one.weights, two.weights), \
+        "the seeded ordered sampler should give the same draws on two processes as on one"
+    assert [g["simulations"] for g in one.diagnostics["generations"]] == \
+        [g["simulations"] for g in two.diagnostics["generations"]], \
+        "the evaluation count should not depend on the number of processes (later candidates are discarded)"
+    assert two.settings["sampler"] == 2 and "twice" in two.settings["perturbation"], \
+        "the settings should record the sampler and the perturbation kernel"
+
+
+def test_the_sampler_rejects_a_bad_process_count(tmp_path):
+    from ctsim.analysis.abc_sampler import SeededOrderedSampler
+
+    for bad in (0, -1, 1.5):
+        with pytest.raises(ValueError, match="n_procs"):
+            SeededOrderedSampler(bad)
+    with pytest.raises(ValueError, match="sampler must be"):
+        _toy(tmp_path, "bad", sampler="multicore")
+
+
+def test_the_perturbation_kernel_has_twice_the_particle_covariance():
+    rng = np.random.default_rng(5)
+    particles = pd.DataFrame({"a": rng.normal(0, 1, 400), "b": rng.normal(0, 3, 400)})
+    weights = np.full(400, 1 / 400)
+    kernel = posterior.perturbation()
+    kernel.fit(particles, weights)
+    assert np.allclose(kernel.cov, 2 * np.cov(particles.to_numpy().T, aweights=weights), rtol=1e-6), \
+        "the kernel covariance should be twice the weighted covariance of the particles (Beaumont et al. 2009)"
+
+
 def test_a_stored_run_is_resumed_not_restarted(tmp_path):
     _toy(tmp_path, "resume", max_populations=2)
     resumed = _toy(tmp_path, "resume", max_populations=3)

@@ -5,10 +5,12 @@ folder (the pyabc database, for resuming), stamps the draws with the model's fin
 (:func:`ctsim.experiments.parameter_sets.current_model`) and writes them, or, with ``--check``, reruns the stored
 settings in a temporary folder and says whether the draws come out the same.
 
-Samplers: one process by default (pyabc's ``SingleCoreSampler``: the same seed gives the same draws); ``--workers N``
-(N > 1) pyabc's multicore sampler on this machine; ``--scheduler tcp://HOST:PORT`` or ``--dask-local N`` pyabc's
-``DaskDistributedSampler`` on a Dask cluster. The parallel samplers reseed their workers from the operating system and
-accept particles in the order they finish, so their draws are not reproducible; ``--check`` says so.
+Samplers: one process by default; ``--workers N`` (N > 1) N processes on this machine. Both use
+:class:`ctsim.analysis.abc_sampler.SeededOrderedSampler`, so the same seed gives the same draws whatever the number of
+processes (``--check`` may rerun a two-process calibration on one). ``--scheduler tcp://HOST:PORT`` or
+``--dask-local N`` use pyabc's ``DaskDistributedSampler`` on a Dask cluster, which reseeds its workers from the
+operating system and accepts particles in the order they finish, so its draws are not reproducible; ``--check`` says
+so.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def _check_options(args: argparse.Namespace, stored: dict[str, Any] | None) -> d
 def _sampler_name(args: argparse.Namespace) -> str:
     if args.scheduler or args.dask_local:
         return "dask"
-    return "multicore" if args.workers and args.workers > 1 else "single"
+    return "processes" if args.workers and args.workers > 1 else "single"
 
 
 def _open_sampler(args: argparse.Namespace, stack: ExitStack):
@@ -95,8 +97,8 @@ def _open_sampler(args: argparse.Namespace, stack: ExitStack):
     kind = _sampler_name(args)
     if kind == "single":
         return "single"
-    if kind == "multicore":
-        return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=args.workers)
+    if kind == "processes":
+        return int(args.workers)  # run_abc's reproducible sampler on this many processes
     from distributed import Client, LocalCluster
 
     if args.scheduler:
@@ -229,16 +231,16 @@ def _check(args: argparse.Namespace, stored, settings: dict[str, Any], output: P
             posterior = _run(args, {**settings, "generations": stop}, Path(tmp), resume=True,
                              show_progress=show_progress)
     same = same_draws(posterior, stored)
-    parallel = stored.settings.get("sampler", "single") != "single" or _sampler_name(args) != "single"
+    parallel = "dask" in (stored.settings.get("sampler", "single"), _sampler_name(args))
     stale = "" if stored.model.get("model_fingerprint") == posterior.model["model_fingerprint"] else \
         " The stored draws were computed on another model fingerprint, so a difference is expected."
     if same:
         print(f"posterior draws reproduced: {output} matches a rerun of its settings (population "
               f"{settings['population']}, {settings['generations']} generations, seed {settings['seed']}).")
         return 0
-    why = (" A parallel sampler (multicore or Dask) was used, and its draws are not reproducible: only the "
-           "single-process sampler with the same seed gives identical draws." if parallel else
-           " With the single-process sampler and the same seed this should not happen: the model, the libraries "
-           "or the targets differ from when the draws were made.")
+    why = (" The Dask sampler was used, and its draws are not reproducible: only this machine's processes "
+           "(one or --workers N) with the same seed give identical draws." if parallel else
+           " With the same seed on this machine's processes this should not happen: the model, the libraries or "
+           "the targets differ from when the draws were made.")
     print(f"posterior draws NOT reproduced: a rerun of the settings of {output} gave different draws.{why}{stale}")
     return 1

@@ -54,7 +54,8 @@ class Posterior:
             "version": VERSION,
             "created_utc": self.created_utc,
             "method": "ABC-SMC (pyabc.ABCSMC): uniform priors, median-quantile epsilon, multivariate normal "
-                      "perturbation; draws are the last generation's particles with their importance weights",
+                      "perturbation (its covariance is the one the settings name); draws are the last generation's "
+                      "particles with their importance weights",
             "settings": self.settings,
             "versions": self.versions,
             "priors": {k: list(v) for k, v in self.priors.items()},
