@@ -75,7 +75,7 @@ long-run: install
 # 2022-2023 only, scored against naive forecasts: docs/forecast.json, read by docs/validation.md (about 20 minutes on one
 # core, a study, not a test). Its ABC is kept in results/forecast/abc/<model fingerprint>: rerunning resumes it.
 forecast: install
-	$(BIN)/python -m ctsim.analysis.forecast_study --json docs/forecast.json --abc-dir results/forecast/abc
+	$(BIN)/python -m ctsim.analysis.forecast_study --json docs/forecast.json --abc-dir results/forecast/abc --workers 2
 
 # The example policy brief and its screenshot for the README (docs/figures/brief.png).
 brief-example: install browser

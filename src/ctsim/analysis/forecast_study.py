@@ -17,7 +17,7 @@ forecast runs; about 20 minutes on one core of the development machine (2 shared
 Usage::
 
     python -m ctsim.analysis.forecast_study [--json docs/forecast.json] [--draws point|FILE] [--runs 200]
-        [--abc-dir results/forecast/abc] [--population 150] [--generations 5] [--time-budget 720]
+        [--abc-dir results/forecast/abc] [--population 150] [--generations 5] [--time-budget 720] [--workers 1]
         [--forecast-runs 200] [--origin 24] [--horizon 12] [--months 36]
 """
 
@@ -54,7 +54,8 @@ def predictive_part(source: str | Path | None, runs: int, months: int | None, pr
 
 
 def rolling_origin_part(abc_dir: Path, *, origin: int, horizon: int, population: int, generations: int,
-                        time_budget: float | None, forecast_runs: int, progress=None) -> dict[str, Any]:
+                        time_budget: float | None, forecast_runs: int, workers: int = 1,
+                        progress=None) -> dict[str, Any]:
     """Calibrate on the months before the origin, forecast the rest, score it; the JSON-ready part of the record.
 
     The ABC is kept in ``abc_dir/<model fingerprint>``: a rerun on the same model resumes it, a changed model starts
@@ -65,7 +66,8 @@ def rolling_origin_part(abc_dir: Path, *, origin: int, horizon: int, population:
     abc_dir = Path(abc_dir) / model_fingerprint()
     started = time.perf_counter()
     draws = rolling_origin.calibrate_to_origin(abc_dir, origin=origin, population_size=population,
-                                               max_populations=generations, time_budget=time_budget)
+                                               max_populations=generations, time_budget=time_budget,
+                                               sampler=workers if workers > 1 else "single")
     abc_seconds = _add_timing(abc_dir, time.perf_counter() - started)
     started = time.perf_counter()
     sample = rolling_origin.forecast_after_origin(draws, forecast_runs, origin=origin, horizon=horizon,
@@ -97,7 +99,8 @@ def rolling_origin_part(abc_dir: Path, *, origin: int, horizon: int, population:
 def run_study(*, draws: str | Path | None = None, runs: int = 200, months: int | None = None,
               abc_dir: str | Path = "results/forecast/abc", origin: int = rolling_origin.ORIGIN,
               horizon: int = rolling_origin.HORIZON, population: int = 150, generations: int = 5,
-              time_budget: float | None = 720.0, forecast_runs: int = 200, progress=None) -> dict[str, Any]:
+              time_budget: float | None = 720.0, forecast_runs: int = 200, workers: int = 1,
+              progress=None) -> dict[str, Any]:
     """Both parts; the record :func:`ctsim.analysis.validation.forecast_section` renders."""
     from ctsim.analysis.evidence import model_fingerprint
     from ctsim.declarations.parameters import calibration_version
@@ -106,7 +109,7 @@ def run_study(*, draws: str | Path | None = None, runs: int = 200, months: int |
     checks = predictive_part(draws, runs, months, progress=progress)
     origin_part = rolling_origin_part(Path(abc_dir), origin=origin, horizon=horizon, population=population,
                                       generations=generations, time_budget=time_budget,
-                                      forecast_runs=forecast_runs, progress=progress)
+                                      forecast_runs=forecast_runs, workers=workers, progress=progress)
     runs_made = checks["model_runs"] + origin_part["abc"]["model_runs"] + origin_part["forecast"]["model_runs"]
     return {"format": FORMAT, "version": VERSION, "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
             "model_fingerprint": model_fingerprint(), "calibration_version": calibration_version(),
@@ -144,12 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-budget", type=float, default=720.0,
                         help="seconds after which no new ABC generation starts (default 720)")
     parser.add_argument("--forecast-runs", type=int, default=200, help="runs from the draws (default 200)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="processes for the rolling origin's ABC (default 1; any number gives the same draws)")
     parser.add_argument("--origin", type=int, default=rolling_origin.ORIGIN, help="months before the origin (24)")
     parser.add_argument("--horizon", type=int, default=rolling_origin.HORIZON, help="months forecast (12)")
     args = parser.parse_args(argv)
     for option, value, low in (("--runs", args.runs, 2), ("--population", args.population, 2),
                                ("--generations", args.generations, 1), ("--forecast-runs", args.forecast_runs, 2),
-                               ("--horizon", args.horizon, 1)):
+                               ("--horizon", args.horizon, 1), ("--workers", args.workers, 1)):
         if value < low:
             parser.error(f"option '{option}' = {value} must be at least {low}")
 
@@ -163,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         record = run_study(draws=args.draws, runs=args.runs, months=args.months, abc_dir=args.abc_dir,
                            origin=args.origin, horizon=args.horizon, population=args.population,
                            generations=args.generations, time_budget=args.time_budget,
-                           forecast_runs=args.forecast_runs, progress=progress)
+                           forecast_runs=args.forecast_runs, workers=args.workers, progress=progress)
     except (DrawsError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

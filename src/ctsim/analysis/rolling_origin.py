@@ -93,7 +93,7 @@ def targets_until(origin: int = ORIGIN, targets: Mapping[str, Any] | None = None
 
 def calibrate_to_origin(out_dir: str | Path, *, origin: int = ORIGIN, population_size: int = 150,
                         max_populations: int = 5, seed: int = ORIGIN_SEED, time_budget: float | None = None,
-                        sampler: str = "single", resume: bool = True, show_progress: bool = False
+                        sampler: str | int = "single", resume: bool = True, show_progress: bool = False
                         ) -> posterior.Posterior:
     """ABC-SMC over calibration's free parameters on the history's first ``origin`` months against
     :func:`targets_until`; writes ``draws.json`` beside the pyabc database ``abc.db`` in ``out_dir``.

@@ -142,13 +142,15 @@ def posterior_section(path: Path | None = None, correlations: int = 5) -> list[s
               f"calibration above instead). ABC-SMC (pyabc): population {s.get('population_size')}, "
               f"{s.get('generations_run')} generation(s) of at most {s.get('max_populations')}, "
               f"{s.get('replications')} replication(s) per particle, {months} months of the history, seed "
-              f"{s.get('seed')}, sampler {s.get('sampler')}; made {posterior.created_utc} by `ctsim calibrate "
+              f"{s.get('seed')}, sampler {s.get('sampler')}, perturbation "
+              f"{s.get('perturbation', 'pyabc default (Silverman bandwidth)')}; made {posterior.created_utc} by "
+              f"`ctsim calibrate "
               f"--abc` (`make posterior` holds the documented settings; `ctsim calibrate --abc --check` reruns "
               f"these). Effective sample size of the stored draws: {d.get('effective_sample_size', float('nan')):.1f} "
               f"of {len(posterior.values)}: replications resample the draws by weight, so about that many distinct "
               f"parameter sets carry most of the weight. Each generation's tolerance (epsilon) is the median "
-              f"distance of the previous one, so about half the simulations are accepted by construction; what "
-              f"shows progress is epsilon falling, and the ESS says how evenly the weight is spread.", "",
+              f"distance of the previous one: what shows progress is epsilon falling, the acceptance rate says what "
+              f"each generation cost, and the ESS how evenly the weight is spread.", "",
               "| generation | epsilon | simulations | accepted | acceptance rate | ESS |", "|---|---|---|---|---|---|"]
     for g in d.get("generations", []):
         lines.append(f"| {g['generation']} | {g['epsilon']:.4g} | {g['simulations']} | {g['accepted']} | "
