@@ -123,7 +123,8 @@ def _command_line(process: psutil.Process) -> str:
 
 @pytest.mark.parametrize("executor", [["--workers", "2"], ["--dask-local", "2"]], ids=["processes", "dask-local"])
 def test_sigkilled_driver_leaves_no_worker_behind(tmp_path, executor):
-    path = points_experiment(tmp_path, values=[round(0.02 * k, 2) for k in range(40)])
+    # enough runs that the batch cannot finish between the first part file and the signal
+    path = points_experiment(tmp_path, values=[round(0.0025 * k, 4) for k in range(400)])
     command = [str(BIN / "ctsim"), "batch", str(path), "--out", str(tmp_path / "out"), *executor,
                "--task-seconds", "0.05"]
     driver = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -170,7 +171,8 @@ def test_chunked_design_equals_the_whole_and_counts_come_first(tmp_path):
 
 
 def test_ctrl_c_stops_a_batch_with_one_line_and_status_130(tmp_path):
-    path = points_experiment(tmp_path, values=[round(0.02 * k, 2) for k in range(40)])
+    # enough runs that the batch cannot finish between the first part file and the signal
+    path = points_experiment(tmp_path, values=[round(0.0025 * k, 4) for k in range(400)])
     out = tmp_path / "out"
     driver = subprocess.Popen([str(BIN / "ctsim"), "batch", str(path), "--out", str(out), "--workers", "2",
                                "--task-seconds", "0.05"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
