@@ -21,6 +21,7 @@ import multiprocessing
 import random
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 
 import numpy as np
 from jabbar import jabbar
@@ -31,6 +32,7 @@ _WORKER_SIMULATE = None  # pyabc's simulate_one, inherited by each forked worker
 
 def _seed_for(base: int, generation: int, index: int) -> None:
     """Seed numpy's legacy global stream and Python's ``random`` for one candidate."""
+    # pyabc numbers its calibration sample -1: shift by one so every entropy word is non-negative
     state = np.random.SeedSequence([base, generation + 1, index]).generate_state(4)
     np.random.seed(state)
     random.seed(int(state[0]))
@@ -75,8 +77,10 @@ class SeededOrderedSampler(Sampler):
         sample = self._create_empty_sample()
         evaluated = 0
         try:
-            with jabbar(total=n, enable=self.show_progress, keep=False) as bar:
-                for result in self._ordered_results(simulate_one, base, t):
+            # closing(): the worker pool shuts down as soon as enough are accepted, not when the generator is collected
+            with jabbar(total=n, enable=self.show_progress, keep=False) as bar, \
+                    closing(self._ordered_results(simulate_one, base, t)) as results:
+                for result in results:
                     sample.append(result)
                     evaluated += 1
                     if result.accepted:
