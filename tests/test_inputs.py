@@ -14,7 +14,7 @@ import pytest
 
 from ctsim.cli import main
 from ctsim.experiments.executors import check_scheduler
-from ctsim.inputs import MAX_MESSAGE, excerpt, inside, one_line, plain_name
+from ctsim.inputs import MAX_MESSAGE, excerpt, inside, one_line, plain_name, reached_through
 from ctsim.scenarios.files import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +78,14 @@ def test_scenario_reproducers_give_one_line_naming_file_and_key(tmp_path, capsys
     assert main(["validate", str(path)]) == 2
     line = one_error_line(capsys)
     assert str(path) in line and expected in line, line
+
+
+def test_a_long_error_deep_in_a_chain_is_shortened_but_every_file_of_the_chain_stays_named():
+    inner = "grand.toml: key 'levers.x' = " + "9" * 5000 + " (reached through /a/parent.toml: key 'extends')"
+    message = reached_through(inner, "/b/child.toml", "extends")
+    assert message.startswith("grand.toml: key 'levers.x'") and len(message) < 400
+    assert message.index("/a/parent.toml: key 'extends'") < message.index("/b/child.toml: key 'extends'")
+    assert message.endswith("(reached through /b/child.toml: key 'extends')")
 
 
 def test_error_in_a_parent_names_the_extends_chain(tmp_path, capsys):

@@ -21,7 +21,7 @@ MAX_FILE_BYTES = 1_000_000  # scenario, experiment and study files: the library'
 MAX_POINTS_BYTES = 50_000_000  # a points file (CSV or Parquet) of a design
 MAX_DEPTH = 20  # tables and arrays nested deeper than this are a mistake, not a design
 MAX_NAME = 100  # characters in a name used in a path
-MAX_MESSAGE = 400  # characters in an error message
+MAX_MESSAGE = 600  # characters in an error message: room for a chain of three files named by full paths
 MAX_EXCERPT = 40  # characters of user input quoted in a message
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
@@ -143,6 +143,17 @@ def excerpt_path(path: Any, limit: int = 160) -> str:
     """A path for an error message: printable and at most ``limit`` characters (its end kept: the file name)."""
     text = one_line(str(path), 10 * limit)
     return text if len(text) <= limit else "..." + text[-(limit - 3):]
+
+
+REACHED = " (reached through "
+
+
+def reached_through(message: str, where: str, key: str, limit: int = 260) -> str:
+    """An error met in a file another one led to, with the way it was reached: ``message`` (shortened to ``limit``
+    characters, its own chain of files kept whole so every file in it stays named) then ``(reached through WHERE: key
+    'KEY')``. The chain's length is bounded by the inputs that build it (MAX_CHAIN files of extends, one design)."""
+    head, sep, chain = str(message).partition(REACHED)
+    return f"{one_line(head, limit)}{sep}{one_line(chain, 10 * limit)}{REACHED}{where}: key '{key}')"
 
 
 def check_path_text(where: str, key: str, value: str, error: type[Exception], limit: int = 1000) -> None:

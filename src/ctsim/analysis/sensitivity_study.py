@@ -48,7 +48,7 @@ from ctsim.experiments.design import (
     scenario_path,
 )
 from ctsim.figures.tables import markdown
-from ctsim.inputs import excerpt, excerpt_path, inside, one_line, plain_name
+from ctsim.inputs import excerpt, excerpt_path, inside, plain_name, reached_through
 from ctsim.scenarios.files import ScenarioError, _suggest, load_scenario, read_toml
 
 TOP_KEYS = ("name", "description", "scenario", "method", "n", "second_order", "replications", "months", "seed",
@@ -132,7 +132,7 @@ def load_study(path: str | Path) -> Study:
     try:
         scenario = load_scenario(target)
     except ScenarioError as exc:
-        raise ExperimentError(f"{one_line(str(exc), 260)} (reached through {where}: key 'scenario')") from None
+        raise ExperimentError(reached_through(str(exc), where, "scenario")) from None
     method = data.get("method")
     if not isinstance(method, str) or method not in sa.METHODS:
         raise ExperimentError(f"{where}: key 'method' must be one of {', '.join(sa.METHODS)}; got {excerpt(method)}")

@@ -54,8 +54,8 @@ from ctsim.inputs import (
     excerpt,
     excerpt_key,
     excerpt_path,
-    one_line,
     plain_name,
+    reached_through,
     read_input,
     whole_number,
 )
@@ -247,8 +247,7 @@ def _scenarios(where: str, path: Path, value: Any) -> list[Scenario]:
         try:
             out.append(load_scenario(target))
         except ScenarioError as exc:
-            raise ExperimentError(f"{one_line(str(exc), 260)} (reached through {where}: key "
-                                  f"'scenarios[{i}]')") from None
+            raise ExperimentError(reached_through(str(exc), where, f"scenarios[{i}]")) from None
     names = [s.name for s in out]
     if len(set(names)) != len(names):
         raise ExperimentError(f"{where}: key 'scenarios': two scenarios share a name ({', '.join(names)})")

@@ -53,6 +53,7 @@ from ctsim.inputs import (
     excerpt_path,
     one_line,
     plain_name,
+    reached_through,
     read_input,
     whole_number,
 )
@@ -427,7 +428,7 @@ def _parent(where: str, path: Path, data: dict, chain: tuple[Path, ...], key: st
         return _load(parent_path, seen)
     except ScenarioError as exc:
         # Name the key that led to the parent, so an error deep in a chain can be traced back to this file.
-        raise ScenarioError(f"{one_line(str(exc), 260)} (reached through {where}: key '{key}')") from None
+        raise ScenarioError(reached_through(str(exc), where, key)) from None
 
 
 def _lever_value(where: str, key: str, name: str, value: Any) -> Any:
