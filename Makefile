@@ -38,9 +38,13 @@ demo: install
 lint: install
 	$(BIN)/ruff check src tests scripts benchmarks
 
+# The tests run on PYTEST_WORKERS processes (pytest-xdist), each taking whole files, so a file's shared fixtures are
+# built once (PYTEST_WORKERS=0: in this process); then the timing-sensitive browser tests (marked serial) run alone.
+PYTEST_WORKERS ?= 2
 test: lint browser
 	$(BIN)/python -m ctsim.docs --check
-	$(BIN)/python -m pytest -q --durations=25
+	$(BIN)/python -m pytest -q --durations=25 -n $(PYTEST_WORKERS) --dist loadfile -m "not serial"
+	$(BIN)/python -m pytest -q --durations=5 -m serial
 
 bench: install
 	$(BIN)/python benchmarks/bench_model.py

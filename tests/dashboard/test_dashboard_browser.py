@@ -14,6 +14,10 @@ import pytest
 from ctsim.dashboard.server import ServerError, spawn
 from ctsim.scenarios.files import load_scenario
 
+# Alone, after the tests that make test runs in parallel: play and pause are timed, and two busy test processes on
+# two cores starve the server and the browser (a pause then lands seconds late).
+pytestmark = pytest.mark.serial
+
 CHROMIUM = Path("/usr/bin/chromium")
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "ws://localhost")
 
