@@ -77,8 +77,10 @@ class Fit:
 
 def regional_shares(regional: pd.DataFrame, year: int) -> dict[str, float]:
     """Each region's share of the year's attacks (keys of :data:`REGION_KEYS`, plus "rest" for :data:`REST`)."""
-    last = regional[regional["month"].dt.year == year].groupby("region_key")["attacks"].sum()
-    shares = (last / max(last.sum(), 1.0)).reindex(list(REGION_KEYS)).fillna(0.0).to_dict()
+    in_year = (regional["month"].dt.year == year).to_numpy()
+    where = pd.Index(REGION_KEYS).get_indexer(regional["region_key"].to_numpy()[in_year])
+    totals = np.bincount(where, regional["attacks"].to_numpy(dtype=float)[in_year], len(REGION_KEYS))
+    shares = dict(zip(REGION_KEYS, (totals / max(totals.sum(), 1.0)).tolist(), strict=True))
     shares["rest"] = sum(shares[k] for k in REST)
     return shares
 

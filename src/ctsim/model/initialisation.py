@@ -107,7 +107,8 @@ def init_places(model: CTModel, admin_by_region: Mapping[str, float]) -> None:
     model.fear = np.zeros(model.n_districts)
     model.development_reach = np.zeros(model.n_districts)
     model.socioeconomic_key = (0.0, 0.0, None, 1.0)
-    model.districts = [District(model, i, row) for i, row in enumerate(table.to_dict("records"))]
+    columns = ["district_id", "district", "region", "border", "merged"]  # what a District keeps (to_dict is slow)
+    model.districts = [District(model, i, row) for i, row in enumerate(table[columns].to_dict("records"))]
     model.police_forces = []
     # sanctuary_border[affiliation, district]: the district's border offers that affiliation sanctuary.
     model.sanctuary_border = np.array([np.isin(model.border_names, SANCTUARY_BORDERS[name]) for name in AFFILIATIONS])

@@ -165,12 +165,15 @@ def _recorded(key: str, model: CTModel):
     return model.record[key]
 
 
-def _collected(model: CTModel, include_history: bool) -> tuple[pd.DataFrame, pd.DatetimeIndex]:
-    """The collected rows (without the history months unless asked) and their month labels."""
-    raw = model.datacollector.get_model_vars_dataframe()
-    months = pd.period_range(model.start, periods=len(raw), freq="M").to_timestamp()
+def _collected(model: CTModel, include_history: bool) -> tuple[dict[str, list], pd.DatetimeIndex]:
+    """The collected values of each reporter, month by month (without the history months unless asked), and their
+    month labels. Read from the DataCollector's ``model_vars`` (one list per reporter) rather than through a
+    DataFrame of objects, which cost a batch run more than a tenth of its time."""
+    collected = model.datacollector.model_vars
+    n = len(collected["attacks"])
     first = 0 if include_history else model.branch_month
-    return raw.iloc[first:], months[first:]
+    months = pd.period_range(model.start, periods=n, freq="M").to_timestamp()
+    return {name: values[first:] for name, values in collected.items()}, months[first:]
 
 
 def monthly_frames(model: CTModel, include_history: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -182,25 +185,22 @@ def monthly_frames(model: CTModel, include_history: bool = False) -> tuple[pd.Da
     ``include_history``.
     """
     raw, months = _collected(model, include_history)
-    national = pd.DataFrame({"month": months})
-    for o in OUTPUTS:
-        national[o.name] = raw[o.name].to_numpy(dtype=float)
-    per_region = {name: np.stack(raw[f"{name}@regions"].to_numpy()) for name in REGIONAL_OUTPUTS}
-    n_regions = len(REGIONS)
+    n_months, n_regions = len(months), len(REGIONS)
+    # Every column built first and the frames made at once (inserting columns one by one is slow in pandas).
+    national = pd.DataFrame({"month": months, **{o.name: np.asarray(raw[o.name], dtype=float) for o in OUTPUTS}})
     regional = pd.DataFrame({
         "month": np.repeat(months.to_numpy(), n_regions),
-        "region": np.tile(REGIONS, len(raw)),
-        "region_key": np.tile(REGION_KEYS, len(raw)),
+        "region": np.tile(REGIONS, n_months),
+        "region_key": np.tile(REGION_KEYS, n_months),
+        **{name: np.stack(raw[f"{name}@regions"]).reshape(-1) for name in REGIONAL_OUTPUTS},
     })
-    for name, values in per_region.items():
-        regional[name] = values.reshape(-1)
     return national, regional
 
 
 def recruits_by_stratum(model: CTModel) -> pd.DataFrame:
     """Recruits per month in each of the 24 youth strata (columns named band|living|schooling|religious link)."""
     raw, months = _collected(model, include_history=False)
-    frame = pd.DataFrame(np.stack(raw["recruits@strata"].to_numpy()), columns=list(STRATUM_NAMES))
+    frame = pd.DataFrame(np.stack(raw["recruits@strata"]), columns=list(STRATUM_NAMES))
     frame.insert(0, "month", months)
     return frame
 

@@ -78,8 +78,9 @@ def attack(model: CTModel) -> Attacks:
     cols.resources += p["resource_income_per_member"] * cols.members * (1.0 + bonus * access)
     deaths_per_attack, injuries_per_attack = casualties_per_attack(model)
     lethality = model.lethality * hvt_factor(model, model.programmes.level("hvt_protection"))
-    deaths = casualties(model, rng, attacks, lethality * deaths_per_attack)
-    injuries = casualties(model, rng, attacks, lethality * injuries_per_attack)
+    some = attacks > 0
+    deaths = casualties(model, rng, attacks, lethality * deaths_per_attack, some)
+    injuries = casualties(model, rng, attacks, lethality * injuries_per_attack, some)
     return Attacks(attacks, deaths, injuries)
 
 
@@ -132,11 +133,15 @@ def sanctuary_border_of(model: CTModel, cols: CellTable) -> np.ndarray:
     return model.sanctuary_border[cols.affiliation, cols.district]
 
 
-def casualties(model: CTModel, rng: np.random.Generator, attacks: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """Casualties by district and target: a sum of negative binomials, one per attack, drawn at once."""
+def casualties(model: CTModel, rng: np.random.Generator, attacks: np.ndarray, mean: np.ndarray,
+               some: np.ndarray | None = None) -> np.ndarray:
+    """Casualties by district and target: a sum of negative binomials, one per attack, drawn at once (``some``:
+    where ``attacks > 0``, when the caller has it)."""
     k = model.p["casualty_dispersion"]
     out = np.zeros(attacks.shape, dtype=np.int64)
-    some = attacks > 0
-    means = np.broadcast_to(mean, attacks.shape)[some]
-    out[some] = rng.negative_binomial(attacks[some] * k, k / (k + means))
+    if some is None:
+        some = attacks > 0
+    rows, cols = np.nonzero(some)
+    means = mean[cols] if np.ndim(mean) == 1 else np.broadcast_to(mean, attacks.shape)[rows, cols]
+    out[rows, cols] = rng.negative_binomial(attacks[rows, cols] * k, k / (k + means))
     return out
