@@ -4,6 +4,11 @@ It follows :func:`ctsim.analysis.compare.compare` (replication ``r`` of both pol
 ``SeedSequence``, runs go through :func:`ctsim.experiments.executors.map_ordered`, the paired differences and their
 90% intervals come from the same code) but keeps five monthly series per run instead of one, for the bands, and
 reports progress run by run. A policy is a library scenario or the trainer's current settings.
+
+Like ``ctsim compare``, a comparison carries parameter uncertainty by default: replication ``r`` of both policies
+uses draw ``r`` of the stored posterior (:mod:`ctsim.experiments.parameter_sets`) beside seed ``r``, so the bands and
+intervals show what the model does not know about its own parameters as well as chance; ``point=True`` uses the
+point calibration for every replication (faster to reason about; bands of chance alone). The result says which.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ class CompareResult:
         replications: runs per policy.
         months: the horizon.
         seconds: wall time.
+        parameters: which parameter values the runs used, one line (posterior draws or the point calibration).
     """
 
     names: tuple[str, str]
@@ -48,6 +54,7 @@ class CompareResult:
     replications: int
     months: int
     seconds: float = 0.0
+    parameters: str = ""
 
 
 def policy_scenario(choice: str, session: DashboardSession | None) -> Scenario:
@@ -63,9 +70,10 @@ def policy_scenario(choice: str, session: DashboardSession | None) -> Scenario:
     return resolve_scenario(choice)
 
 
-def _run_one(task: tuple[int, Scenario, int, np.random.SeedSequence, int]) -> tuple[int, int, dict, pd.DataFrame]:
-    index, scenario, replication, seed, months = task
-    result = run(scenario, seed, months)
+def _run_one(task: tuple[int, Scenario, int, np.random.SeedSequence, int, dict | None]
+             ) -> tuple[int, int, dict, pd.DataFrame]:
+    index, scenario, replication, seed, months, draw = task
+    result = run(scenario, seed, months, draw=draw)
     return index, replication, result.summary, result.national[["month", *SERIES]]
 
 
@@ -80,8 +88,9 @@ def check_settings(replications: int, years: int) -> None:
 
 def run_comparison(reference: Scenario, other: Scenario, replications: int = DEFAULT_REPLICATIONS,
                    years: int = 10, seed: int = 0, workers: int = 2,
-                   on_progress: Callable[[int, int], None] | None = None) -> CompareResult:
-    """Run both policies ``replications`` times over ``years`` with common random numbers.
+                   on_progress: Callable[[int, int], None] | None = None, point: bool = False) -> CompareResult:
+    """Run both policies ``replications`` times over ``years`` with common random numbers (the same seed and the
+    same posterior draw for replication ``r`` of each).
 
     Args:
         reference: the first policy (differences are other minus reference).
@@ -91,6 +100,11 @@ def run_comparison(reference: Scenario, other: Scenario, replications: int = DEF
         seed: root seed of the replications.
         workers: local processes (1: in this process).
         on_progress: called with (runs done, runs in all) after each run.
+        point: use the point calibration in every replication instead of the posterior draws.
+
+    Raises:
+        DashboardError: bad sizes, or posterior draws that are missing or were computed on another model (then the
+            message says to use the point calibration).
     """
     import time
 
@@ -99,10 +113,12 @@ def run_comparison(reference: Scenario, other: Scenario, replications: int = DEF
     from ctsim.experiments.executors import ExecutorSpec, map_ordered
 
     check_settings(replications, years)
+    parameters = parameter_set(point)
     months = 12 * years
     scenarios = core_compare.unique_names([reference, other])
     seeds = np.random.SeedSequence(seed).spawn(replications)
-    tasks = [(i, s, r, seeds[r], months) for i, s in enumerate(scenarios) for r in range(replications)]
+    draws = [parameters.values(r) or None for r in range(replications)]
+    tasks = [(i, s, r, seeds[r], months, draws[r]) for i, s in enumerate(scenarios) for r in range(replications)]
     done = 0
 
     def progressed() -> None:
@@ -124,4 +140,17 @@ def run_comparison(reference: Scenario, other: Scenario, replications: int = DEF
                           "high": grouped.quantile(0.95)}).reset_index()
     differences = core_compare.differences(runs, names)
     return CompareResult((names[0], names[1]), runs, bands, differences, replications, months,
-                         time.perf_counter() - began)
+                         time.perf_counter() - began, parameters.label())
+
+
+def parameter_set(point: bool):
+    """The parameter values a comparison uses (:func:`ctsim.experiments.parameter_sets.choose`); draws that cannot
+    be used become a :class:`DashboardError` that names the page's remedy."""
+    from ctsim.experiments.parameter_sets import DrawsError, choose
+
+    try:
+        return choose(point)
+    except DrawsError as exc:
+        message = str(exc).replace("or pass --point to use the point calibration",
+                                   "or tick 'point calibration' to compare without parameter uncertainty")
+        raise DashboardError(message) from None
