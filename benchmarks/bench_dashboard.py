@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/bench_dashboard.py [--steps 15] [--rounds 3] [--compare-rounds 3] [--sessions 5]
+                                         [--pause-rounds 5] [--slow-page 6]
                                          [--figure docs/figures/dashboard.png] [--json FILE]
 
 1. Step plus redraw: ``ctsim dashboard`` in a child process, headless Chromium (every non-loopback request
@@ -12,8 +13,13 @@ Usage::
 2. The same with ``--sessions`` browser sessions stepping at once (the classroom case).
 3. Compare mode: baseline against civilian_led, 10 replications each, 10 years after the history, common random
    numbers, two worker processes (as the page runs it); ``--compare-rounds`` rounds.
+4. Pause while playing on a slow page: Chromium throttles the page's CPU ``--slow-page`` times (a busy classroom
+   laptop), play runs four months, then one script reads the month shown and clicks Pause; recorded are the months
+   shown after that one, the seconds until the last of them was on the screen, and the play rate before the click.
+   ``--pause-rounds`` rounds in one page (``--slow-page 1``: no throttling).
 
-Targets: a month under 0.3 s; a comparison under 30 s on 2 cores. Medians are reported, with min and max.
+Targets: a month under 0.3 s; a comparison under 30 s on 2 cores; at most one month after Pause. Medians are
+reported, with min and max.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ from ctsim.scenarios.files import resolve_scenario
 
 STEP_TARGET_S = 0.3
 COMPARE_TARGET_S = 30.0
+PAUSE_TARGET_MONTHS = 1  # play waits for the page to draw each month (ctsim.dashboard.pacing)
+PAUSE_WATCH_S = 8.0  # how long the month shown is watched after the click on Pause
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1")
 # Each chart counts its draws on its element (data-draws, set by live_chart.vue).
 CHARTS = "document.querySelectorAll('.ctsim-map [data-draws], .ctsim-charts [data-draws]')"
@@ -40,6 +48,8 @@ REDRAWN = f"""() => {{
     return charts.length >= 3 && charts.every((c, i) => Number(c.dataset.draws) > window.__draws[i])
         && document.querySelector('.ctsim-scenario-month').innerText !== window.__before;
 }}"""
+MONTH = "Number(document.querySelector('.ctsim-scenario-month').innerText)"
+READ_AND_PAUSE = f"() => {{ const month = {MONTH}; document.querySelector('.ctsim-play').click(); return month; }}"
 MARK = f"""() => {{
     window.__draws = [...{CHARTS}].map(c => Number(c.dataset.draws));
     window.__before = document.querySelector('.ctsim-scenario-month').innerText;
@@ -70,6 +80,35 @@ def time_steps(page, steps: int) -> list[float]:
     return times
 
 
+def time_pauses(context, page, rounds: int, slow_page: float) -> dict[str, list[float]]:
+    """Play and pause ``rounds`` times on a page throttled ``slow_page`` times: months shown after the click's month,
+    seconds until the last of them appeared, and months a second while playing."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": slow_page})
+    out: dict[str, list[float]] = {"months_after_pause": [], "last_month_after_s": [], "play_months_per_s": []}
+    try:
+        for _ in range(rounds):
+            start = page.evaluate(MONTH)
+            began = time.perf_counter()
+            page.locator(".ctsim-play").click()
+            page.wait_for_function(f"{MONTH} >= {start + 4}", timeout=120_000)
+            at_click = page.evaluate(READ_AND_PAUSE)
+            clicked = time.perf_counter()
+            out["play_months_per_s"].append((at_click - start) / (clicked - began))
+            last, arrived = at_click, 0.0
+            while time.perf_counter() - clicked < PAUSE_WATCH_S:
+                month = page.evaluate(MONTH)
+                if month != last:
+                    last, arrived = month, time.perf_counter() - clicked
+                page.wait_for_timeout(50)
+            out["months_after_pause"].append(last - at_click)
+            out["last_month_after_s"].append(arrived)
+    finally:
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+        cdp.detach()
+    return out
+
+
 def take_figure(page, path: str) -> None:
     """The README's screenshot: a lever changed, two years run with a change of government between them."""
     page.locator(".ctsim-lever-prosecution_capacity").scroll_into_view_if_needed()
@@ -86,7 +125,8 @@ def take_figure(page, path: str) -> None:
     page.screenshot(path=path)
 
 
-def bench_browser(steps: int, rounds: int, sessions: int, figure: str | None) -> dict:
+def bench_browser(steps: int, rounds: int, sessions: int, figure: str | None, pause_rounds: int,
+                  slow_page: float) -> dict:
     from playwright.sync_api import sync_playwright
 
     began = time.perf_counter()
@@ -122,6 +162,10 @@ def bench_browser(steps: int, rounds: int, sessions: int, figure: str | None) ->
             out["concurrent_all_redrawn_s"] = together
             for context, _ in pages:
                 context.close()
+            if pause_rounds:
+                context, page = open_page(browser, url)
+                out["pause"] = time_pauses(context, page, pause_rounds, slow_page)
+                context.close()
             browser.close()
     finally:
         proc.terminate()
@@ -149,10 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds, each in a fresh page")
     parser.add_argument("--sessions", type=int, default=5, help="browser sessions stepping at once")
     parser.add_argument("--compare-rounds", type=int, default=3)
+    parser.add_argument("--pause-rounds", type=int, default=5, help="play-and-pause rounds on a slow page (0: none)")
+    parser.add_argument("--slow-page", type=float, default=6.0,
+                        help="how many times Chromium slows the page's CPU for the pause rounds")
     parser.add_argument("--figure", help="save a screenshot after a year (e.g. docs/figures/dashboard.png)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
-    browser = bench_browser(args.steps, args.rounds, args.sessions, args.figure)
+    browser = bench_browser(args.steps, args.rounds, args.sessions, args.figure, args.pause_rounds, args.slow_page)
     compare = bench_compare(args.compare_rounds)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     result = {"step_redraw_s": summary(browser["step_redraw_s"]),
@@ -160,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
               "concurrent_all_redrawn_s": summary(browser["concurrent_all_redrawn_s"]),
               "startup_to_usable_page_s": browser["startup_to_usable_page_s"],
               "compare_2x10x10y_s": summary(compare) if compare else None,
+              "pause": ({"slow_page": args.slow_page, **{k: summary(v) for k, v in browser["pause"].items()}}
+                        if "pause" in browser else None),
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, load average {load:.1f} at the end",
               "python": sys.version.split()[0]}
     s, c, m = result["step_redraw_s"], result["compare_2x10x10y_s"], result["concurrent_all_redrawn_s"]
@@ -172,6 +221,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"compare 2 x 10 replications x 10 years, 2 processes: median {c['median']:.1f} s over {c['n']} runs "
               f"(min {c['min']:.1f}, max {c['max']:.1f}); target {COMPARE_TARGET_S:.0f} s: "
               f"{'met' if c['median'] <= COMPARE_TARGET_S else 'MISSED'}")
+    if result["pause"]:
+        p = result["pause"]
+        after, late, rate = p["months_after_pause"], p["last_month_after_s"], p["play_months_per_s"]
+        print(f"pause on a page slowed {args.slow_page:g}x: {after['max']:.0f} month(s) at most after the one shown "
+              f"at the click (median {after['median']:.0f}, {after['n']} rounds), the last on the screen within "
+              f"{late['max']:.2f} s; target {PAUSE_TARGET_MONTHS}: "
+              f"{'met' if after['max'] <= PAUSE_TARGET_MONTHS else 'MISSED'}; playing at a median "
+              f"{rate['median']:.1f} months/s")
     print(result["machine"])
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:

@@ -54,3 +54,18 @@ def test_unusable_draws_name_the_pages_remedy(tmp_path, monkeypatch):
     assert "--point" not in str(caught.value) and "missing.json" in str(caught.value)
     out = run_comparison(baseline, baseline, replications=2, years=1, workers=1, point=True)
     assert "point calibration" in out.parameters
+
+
+def test_the_compare_view_offers_the_point_calibration_and_refuses_unusable_draws(tmp_path, monkeypatch):
+    import ipyvuetify as v
+    import solara
+
+    from ctsim.dashboard.app import CompareView
+    from ctsim.dashboard.state import DashboardSession
+
+    monkeypatch.setattr(parameter_sets, "POSTERIOR_FILE", tmp_path / "missing.json")
+    _, rc = solara.render(CompareView(DashboardSession("baseline", 1)), handle_error=False)
+    rc.find(v.Checkbox, label="point calibration (no parameter uncertainty)").assert_single()
+    rc.find(v.Btn, class_="ctsim-compare-run").widget.click()
+    rc.find(v.Alert).assert_single()
+    assert "tick 'point calibration'" in rc.find(v.Alert).widget.children[0], "refused in the page, with the remedy"

@@ -7,6 +7,8 @@ class with keyword arguments, which would drop the 2022-2024 history that :func:
 runs, and its parameter inputs cannot change a running model. Each browser tab gets its own Solara kernel and so its
 own :class:`.state.DashboardSession`: two trainees never step each other's model. Whatever a user does wrong ends in a
 message in the page; an unexpected failure is logged on the server and reported in one line, never as a traceback.
+Play steps the next month only once the browser has drawn the last one (:mod:`.pacing`), so Pause takes effect
+within a month of the one on the screen, however slowly the browser draws.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import html
 import logging
 import time
-from pathlib import Path
 
 import solara
 import solara.lab
@@ -22,19 +23,22 @@ import solara.lab
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 
 from . import views
-from .compare import CURRENT, DEFAULT_REPLICATIONS, CompareResult, check_settings, policy_scenario, run_comparison
+from .compare import (
+    CURRENT,
+    DEFAULT_REPLICATIONS,
+    CompareResult,
+    check_settings,
+    parameter_set,
+    policy_scenario,
+    run_comparison,
+)
 from .controls import LeverPanel
 from .export import charts_png, scenario_toml
+from .pacing import DRAW_TIMEOUT_S, PAGE_GATE, DrawGate
 from .state import MAP_MEASURES, DashboardError, DashboardSession, parse_seed, scenario_choices
+from .widgets import LiveChart, MonthLabel
 
 log = logging.getLogger("ctsim.dashboard")
-
-
-class LiveChart(solara.widgets.VegaLite):
-    """Solara's Vega-Lite widget with a template that redraws a chart whose only change is its data in place, with
-    no debounce (``live_chart.vue``): the month's redraw then costs a data update, not a compilation."""
-
-    template_file = str(Path(__file__).with_name("live_chart.vue"))
 
 
 def Note(text: str, size: str = "0.85em"):  # noqa: N802 (reads like a component)
@@ -42,7 +46,7 @@ def Note(text: str, size: str = "0.85em"):  # noqa: N802 (reads like a component
     return solara.HTML(tag="div", unsafe_innerHTML=text, style={"font-size": size, "margin": "4px 0"})
 
 
-PLAY_INTERVAL_MS = 150  # between months while playing: about five months a second with the redraw
+PLAY_INTERVAL_MS = 150  # at least this between months while playing; more when the page draws slower (.pacing)
 COMPARE_WORKERS = 2  # processes per comparison: the 2-core classroom laptop the brief names
 
 
@@ -57,7 +61,7 @@ def describe_failure(exc: BaseException) -> str:
 
 @solara.lab.task(prefer_threaded=True)
 def compare_task(reference: str, other: str, replications: int, years: int, seed: int,
-                 session: DashboardSession) -> CompareResult:
+                 session: DashboardSession, point: bool = False) -> CompareResult:
     """Run a comparison in the background, reporting progress as a percentage."""
 
     def progressed(done: int, total: int) -> None:
@@ -65,7 +69,7 @@ def compare_task(reference: str, other: str, replications: int, years: int, seed
 
     compare_task.progress = 0.0
     return run_comparison(policy_scenario(reference, session), policy_scenario(other, session), replications,
-                          years, seed, workers=COMPARE_WORKERS, on_progress=progressed)
+                          years, seed, workers=COMPARE_WORKERS, on_progress=progressed, point=point)
 
 
 @solara.component
@@ -78,25 +82,32 @@ def Message(message: solara.Reactive[str | None]):  # noqa: N802 (Solara compone
 
 
 @solara.component
-def Figure(chart_builder, label: str, version: object = None):  # noqa: N802 (Solara components are CamelCase)
+def Figure(chart_builder, label: str, version: object = None, frame: int = 0):  # noqa: N802 (Solara components are CamelCase)
     """A chart, or a message saying it could not be drawn.
 
     ``version`` must change whenever the chart should: Reacton treats two lambdas with the same code and the same
     captured objects as equal, so a builder that reads a session (the same object every month) would not be rerun.
+    ``frame`` (the page's revision) makes play wait until the browser has drawn the chart (:mod:`.pacing`); 0 for
+    a chart that does not follow the run.
     """
+    gate = solara.use_context(PAGE_GATE)
     try:
         chart = chart_builder()
     except Exception as exc:  # a view must not take the page down
         solara.Error(f"The {label} could not be drawn: {describe_failure(exc)}")
         return
-    LiveChart.element(spec=views.spec(chart))
+    LiveChart.element(spec=views.spec(chart), frame=frame, gate=gate if frame else None)
 
 
 @solara.component
 def RunControls(session: DashboardSession, revision: solara.Reactive[int], playing: solara.Reactive[bool],  # noqa: N802 (Solara components are CamelCase)
-                act):
-    """Play, pause, step and reset, with where the run stands."""
-    revision.value  # noqa: B018 (reading subscribes: redrawn every month)
+                act, gate: DrawGate):
+    """Play, pause, step and reset, with where the run stands.
+
+    ``gate`` comes as an argument, not from :data:`.pacing.PAGE_GATE`: Solara's sidebar renders its children in the
+    layout above the page, outside the page's contexts.
+    """
+    frame = revision.value  # reading subscribes: redrawn every month
     at_end = session.scenario_month >= session.horizon
 
     def step(months: int) -> None:
@@ -111,9 +122,8 @@ def RunControls(session: DashboardSession, revision: solara.Reactive[int], playi
         solara.Button("Step 12 months", on_click=lambda: step(12), disabled=playing.value or at_end,
                       classes=["ctsim-step12"])
         solara.Button("Reset", on_click=lambda: act(session.reset), disabled=playing.value, classes=["ctsim-reset"])
-    Note(f"<b class='ctsim-month'>Month shown: {session.month_label()}</b><br>scenario month "
-         f"<span class='ctsim-scenario-month'>{session.scenario_month}</span> of {session.horizon}; "
-         f"shaded on the charts: the 2022-2024 history")
+    MonthLabel.element(label=session.month_label(), month=session.scenario_month, horizon=session.horizon,
+                       frame=frame, gate=gate)
 
 
 @solara.component
@@ -177,10 +187,11 @@ def RunView(session: DashboardSession, revision: solara.Reactive[int]):  # noqa:
             with solara.Div(classes=["ctsim-map"]):
                 Note(f"<b>{session.month_label()}</b>: hover over a district for its figures")
                 Figure(lambda: views.district_map(session.districts(), measure.value),
-                       "district map", (version, measure.value))
+                       "district map", (version, measure.value), frame=version)
         with solara.Div(classes=["ctsim-charts"]):
-            Figure(lambda: views.national_charts(national, history, events, end), "national charts", version)
-            Figure(lambda: views.mix_chart(national, history, events, end), "deployment mix", version)
+            Figure(lambda: views.national_charts(national, history, events, end), "national charts", version,
+                   frame=version)
+            Figure(lambda: views.mix_chart(national, history, events, end), "deployment mix", version, frame=version)
 
 
 @solara.component
@@ -194,7 +205,7 @@ def RegionView(session: DashboardSession, revision: solara.Reactive[int]):  # no
     solara.ToggleButtonsSingle(value=output, values=list(views.REGIONAL_SERIES))
     Figure(lambda: views.regional_chart(regional, output.value, views.history_frame(start, session.history_months),
                                         views.events_frame(session.events, start), end), "regional chart",
-           (version, output.value))
+           (version, output.value), frame=version)
     solara.Text(OUTPUTS_BY_NAME[output.value].meaning)
 
 
@@ -207,6 +218,7 @@ def CompareView(session: DashboardSession):  # noqa: N802 (Solara components are
     replications = solara.use_reactive(DEFAULT_REPLICATIONS)
     years = solara.use_reactive(10)
     seed_text = solara.use_reactive("0")
+    point = solara.use_reactive(False)
     problem = solara.use_reactive(None)
 
     def start() -> None:
@@ -215,21 +227,27 @@ def CompareView(session: DashboardSession):  # noqa: N802 (Solara components are
             seed = parse_seed(seed_text.value, 0)
             policy_scenario(reference.value, session)  # fail here, in the page, not in the background
             policy_scenario(other.value, session)
+            parameter_set(point.value)  # stale or missing posterior draws: say so now, with the remedy
         except (DashboardError, ValueError, TypeError) as exc:
             problem.set(describe_failure(exc) if isinstance(exc, DashboardError) else f"check the numbers: {exc}")
             return
         problem.set(None)
-        compare_task(reference.value, other.value, int(replications.value), int(years.value), seed, session)
+        compare_task(reference.value, other.value, int(replications.value), int(years.value), seed, session,
+                     point.value)
 
     Note("Each policy runs as a small ensemble: the same seeds for both (common random numbers), so the "
-         "paired difference shows the policy's effect with much of the chance removed. <i>Current settings</i> is "
-         "the scenario, levers and changes of the run in the other tabs.")
+         "paired difference shows the policy's effect with much of the chance removed. Run <i>r</i> of both "
+         "policies also takes the same draw of the model's uncertain parameters (the calibration's posterior), so "
+         "the bands show what the model does not know about itself as well as chance; tick <i>point "
+         "calibration</i> for one central parameter set (bands of chance alone). <i>Current settings</i> is the "
+         "scenario, levers and changes of the run in the other tabs.")
     with solara.Row(style={"flex-wrap": "wrap"}):
         solara.Select(label="Policy A (reference)", value=reference, values=choices, classes=["ctsim-policy-a"])
         solara.Select(label="Policy B", value=other, values=choices, classes=["ctsim-policy-b"])
         solara.InputInt("Replications each", value=replications, classes=["ctsim-replications"])
         solara.InputInt("Years after 2023", value=years, classes=["ctsim-years"])
         solara.InputText("Seed", value=seed_text, classes=["ctsim-compare-seed"])
+        solara.Checkbox(label="point calibration (no parameter uncertainty)", value=point)
         solara.Button("Run comparison", color="primary", on_click=start, disabled=compare_task.pending,
                       classes=["ctsim-compare-run"])
     if problem.value:
@@ -245,7 +263,7 @@ def CompareView(session: DashboardSession):  # noqa: N802 (Solara components are
         return
     a, b = result.names
     solara.Success(f"Done: {result.replications} runs each, {result.months // 12} years, in "
-                   f"{result.seconds:.1f} s.", classes=["ctsim-compare-done"])
+                   f"{result.seconds:.1f} s; {result.parameters}.", classes=["ctsim-compare-done"])
     with solara.Row(style={"flex-wrap": "wrap"}):
         for output in views.SERIES:
             Figure(lambda output=output: views.bands_chart(result.bands, output), f"{output} bands")
@@ -254,6 +272,7 @@ def CompareView(session: DashboardSession):  # noqa: N802 (Solara components are
                                 "ci90_high"]].rename(columns={"reference_mean": f"{a} mean",
                                                               "scenario_mean": f"{b} mean"})
     solara.DataFrame(table.round(3), items_per_page=20)
+    solara.Text(f"Bands and intervals above: {result.parameters}.", classes=["ctsim-compare-parameters"])
 
 
 @solara.component
@@ -274,6 +293,8 @@ def ExportView(session: DashboardSession, revision: solara.Reactive[int]):  # no
 def Page():  # noqa: N802 (Solara components are CamelCase)
     """The dashboard; one per browser tab."""
     session = solara.use_memo(DashboardSession, [])
+    gate = solara.use_memo(DrawGate, [])
+    PAGE_GATE.provide(gate)
     revision = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     message = solara.use_reactive(None)
@@ -294,6 +315,8 @@ def Page():  # noqa: N802 (Solara components are CamelCase)
     act = solara.use_memo(lambda: act_now, [])
 
     def play_loop() -> None:
+        # Back-pressure: the next month is stepped only when the browser has drawn this one (or the wait timed
+        # out), so the page never falls behind and Pause stops play within a month of the one on the screen.
         while playing.value:
             began = time.perf_counter()
             try:
@@ -306,6 +329,9 @@ def Page():  # noqa: N802 (Solara components are CamelCase)
             if not moved:
                 playing.set(False)
                 return
+            if not gate.wait(revision.value, DRAW_TIMEOUT_S, stop=lambda: not playing.value) and playing.value:
+                log.info("the page did not draw month %s within %.0f s (%d widgets behind); playing on",
+                         session.scenario_month, DRAW_TIMEOUT_S, len(gate.behind()))
             time.sleep(max(0.0, PLAY_INTERVAL_MS / 1000 - (time.perf_counter() - began)))
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
@@ -316,7 +342,7 @@ def Page():  # noqa: N802 (Solara components are CamelCase)
         solara.Text("exploratory, not a forecast", style={"font-size": "0.9em", "margin-left": "16px"})
     with solara.Sidebar(), solara.Column(gap="10px"):
         with solara.Card("Run", margin=0):
-            RunControls(session, revision, playing, act)
+            RunControls(session, revision, playing, act, gate)
         ScenarioCard(session, revision, act, playing.value)
         PolicyConsole(session, revision, act, False)
     Message(message)
