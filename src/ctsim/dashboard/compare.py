@@ -143,14 +143,16 @@ def run_comparison(reference: Scenario, other: Scenario, replications: int = DEF
                          time.perf_counter() - began, parameters.label())
 
 
+PAGE_REMEDY = ("run `make posterior` to recompute the draws for this model, or tick 'point calibration' to compare "
+               "without parameter uncertainty")
+
+
 def parameter_set(point: bool):
     """The parameter values a comparison uses (:func:`ctsim.experiments.parameter_sets.choose`); draws that cannot
     be used become a :class:`DashboardError` that names the page's remedy."""
     from ctsim.experiments.parameter_sets import DrawsError, choose
 
     try:
-        return choose(point)
+        return choose(point, remedy=PAGE_REMEDY)
     except DrawsError as exc:
-        message = str(exc).replace("or pass --point to use the point calibration",
-                                   "or tick 'point calibration' to compare without parameter uncertainty")
-        raise DashboardError(message) from None
+        raise DashboardError(str(exc)) from None

@@ -178,8 +178,9 @@ def describe(record: dict[str, Any] | None) -> str:
             f"{settings.get('generations_run')} generations)")
 
 
-def choose(point: bool, path: Path | None = None) -> ParameterSet:
+def choose(point: bool, path: Path | None = None, remedy: str = REMEDY) -> ParameterSet:
     """The parameter set a command uses: the point calibration when ``point``, else the stored draws, checked.
+    ``remedy`` ends the error (the dashboard names its own switch rather than ``--point``).
 
     Raises:
         DrawsError: one line naming the file, when the draws are missing, unreadable or computed on another model.
@@ -187,7 +188,7 @@ def choose(point: bool, path: Path | None = None) -> ParameterSet:
     if point:
         return POINT_SET
     path = Path(path or POSTERIOR_FILE).resolve()
-    return _draws(path, _mtime(path))
+    return _draws(path, _mtime(path), remedy)
 
 
 def _mtime(path: Path) -> float:
@@ -198,10 +199,10 @@ def _mtime(path: Path) -> float:
 
 
 @lru_cache(maxsize=4)
-def _draws(path: Path, mtime: float) -> ParameterSet:
-    posterior = read_posterior(path)
+def _draws(path: Path, mtime: float, remedy: str) -> ParameterSet:
+    posterior = read_posterior(path, remedy)
     stale = staleness(posterior)
     if stale:
         raise DrawsError(f"{excerpt_path(path)}: the posterior draws were computed on another model ({stale}); "
-                         f"{REMEDY}")
+                         f"{remedy}")
     return ParameterSet(DRAWS, posterior, path, tuple(int(i) for i in replication_order(posterior)))

@@ -134,14 +134,11 @@ def sanctuary_border_of(model: CTModel, cols: CellTable) -> np.ndarray:
 
 
 def casualties(model: CTModel, rng: np.random.Generator, attacks: np.ndarray, mean: np.ndarray,
-               some: np.ndarray | None = None) -> np.ndarray:
+               some: np.ndarray) -> np.ndarray:
     """Casualties by district and target: a sum of negative binomials, one per attack, drawn at once (``some``:
-    where ``attacks > 0``, when the caller has it)."""
+    where ``attacks > 0``, computed once for deaths and injuries)."""
     k = model.p["casualty_dispersion"]
     out = np.zeros(attacks.shape, dtype=np.int64)
-    if some is None:
-        some = attacks > 0
-    rows, cols = np.nonzero(some)
-    means = mean[cols] if np.ndim(mean) == 1 else np.broadcast_to(mean, attacks.shape)[rows, cols]
-    out[rows, cols] = rng.negative_binomial(attacks[rows, cols] * k, k / (k + means))
+    means = np.broadcast_to(mean, attacks.shape)[some]
+    out[some] = rng.negative_binomial(attacks[some] * k, k / (k + means))
     return out
