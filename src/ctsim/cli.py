@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "src/ctsim/data/calibration.json; with --abc: "
                                                   "src/ctsim/data/posterior.json)")
     cal.add_argument("--report", type=Path, default=Path("docs/validation.md"), help="fit report to write")
+    cal.add_argument("--warm-start", action="store_true",
+                     help="put the stored calibration's values in the search's first population (after a model "
+                          "change, so the search starts from the last fit; stored with the result, so --check "
+                          "reruns it)")
     cal.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
     cal.add_argument("--check", action="store_true",
                      help="rerun the fit (with --abc: the posterior draws) with the stored settings and compare it "
@@ -428,12 +432,18 @@ def _calibrate(args: argparse.Namespace) -> int:
     for option in ("population", "months", "work"):
         if getattr(args, option) is not None:
             raise ScenarioError(f"{where}: option '--{option}' needs --abc")
+    if args.warm_start and args.check:
+        raise ScenarioError(f"{where}: option '--warm-start' cannot go with --check (--check reruns the stored "
+                            f"settings, warm start included)")
     # --check reruns exactly what was stored (its settings), unless an option says otherwise.
     stored_settings = (json.loads(calibration.CALIBRATION_FILE.read_text())["settings"]
                        if args.check and calibration.CALIBRATION_FILE.is_file() else {})
     for option, default in calibration.DEFAULT_SETTINGS.items():
         if getattr(args, option) is None:
             setattr(args, option, int(stored_settings.get(option, default)))
+    start = stored_settings.get("start")
+    if args.warm_start:
+        start = calibration.stored_start(where)
     for option, value in (("--replications", args.replications), ("--generations", args.generations),
                           ("--popsize", args.popsize)):
         if not 1 <= value <= 1000:
@@ -460,7 +470,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         executor = None if spec.resolved_kind == "serial" else running.executor
         record = calibration.calibrate(history, replications=args.replications, seed=args.seed,
                                        generations=args.generations, popsize=args.popsize, executor=executor,
-                                       time_budget=args.time_budget, progress=progress)
+                                       time_budget=args.time_budget, progress=progress, start=start)
     bar.close()
     values = {name: spec["value"] for name, spec in record["free_parameters"].items()}
     if args.check:

@@ -68,6 +68,33 @@ def test_search_is_deterministic():
         assert low <= spec["value"] <= high
 
 
+def test_a_warm_start_enters_the_search_and_is_stored(tmp_path, monkeypatch):
+    """--warm-start puts the stored fit in the first population, so the search ends at least as good as it; the
+    record keeps the start, so --check reruns the same search; a missing stored fit is refused in one line."""
+    from ctsim.cli import main
+
+    history = load_scenario(HISTORY)
+    start = cal.stored_start("test")
+    assert set(start) == set(cal.FREE)
+    record = cal.calibrate(history, replications=1, generations=1, popsize=1, start=start)
+    assert record["settings"]["start"] == start
+    cold = cal.calibrate(history, replications=1, generations=1, popsize=1)
+    assert "start" not in cold["settings"]
+    # The search returns the best member it has seen; the start is one, so the result is at least as good.
+    seeds = np.random.SeedSequence(cal.DEFAULT_SETTINGS["seed"]).spawn(1)
+    at_start = cal._score((tuple(start[name] for name in cal.FREE), history, seeds))
+    assert record["loss"] <= at_start
+    outside = {**start, cal.FREE[0]: -1.0}
+    with pytest.raises(ValueError, match=cal.FREE[0]):
+        cal.calibrate(history, replications=1, generations=0, popsize=1, start=outside)
+    broken = tmp_path / "calibration.json"
+    broken.write_text("{}")
+    monkeypatch.setattr(cal, "CALIBRATION_FILE", broken)
+    assert main(["calibrate", "--warm-start", "--generations", "1", "--popsize", "1", "--replications", "1",
+                 "--output", str(tmp_path / "out.json"), "--executor", "serial"]) == 2
+    assert not (tmp_path / "out.json").exists()
+
+
 def test_runs_use_the_stored_calibration():
     record = json.loads(cal.CALIBRATION_FILE.read_text())
     stored = {k: v["value"] for k, v in record["free_parameters"].items()}

@@ -11,7 +11,7 @@ from ctsim.declarations.parameters import resolve
 from ctsim.model.core import CTModel
 from ctsim.model.institutions import JusticePipeline, allocate_places
 from ctsim.model.population import STRATUM_AWAY, StrataShares, composition
-from ctsim.model.processes import legitimacy, radicalisation
+from ctsim.model.processes import legitimacy, operations, radicalisation
 
 
 # ------------------------------------------------------------------------------------------ rehabilitation places
@@ -152,6 +152,43 @@ def test_collateral_harm_is_remembered_and_raises_radicalisation_where_it_fell()
     legitimacy.update_legitimacy(model, model.outcome.attacks, quiet)
     np.testing.assert_allclose(model.harm, harm * (1.0 - 1.0 / model.p["harm_memory_months"]))
     model.release()
+
+
+def test_searching_harms_bystanders_where_cells_are_found_or_not():
+    """Search harm (issue 13): the CT strength operating where cells are, weighted by each force's accuracy, times
+    tempo and search_harm_rate; none where there are no cells; the military harms most per soldier."""
+    model = _model(months=3)
+    cols = model.cell_table
+    present = np.bincount(cols.district, cols.members * ~cols.in_sanctuary, model.n_districts) > 0
+    harm = operations.search_harm(model, 1.0)
+    assert np.all(harm[~present] == 0.0) and np.all(harm[present & (model.forces.effective.sum(axis=1) > 0)] > 0)
+    np.testing.assert_allclose(operations.search_harm(model, 2.0), 2.0 * harm)
+    p = model.p
+    d = int(np.flatnonzero(present)[0])
+    model.forces.effective[:] = 0.0
+    model.forces.effective[d] = [1000.0, 0.0, 0.0]
+    police = operations.search_harm(model, 1.0)[d]
+    model.forces.effective[d] = [0.0, 0.0, 1000.0]
+    military = operations.search_harm(model, 1.0)[d]
+    assert military == pytest.approx(p["search_harm_rate"])
+    assert police == pytest.approx(p["search_harm_rate"] * p["collateral_police"] / p["collateral_military"])
+    zero = _model(params={"search_harm_rate": 0.0})
+    assert np.all(operations.search_harm(zero, 1.0) == 0.0)
+    for m in (model, zero):
+        m.release()
+
+
+def test_a_search_that_finds_nothing_still_harms():
+    """With detection switched off no cell is found, yet a month of operations harms bystanders by searching."""
+    model = _model(params={"detection_rate": 0.0})
+    harmed = 0.0
+    for _ in range(6):
+        model.step()
+        ops = model.outcome.operations
+        assert not ops.hit.any()
+        harmed += ops.collateral.sum()
+    model.release()
+    assert harmed > 0
 
 
 def test_harm_memory_starts_at_the_status_quo_level():

@@ -60,8 +60,9 @@ HISTORY = LIBRARY_DIR / f"{HISTORY_NAME}.toml"
 # historical_support_exponent, with deaths and injuries per attack varying by year (issue 14); 6 also fits
 # cross_border_inflow, fighters coming from sanctuary in Afghanistan (issue 12: the status quo's rise 2022-2024 need not
 # come from a large permanent safe space); 7 after small cells of a group consolidate (issue 12: cells no longer
-# multiply while their members level off).
-VERSION = 7
+# multiply while their members level off); 8 after searching harms bystanders whether or not it finds a cell (issue 13:
+# search_harm_rate, so a higher tempo has a cost in legitimacy and radicalisation even where it finds little).
+VERSION = 8
 
 
 @dataclass
@@ -151,7 +152,8 @@ DEFAULT_SETTINGS = {"replications": 3, "generations": 25, "popsize": 8, "seed": 
 
 def calibrate(history, replications: int = DEFAULT_SETTINGS["replications"], seed: int = DEFAULT_SETTINGS["seed"],
               generations: int = DEFAULT_SETTINGS["generations"], popsize: int = DEFAULT_SETTINGS["popsize"],
-              executor=None, time_budget: float | None = None, progress=None) -> dict:
+              executor=None, time_budget: float | None = None, progress=None,
+              start: dict[str, float] | None = None) -> dict:
     """Fit the free parameters; return the calibration record (not yet written).
 
     Args:
@@ -163,7 +165,15 @@ def calibrate(history, replications: int = DEFAULT_SETTINGS["replications"], see
         executor: a ``concurrent.futures.Executor`` evaluating candidates (None: in this process).
         time_budget: stop after this many seconds (the result then depends on the machine's speed).
         progress: optional callable ``f(generation, best_loss)``.
+        start: values of the free parameters to put in the first population (a warm start, e.g. the last fit
+            after a model change); stored in the record's settings so that ``--check`` reruns the same search.
     """
+    x0 = None
+    if start is not None:
+        x0 = np.array([float(start[name]) for name in FREE])
+        outside = [name for name, v, (lo, hi) in zip(FREE, x0, bounds(), strict=True) if not lo <= v <= hi]
+        if outside:
+            raise ValueError(f"warm start outside the search bounds: {', '.join(outside)}")
     seeds = np.random.SeedSequence(seed).spawn(replications)
     mapper = (lambda f, xs: list(executor.map(f, xs))) if executor is not None else map  # noqa: E731
     started = time.perf_counter()
@@ -180,20 +190,40 @@ def calibrate(history, replications: int = DEFAULT_SETTINGS["replications"], see
 
     result = differential_evolution(_score_placeholder, bounds(), seed=seed, maxiter=generations, popsize=popsize,
                                     polish=False, updating="deferred", workers=objective_map, callback=callback,
-                                    init="latinhypercube", tol=0.0)
+                                    init="latinhypercube", tol=0.0, x0=x0)
     values = {name: float(v) for name, v in zip(FREE, result.x, strict=True)}
     return {
         "version": VERSION,
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "method": "scipy.optimize.differential_evolution (deferred updating, Latin-hypercube start, no polish)",
+        "method": "scipy.optimize.differential_evolution (deferred updating, Latin-hypercube start, no polish)"
+                  + ("; warm start: the previous fit in the first population" if x0 is not None else ""),
         "settings": {"replications": replications, "seed": seed, "generations": generations, "popsize": popsize,
-                     "stopped_by_time_budget": bool(time_budget is not None and generation[0] < generations)},
+                     "stopped_by_time_budget": bool(time_budget is not None and generation[0] < generations),
+                     **({"start": {name: float(v) for name, v in zip(FREE, x0, strict=True)}} if x0 is not None
+                        else {})},
         "free_parameters": {name: {"value": values[name], "bounds": list(PARAMETERS_BY_NAME[name].plausible)}
                             for name in FREE},
         "loss": float(result.fun),
         "evaluations": int(result.nfev),
         "history_scenario": HISTORY_NAME,
     }
+
+
+def stored_start(where: object) -> dict[str, float]:
+    """The stored calibration's values of the free parameters, for a warm start; a clear error if there are none."""
+    from ctsim.scenarios.files import ScenarioError
+
+    try:
+        stored = json.loads(CALIBRATION_FILE.read_text())["free_parameters"]
+        values = {name: float(stored[name]["value"]) for name in FREE}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ScenarioError(f"{where}: option '--warm-start' needs a stored calibration with every free parameter "
+                            f"({CALIBRATION_FILE}: {exc})") from None
+    outside = [name for name, (lo, hi) in zip(FREE, bounds(), strict=True) if not lo <= values[name] <= hi]
+    if outside:
+        raise ScenarioError(f"{where}: option '--warm-start': the stored {', '.join(outside)} lie outside today's "
+                            f"search bounds")
+    return values
 
 
 def _score_placeholder(theta) -> float:  # pragma: no cover - differential_evolution calls it through `workers`

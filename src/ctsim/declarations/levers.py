@@ -245,9 +245,9 @@ LEVERS: tuple[Lever, ...] = (
           acts_in=("processes/attacks.py", "processes/lifecycle.py", "processes/recruitment.py"),
           via=("border_openness",)),
     Lever("kinetic_intensity", "float", 0.5, "tempo and force of operations (0-1)",
-          "scales detection tempo, the killed share and collateral harm (x (0.5 + level)); militants adapt to a "
-          "sustained tempo (its detection gain erodes), pressed cells move more, and remembered collateral harm "
-          "raises radicalisation where it fell",
+          "scales detection tempo, the killed share and collateral harm (x (0.5 + level)), including the harm of "
+          "searching that finds nothing; militants adapt to a sustained tempo (its detection gain erodes), pressed "
+          "cells move more, and remembered collateral harm raises radicalisation where it fell",
           unit="share", low=0.0, high=1.0, provenance="Bennett 2008 (effectiveness vs accuracy); assumed",
           label="Tempo of kinetic operations",
           # Priced above the status quo's tempo only: the status quo's operations are in the forces' personnel cost.

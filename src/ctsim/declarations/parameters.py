@@ -304,6 +304,12 @@ PARAMETERS: tuple[Param, ...] = (
        0.0, 10.0),
     _P("collateral_military", 0.5, "civilian casualties per hit", "assumption",
        "heavier weapons, less local knowledge", 0.0, 10.0),
+    _P("search_harm_rate", 0.15, "bystanders harmed per 1,000 military-equivalent personnel-months at tempo 1",
+       "assumption", "searching harms bystanders whether or not it finds a cell (cordon-and-search, raids, curfews; "
+       "Bennett 2008: accuracy can matter more than effectiveness), in districts where cells operate, by force type "
+       "in proportion to collateral_police/paramilitary/military. No figure in FACTS.md: sized so that, in the model "
+       "before this mechanism (calibration version 7), the status quo's search harm over 2025-2034 about equals its "
+       "harm from operations that find a cell", 0.0, 10.0, plausible=(0.04, 0.6)),
     _P("formation_strength", 3000.0, "soldiers", "assumption", "personnel of one formation", 100.0, 20000.0),
     _P("paramilitary_border_share", 0.5, "share", "assumption",
        "share of Rangers/FC strength held on the border (FACTS.md s4: the border is their first duty)",

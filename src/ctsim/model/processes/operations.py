@@ -5,8 +5,10 @@ the reach of the forces in its district (saturating with force density), coordin
 central CTD), tempo (kinetic intensity, eroded as militants adapt to it), community intelligence (police hear from
 people who trust the state, so it grows with the police's share of the operating forces and with legitimacy) and
 the cell's size. Collateral harm
-depends on who operates (accuracy by force type) and the tempo; it feeds legitimacy and, remembered, radicalisation
-where it falls (:mod:`ctsim.model.processes.legitimacy`).
+depends on who operates (accuracy by force type) and the tempo, and comes both from operations that find a cell and
+from the searching itself (cordon-and-search, raids, curfews: :func:`search_harm`), found or not, wherever cells
+operate; so a higher tempo costs bystanders even where it finds little. It feeds legitimacy and, remembered,
+radicalisation where it falls (:mod:`ctsim.model.processes.legitimacy`).
 """
 
 from __future__ import annotations
@@ -77,13 +79,24 @@ def collateral_per_hit(model: CTModel, mix: np.ndarray, tempo: float) -> np.ndar
     return mix @ np.array([p["collateral_police"], p["collateral_paramilitary"], p["collateral_military"]]) * tempo
 
 
+def search_harm(model: CTModel, tempo: float) -> np.ndarray:
+    """Expected bystanders harmed this month by searching, found or not, by district: the CT strength operating in
+    each district where cells are (military-equivalents by accuracy, per 1,000) times tempo and
+    ``search_harm_rate``. Districts without cells see no searches."""
+    p, cols = model.p, model.cell_table
+    accuracy = np.array([p["collateral_police"], p["collateral_paramilitary"], p["collateral_military"]])
+    effort = model.forces.effective @ (accuracy / max(p["collateral_military"], 1e-12)) / 1000.0
+    present = np.bincount(cols.district, cols.members * ~cols.in_sanctuary, model.n_districts) > 0
+    return p["search_harm_rate"] * tempo * effort * present
+
+
 def expected_collateral(model: CTModel) -> np.ndarray:
     """Expected collateral harm this month by district under the current deployment (no random draw; it sets only this
     month's force reach and tempo): used to start the harm memory at its status-quo level."""
     hazard, mix, tempo = _search(model)
     cols = model.cell_table
     hits = np.bincount(cols.district, 1.0 - np.exp(-hazard), model.n_districts)
-    return hits * collateral_per_hit(model, mix, tempo)
+    return hits * collateral_per_hit(model, mix, tempo) + search_harm(model, tempo)
 
 
 def operate(model: CTModel) -> Operations:
@@ -94,6 +107,7 @@ def operate(model: CTModel) -> Operations:
     # surge's gain erodes (FACTS.md s4: short-term success, then resurgence) and a long lull breeds complacency.
     model.adapted_tempo += (current_tempo(model) - model.adapted_tempo) / p["adaptation_months"]
     hazard, mix, tempo = _search(model)
+    searching = search_harm(model, tempo)  # where cells are at the start of the month
     hit = rng.random(len(cols.members)) < 1.0 - np.exp(-hazard)
     found = np.flatnonzero(hit)
     where = cols.district[found]
@@ -104,10 +118,11 @@ def operate(model: CTModel) -> Operations:
     cols.members[found] -= neutralised
     collateral = rng.poisson(collateral_per_hit(model, mix, tempo)[where])
     n = model.n_districts
+    searched = rng.poisson(searching)
     return Operations(
         hit=hit,
         killed=np.bincount(where, killed, n).astype(np.int64),
         arrested=np.bincount(where, neutralised - killed, n).astype(np.int64),
-        collateral=np.bincount(where, collateral, n),
+        collateral=np.bincount(where, collateral, n) + searched,
         operations_by_force=mix[where].sum(axis=0),
     )
