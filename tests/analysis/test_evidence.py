@@ -27,10 +27,10 @@ KNOWN = {
                                                    "even five times over",
     "kinetic_intensity/legitimacy": "contradicts: +0.0004 [+0.0001, +0.0007] with 8 paired runs (calibration "
                                     "version 8, with search harm; +0.0003 on version 7): searching now harms "
-                                    "bystanders found or not; a reading, not decomposed: the harm falls where the "
-                                    "military operates, in merged districts where legitimacy is already at its "
-                                    "floor of 0 (three of them by 2030 in one baseline run), while fewer attack "
-                                    "deaths raise it where most people live",
+                                    "bystanders found or not, yet by region the tempo raises legitimacy where the "
+                                    "military operates too (merged districts +0.0022, s.e. 0.0028; Balochistan "
+                                    "+0.0020, s.e. 0.0013): the added harm costs less standing than fewer attack "
+                                    "deaths give back",
 }
 
 
