@@ -170,10 +170,10 @@ def calibrate(history, replications: int = DEFAULT_SETTINGS["replications"], see
     """
     x0 = None
     if start is not None:
-        x0 = np.array([float(start[name]) for name in FREE])
-        outside = [name for name, v, (lo, hi) in zip(FREE, x0, bounds(), strict=True) if not lo <= v <= hi]
+        outside = outside_bounds(start)
         if outside:
             raise ValueError(f"warm start outside the search bounds: {', '.join(outside)}")
+        x0 = np.array([float(start[name]) for name in FREE])
     seeds = np.random.SeedSequence(seed).spawn(replications)
     mapper = (lambda f, xs: list(executor.map(f, xs))) if executor is not None else map  # noqa: E731
     started = time.perf_counter()
@@ -209,6 +209,11 @@ def calibrate(history, replications: int = DEFAULT_SETTINGS["replications"], see
     }
 
 
+def outside_bounds(values: dict[str, float]) -> list[str]:
+    """The free parameters whose value lies outside its search bounds."""
+    return [name for name, (lo, hi) in zip(FREE, bounds(), strict=True) if not lo <= float(values[name]) <= hi]
+
+
 def stored_start(where: object) -> dict[str, float]:
     """The stored calibration's values of the free parameters, for a warm start; a clear error if there are none."""
     from ctsim.scenarios.files import ScenarioError
@@ -219,7 +224,7 @@ def stored_start(where: object) -> dict[str, float]:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ScenarioError(f"{where}: option '--warm-start' needs a stored calibration with every free parameter "
                             f"({CALIBRATION_FILE}: {exc})") from None
-    outside = [name for name, (lo, hi) in zip(FREE, bounds(), strict=True) if not lo <= values[name] <= hi]
+    outside = outside_bounds(values)
     if outside:
         raise ScenarioError(f"{where}: option '--warm-start': the stored {', '.join(outside)} lie outside today's "
                             f"search bounds")
