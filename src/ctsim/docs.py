@@ -143,7 +143,9 @@ def evidence_table() -> str:
     table = pd.read_csv(EVIDENCE_CSV, keep_default_na=False)
     n = int(table["replications"].iloc[0])
     rows = [f"Measured with {n} paired replications per lever (90% intervals), model fingerprint "
-            f"`{table['model_fingerprint'].iloc[0]}`.", "",
+            f"`{table['model_fingerprint'].iloc[0]}`. Flows (attacks, recruits, cost) are totals over the ten "
+            "years; stocks (legitimacy, people held without trial) are their mean over the ten years, since by "
+            "the last month a change of government has usually reverted the lever.", "",
             "| lever (value against the status quo) | outcome | the evidence says | basis | model: difference "
             "[90% interval] | agrees? | source |", "|---|---|---|---|---|---|---|"]
     for lever, group in table.groupby("lever", sort=False):
@@ -159,8 +161,8 @@ def evidence_table() -> str:
             rows.append(f"| `{lever}` = {cell(contrast)} | {r['outcome']} | {r['expected']} | {r['basis']} | "
                         f"{_signed(r['difference'])} [{_signed(r['ci90_low'])}, {_signed(r['ci90_high'])}] | "
                         f"**{r['verdict']}** | {cell(r['source'])} |")
-    rows += ["", "Measured effects on the outcomes a policy reader weighs (difference over the ten years, 90% "
-                 "interval):", "",
+    rows += ["", "Measured effects on the outcomes a policy reader weighs (difference over the ten years: flows "
+                 "summed, stocks such as legitimacy and people held without trial averaged; 90% interval):", "",
              "| lever | " + " | ".join(SHOWN) + " |", "|---|" + "---|" * len(SHOWN)]
     for lever, group in table.groupby("lever", sort=False):
         by = group.set_index("outcome")

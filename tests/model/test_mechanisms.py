@@ -233,6 +233,34 @@ def test_detention_without_trial_lowers_legitimacy_where_people_wait():
     b.release()
 
 
+def test_a_higher_tempo_costs_standing_through_heavy_handed_contact():
+    """With the same deaths and harm, operating at twice the status quo's tempo lowers legitimacy's target by the
+    heavy-handed effect x each district's accuracy-weighted force mix, and a soldier weighs 1 where a police officer
+    weighs collateral_police / collateral_military."""
+    model = _model(months=3)
+    attacks, ops = model.outcome.attacks, model.outcome.operations
+    state = [x.copy() for x in (model.legitimacy, model.fear, model.support, model.harm, model.threat)]
+    p = model.p
+    model.forces.strength[:] = 0.0
+    model.forces.strength[0] = [1000.0, 0.0, 0.0]
+    model.forces.strength[1] = [0.0, 0.0, 1000.0]
+    model.forces.strength[2:] = [500.0, 0.0, 500.0]
+    results = []
+    for factor in (1.0, 2.0):
+        model.legitimacy, model.fear, model.support, model.harm, model.threat = (x.copy() for x in state)
+        model.tempo = factor * model.reference_tempo
+        legitimacy.update_legitimacy(model, attacks, ops)
+        results.append(model.legitimacy.copy())
+    drop = results[0] - results[1]
+    unit = p["legitimacy_adjustment_rate"] * p["legitimacy_heavy_handed_effect"]
+    inside = (results[1] > 0) & (results[0] < 1)
+    police = p["collateral_police"] / p["collateral_military"]
+    np.testing.assert_allclose(drop[:2][inside[:2]], (unit * np.array([police, 1.0]))[inside[:2]], rtol=1e-9)
+    np.testing.assert_allclose(drop[2:][inside[2:]], unit * (police + 1.0) / 2.0, rtol=1e-9)
+    assert inside[:2].all()
+    model.release()
+
+
 def test_police_capacity_has_no_legitimacy_constant_of_its_own():
     """Police capacity changes legitimacy only through conduct (who operates, collateral harm, detention): with the
     same conduct, the programme's level leaves the legitimacy update unchanged."""

@@ -453,8 +453,11 @@ PARAMETERS: tuple[Param, ...] = (
        "time constant over which militants adapt to a change in operations' tempo. Held fixed, not sampled: across "
        "6-24 months it moved no four-year outcome beyond the noise of paired runs at full tempo "
        "(tests/declarations/test_wiring.py); militant_adaptation carries the uncertainty", 1.0, 120.0),
-    _P("legitimacy_military_presence_effect", 0.05, "legitimacy", "assumption",
-       "heavy-handed contact lowers trust (PROTON-T); scaled by military share of deployed strength", 0.0, 1.0),
+    _P("legitimacy_heavy_handed_effect", 0.05, "legitimacy", "assumption",
+       "heavy-handed contact lowers trust (PROTON-T; FACTS.md s4: the risk of overreach against civil liberties); "
+       "scaled by the share of deployed strength weighted by each force's accuracy relative to the military's "
+       "(collateral_police, _paramilitary / collateral_military), times the tempo relative to the status quo's at the "
+       "start; size an assumption", 0.0, 1.0),
     _P("threat_memory", 0.8, "share kept per month", "assumption",
        "deployment follows threat = memory x last threat + (1 - memory) x this month's attacks", 0.0, 0.99),
     _P("initial_threat_per_cell", 0.1, "attacks per cell-equivalent", "assumption",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ctsim.model.processes.operations import collateral_by_force
 from ctsim.model.processes.radicalisation import support_target
 
 if TYPE_CHECKING:
@@ -17,25 +18,31 @@ if TYPE_CHECKING:
 
 
 def update_legitimacy(model: CTModel, attacks: Attacks, ops: Operations) -> None:
-    """Fear follows deaths; legitimacy moves toward its target (services, dialogue, military presence, detention
+    """Fear follows deaths; legitimacy moves toward its target (services, dialogue, heavy-handed contact, detention
     without trial) and falls with collateral harm and deaths; the harm memory follows collateral harm; militants'
     local support follows their presence; the threat memory follows attacks.
 
     Legitimacy follows conduct, not who is said to lead: a police lead gains standing only through what it changes
     (fewer soldiers in contact, less collateral harm, and more arrests, which cost standing while they wait untried).
+    Operating harder costs standing through the same contact: every force's weight in it grows with the tempo.
     """
     p = model.p
     per_100k = 1e5 / model.population
     deaths = attacks.deaths.sum(axis=1) * per_100k
     collateral = ops.collateral * per_100k
     model.fear = model.fear * p["fear_decay"] + p["fear_per_death"] * deaths
+    # Heavy-handed contact: each force's share of deployed strength weighted by its accuracy relative to the
+    # military's (a soldier weighs 1, a police officer collateral_police / collateral_military), times the tempo
+    # relative to the status quo's at the start: a higher tempo means more raids, cordons and checkpoints.
     strength = model.forces.strength
-    military_share = strength[:, 2] / np.maximum(strength.sum(axis=1), 1e-12)
+    weights = collateral_by_force(p) / p["collateral_military"]
+    heavy_handed = (strength @ weights / np.maximum(strength.sum(axis=1), 1e-12)
+                    * model.tempo / model.reference_tempo)
     dialogue = model.programmes.level("dialogue") * (model.merged | (model.region_names == "Balochistan"))
     detained = model.justice.queue.sum(axis=1) * per_100k  # awaiting trial, in the district where arrested
     target = (model.legitimacy_base + p["effect_development_legitimacy"] * model.development_reach
               + p["effect_dialogue_legitimacy"] * dialogue
-              - p["legitimacy_military_presence_effect"] * military_share
+              - p["legitimacy_heavy_handed_effect"] * heavy_handed
               - p["legitimacy_detention_effect"] * detained)
     model.legitimacy = np.clip(
         model.legitimacy + p["legitimacy_adjustment_rate"] * (target - model.legitimacy)

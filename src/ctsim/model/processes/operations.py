@@ -73,14 +73,14 @@ def _search(model: CTModel) -> tuple[np.ndarray, np.ndarray, float]:
     return hazard, mix, tempo
 
 
-def _collateral_by_force(p) -> np.ndarray:
+def collateral_by_force(p) -> np.ndarray:
     """Bystanders harmed per hit by police, paramilitary and military (their accuracy)."""
     return np.array([p["collateral_police"], p["collateral_paramilitary"], p["collateral_military"]])
 
 
 def collateral_per_hit(model: CTModel, mix: np.ndarray, tempo: float) -> np.ndarray:
     """Expected bystanders harmed per successful operation, by district: accuracy by force type, times tempo."""
-    return mix @ _collateral_by_force(model.p) * tempo
+    return mix @ collateral_by_force(model.p) * tempo
 
 
 def search_harm(model: CTModel, tempo: float) -> np.ndarray:
@@ -88,7 +88,7 @@ def search_harm(model: CTModel, tempo: float) -> np.ndarray:
     each district where cells are (military-equivalents by accuracy, per 1,000) times tempo and
     ``search_harm_rate``. Districts without cells see no searches."""
     p, cols = model.p, model.cell_table
-    accuracy = _collateral_by_force(p)
+    accuracy = collateral_by_force(p)
     effort = model.forces.effective @ (accuracy / max(accuracy[2], 1e-12)) / 1000.0
     present = np.bincount(cols.district, cols.members * ~cols.in_sanctuary, model.n_districts) > 0
     return p["search_harm_rate"] * tempo * effort * present
