@@ -61,8 +61,10 @@ HISTORY = LIBRARY_DIR / f"{HISTORY_NAME}.toml"
 # cross_border_inflow, fighters coming from sanctuary in Afghanistan (issue 12: the status quo's rise 2022-2024 need not
 # come from a large permanent safe space); 7 after small cells of a group consolidate (issue 12: cells no longer
 # multiply while their members level off); 8 after searching harms bystanders whether or not it finds a cell (issue 13:
-# search_harm_rate, so a higher tempo has a cost in legitimacy and radicalisation even where it finds little).
-VERSION = 8
+# search_harm_rate, so a higher tempo has a cost in legitimacy and radicalisation even where it finds little); 9 after
+# heavy-handed contact grows with the tempo and counts every force by its accuracy (issue 13: a higher tempo costs
+# standing where it operates).
+VERSION = 9
 
 
 @dataclass
