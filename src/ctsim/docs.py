@@ -127,10 +127,21 @@ def forces_table() -> str:
     return "\n".join(rows)
 
 
-def _signed(value: float) -> str:
-    if abs(value) < 10:
+def _signed(value: float, scale: float | None = None) -> str:
+    """A signed number with as many decimals as its scale needs (legitimacy moves by thousandths)."""
+    scale = abs(value) if scale is None else scale
+    if scale < 0.1:
+        return f"{value:+.4f}"
+    if scale < 10:
         return f"{value:+.3f}"
     return f"{value:+,.0f}"
+
+
+def _interval(row) -> str:
+    """``difference [low, high]`` of an evidence row, all three at the decimals the largest needs."""
+    scale = max(abs(row["difference"]), abs(row["ci90_low"]), abs(row["ci90_high"]))
+    return (f"{_signed(row['difference'], scale)} [{_signed(row['ci90_low'], scale)}, "
+            f"{_signed(row['ci90_high'], scale)}]")
 
 
 def evidence_table() -> str:
@@ -154,20 +165,18 @@ def evidence_table() -> str:
         if judged.empty:
             attacks = group[group["outcome"] == "attacks"].iloc[0]
             rows.append(f"| `{lever}` = {cell(contrast)} | attacks | no evidence for a direction | | "
-                        f"{_signed(attacks['difference'])} [{_signed(attacks['ci90_low'])}, "
-                        f"{_signed(attacks['ci90_high'])}] | | {cell(group['note'].iloc[0])} |")
+                        f"{_interval(attacks)} | | {cell(group['note'].iloc[0])} |")
             continue
         for r in judged.to_dict("records"):
             rows.append(f"| `{lever}` = {cell(contrast)} | {r['outcome']} | {r['expected']} | {r['basis']} | "
-                        f"{_signed(r['difference'])} [{_signed(r['ci90_low'])}, {_signed(r['ci90_high'])}] | "
+                        f"{_interval(r)} | "
                         f"**{r['verdict']}** | {cell(r['source'])} |")
     rows += ["", "Measured effects on the outcomes a policy reader weighs (difference over the ten years: flows "
                  "summed, stocks such as legitimacy and people held without trial averaged; 90% interval):", "",
              "| lever | " + " | ".join(SHOWN) + " |", "|---|" + "---|" * len(SHOWN)]
     for lever, group in table.groupby("lever", sort=False):
         by = group.set_index("outcome")
-        cells = [f"{_signed(by.loc[o, 'difference'])} [{_signed(by.loc[o, 'ci90_low'])}, "
-                 f"{_signed(by.loc[o, 'ci90_high'])}]" for o in SHOWN]
+        cells = [_interval(by.loc[o]) for o in SHOWN]
         rows.append(f"| `{lever}` = {cell(group['contrast'].iloc[0])} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
