@@ -174,9 +174,14 @@ def test_ctrl_c_stops_a_batch_with_one_line_and_status_130(tmp_path):
     # enough runs that the batch cannot finish between the first part file and the signal
     path = points_experiment(tmp_path, values=[round(0.0025 * k, 4) for k in range(400)])
     out = tmp_path / "out"
+    # A program started from a terminal has Ctrl-C at its default disposition; an ignored SIGINT is inherited across
+    # exec, and the test process's may not be the default after other tests in the same worker (two clean-clone CI
+    # runs saw the driver finish with status 0 and no message after the signal), so the child starts as from a shell.
+    inherited = signal.getsignal(signal.SIGINT)
     driver = subprocess.Popen([str(BIN / "ctsim"), "batch", str(path), "--out", str(out), "--workers", "2",
                                "--task-seconds", "0.05"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True, start_new_session=True)
+                              text=True, start_new_session=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.time() + 90
         while not BatchStore(out).part_files() and time.time() < deadline and driver.poll() is None:
@@ -185,7 +190,7 @@ def test_ctrl_c_stops_a_batch_with_one_line_and_status_130(tmp_path):
         children = [k.pid for k in psutil.Process(driver.pid).children(recursive=True)]
         os.killpg(driver.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: the whole process group
         _, err = driver.communicate(timeout=60)
-        assert driver.returncode == 130, err
+        assert driver.returncode == 130, f"{err!r} (the test process's SIGINT handler: {inherited!r})"
         assert err.count("\n") == 1 and "interrupted" in err and "Traceback" not in err, err
         deadline = time.time() + 8  # the resource tracker exits once the last holder of its pipe is gone
         while _alive(children) and time.time() < deadline:
