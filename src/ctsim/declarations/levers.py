@@ -247,7 +247,8 @@ LEVERS: tuple[Lever, ...] = (
     Lever("kinetic_intensity", "float", 0.5, "tempo and force of operations (0-1)",
           "scales detection tempo, the killed share and collateral harm (x (0.5 + level)), including the harm of "
           "searching that finds nothing; militants adapt to a sustained tempo (its detection gain erodes), pressed "
-          "cells move more, and remembered collateral harm raises radicalisation where it fell",
+          "cells move more, remembered collateral harm raises radicalisation where it fell, and heavy-handed "
+          "contact (every force by its accuracy, times the tempo) lowers legitimacy where forces operate",
           unit="share", low=0.0, high=1.0, provenance="Bennett 2008 (effectiveness vs accuracy); assumed",
           label="Tempo of kinetic operations",
           # Priced above the status quo's tempo only: the status quo's operations are in the forces' personnel cost.
@@ -256,7 +257,7 @@ LEVERS: tuple[Lever, ...] = (
                                       "and wear: cost_kinetic_full_tempo a month at full tempo (Zarb-e-Azb's cost, "
                                       "FACTS.md s5.6), in proportion above the status quo; a lower tempo saves as much",
                     parameter="cost_kinetic_full_tempo", above_status_quo=True),
-          acts_in=("processes/operations.py", "processes/lifecycle.py"), via=("tempo",)),
+          acts_in=("processes/operations.py", "processes/lifecycle.py", "processes/legitimacy.py"), via=("tempo",)),
     Lever("hvt_protection", "float", 0.3, "protection of high-value targets such as CPEC sites (0-1)",
           "cuts deaths and injuries in attacks on high-value targets by up to 70%",
           unit="share", low=0.0, high=1.0, lag_months=6, provenance="FACTS.md s4 (Azm-e-Istehkam); assumed",

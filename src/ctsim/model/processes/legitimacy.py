@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ctsim.model.processes.operations import collateral_by_force
+from ctsim.model.processes.operations import military_equivalents
 from ctsim.model.processes.radicalisation import support_target
 
 if TYPE_CHECKING:
@@ -35,8 +35,7 @@ def update_legitimacy(model: CTModel, attacks: Attacks, ops: Operations) -> None
     # military's (a soldier weighs 1, a police officer collateral_police / collateral_military), times the tempo
     # relative to the status quo's at the start: a higher tempo means more raids, cordons and checkpoints.
     strength = model.forces.strength
-    weights = collateral_by_force(p) / p["collateral_military"]
-    heavy_handed = (strength @ weights / np.maximum(strength.sum(axis=1), 1e-12)
+    heavy_handed = (strength @ military_equivalents(p) / np.maximum(strength.sum(axis=1), 1e-12)
                     * model.tempo / model.reference_tempo)
     dialogue = model.programmes.level("dialogue") * (model.merged | (model.region_names == "Balochistan"))
     detained = model.justice.queue.sum(axis=1) * per_100k  # awaiting trial, in the district where arrested

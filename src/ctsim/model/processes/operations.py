@@ -78,6 +78,13 @@ def collateral_by_force(p) -> np.ndarray:
     return np.array([p["collateral_police"], p["collateral_paramilitary"], p["collateral_military"]])
 
 
+def military_equivalents(p) -> np.ndarray:
+    """Weight of a police officer, a Ranger or FC man, and a soldier by accuracy relative to the military's (a
+    soldier weighs 1): how heavily each force's presence and searching tread."""
+    accuracy = collateral_by_force(p)
+    return accuracy / max(accuracy[2], 1e-12)
+
+
 def collateral_per_hit(model: CTModel, mix: np.ndarray, tempo: float) -> np.ndarray:
     """Expected bystanders harmed per successful operation, by district: accuracy by force type, times tempo."""
     return mix @ collateral_by_force(model.p) * tempo
@@ -88,8 +95,7 @@ def search_harm(model: CTModel, tempo: float) -> np.ndarray:
     each district where cells are (military-equivalents by accuracy, per 1,000) times tempo and
     ``search_harm_rate``. Districts without cells see no searches."""
     p, cols = model.p, model.cell_table
-    accuracy = collateral_by_force(p)
-    effort = model.forces.effective @ (accuracy / max(accuracy[2], 1e-12)) / 1000.0
+    effort = model.forces.effective @ military_equivalents(p) / 1000.0
     present = np.bincount(cols.district, cols.members * ~cols.in_sanctuary, model.n_districts) > 0
     return p["search_harm_rate"] * tempo * effort * present
 
