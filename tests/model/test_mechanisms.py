@@ -261,6 +261,33 @@ def test_a_higher_tempo_costs_standing_through_heavy_handed_contact():
     model.release()
 
 
+def test_the_fear_militants_leave_lowers_the_support_they_can_build():
+    """With the same militants, a district whose fear is higher moves its support toward a lower target: the target
+    is support_target / (1 + support_fear_effect x fear), exactly, and a district without fear is unaffected."""
+    model = _model(months=3)
+    attacks, ops = model.outcome.attacks, model.outcome.operations
+    state = [x.copy() for x in (model.legitimacy, model.fear, model.support, model.harm, model.threat)]
+    p = model.p
+    militants = np.bincount(model.cell_table.district, model.cell_table.members, model.n_districts)
+    results = []
+    for scale in (0.0, 1.0):
+        model.legitimacy, model.fear, model.support, model.harm, model.threat = (x.copy() for x in state)
+        support_before = model.support.copy()
+        # Deaths this month add fear_per_death x deaths; the support update uses the fear after that.
+        model.fear = model.fear * scale
+        legitimacy.update_legitimacy(model, attacks, ops)
+        results.append((support_before, model.fear.copy(), model.support.copy()))
+    (before, _, calm), (_, fear, afraid) = results
+    target = radicalisation.support_target(model, militants)
+    np.testing.assert_allclose(afraid, before + (target / (1.0 + p["support_fear_effect"] * fear) - before)
+                               / p["support_months"], rtol=1e-12)
+    feared = fear > results[0][1] + 1e-12
+    lower = feared & (target > 0)
+    assert lower.sum() >= 5 and (afraid[lower] < calm[lower]).all()
+    np.testing.assert_array_equal(afraid[~feared], calm[~feared])
+    model.release()
+
+
 def test_police_capacity_has_no_legitimacy_constant_of_its_own():
     """Police capacity changes legitimacy only through conduct (who operates, collateral harm, detention): with the
     same conduct, the programme's level leaves the legitimacy update unchanged."""

@@ -63,8 +63,9 @@ HISTORY = LIBRARY_DIR / f"{HISTORY_NAME}.toml"
 # multiply while their members level off); 8 after searching harms bystanders whether or not it finds a cell (issue 13:
 # search_harm_rate, so a higher tempo has a cost in legitimacy and radicalisation even where it finds little); 9 after
 # heavy-handed contact grows with the tempo and counts every force by its accuracy (issue 13: a higher tempo costs
-# standing where it operates).
-VERSION = 9
+# standing where it operates); 10 after the fear militants' attacks leave lowers the local support they can build
+# (issue 12: a balancing loop on the militant side, so the status quo levels off).
+VERSION = 10
 
 
 @dataclass

@@ -132,6 +132,15 @@ PARAMETERS: tuple[Param, ...] = (
        "so a district with a few cells builds almost no support and a heartland keeps it (violence has stayed in "
        "the same regions for fifteen years, FACTS.md s5.1); the scale is an assumption (no figure in FACTS.md)",
        0.01, 1e5, plausible=(75.0, 300.0)),
+    _P("support_fear_effect", 0.5, "per unit of fear", "assumption",
+       "militants' own killing erodes the local support they would build: support's target is divided by "
+       "(1 + e x fear), fear the district's memory of attack deaths per 100,000 people (fear_per_death, "
+       "fear_decay). A balancing loop on the militant side: the more a district suffers their attacks, the less room "
+       "and sympathy militants find there. No figure in FACTS.md: the size is an assumption (at fear 0.5, "
+       "Balochistan's level in the model's 2027, the target falls by a fifth); the direction is that of the public "
+       "turn against militants after the Peshawar school attack of December 2014 that the roundtable (seed) "
+       "describes, and of violence falling tenfold after the 2009 peak (FACTS.md s5.1); 0 = none",
+       0.0, 20.0, plausible=(0.1, 2.0)),
     _P("sympathiser_exit_rate", 0.03, "per month", "assumption",
        "share of the sympathiser pool that drifts away each month", 0.0, 1.0, plausible=(0.015, 0.06)),
     # --- recruitment ----------------------------------------------------------------------------------------

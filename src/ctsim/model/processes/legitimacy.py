@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def update_legitimacy(model: CTModel, attacks: Attacks, ops: Operations) -> None:
     """Fear follows deaths; legitimacy moves toward its target (services, dialogue, heavy-handed contact, detention
     without trial) and falls with collateral harm and deaths; the harm memory follows collateral harm; militants'
-    local support follows their presence; the threat memory follows attacks.
+    local support follows their presence, less the fear their attacks leave; the threat memory follows attacks.
 
     Legitimacy follows conduct, not who is said to lead: a police lead gains standing only through what it changes
     (fewer soldiers in contact, less collateral harm, and more arrests, which cost standing while they wait untried).
@@ -49,8 +49,10 @@ def update_legitimacy(model: CTModel, attacks: Attacks, ops: Operations) -> None
     # Collateral harm is remembered where it fell (it raises radicalisation there: radicalisation_hazard).
     model.harm += collateral - model.harm / p["harm_memory_months"]
     # Militants' local support drifts toward their presence in the district (own militants, not neighbours'):
-    # slow to build where violence is new, slow to fade where it has long been at home.
+    # slow to build where violence is new, slow to fade where it has long been at home; the fear their attacks
+    # leave behind lowers what their presence can build (a balancing loop on the militant side).
     militants = np.bincount(model.cell_table.district, model.cell_table.members, model.n_districts)
-    model.support += (support_target(model, militants) - model.support) / p["support_months"]
+    target = support_target(model, militants) / (1.0 + p["support_fear_effect"] * model.fear)
+    model.support += (target - model.support) / p["support_months"]
     memory = p["threat_memory"]
     model.threat = memory * model.threat + (1.0 - memory) * attacks.attacks.sum(axis=1)
