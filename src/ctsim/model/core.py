@@ -27,6 +27,7 @@ Python users who want the CLI's 2022-2024 history build models with :func:`ctsim
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -149,10 +150,15 @@ class CTModel(Model):
         return np.bincount(self.region_index, values, len(REGIONS))
 
     def weighted_by_region(self, values: np.ndarray) -> tuple[float, np.ndarray]:
-        """Population-weighted mean of a per-district array: national, and by region."""
-        pop_region = self.by_region(self.population)
-        return (float(values @ self.population / self.population.sum()),
-                self.by_region(values * self.population) / pop_region)
+        """Population-weighted mean of a per-district array: national, and by region.
+
+        The national sum is exactly rounded (``math.fsum``), so it has the same last bit on every machine: a BLAS dot
+        product's rounding depends on the CPU kernel OpenBLAS picks at run time, and it moved the last bit of the
+        recorded national legitimacy between two machines of this project's CI.
+        """
+        weighted = values * self.population
+        national = math.fsum(weighted) / math.fsum(self.population)
+        return national, self.by_region(weighted) / self.by_region(self.population)
 
     # ------------------------------------------------------------------------------------------- helpers
     @property
