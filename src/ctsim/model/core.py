@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -156,9 +157,14 @@ class CTModel(Model):
         product's rounding depends on the CPU kernel OpenBLAS picks at run time, and it moved the last bit of the
         recorded national legitimacy between two machines of this project's CI.
         """
+        national_population, regional_population = self.population_totals
         weighted = values * self.population
-        national = math.fsum(weighted) / math.fsum(self.population)
-        return national, self.by_region(weighted) / self.by_region(self.population)
+        return math.fsum(weighted.tolist()) / national_population, self.by_region(weighted) / regional_population
+
+    @cached_property
+    def population_totals(self) -> tuple[float, np.ndarray]:
+        """The national population (an exactly rounded sum) and each region's; population is fixed over a run."""
+        return math.fsum(self.population.tolist()), self.by_region(self.population)
 
     # ------------------------------------------------------------------------------------------- helpers
     @property
