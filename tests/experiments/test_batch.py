@@ -181,6 +181,45 @@ def test_a_dying_worker_does_not_lose_the_batch(tmp_path, monkeypatch, serial_re
     pd.testing.assert_frame_equal(ok, serial_reference.query("run_id != 5").reset_index(drop=True))
 
 
+def test_a_pool_found_broken_at_submission_loses_nothing(tmp_path, monkeypatch, serial_reference):
+    """A worker can die after its earlier futures were seen to succeed and before its own future is seen to fail:
+    the next submission then raises. The batch must rebuild the pool and run every task, none twice or lost."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from ctsim.experiments import batch, executors
+
+    real = executors.process_pool
+    submissions = {"n": 0}
+
+    class BreaksOnThirdSubmit:
+        def __init__(self, workers):
+            self.pool = real(workers)
+
+        def submit(self, *args):
+            submissions["n"] += 1
+            if submissions["n"] == 3:
+                raise BrokenProcessPool("simulated: a worker died unseen")
+            return self.pool.submit(*args)
+
+        def shutdown(self, *args, **kwargs):
+            return self.pool.shutdown(*args, **kwargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    monkeypatch.setattr(executors, "process_pool", BreaksOnThirdSubmit)
+    monkeypatch.setattr(batch, "process_pool", BreaksOnThirdSubmit)
+    experiment = load_experiment(experiment_file(tmp_path))
+    summary = run_batch(experiment, tmp_path / "out", BatchOptions(executor="processes", workers=2,
+                                                                   task_seconds=0.05, progress=False))
+    assert submissions["n"] > 3, "the simulated break happened"
+    assert summary.pending == 0 and summary.failed == 0
+    pd.testing.assert_frame_equal(outcomes(tmp_path / "out"), serial_reference)
+
+
 def test_changed_experiment_refuses_to_resume(tmp_path):
     path = experiment_file(tmp_path)
     run_batch(load_experiment(path), tmp_path / "out", BatchOptions(executor="serial", progress=False))

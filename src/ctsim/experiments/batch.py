@@ -368,11 +368,18 @@ class _Tasks:
     def __init__(self, tasks: Iterator[tuple[int, list[RunSpec]]]) -> None:
         self._tasks = tasks
         self._next = next(tasks, None)
+        self._returned: list[tuple[int, list[RunSpec]]] = []
 
     def __bool__(self) -> bool:
-        return self._next is not None
+        return bool(self._returned) or self._next is not None
+
+    def appendleft(self, item: tuple[int, list[RunSpec]]) -> None:
+        """Put back a task that was taken but never started; it comes out next."""
+        self._returned.append(item)
 
     def popleft(self) -> tuple[int, list[RunSpec]]:
+        if self._returned:
+            return self._returned.pop()
         item = self._next
         if item is None:
             raise IndexError("no more tasks")
@@ -498,10 +505,17 @@ def _drive_pool(tasks: deque, executor: ProcessPoolExecutor, options: BatchOptio
             submitted = 0
             recycle_after = options.max_tasks_per_child * workers
             while (tasks or pending) and not broken:
-                while tasks and len(pending) < in_flight and submitted < recycle_after:
+                while tasks and len(pending) < in_flight and submitted < recycle_after and not broken:
                     task_id, specs = tasks.popleft()
-                    pending[pool.submit(execute_task, task_id, specs)] = (task_id, specs)
+                    try:
+                        pending[pool.submit(execute_task, task_id, specs)] = (task_id, specs)
+                    except BrokenProcessPool:  # a worker died before any of its futures was seen to fail
+                        tasks.appendleft((task_id, specs))  # never started: it goes back in the queue
+                        broken = True
+                        break
                     submitted += 1
+                if broken:
+                    break
                 if not pending:  # this pool has done its share: replace its workers with fresh ones
                     pool.shutdown(wait=True)
                     pool = process_pool(workers)
