@@ -60,7 +60,7 @@ baseline: install
 # more), at most 14 generations or 35 minutes (no new generation after --time-budget), its database in
 # results/posterior (rerunning resumes an interrupted run; a folder from another model is refused: delete it).
 # Commit the new posterior.json; README gives the wall time and the number of model runs.
-POSTERIOR_SETTINGS := --population 200 --generations 14 --replications 1 --seed 20220101 --time-budget 2100 --workers 2
+POSTERIOR_SETTINGS := --population 200 --generations 16 --replications 1 --seed 20220101 --time-budget 3000 --workers 2
 posterior: install
 	$(BIN)/ctsim calibrate --abc $(POSTERIOR_SETTINGS) --work results/posterior
 

@@ -125,7 +125,7 @@ def test_replication_r_always_uses_the_same_draw_in_proportion_to_the_weights():
     assert picks[:4] == picks[4:], "replications beyond the number of draws should cycle through the same order"
 
 
-def test_ctsim_distance_is_zero_at_the_targets_and_one_at_the_annual_tolerance():
+def test_ctsim_distance_is_zero_at_the_targets_and_one_per_target_at_its_tolerance():
     targets = posterior.ctsim_targets()
     assert posterior.ctsim_distance(targets, targets) == pytest.approx(0.0, abs=1e-9), \
         "a run that reproduces every target should be at distance 0"
@@ -133,8 +133,14 @@ def test_ctsim_distance_is_zero_at_the_targets_and_one_at_the_annual_tolerance()
     tolerance = calibration.TOLERANCE["annual_relative"]
     for key in [k for k in targets if k.startswith("annual/")]:
         off[key] = targets[key] * (1.0 + tolerance)
-    assert posterior.ctsim_distance(off, targets) == pytest.approx(posterior.DISTANCE_WEIGHTS["annual"]), \
-        "annual figures all off by their tolerance should add the annual weight (1) to the distance"
+    n_annual = sum(k.startswith("annual/") for k in targets)
+    assert n_annual == 9, "2022-2024 attacks, deaths and injuries"
+    assert posterior.ctsim_distance(off, targets) == pytest.approx(n_annual * posterior.DISTANCE_WEIGHTS["annual"]), \
+        "each annual figure off by its tolerance should add the annual weight (1) to the distance: one term per target"
+    one = dict(targets)
+    one["shares/2024/merged"] = targets["shares/2024/merged"] + calibration.TOLERANCE["share_points"]
+    assert posterior.ctsim_distance(one, targets) == pytest.approx(posterior.DISTANCE_WEIGHTS["shares"]), \
+        "one share off by its tolerance should add the share weight in full, not divided by the number of shares"
 
 
 def test_ctsim_adapter_runs_end_to_end_and_writes_draws_within_the_priors(tmp_path):

@@ -10,14 +10,14 @@ there, with the wall time and the number of model runs of each part.
    subfolder per model fingerprint, so a changed model never resumes another's particles), then
    ``--forecast-runs`` runs of the whole history from its draws, 2024 scored against three naive forecasts.
 
-The documented budget (the defaults): ABC population 150, at most 5 generations, no new generation after 12 minutes
+The documented budget (the defaults): ABC population 150, at most 10 generations, no new generation after 12 minutes
 (pyabc checks between generations, so the last one may run past it), one run per candidate; 200 predictive and 200
 forecast runs; about 20 minutes on one core of the development machine (2 shared cores, run under nice).
 
 Usage::
 
     python -m ctsim.analysis.forecast_study [--json docs/forecast.json] [--draws point|FILE] [--runs 200]
-        [--abc-dir results/forecast/abc] [--population 150] [--generations 5] [--time-budget 720] [--workers 1]
+        [--abc-dir results/forecast/abc] [--population 150] [--generations 10] [--time-budget 720] [--workers 1]
         [--forecast-runs 200] [--origin 24] [--horizon 12] [--months 36]
 """
 
@@ -98,7 +98,7 @@ def rolling_origin_part(abc_dir: Path, *, origin: int, horizon: int, population:
 
 def run_study(*, draws: str | Path | None = None, runs: int = 200, months: int | None = None,
               abc_dir: str | Path = "results/forecast/abc", origin: int = rolling_origin.ORIGIN,
-              horizon: int = rolling_origin.HORIZON, population: int = 150, generations: int = 5,
+              horizon: int = rolling_origin.HORIZON, population: int = 150, generations: int = 10,
               time_budget: float | None = 720.0, forecast_runs: int = 200, workers: int = 1,
               progress=None) -> dict[str, Any]:
     """Both parts; the record :func:`ctsim.analysis.validation.forecast_section` renders."""
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--abc-dir", type=Path, default=Path("results/forecast/abc"),
                         help="ABC database and draws of the rolling origin (rerunning resumes it)")
     parser.add_argument("--population", type=int, default=150, help="ABC particles per generation (default 150)")
-    parser.add_argument("--generations", type=int, default=5, help="ABC generations at most (default 5)")
+    parser.add_argument("--generations", type=int, default=10, help="ABC generations at most (default 10)")
     parser.add_argument("--time-budget", type=float, default=720.0,
                         help="seconds after which no new ABC generation starts (default 720)")
     parser.add_argument("--forecast-runs", type=int, default=200, help="runs from the draws (default 200)")

@@ -257,11 +257,18 @@ def _version(distribution: str) -> str:
 
 # --- the ctsim adapter ----------------------------------------------------------------------------------------
 
-# Each group of the distance contributes about 1 when its errors sit at the tolerance calibration accepts (annual
-# figures 10%, shares 5 points, militants killed 25%: calibration.TOLERANCE), or, for the monthly series, when the
-# negative-binomial deviance per month is what the error model expects of a month (about 1). Equal weights say no
-# group of targets is trusted more than another; change them here, and they are recorded with the draws.
+# The error model, one term per observation. Each annual, share and killed target is one observation with a Gaussian
+# error whose standard deviation is the tolerance calibration accepts for it (annual figures 10%, shares 5 points,
+# militants killed 25%: calibration.TOLERANCE), so its squared standardised error enters in full: a target missed by
+# its tolerance adds 1, whatever group it is in. (Until calibration version 10's posterior these were group means,
+# which divided one target's miss by the number of targets in its group: 2024's attacks 11% low added 0.13, and the
+# merged districts' 2024 share 12 points high 0.5, against a monthly term whose chance alone is about 1; the
+# posterior's medians then missed both.) The monthly series enters as its mean negative-binomial deviance per month
+# (about 1 when the months scatter as the error model expects): it carries the series' shape, since its level is
+# already three of the annual targets, and counting 36 months in full would count that level again.
 DISTANCE_WEIGHTS = {"monthly": 1.0, "annual": 1.0, "shares": 1.0, "killed": 1.0}
+DISTANCE_TERMS = ("one term per annual, share and killed target (squared error in units of its tolerance); the "
+                  "monthly series as its mean negative-binomial deviance per month")
 MONTHLY = "monthly_attacks"
 DISPERSION = "monthly_dispersion"
 
@@ -325,9 +332,10 @@ def ctsim_distance(simulated: Mapping[str, Any], observed: Mapping[str, Any],
 
     - monthly attacks: negative-binomial deviance per month (dispersion ``observed["monthly_dispersion"]``) of the
       observed counts given the simulated mean, over the months both cover;
-    - annual attacks, deaths and injuries: mean squared relative error in units of ``TOLERANCE["annual_relative"]``;
-    - regional shares: mean squared error in points, in units of ``TOLERANCE["share_points"]``;
-    - militants killed (if calibration has the target): mean squared relative error in units of
+    - annual attacks, deaths and injuries: sum of squared relative errors in units of
+      ``TOLERANCE["annual_relative"]`` (one term per target);
+    - regional shares: sum of squared errors in points, in units of ``TOLERANCE["share_points"]``;
+    - militants killed (if calibration has the target): sum of squared relative errors in units of
       ``TOLERANCE["killed_relative"]``.
     """
     from ctsim.analysis import calibration
@@ -350,7 +358,7 @@ def ctsim_distance(simulated: Mapping[str, Any], observed: Mapping[str, Any],
         error = np.array([simulated[k] for k in keys], dtype=float) - target
         relative = group != "shares"  # shares are compared in points, the rest relative to the target
         errors = (error / target if relative else error) / scale
-        total += weights[group] * float(np.mean(errors ** 2))
+        total += weights[group] * float(np.sum(errors ** 2))
     return total
 
 
@@ -395,6 +403,7 @@ def run_ctsim_abc(out_dir: str | Path, *, population_size: int = 100, max_popula
                         extra_settings={"adapter": "ctsim.analysis.posterior.run_ctsim_abc",
                                         "history_scenario": history.name, "history_months": history.months,
                                         "replications": replications, "distance_weights": dict(DISTANCE_WEIGHTS),
+                                        "distance_terms": DISTANCE_TERMS,
                                         "monthly_dispersion": targets[DISPERSION],
                                         "targets": sorted(k for k in targets if k not in (MONTHLY, DISPERSION))})
     write_draws(posterior, out_dir / "draws.json")

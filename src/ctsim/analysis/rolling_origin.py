@@ -122,6 +122,7 @@ def calibrate_to_origin(out_dir: str | Path, *, origin: int = ORIGIN, population
                                               "history_scenario": history.name, "history_months": history.months,
                                               "origin": origin, "replications": 1,
                                               "distance_weights": dict(posterior.DISTANCE_WEIGHTS),
+                                              "distance_terms": posterior.DISTANCE_TERMS,
                                               "monthly_dispersion": targets[posterior.DISPERSION],
                                               "targets": sorted(k for k in targets if k not in (
                                                   posterior.MONTHLY, posterior.DISPERSION))})

@@ -151,6 +151,7 @@ def posterior_section(path: Path | None = None, correlations: int = 5) -> list[s
               f"parameter sets carry most of the weight. Each generation's tolerance (epsilon) is the median "
               f"distance of the previous one: what shows progress is epsilon falling, the acceptance rate says what "
               f"each generation cost, and the ESS how evenly the weight is spread.", "",
+              _error_model_sentence(s), "",
               "| generation | epsilon | simulations | accepted | acceptance rate | ESS |", "|---|---|---|---|---|---|"]
     for g in d.get("generations", []):
         lines.append(f"| {g['generation']} | {g['epsilon']:.4g} | {g['simulations']} | {g['accepted']} | "
@@ -170,6 +171,26 @@ def posterior_section(path: Path | None = None, correlations: int = 5) -> list[s
                   + ". Correlated parameters trade off against each other: the data constrain their combination "
                     "more than either alone."]
     return lines + [""]
+
+
+def _error_model_sentence(settings: dict) -> str:
+    """How the stored draws' distance was made, from their settings, so that epsilon can be read."""
+    targets = settings.get("targets", [])
+    alpha = settings.get("monthly_dispersion")
+    terms = settings.get("distance_terms")
+    dispersion = f"dispersion {alpha:.3f}, " if isinstance(alpha, float) else ""
+    if terms:
+        return (f"The distance is the error model (`ctsim.analysis.posterior.ctsim_distance`, weights "
+                f"{settings.get('distance_weights')}): {terms}. Each of the {len(targets)} annual, share and killed "
+                f"targets is a Gaussian observation whose standard deviation is the tolerance calibration accepts "
+                f"(annual figures 10%, shares 5 points, militants killed 25%), so a target missed by its tolerance "
+                f"adds 1; the months follow a negative binomial around the simulated mean ({dispersion}estimated on "
+                f"the observed months around a log-linear trend) and add about 1 when they scatter as that model "
+                f"expects. A run that misses every target by exactly its tolerance is at about "
+                f"{len(targets) + 1}.")
+    return ("The distance of these draws averaged each group of targets (annual, shares, killed) before adding "
+            "them, so one target's miss counted divided by the number of targets in its group; the current error "
+            "model counts every target in full (`ctsim.analysis.posterior.ctsim_distance`).")
 
 
 def pattern_section(patterns: pd.DataFrame, replications: int | None) -> list[str]:
