@@ -57,7 +57,7 @@ baseline: install
 
 # Recompute the posterior draws every run uses by default (src/ctsim/data/posterior.json) after changing the model:
 # ABC-SMC on two processes (seeded candidate by candidate, so `ctsim calibrate --abc --check` reproduces it on one or
-# more), at most 14 generations or 35 minutes (no new generation after --time-budget), its database in
+# more), at most 16 generations or 50 minutes (no new generation after --time-budget), its database in
 # results/posterior (rerunning resumes an interrupted run; a folder from another model is refused: delete it).
 # Commit the new posterior.json; README gives the wall time and the number of model runs.
 POSTERIOR_SETTINGS := --population 200 --generations 16 --replications 1 --seed 20220101 --time-budget 3000 --workers 2

@@ -165,3 +165,15 @@ def test_ctsim_targets_follow_the_calibration_constants_when_called(monkeypatch)
     assert [k for k in targets if k.startswith("annual/")] == ["annual/2022/attacks"], \
         "the annual targets should be calibration.ANNUAL as it is when called"
     assert targets[posterior.MONTHLY].size == 12, "the monthly targets should be calibration.MONTHLY_ATTACKS as it is"
+
+
+def test_the_report_states_the_recorded_error_model_and_never_guesses_one():
+    from ctsim.analysis.validation import _error_model_sentence
+
+    settings = {"targets": ["annual/2022/attacks", "shares/2023/merged"], "monthly_dispersion": 0.05}
+    recorded = _error_model_sentence({**settings, "distance_terms": "a recorded model",
+                                      "distance_weights": posterior.DISTANCE_WEIGHTS})
+    assert "these draws were made with" in recorded and "a recorded model" in recorded
+    assert "about 3" in recorded, "two targets and the months: a run missing each by its tolerance is near 3"
+    unrecorded = _error_model_sentence(settings)
+    assert "does not record which error model" in unrecorded and posterior.DISTANCE_TERMS in unrecorded

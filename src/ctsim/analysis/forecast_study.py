@@ -12,7 +12,7 @@ there, with the wall time and the number of model runs of each part.
 
 The documented budget (the defaults): ABC population 150, at most 10 generations, no new generation after 12 minutes
 (pyabc checks between generations, so the last one may run past it), one run per candidate; 200 predictive and 200
-forecast runs; about 20 minutes on one core of the development machine (2 shared cores, run under nice).
+forecast runs; about 18 minutes with ``--workers 2`` on the development machine's 2 cores (2026-12-02).
 
 Usage::
 

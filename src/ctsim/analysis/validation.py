@@ -174,23 +174,28 @@ def posterior_section(path: Path | None = None, correlations: int = 5) -> list[s
 
 
 def _error_model_sentence(settings: dict) -> str:
-    """How the stored draws' distance was made, from their settings, so that epsilon can be read."""
+    """How to read epsilon: the error model the draws file records, or, when it records none, the current one
+    (said as such: the file's settings are the only evidence of what made it)."""
+    from ctsim.analysis.calibration import TOLERANCE
+    from ctsim.analysis.posterior import DISTANCE_TERMS, DISTANCE_WEIGHTS
+
     targets = settings.get("targets", [])
     alpha = settings.get("monthly_dispersion")
     terms = settings.get("distance_terms")
     dispersion = f"dispersion {alpha:.3f}, " if isinstance(alpha, float) else ""
     if terms:
-        return (f"The distance is the error model (`ctsim.analysis.posterior.ctsim_distance`, weights "
-                f"{settings.get('distance_weights')}): {terms}. Each of the {len(targets)} annual, share and killed "
-                f"targets is a Gaussian observation whose standard deviation is the tolerance calibration accepts "
-                f"(annual figures 10%, shares 5 points, militants killed 25%), so a target missed by its tolerance "
-                f"adds 1; the months follow a negative binomial around the simulated mean ({dispersion}estimated on "
-                f"the observed months around a log-linear trend) and add about 1 when they scatter as that model "
-                f"expects. A run that misses every target by exactly its tolerance is at about "
-                f"{len(targets) + 1}.")
-    return ("The distance of these draws averaged each group of targets (annual, shares, killed) before adding "
-            "them, so one target's miss counted divided by the number of targets in its group; the current error "
-            "model counts every target in full (`ctsim.analysis.posterior.ctsim_distance`).")
+        head = f"The distance these draws were made with (weights {settings.get('distance_weights')}): {terms}."
+    else:
+        head = (f"This draws file does not record which error model made it (files written before 2026-12-02 07:00 "
+                f"UTC did not); the current one (`ctsim.analysis.posterior.ctsim_distance`, weights "
+                f"{DISTANCE_WEIGHTS}) is: {DISTANCE_TERMS}.")
+    return (f"{head} Each of the {len(targets)} annual, share and killed targets is a Gaussian observation whose "
+            f"standard deviation is the tolerance calibration accepts (annual figures "
+            f"{TOLERANCE['annual_relative']:.0%}, shares {TOLERANCE['share_points'] * 100:g} points, militants killed "
+            f"{TOLERANCE['killed_relative']:.0%}), so a target missed by its tolerance adds 1; the months follow a "
+            f"negative binomial around the simulated mean ({dispersion}estimated on the observed months around a "
+            f"log-linear trend) and add about 1 when they scatter as that model expects. A run that misses every "
+            f"target by exactly its tolerance is at about {len(targets) + 1}.")
 
 
 def pattern_section(patterns: pd.DataFrame, replications: int | None) -> list[str]:

@@ -505,7 +505,7 @@ def _drive_pool(tasks: deque, executor: ProcessPoolExecutor, options: BatchOptio
             submitted = 0
             recycle_after = options.max_tasks_per_child * workers
             while (tasks or pending) and not broken:
-                while tasks and len(pending) < in_flight and submitted < recycle_after and not broken:
+                while tasks and len(pending) < in_flight and submitted < recycle_after:
                     task_id, specs = tasks.popleft()
                     try:
                         pending[pool.submit(execute_task, task_id, specs)] = (task_id, specs)
