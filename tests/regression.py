@@ -81,8 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     for line in moved:
         print(line)
     if args.write:
+        from ctsim.calibration import fingerprint
+
         BASELINE_FILE.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n")
-        print(f"wrote {BASELINE_FILE} ({len(current)} runs; {len(moved)} differences from the previous baseline)")
+        prints = fingerprint.write(BASELINE_FILE.read_bytes())
+        print(f"wrote {BASELINE_FILE} ({len(current)} runs; {len(moved)} differences from the previous baseline) "
+              f"and {fingerprint.FINGERPRINT_FILE.name} (model {prints['model']}, dynamics {prints['dynamics']})")
         return 0
     print("no change from the regression baseline" if not moved else f"{len(moved)} differences (see above)")
     return 0 if not moved else 1

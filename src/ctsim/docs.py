@@ -183,7 +183,8 @@ def evidence_table() -> str:
 
 def evidence_is_current() -> bool:
     """Whether docs/evidence.csv was measured on the model as it is (same regression baseline)."""
-    from ctsim.analysis.evidence import EVIDENCE_CSV, model_fingerprint
+    from ctsim.analysis.evidence import EVIDENCE_CSV
+    from ctsim.calibration.fingerprint import model_fingerprint
 
     if not EVIDENCE_CSV.exists():
         return False

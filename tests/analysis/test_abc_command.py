@@ -144,6 +144,6 @@ def test_the_report_section_describes_the_stored_draws(tiny):
     assert "Strongest correlations" in lines and "another state of the model" not in lines
     _, output = tiny
     record = json.loads(output.read_text())
-    record["model"]["model_fingerprint"] = "0" * 16
+    record["model"]["dynamics_fingerprint"] = "0" * 16
     output.with_name("stale.json").write_text(json.dumps(record))
     assert "another state of the model" in "\n".join(posterior_section(output.with_name("stale.json")))

@@ -8,8 +8,8 @@ import json
 import numpy as np
 
 from ctsim.analysis import forecast, forecast_study, posterior, predictive, rolling_origin
-from ctsim.analysis.evidence import model_fingerprint
 from ctsim.analysis.validation import forecast_section
+from ctsim.calibration.fingerprint import model_fingerprint
 
 
 def _fixture(fingerprint: str, model_level: float) -> dict:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from ctsim.analysis.evidence import model_fingerprint
 from ctsim.analysis.validation import long_run_section
+from ctsim.calibration.fingerprint import model_fingerprint
 
 
 def _study(path, fingerprint: str, attacks: float) -> None:

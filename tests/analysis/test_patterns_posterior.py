@@ -141,7 +141,7 @@ def test_bad_posterior_options_are_one_line_exit_2(argv, message, capsys):
     assert message in err and "\n" not in err
 
 
-@pytest.mark.parametrize("model", [{"model_fingerprint": "0" * 16}, {}], ids=["stale", "unrecorded"])
+@pytest.mark.parametrize("model", [{"dynamics_fingerprint": "0" * 16}, {}], ids=["stale", "unrecorded"])
 def test_stale_or_missing_draws_stop_the_posterior_study_in_one_line(tmp_path, monkeypatch, capsys, model):
     seen = []
     monkeypatch.setattr(patterns, "run_checks", _fake_run_checks(seen))

@@ -123,7 +123,9 @@ def _stored_record() -> dict:
 
 
 @pytest.mark.parametrize("change, expected", [
-    (lambda r: r["model"].update(model_fingerprint="0" * 16), "computed on another model"),
+    (lambda r: r["model"].update(dynamics_fingerprint="0" * 16), "computed on another model"),
+    (lambda r: [r["model"].pop("dynamics_fingerprint"), r["model"].update(model_fingerprint="0" * 16)],
+     "computed on another model"),
     (lambda r: r.pop("model"), "computed on another model"),
     (lambda r: r["draws"].update(weights=[]), "key 'draws'"),
     (lambda r: r.update(format="other"), "not a usable draws file"),
@@ -168,11 +170,22 @@ def test_a_batch_resumes_only_with_the_parameters_it_started_with(tmp_path, caps
     assert main(["batch", str(experiment), "--out", str(out), "--executor", "serial"]) == 0, "same mode: resumes"
 
 
-def test_outside_a_source_checkout_only_the_declarations_are_compared(monkeypatch):
-    """An installed package has no tests/baseline.json (model fingerprint "unknown"): the draws are still checked
-    against the declarations, not refused for want of a baseline."""
+def test_a_repriced_model_keeps_its_draws(monkeypatch):
+    """Draws depend on the dynamics: a change of prices alone (the model fingerprint moves, the dynamics fingerprint
+    does not) leaves them usable."""
     posterior = load_draws(POSTERIOR_FILE)
-    now = {**parameter_sets.current_model(), "model_fingerprint": "unknown"}
+    now = {**parameter_sets.current_model(), "model_fingerprint": "0" * 16}
+    monkeypatch.setattr(parameter_sets, "current_model", lambda: now)
+    assert staleness(posterior) is None
+    monkeypatch.setattr(parameter_sets, "current_model", lambda: {**now, "dynamics_fingerprint": "1" * 16})
+    assert "dynamics fingerprint" in staleness(posterior)
+
+
+def test_without_a_shipped_fingerprint_only_the_declarations_are_compared(monkeypatch):
+    """A package without its fingerprint file (dynamics fingerprint "unknown"): the draws are still checked
+    against the declarations, not refused for want of a fingerprint."""
+    posterior = load_draws(POSTERIOR_FILE)
+    now = {**parameter_sets.current_model(), "dynamics_fingerprint": "unknown"}
     monkeypatch.setattr(parameter_sets, "current_model", lambda: now)
     assert staleness(posterior) is None
     monkeypatch.setattr(parameter_sets, "current_model", lambda: {**now, "declarations_fingerprint": "x"})

@@ -232,7 +232,8 @@ def _check(args: argparse.Namespace, stored, settings: dict[str, Any], output: P
                              show_progress=show_progress)
     same = same_draws(posterior, stored)
     parallel = "dask" in (stored.settings.get("sampler", "single"), _sampler_name(args))
-    stale = "" if stored.model.get("model_fingerprint") == posterior.model["model_fingerprint"] else \
+    key = "dynamics_fingerprint" if "dynamics_fingerprint" in stored.model else "model_fingerprint"
+    stale = "" if stored.model.get(key) == posterior.model[key] else \
         " The stored draws were computed on another model fingerprint, so a difference is expected."
     if same:
         print(f"posterior draws reproduced: {output} matches a rerun of its settings (population "

@@ -15,7 +15,6 @@ The stored table carries the fingerprint of the regression baseline it was measu
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ctsim.analysis.paired import paired
+from ctsim.calibration.fingerprint import model_fingerprint
 from ctsim.declarations.evidence import LEVER_EVIDENCE, WINDOW_OUTCOMES, LeverEvidence
 from ctsim.declarations.outputs import OUTPUTS
 from ctsim.experiments.executors import ExecutorSpec, map_ordered
@@ -30,16 +30,10 @@ from ctsim.scenarios.runner import run
 
 REPO = Path(__file__).resolve().parents[3]
 EVIDENCE_CSV = REPO / "docs" / "evidence.csv"
-BASELINE_JSON = REPO / "tests" / "baseline.json"
 EVIDENCE_SEED = 13_2024
 CONFIDENCE = 0.90
 # Every lever is also shown on the outcomes a policy reader weighs (issue 13's columns).
 SHOWN = ("attacks", "recruits", "legitimacy", "cost", "detained_without_trial")
-
-
-def model_fingerprint() -> str:
-    """A short hash of the regression baseline: it changes whenever the model's results change."""
-    return hashlib.sha256(BASELINE_JSON.read_bytes()).hexdigest()[:16] if BASELINE_JSON.exists() else "unknown"
 
 
 def outcomes_of(entry: LeverEvidence) -> tuple[str, ...]:

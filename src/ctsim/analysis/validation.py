@@ -325,7 +325,7 @@ def _stored_study(study: Path, title: str, target: str) -> tuple[list[str], dict
     it is not shown (not run yet, or run on another state of the model) and None."""
     import json
 
-    from ctsim.analysis.evidence import model_fingerprint
+    from ctsim.calibration.fingerprint import model_fingerprint
 
     lines = [f"## {title}", ""]
     if not study.exists():

@@ -62,18 +62,25 @@ def declarations_fingerprint() -> str:
 
 def current_model() -> dict[str, str]:
     """The fingerprints stored with draws and compared when they are used."""
-    from ctsim.analysis.evidence import model_fingerprint
+    from ctsim.calibration.fingerprint import dynamics_fingerprint, model_fingerprint
 
-    return {"model_fingerprint": model_fingerprint(), "declarations_fingerprint": declarations_fingerprint(),
+    return {"model_fingerprint": model_fingerprint(), "dynamics_fingerprint": dynamics_fingerprint(),
+            "declarations_fingerprint": declarations_fingerprint(),
             "fingerprint_of": "model_fingerprint: SHA-256 of tests/baseline.json (the regression baseline); "
-                              "declarations_fingerprint: free parameters' prior ranges, calibration targets"}
+                              "dynamics_fingerprint: the same without price outputs (cost), which no process reads "
+                              "(ctsim.calibration.fingerprint); declarations_fingerprint: free parameters' prior "
+                              "ranges, calibration targets"}
 
 
 def staleness(posterior: Posterior) -> str | None:
-    """Why ``posterior`` was not computed on this model (one phrase), or None when it was."""
+    """Why ``posterior`` was not computed on this model (one phrase), or None when it was.
+
+    Draws depend on the dynamics, not on prices: they are checked against the dynamics fingerprint (a file that does
+    not record one is checked against the whole model's) and against the declarations they were fitted under."""
     now = current_model()
-    for key in ("model_fingerprint", "declarations_fingerprint"):
-        if now[key] == "unknown":  # an installed package without tests/baseline.json: nothing to compare against
+    model_key = "dynamics_fingerprint" if "dynamics_fingerprint" in posterior.model else "model_fingerprint"
+    for key in (model_key, "declarations_fingerprint"):
+        if now[key] == "unknown":  # no fingerprint shipped with the package: nothing to compare against
             continue
         stored = posterior.model.get(key)
         if stored != now[key]:
