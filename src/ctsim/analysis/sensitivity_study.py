@@ -48,8 +48,8 @@ from ctsim.experiments.design import (
     scenario_path,
 )
 from ctsim.figures.tables import markdown
-from ctsim.inputs import excerpt, excerpt_path, inside, plain_name, reached_through
-from ctsim.scenarios.files import ScenarioError, _suggest, load_scenario, read_toml
+from ctsim.inputs import excerpt, excerpt_path, inside, plain_name, reached_through, suggest
+from ctsim.scenarios.files import ScenarioError, load_scenario, read_toml
 
 TOP_KEYS = ("name", "description", "scenario", "method", "n", "second_order", "replications", "months", "seed",
             "outcomes", "factors", "strata")
@@ -148,7 +148,7 @@ def load_study(path: str | Path) -> Study:
     for i, name in enumerate(outcomes):
         if name not in SUMMARY_NAMES:
             raise ExperimentError(f"{where}: key 'outcomes[{i}]': unknown outcome {excerpt(name)}"
-                                  f"{_suggest(str(name), list(SUMMARY_NAMES))}")
+                                  f"{suggest(str(name), list(SUMMARY_NAMES))}")
     factors = _factors(where, data.get("factors"))
     strata = _strata(where, data.get("strata", {}))
     overlap = set(factors) & set(strata)
