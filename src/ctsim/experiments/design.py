@@ -98,7 +98,7 @@ class Experiment:
         monthly: monthly outcomes to keep (empty: none).
         monthly_every: keep every k-th month of those.
         description: free text.
-        parameters: the parameter set of the replications (:mod:`ctsim.experiments.parameter_sets`): replication
+        parameters: the parameter set of the replications (:mod:`ctsim.calibration.parameter_sets`): replication
             r uses its draw r in every scenario and point; None means the point calibration.
     """
 

@@ -62,7 +62,7 @@ def compare_text(comparison: Comparison) -> str:
 
 
 def _parameters_line(comparison: Comparison) -> str:
-    from ctsim.experiments.parameter_sets import POINT_SET
+    from ctsim.calibration.parameter_sets import POINT_SET
 
     parameters = comparison.parameters or POINT_SET
     what = ("the intervals carry parameter uncertainty as well as chance" if parameters.mode == "draws"
