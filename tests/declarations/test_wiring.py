@@ -44,6 +44,9 @@ CONTEXT: dict[str, tuple[dict, dict]] = {
     "effect_border_sanctuary_cut": ({"border_management": 1.0}, {}),
     "effect_hvt_lethality_cut": ({"hvt_protection": 1.0}, {}),
     "effect_dialogue_legitimacy": ({"dialogue": 1.0}, {}),
+    # What a Rangers or a police lead sets acts once that lead is in place (a short handover).
+    **{f"lead_{lead}_{setting}": ({"ct_lead": lead, "handover_months": 3}, {}) for lead in ("rangers", "police")
+       for setting in ("military_deployment", "police_weight", "paramilitary_release")},
 }
 
 

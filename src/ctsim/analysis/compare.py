@@ -26,7 +26,8 @@ from ctsim.calibration.parameter_sets import POINT_SET
 from ctsim.data.geography import packaged
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.declarations.parameters import calibration_version
-from ctsim.experiments.executors import ExecutorSpec, map_ordered
+from ctsim.experiments.executors import ExecutorSpec, replicate
+from ctsim.experiments.executors import replications as replications_of
 from ctsim.provenance import git_commit, package_versions, version
 from ctsim.scenarios.files import Scenario, ScenarioError
 from ctsim.scenarios.runner import run
@@ -97,11 +98,10 @@ def compare(scenarios: list[Scenario], replications: int, seed: int | None = Non
         months = scenarios[0].months
     scenarios = unique_names(scenarios)
     root = scenarios[0].seed if seed is None else seed
-    seeds = np.random.SeedSequence(root).spawn(replications)
-    draws = [parameters.values(r) or None if parameters is not None else None for r in range(replications)]
-    tasks = [(i, s, r, seeds[r], months, draws[r]) for i, s in enumerate(scenarios) for r in range(replications)]
+    runs_of = replications_of(replications, root, parameters)
+    tasks = [(i, s, r.index, r.seed, months, r.draw or None) for i, s in enumerate(scenarios) for r in runs_of]
     with tqdm(total=len(tasks), desc="runs", unit="run", disable=not progress, leave=False) as bar:
-        results = map_ordered(_run_one, tasks, ExecutorSpec(kind="processes", workers=jobs), on_result=bar.update)
+        results = replicate(_run_one, tasks, ExecutorSpec(kind="processes", workers=jobs), on_result=bar.update)
     runs = pd.DataFrame([{"scenario": scenarios[i].name, "replication": r, **summary}
                          for i, r, summary, *_ in results])
     monthly = pd.concat([series.assign(scenario=scenarios[i].name, replication=r)

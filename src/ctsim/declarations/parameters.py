@@ -427,6 +427,28 @@ PARAMETERS: tuple[Param, ...] = (
        "coordination with NACTA in the PM's office under the NSA (FACTS.md s4 proposal)", 0.0, 1.0),
     _P("coordination_central_ctd", 0.1, "index 0-1", "assumption",
        "added coordination from a central CTD for inter-provincial and cross-border cases", 0.0, 1.0),
+    # --- who leads counterterrorism (ct_lead): what a Rangers or a police lead changes, against the military's -------
+    # FACTS.md s4: police should be the first line, then civil armed forces, the military only where civil authority
+    # lacks access, and over-reliance on the military left civilian capacity unbuilt. No figure sizes any of it:
+    # each setting is an assumption with the range a study varies. Under a military lead the military deploys all
+    # the formations the lever commits, police keep their own CT weight and the paramilitary hold their border share.
+    _P("lead_rangers_military_deployment", 0.4, "share of committed formations deployed", "assumption",
+       "under a Rangers/FC lead the military keeps to the areas where civil authority lacks access", 0.0, 1.0,
+       plausible=(0.2, 0.7)),
+    _P("lead_police_military_deployment", 0.2, "share of committed formations deployed", "assumption",
+       "under a police lead the military keeps to the merged districts", 0.0, 1.0, plausible=(0.1, 0.5)),
+    _P("lead_rangers_police_weight", 1.3, "multiple of police CT weight", "assumption",
+       "police working beside a paramilitary lead gain mandate and intelligence sharing", 1.0, 3.0,
+       plausible=(1.0, 1.6)),
+    _P("lead_police_police_weight", 2.0, "multiple of police CT weight", "assumption",
+       "the lead force gets mandate, resources and the intelligence flow (FACTS.md s4)", 1.0, 4.0,
+       plausible=(1.3, 3.0)),
+    _P("lead_rangers_paramilitary_release", 0.4, "share of the border-held strength", "assumption",
+       "a paramilitary lead moves part of the border-held strength to internal duty (FACTS.md s4: the Rangers' "
+       "first duty is the border, internal security became their main one)", 0.0, 1.0, plausible=(0.2, 0.6)),
+    _P("lead_police_paramilitary_release", 0.2, "share of the border-held strength", "assumption",
+       "under a police lead the paramilitary back the police from part of their border strength", 0.0, 1.0,
+       plausible=(0.0, 0.4)),
     _P("term_months", 60.0, "months", "fact", "FACTS.md s4: five-year terms", 12.0, 120.0),
     _P("months_to_first_transition", 61.0, "months from the start", "assumption",
        "next change of government about five years after the February 2024 election", 1.0, 240.0),

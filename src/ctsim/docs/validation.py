@@ -15,6 +15,7 @@ import pandas as pd
 
 from ctsim.analysis.calibration import point
 from ctsim.calibration import targets as calibration_targets
+from ctsim.experiments.executors import replications as replications_of
 from ctsim.figures import save_figure
 from ctsim.figures.charts import calibration_chart
 from ctsim.figures.tables import number, percent
@@ -24,7 +25,7 @@ REPORT_SEED = 7_2023  # replications of the report: not the seeds the fit used
 
 def fit_table(history, values: dict[str, float], replications: int = 20) -> tuple[pd.DataFrame, point.Fit, dict]:
     """Targets against simulated means with 90% intervals (5th-95th percentile over replications)."""
-    seeds = np.random.SeedSequence(REPORT_SEED).spawn(replications)
+    seeds = [r.seed for r in replications_of(replications, REPORT_SEED)]
     fit = point.simulate(values, history, seeds)
     runs = fit.runs.assign(year=fit.runs["month"].dt.year)
     per_run = runs.groupby(["replication", "year"])[["attacks", "deaths", "injuries", "militants_killed"]].sum()

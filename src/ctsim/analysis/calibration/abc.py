@@ -24,9 +24,12 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from ctsim.analysis.calibration import point
+from ctsim.calibration.draws import write_draws
 from ctsim.calibration.parameter_sets import POSTERIOR_FILE, current_model, read_posterior
+from ctsim.experiments.executors import check_scheduler, dask_client
 from ctsim.inputs import excerpt_path
-from ctsim.scenarios.files import ScenarioError
+from ctsim.scenarios.files import ScenarioError, load_scenario
 
 DEFAULTS = {"population": 100, "generations": 6, "replications": 1, "seed": 20220101}  # make posterior sets its own
 # Settings that must match to resume a work folder (generations may grow: a resumed run continues up to them).
@@ -49,9 +52,6 @@ def _check_options(args: argparse.Namespace, stored: dict[str, Any] | None) -> d
     else:
         base = {**DEFAULTS, "months": None}
     settings = {k: (v if v is not None else base.get(k)) for k, v in given.items()}
-    from ctsim.analysis.calibration import point
-    from ctsim.scenarios.files import load_scenario
-
     history_months = load_scenario(point.HISTORY).months
     for option, value, low, high in (("--population", settings["population"], 5, 100_000),
                                      ("--generations", settings["generations"], 1, 100),
@@ -87,14 +87,7 @@ def _open_sampler(args: argparse.Namespace, stack: ExitStack):
         return "single"
     if kind == "processes":
         return int(args.workers)  # run_abc's reproducible sampler on this many processes
-    from distributed import Client, LocalCluster
-
-    if args.scheduler:
-        client = stack.enter_context(Client(args.scheduler, timeout="30s"))
-    else:
-        cluster = stack.enter_context(LocalCluster(n_workers=args.dask_local, threads_per_worker=1, processes=True,
-                                                   host="127.0.0.1", dashboard_address=None))
-        client = stack.enter_context(Client(cluster))
+    client = stack.enter_context(dask_client(args.scheduler, args.dask_local))
     return pyabc.sampler.DaskDistributedSampler(dask_client=client)
 
 
@@ -152,15 +145,11 @@ def _write_work_settings(work: Path, wanted: dict[str, Any], stops: list[int]) -
 
 def run_command(args: argparse.Namespace) -> int:
     """``ctsim calibrate --abc [--check]``; returns the exit status."""
-    from ctsim.calibration.draws import write_draws
-
     output = args.output or POSTERIOR_FILE
     stored = read_posterior(output, "give the draws file to check with --output, or make it first with ctsim "
                                     "calibrate --abc") if args.check else None
     settings = _check_options(args, stored.settings if stored is not None else None)
     if args.scheduler:
-        from ctsim.experiments.executors import check_scheduler
-
         try:
             check_scheduler(args.scheduler)
         except ValueError as exc:

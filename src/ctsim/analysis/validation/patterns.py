@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from ctsim.calibration.draws import Posterior, draw_for_replication
-from ctsim.experiments.executors import ExecutorSpec, map_ordered
+from ctsim.experiments.executors import ExecutorSpec, Replication, replicate
+from ctsim.experiments.executors import replications as replications_of
 from ctsim.scenarios import runner
 from ctsim.scenarios.files import Scenario, load_scenario
 from ctsim.scenarios.library import LIBRARY_DIR
@@ -76,13 +78,16 @@ def run(scenario: Scenario, replications: int, months: int | None = None, seed: 
 
     ``uncertainties`` overrides parameters (the robustness study moves one assumption at a time).
     """
-    national, regional = [], []
-    for seed_r in np.random.SeedSequence(seed).spawn(replications):
-        result = runner.run(scenario, seed_r, months, uncertainties=dict(uncertainties or {}),
-                            geography_overrides=table_overrides, admin_overrides=admin_overrides)
-        national.append(result.national)
-        regional.append(result.regional)
-    return Runs(national, regional)
+    results = replicate(partial(_one_run, scenario=scenario, months=months, uncertainties=dict(uncertainties or {}),
+                                table_overrides=table_overrides, admin_overrides=admin_overrides),
+                        replications_of(replications, seed))
+    return Runs([r.national for r in results], [r.regional for r in results])
+
+
+def _one_run(replication: Replication, scenario: Scenario, months: int | None, uncertainties: dict[str, float],
+             table_overrides: dict | None, admin_overrides: dict[str, float] | None) -> runner.RunResult:
+    return runner.run(scenario, replication.seed, months, uncertainties=uncertainties,
+                      geography_overrides=table_overrides, admin_overrides=admin_overrides)
 
 
 def _scenario(name: str) -> Scenario:
@@ -449,7 +454,7 @@ def robustness(replications: int = 6, factors: list[str] | None = None, workers:
     parts = [] if calibrated is None else [_as_robustness_rows(calibrated, first, replications)]
     todo = moved if calibrated is not None else [first, *moved]
     with tqdm(total=len(todo), desc="robustness", unit="setting", disable=not progress) as bar:
-        parts += map_ordered(partial(_run_setting, replications=replications), todo,
+        parts += replicate(partial(_run_setting, replications=replications), todo,
                              ExecutorSpec(kind="processes", workers=workers), on_result=bar.update)
     return pd.concat(parts, ignore_index=True)
 
@@ -514,7 +519,7 @@ def posterior_study(posterior: Posterior, draws: int = 20, replications: int = 6
     else:
         parts = [_as_robustness_rows(calibrated, point, replications)]
     with tqdm(total=len(todo), desc="posterior", unit="draw", disable=not progress) as bar:
-        parts += map_ordered(partial(_run_setting, replications=replications), todo,
+        parts += replicate(partial(_run_setting, replications=replications), todo,
                              ExecutorSpec(kind="processes", workers=workers), on_result=bar.update)
     return pd.concat(parts, ignore_index=True)
 
