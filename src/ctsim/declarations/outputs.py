@@ -125,9 +125,8 @@ _INDEX = Matters(0.05, 0.001, False, "a judgement: a twentieth of the status quo
                  "index).")
 _FEAR = Matters(0.05, 0.001, False, "a judgement: fear is the fading memory of attack deaths, so it gets the bar of "
                 "deaths, a twentieth of the status quo's level (and at least 0.001 on the index).")
-# Rupees: NACTA's largest yearly budget and half the KP CTD's (FACTS.md s5.3), the size of a small institution. Until
-# the cost output is priced in rupees, the bar is converted into its index (police-equivalent personnel-months).
-_COST = Matters(0.0, round(1e9 / PARAMETERS_BY_NAME["cost_rupees_per_police_month"].value), True,
+# Rupees: NACTA's largest yearly budget and half the KP CTD's (FACTS.md s5.3), the size of a small institution.
+_COST = Matters(0.0, 1e9, True,
                 "a judgement: Rs 1 bn a year, about the largest yearly budget NACTA has had (Rs 1.56 bn in "
                 "FY2016-17) and half that of KP's counter-terrorism department (Rs 2.18 bn in 2022); smaller sums are "
                 "within the uncertainty of the prices themselves.")
@@ -236,8 +235,8 @@ OUTPUTS: tuple[Output, ...] = (
        summary="mean"),
     _o("triggers_fired", "triggers", "scenario trigger rules that fired this month (ctsim.scenarios.triggers)",
        "Reactions to violence that fired", _COUNT, noun="reactions"),
-    _o("cost", "police-equivalent personnel-months", "cost index: security personnel and programmes", "Cost", _COST,
-       better="lower"),
+    _o("cost", "rupees", "cost of security personnel and programmes, Pakistani rupees at FY2024-25 prices (docs/odd.md "
+       "section 7.11)", "Cost", _COST, better="lower"),
 )
 OUTPUTS_BY_NAME = {o.name: o for o in OUTPUTS}
 REGIONAL_OUTPUTS = tuple(o.name for o in OUTPUTS if o.regional)
