@@ -166,7 +166,8 @@ LEVERS: tuple[Lever, ...] = (
           unit="share of full programme", low=0.0, high=1.0, lag_months=24,
           label="Police counterterrorism capacity",
           cost=_programme("cost_police_capacity_full", "training, intelligence and equipment for police "
-                          "counterterrorism, priced from the provinces' police and CTD budgets"),
+                          "counterterrorism, priced from the provinces' police budgets and those of their "
+                          "counter-terrorism departments"),
           acts_in=("forces.py",)),
     Lever("prosecution_capacity", "float", 1.0, "prosecution capacity relative to the status quo",
           "multiplies terrorism cases decided per month in the justice pipeline",
@@ -174,7 +175,8 @@ LEVERS: tuple[Lever, ...] = (
           provenance="FACTS.md s4: 11 prosecutors for 5,400 arrests (a bottleneck); size is an assumption",
           label="Prosecution capacity",
           cost=_programme("cost_prosecution_per_multiple", "prosecutors, anti-terrorism courts and witness "
-                          "protection, each multiple of today's capacity priced like a provincial CTD"),
+                          "protection, each multiple of today's capacity priced like a provincial counter-terrorism "
+                          "department"),
           acts_in=("processes/justice.py",)),
     Lever("nacta_placement", "choice", "interior_ministry", "where NACTA sits",
           "sets the inter-agency coordination index that multiplies detection",
@@ -275,8 +277,8 @@ LEVERS: tuple[Lever, ...] = (
           label="Tempo of kinetic operations",
           # Priced above the status quo's tempo only: the status quo's operations are in the forces' personnel cost.
           # Weight 2: full tempo (1) is 0.5 above the status quo's, and costs one cost_kinetic_full_tempo.
-          cost=Cost("programme", 2.0, "fuel, ammunition, air support and wear of operations beyond the status "
-                                      "quo's tempo, priced from Zarb-e-Azb's cost; a lower tempo saves as much",
+          cost=Cost("programme", 2.0, "fuel, ammunition, air support and wear of operations beyond today's "
+                                      "tempo, priced from Zarb-e-Azb's cost (a lower tempo saves as much)",
                     parameter="cost_kinetic_full_tempo", above_status_quo=True),
           acts_in=("processes/operations.py", "processes/lifecycle.py", "processes/legitimacy.py"), via=("tempo",)),
     Lever("hvt_protection", "float", 0.3, "protection of high-value targets such as CPEC sites (0-1)",

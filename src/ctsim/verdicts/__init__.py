@@ -34,7 +34,15 @@ Public API::
 says "over ten years"), ``level`` (the interval's level, for the sentence) and ``where`` (a region's name or key: the
 label becomes "Attacks in the merged districts"). Money (the ``cost`` output, a total over the horizon) is said per
 year. :func:`side_effects` picks, from regional verdicts, the changes that matter and run against the national
-verdict. Modules: :mod:`~ctsim.verdicts.rule` (the rule), :mod:`~ctsim.verdicts.formats` (numbers and units).
+verdict; ``versus`` names the reference in sentences when it is not the status quo.
+
+Money: costs are in rupees at FY2024-25 prices (:data:`MONEY_NOTE` says so once, with the source and a dollar
+scale); :func:`price_draws` gives the prices replication ``r`` uses (each price uniform within its plausible range,
+from a stream of its own, the same in every scenario), so a comparison's cost interval carries price uncertainty;
+:func:`lever_cost_words` says how a lever costs, or why it is not priced.
+
+Modules: :mod:`~ctsim.verdicts.rule` (the rule), :mod:`~ctsim.verdicts.formats` (numbers and units),
+:mod:`~ctsim.verdicts.money` (prices).
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ from ctsim.verdicts.formats import (
     format_rupees,
     format_value,
 )
+from ctsim.verdicts.money import MONEY_NOTE, PRICE_YEAR, PRICES, lever_cost_words, price_draws, price_words
 from ctsim.verdicts.rule import (
     MATERIAL,
     WORDS,
@@ -59,6 +68,9 @@ from ctsim.verdicts.rule import (
 
 __all__ = [
     "MATERIAL",
+    "MONEY_NOTE",
+    "PRICES",
+    "PRICE_YEAR",
     "WORDS",
     "Verdict",
     "format_difference",
@@ -68,6 +80,9 @@ __all__ = [
     "format_value",
     "horizon_words",
     "judge",
+    "lever_cost_words",
+    "price_draws",
+    "price_words",
     "region_words",
     "side_effects",
     "threshold",

@@ -139,7 +139,8 @@ def format_value(output_name: str, value: float) -> str:
         return format_rupees(value)
     if what == "index":
         return f"{_plain(value, decimals((value,), max(2, _significant(value, 2))), 2)} {scale_words(declared)}"
-    return f"{_plain(value, decimals((value,), _count_base((value,)), cap=COUNT_DECIMALS))} {declared.noun}".rstrip()
+    text = _plain(value, decimals((value,), _count_base((value,)), cap=COUNT_DECIMALS), 0)
+    return f"{text} {declared.noun}".rstrip()
 
 
 def format_interval(output_name: str, low: float, high: float, period: str | None = None) -> str:
@@ -163,7 +164,8 @@ def format_interval(output_name: str, low: float, high: float, period: str | Non
     else:
         base = 2 if what == "index" else _count_base((low, high))
         d = decimals((abs(low), abs(high)), base, cap=MAX_DECIMALS if what == "index" else COUNT_DECIMALS)
-        a, b = _plain(abs(low), d, base), _plain(abs(high), d, base)
+        keep = base if what == "index" else 0
+        a, b = _plain(abs(low), d, keep), _plain(abs(high), d, keep)
         words = scale_words(declared) if what == "index" else declared.noun
         unit = f" {words}" if words else ""
     if high <= 0 and low < 0:
@@ -196,7 +198,7 @@ def format_difference(output_name: str, mean: float, low: float = math.nan, high
     if round(mean, d) == 0:
         return "no change"
     words = scale_words(declared) if what == "index" else declared.noun
-    return f"{_plain(abs(mean), d, base)} {direction}" + (f" {words}" if words else "")
+    return f"{_plain(abs(mean), d, base if what == 'index' else 0)} {direction}" + (f" {words}" if words else "")
 
 
 def format_percent(share: float) -> str:

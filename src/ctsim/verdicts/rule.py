@@ -137,7 +137,7 @@ def _lower_first(label: str) -> str:
 
 
 def judge(output: str, mean: float, low: float, high: float, reference: float | None = None, *,
-          months: int = HORIZON, level: float = LEVEL, where: str = "") -> Verdict:
+          months: int = HORIZON, level: float = LEVEL, where: str = "", versus: str = "the status quo") -> Verdict:
     """The verdict on a paired difference in one output, by the one rule (module docstring).
 
     Args:
@@ -150,6 +150,7 @@ def judge(output: str, mean: float, low: float, high: float, reference: float | 
         months: the horizon the outcome covers (the floor of a flow is per year of it; the sentence says it).
         level: the interval's confidence level, for the sentence.
         where: a region's name or key, when the difference is that region's (the label says so).
+        versus: what the difference is against, as the sentence names it ("than under {versus}").
 
     Raises:
         ValueError: for an unknown output or region, or a relative threshold without ``reference``.
@@ -179,9 +180,9 @@ def judge(output: str, mean: float, low: float, high: float, reference: float | 
             better = declared.better
             word = "neither" if not better else ("better" if (better == "higher") == (mean > 0) else "worse")
             headline = f"{(up if mean > 0 else down).capitalize()} {_lower_first(label)}"
-            versus = (f", {formats.format_percent(relative)} {up if mean > 0 else down} than under the status quo"
-                      if math.isfinite(relative) else "")
-            sentence = f"{label}: {difference}{span} ({level:.0%} interval {interval}){versus}."
+            than = (f", {formats.format_percent(relative)} {up if mean > 0 else down} than under {versus}"
+                    if math.isfinite(relative) else "")
+            sentence = f"{label}: {difference}{span} ({level:.0%} interval {interval}){than}."
         elif -size <= low and high <= size:
             word, headline = "negligible", "No change that matters"
             sentence = (f"{label}: no change that matters{span}: {difference} ({level:.0%} interval {interval}), "
