@@ -100,7 +100,7 @@ def _rupees(values: tuple[float, ...]) -> list[str]:
     size, name = _rupee_scale(values)
     scaled = tuple(v / size for v in values)
     largest = max((abs(v) for v in scaled if _finite(v)), default=0.0)
-    d = decimals(scaled, _significant(largest), cap=4)
+    d = decimals(scaled, _significant(largest), cap=6)
     return [f"{'-' if v < 0 and round(v, d) != 0 else ''}Rs {abs(v):,.{d}f}{' ' + name if name else ''}"
             for v in scaled]
 
