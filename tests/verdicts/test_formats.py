@@ -27,7 +27,8 @@ def test_values_carry_their_unit():
 def test_rupees_as_budgets_write_them():
     assert format_rupees(1.23e9, "year") == "Rs 1.23 bn a year"
     assert format_rupees(593e9) == "Rs 593 bn"
-    assert format_rupees(2.122e12) == "Rs 2.12 trn"
+    assert format_rupees(2.122e12) == "Rs 2,122 bn", "billions up to ten trillion, as budgets write them"
+    assert format_rupees(1.23e13) == "Rs 12.3 trn"
     assert format_rupees(77_300.0) == "Rs 77,300"
     assert format_rupees(-4.5e9) == "-Rs 4.5 bn", "a saving keeps its sign"
 

@@ -180,8 +180,8 @@ def write(comparison: Comparison, root: str | Path = "results") -> Path:
         "parameters": (comparison.parameters or POINT_SET).manifest(
             int(len(comparison.runs) // len(comparison.scenarios))),
         "prices": {"mode": comparison.prices, "price_year": PRICE_YEAR, "currency": "PKR",
-                   "rule": ("replication r of every scenario uses price draw r, each price uniform within its "
-                            "plausible range (ctsim.verdicts.price_draws)" if comparison.prices == "drawn" else
+                   "rule": ("replication r of every scenario uses price draw r, each price drawn within its "
+                            "plausible range, most likely at its declared value" if comparison.prices == "drawn" else
                             "every run uses the declared (central) prices"),
                    "parameters": list(PRICES)},
     }

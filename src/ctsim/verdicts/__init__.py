@@ -37,9 +37,9 @@ year. :func:`side_effects` picks, from regional verdicts, the changes that matte
 verdict; ``versus`` names the reference in sentences when it is not the status quo.
 
 Money: costs are in rupees at FY2024-25 prices (:data:`MONEY_NOTE` says so once, with the source and a dollar
-scale); :func:`price_draws` gives the prices replication ``r`` uses (each price uniform within its plausible range,
-from a stream of its own, the same in every scenario), so a comparison's cost interval carries price uncertainty;
-:func:`lever_cost_words` says how a lever costs, or why it is not priced.
+scale); :func:`price_draws` gives the prices replication ``r`` uses (each price within its plausible range, most
+likely at its declared value, from a stream of its own, the same in every scenario), so a comparison's cost interval
+carries price uncertainty; :func:`lever_cost_words` says how a lever costs, or why it is not priced.
 
 Modules: :mod:`~ctsim.verdicts.rule` (the rule), :mod:`~ctsim.verdicts.formats` (numbers and units),
 :mod:`~ctsim.verdicts.money` (prices).

@@ -14,7 +14,8 @@ from ctsim.declarations.outputs import OUTPUTS_BY_NAME, Output
 MAX_DECIMALS = 12  # an index's differences can be tiny; they are shown, not rounded to zero
 COUNT_DECIMALS = 4
 # Rupee scales as Pakistan's budget documents and press write them (Rs2,122bn, Rs593bn, Rs1.28bn).
-_RUPEE_SCALES = ((1e12, "trn"), (1e9, "bn"), (1e6, "million"))
+# Billions up to Rs 9,999 bn, so that a yearly cost and its neighbours read in one scale (Rs 1,000 bn beside Rs 958 bn).
+_RUPEE_SCALES = ((1e13, 1e12, "trn"), (1e9, 1e9, "bn"), (1e6, 1e6, "million"))  # from, divisor, name
 
 
 def output(name: str) -> Output:
@@ -82,8 +83,8 @@ def _count_base(values: tuple[float, ...]) -> int:
 
 def _rupee_scale(values: tuple[float, ...]) -> tuple[float, str]:
     largest = max((abs(v) for v in values if _finite(v)), default=0.0)
-    for size, name in _RUPEE_SCALES:
-        if largest >= size:
+    for start, size, name in _RUPEE_SCALES:
+        if largest >= start:
             return size, name
     return 1.0, ""
 
@@ -106,9 +107,9 @@ def _rupees(values: tuple[float, ...]) -> list[str]:
 
 
 def format_rupees(pkr: float, period: str | None = None) -> str:
-    """A sum of money for people: ``Rs 1.23 bn``, ``Rs 593 bn``, ``Rs 2.12 trn``, ``Rs 77,300`` (about three
-    significant digits), with ``a <period>`` after it when given (``format_rupees(1.2e9, "year")`` is ``Rs 1.2 bn a
-    year``).
+    """A sum of money for people: ``Rs 1.23 bn``, ``Rs 593 bn``, ``Rs 2,122 bn``, ``Rs 12.3 trn``, ``Rs 77,300``
+    (about three significant digits), with ``a <period>`` after it when given (``format_rupees(1.2e9, "year")`` is
+    ``Rs 1.2 bn a year``).
 
     Args:
         pkr: Pakistani rupees (negative: a saving, written with a minus sign).

@@ -3,7 +3,8 @@
 Costs are in Pakistani rupees at FY2024-25 prices. Each price is a declared parameter
 (:mod:`ctsim.declarations.parameters`, unit ``PKR ...``) with its source and a plausible range. A comparison carries
 what is not known about prices as it carries the posterior draws: replication ``r`` of every scenario uses the same
-prices, drawn uniformly within their plausible ranges from a stream of their own (:func:`price_draws`), so the cost
+prices, drawn within their plausible ranges (most likely at the declared value) from a stream of their own
+(:func:`price_draws`), so the cost
 intervals hold price uncertainty as well as chance while the paired differences stay paired.
 """
 
@@ -29,7 +30,8 @@ MONEY_NOTE = (
     f"plausible range; budgets of earlier years are used as reported, without adjusting for inflation. For scale, "
     f"Rs 1 bn is about US$3.5 million (the defence budget of Rs 1,804 bn for FY2023-24 was reported as about "
     f"US$6.3 bn). Cost counts security personnel, deployed troops and the programmes a policy runs, not the whole "
-    f"state's budget.")
+    f"state's budget, and a policy's cost is net: one that lowers violence also lowers what the state spends reacting "
+    f"to it (surges of operations and deployments).")
 
 # How each price's unit reads after "Rs X" once it is turned into a yearly sum.
 _PER = {"PKR a month at the full programme": "a year at the full programme",
@@ -40,14 +42,16 @@ _PER = {"PKR a month at the full programme": "a year at the full programme",
 
 def price_draws(root_seed: int, replications: int) -> list[dict[str, float]]:
     """The prices each replication uses: replication ``r`` gets row ``r`` of a stream seeded by ``root_seed``, each
-    price uniform within its plausible range (the same row in every scenario of a comparison).
+    price drawn from a triangular distribution over its plausible range that peaks at its declared value (the most
+    likely price is the one declared; the same row in every scenario of a comparison).
 
     Args:
         root_seed: the comparison's root seed.
         replications: how many rows.
     """
     rng = np.random.default_rng(np.random.SeedSequence([int(root_seed), PRICE_STREAM]))
-    return [{name: float(rng.uniform(*PARAMETERS_BY_NAME[name].plausible)) for name in PRICES}
+    return [{name: float(rng.triangular(PARAMETERS_BY_NAME[name].plausible[0], PARAMETERS_BY_NAME[name].value,
+                                        PARAMETERS_BY_NAME[name].plausible[1])) for name in PRICES}
             for _ in range(replications)]
 
 
