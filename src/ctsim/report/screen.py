@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from ctsim.analysis.compare import Comparison
 
 WIDTH = 110
+TAGS = {"better": "better", "worse": "worse", "negligible": "no change that matters", "unclear": "unclear",
+        "neither": "changed"}
 RULE = ("verdict: better or worse only when the change reaches the smallest change that matters for that outcome and "
         "the 90% interval excludes no change; no change that matters when the whole interval is smaller than that; "
         "unclear otherwise.")
@@ -74,18 +76,18 @@ def compare_text(comparison: Comparison) -> str:
 
 def _table(rows: list[Row], reference: str, scenario: str) -> list[str]:
     """The outcomes as a text table: words left-aligned, numbers right-aligned, so that the columns read down."""
-    shown = [{"outcome": row.label, reference: row.reference_text, scenario: row.scenario_text,
-              "difference": _bare(row, row.difference_text), "90% interval": _bare(row, row.interval_text),
-              "change": row.change_text, "verdict": row.verdict.headline, "matters from": row.threshold_text}
-             for row in rows]
-    left = ("outcome", "verdict", "matters from")
+    shown = [{"outcome": row.label, "reference": _bare(row, row.reference_text),
+              "policy": _bare(row, row.scenario_text), "difference": _bare(row, row.difference_text),
+              "90% interval": _bare(row, row.interval_text), "verdict": TAGS[row.verdict.word],
+              "matters from (unit)": row.threshold_text} for row in rows]
+    left = ("outcome", "verdict", "matters from (unit)")
     width = {k: max(len(k), *(len(r[k]) for r in shown)) for k in shown[0]}
 
     def line(cells: dict) -> str:
         return "  ".join(str(cells[k]).ljust(width[k]) if k in left else str(cells[k]).rjust(width[k])
                          for k in shown[0]).rstrip()
 
-    return [line({k: k for k in shown[0]}), *map(line, shown)]
+    return [f"reference: {reference}; policy: {scenario}", line({k: k for k in shown[0]}), *map(line, shown)]
 
 
 def _bare(row: Row, text: str) -> str:
