@@ -14,6 +14,7 @@ from ctsim.report.brief import Row
 from ctsim.report.changes import describe, lever_changes, short_label
 from ctsim.report.summary import regional_verdicts, summarise
 from ctsim.verdicts import MONEY_NOTE, judge
+from ctsim.verdicts.formats import output, scale_words
 
 if TYPE_CHECKING:
     from ctsim.analysis.compare import Comparison
@@ -91,9 +92,8 @@ def _table(rows: list[Row], reference: str, scenario: str) -> list[str]:
 
 
 def _bare(row: Row, text: str) -> str:
-    """A difference or interval without the unit the row's first columns already give (narrower on a terminal)."""
-    from ctsim.verdicts.formats import output, scale_words
-
+    """A value, difference or interval without its unit, which the table's last column gives (narrower on a
+    terminal)."""
     declared = output(row.output)
     for tail in (f" {declared.noun}", f" {scale_words(declared)}", " a year"):
         if tail.strip() and text.endswith(tail):
