@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ctsim.calibration.parameter_sets import POINT_SET, describe
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.verdicts import PRICE_YEAR
 
@@ -92,8 +93,6 @@ def run_summary(result: RunResult) -> str:
 
 
 def _parameters(record) -> str:
-    from ctsim.experiments.parameter_sets import POINT_SET, describe
-
     line = describe(record or POINT_SET.manifest())
     index = (record or {}).get("draw_index")
-    return line + (f"; this run used draw {index[0]} (replication 0)" if index else "")
+    return line + (f"; this run used row {index[0]} of the draws (its seed chooses it)" if index else "")

@@ -102,7 +102,7 @@ def _bare(row: Row, text: str) -> str:
 
 
 def _parameters_line(comparison: Comparison) -> str:
-    from ctsim.experiments.parameter_sets import POINT_SET
+    from ctsim.calibration.parameter_sets import POINT_SET
 
     parameters = comparison.parameters or POINT_SET
     what = ("the intervals carry the fitted settings' uncertainty as well as chance" if parameters.mode == "draws"
