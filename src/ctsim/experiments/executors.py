@@ -32,6 +32,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -236,7 +237,6 @@ def check_scheduler(address: str) -> str:
     (``tls://`` needs certificates, which ctsim does not pass). A scheduler runs the code it is sent: use only
     schedulers you trust.
     """
-    from urllib.parse import urlsplit
 
     example = "such as tcp://127.0.0.1:8786"
     if not isinstance(address, str) or len(address) > 300 or any(not c.isprintable() or c.isspace()

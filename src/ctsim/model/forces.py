@@ -186,8 +186,9 @@ class Forces:
                         formation.move_to(model.grid[where])
 
     def monthly_cost(self, s: State, p) -> float:
-        """Personnel cost index this month (police-equivalents): every police officer (CTDs included) and wing
-        member, and the soldiers of deployed formations."""
+        """Personnel cost this month in rupees (FY2024-25 prices: the ``cost_weight_*`` parameters are each force's
+        cost per person a month): every police officer (CTDs included) and wing member, and the soldiers of deployed
+        formations."""
         police, _, military = s.strength.sum(axis=0)
         return float(police * p["cost_weight_police"] + self.paramilitary_total * p["cost_weight_paramilitary"]
                      + military * p["cost_weight_military"])

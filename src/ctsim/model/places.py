@@ -101,5 +101,5 @@ class Police(FixedAgent):
 
     @property
     def monthly_cost(self) -> float:
-        """Cost index per month (police-equivalent personnel)."""
+        """Cost per month, in rupees (FY2024-25 prices)."""
         return self.strength * self.model.p["cost_weight_police"]

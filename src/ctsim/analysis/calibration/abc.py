@@ -24,7 +24,10 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ctsim.analysis.calibration import point
+from ctsim.analysis.calibration.posterior import run_ctsim_abc
 from ctsim.calibration.draws import write_draws
 from ctsim.calibration.parameter_sets import POSTERIOR_FILE, current_model, read_posterior
 from ctsim.experiments.executors import check_scheduler, dask_client
@@ -92,7 +95,6 @@ def _open_sampler(args: argparse.Namespace, stack: ExitStack):
 
 
 def _run(args: argparse.Namespace, settings: dict[str, Any], work: Path, resume: bool, show_progress: bool):
-    from ctsim.analysis.calibration.posterior import run_ctsim_abc
 
     with ExitStack() as stack:
         sampler = _open_sampler(args, stack)
@@ -194,7 +196,6 @@ def run_command(args: argparse.Namespace) -> int:
 
 def same_draws(a, b) -> bool:
     """Whether two posteriors hold exactly the same draws (parameters, values and weights, bit for bit)."""
-    import numpy as np
 
     return bool(list(a.values.columns) == list(b.values.columns) and a.values.shape == b.values.shape
                 and np.array_equal(a.values.to_numpy(), b.values.to_numpy()) and np.array_equal(a.weights, b.weights))

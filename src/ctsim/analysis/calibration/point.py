@@ -37,6 +37,7 @@ from ctsim.data import REGION_KEYS
 from ctsim.declarations.parameters import CALIBRATION_FILE, PARAMETERS_BY_NAME
 from ctsim.experiments.executors import replicate
 from ctsim.experiments.executors import replications as replications_of
+from ctsim.scenarios.files import ScenarioError
 from ctsim.scenarios.library import LIBRARY_DIR
 from ctsim.scenarios.runner import Recorded, run_recorded
 
@@ -234,7 +235,6 @@ def outside_bounds(values: dict[str, float]) -> list[str]:
 
 def stored_start(where: object) -> dict[str, float]:
     """The stored calibration's values of the free parameters, for a warm start; a clear error if there are none."""
-    from ctsim.scenarios.files import ScenarioError
 
     try:
         stored = json.loads(CALIBRATION_FILE.read_text())["free_parameters"]

@@ -63,6 +63,7 @@ from statsmodels.discrete.discrete_model import NegativeBinomial
 from statsmodels.tools.sm_exceptions import HessianInversionWarning
 
 from ctsim.analysis.calibration import point
+from ctsim.analysis.calibration.abc_sampler import SeededOrderedSampler
 from ctsim.calibration import targets as calibration_targets
 
 # The draws file's format lives in ctsim.calibration.draws (cheap to import for every run); re-exported here.
@@ -175,7 +176,6 @@ def perturbation() -> pyabc.MultivariateNormalTransition:
 
 
 def _sampler(sampler: str | int | pyabc.sampler.Sampler, show_progress: bool) -> pyabc.sampler.Sampler:
-    from ctsim.analysis.calibration.abc_sampler import SeededOrderedSampler
 
     if sampler == "single":
         chosen = SeededOrderedSampler(1)

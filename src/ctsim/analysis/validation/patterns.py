@@ -16,12 +16,18 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest, bootstrap
+from tqdm import tqdm
 
 from ctsim.calibration.draws import Posterior, draw_for_replication
+from ctsim.calibration.targets import FREE
+from ctsim.data.geography import packaged
+from ctsim.declarations.levers import LEVERS_BY_NAME
+from ctsim.declarations.parameters import ADMIN_CAPACITY_BY_REGION, PARAMETERS, PARAMETERS_BY_NAME
 from ctsim.experiments.executors import ExecutorSpec, Replication, replicate
 from ctsim.experiments.executors import replications as replications_of
 from ctsim.scenarios import runner
-from ctsim.scenarios.files import Scenario, load_scenario
+from ctsim.scenarios.files import Scenario, ScheduleEntry, load_scenario
 from ctsim.scenarios.library import LIBRARY_DIR
 
 PATTERN_SEED = 5_2024
@@ -96,7 +102,6 @@ def _scenario(name: str) -> Scenario:
 
 def _status_quo(scenario: Scenario, name: str):
     """The value ``scenario`` starts ``name`` at: its own setting, else the lever's status-quo default."""
-    from ctsim.declarations.levers import LEVERS_BY_NAME
 
     return scenario.levers.get(name, LEVERS_BY_NAME[name].default)
 
@@ -105,7 +110,6 @@ def _with_levers(scenario: Scenario, name: str, levers: Mapping[str, object],
                  back_at_month: int | None = None) -> Scenario:
     """``scenario`` with only ``levers`` changed from the first month (and, with ``back_at_month``, set back to the
     scenario's own values at that month): the pattern's change and nothing else."""
-    from ctsim.scenarios.files import ScheduleEntry
 
     schedule = scenario.schedule
     if back_at_month is not None:
@@ -119,7 +123,6 @@ def _ratio_interval(a: np.ndarray, b: np.ndarray, confidence: float = 0.9) -> tu
 
     A reading aid for how far a verdict is from its bar; with a handful of replications it is rough.
     """
-    from scipy.stats import bootstrap
 
     if len(a) < 2:
         return float("nan"), float("nan")
@@ -159,8 +162,6 @@ def swat_profile(replications: int, uncertainties: Mapping[str, float] | None = 
 
 def gb_ajk_quiet(replications: int, uncertainties: Mapping[str, float] | None = None) -> PatternResult:
     """GB and AJK under 2% of attacks together; with Balochistan's schooling and administration, clearly more."""
-    from ctsim.data.geography import packaged
-    from ctsim.declarations.parameters import ADMIN_CAPACITY_BY_REGION
 
     quiet_regions = ("Gilgit-Baltistan", "AJK")
     base = run(_scenario("baseline"), replications, uncertainties=uncertainties)
@@ -401,12 +402,10 @@ class Setting:
 def robustness_settings(factors: list[str] | None = None) -> list[Setting]:
     """The model as calibrated, then each assumed uncertainty at the low and the high end of its plausible range.
 
-    The fitted parameters are left out: moving one of them alone breaks the fit the checks presuppose.
+    The fitted parameters are left out: moving one of them alone breaks the fit the checks presuppose; so are prices.
     """
-    from ctsim.calibration.targets import FREE
-    from ctsim.declarations.parameters import PARAMETERS, PARAMETERS_BY_NAME
-
-    eligible = [p.name for p in PARAMETERS if p.is_uncertainty and p.name not in FREE]
+    # Prices move only the cost, which no check reads: not varied.
+    eligible = [p.name for p in PARAMETERS if p.is_uncertainty and p.name not in FREE and not p.is_price]
     if factors:
         for name in factors:
             if name not in eligible:
@@ -446,9 +445,7 @@ def robustness(replications: int = 6, factors: list[str] | None = None, workers:
     model as calibrated, when already computed with these replications (it is then not rerun). One row per setting
     and check.
     """
-    from functools import partial
 
-    from tqdm import tqdm
 
     first, *moved = robustness_settings(factors)
     parts = [] if calibrated is None else [_as_robustness_rows(calibrated, first, replications)]
@@ -507,9 +504,7 @@ def posterior_study(posterior: Posterior, draws: int = 20, replications: int = 6
     come first, from ``calibrated`` (a :func:`run_checks` table with these replications) or run here; then one row
     per draw and check, in the robustness study's columns. Draws run in parallel in ``workers`` processes.
     """
-    from functools import partial
 
-    from tqdm import tqdm
 
     point = Setting("", "as calibrated", float("nan"))
     todo = posterior_settings(posterior, draws)
@@ -527,7 +522,6 @@ def posterior_study(posterior: Posterior, draws: int = 20, replications: int = 6
 def posterior_summary(long: pd.DataFrame, confidence: float = POSTERIOR_CONFIDENCE) -> pd.DataFrame:
     """Per check: its verdict as calibrated, in how many draws it holds, the share, and the Clopper-Pearson
     (exact binomial) interval at ``confidence`` for that share (``scipy.stats.binomtest``)."""
-    from scipy.stats import binomtest
 
     rows = []
     for name, group in long.groupby("check", sort=False):

@@ -222,7 +222,7 @@ def programme_effort(s: State) -> dict[str, float]:
 
 
 def programme_cost(s: State, p: Parameters) -> float:
-    """Cost this month of every lever not priced through the forces, in police-equivalent personnel-months: each
-    lever's effort x its cost parameter (docs/odd.md section 7.11)."""
+    """Cost this month of every lever not priced through the forces, in rupees (FY2024-25 prices): each lever's
+    effort x its cost parameter, a price (docs/odd.md section 7.11)."""
     return sum(p[LEVERS_BY_NAME[name].cost.parameter] * effort for name, effort in programme_effort(s).items())
 
