@@ -104,16 +104,16 @@ def check_settings(replications: int, years: int) -> None:
         raise DashboardError(f"years must be between 1 and {MAX_YEARS}; got {years}")
 
 
-def run_comparison(reference: Scenario, other: Scenario, count: int = DEFAULT_REPLICATIONS,
+def run_comparison(reference: Scenario, other: Scenario, replications: int = DEFAULT_REPLICATIONS,
                    years: int = 10, seed: int = 0, workers: int = 2,
                    on_progress: Callable[[int, int], None] | None = None, point: bool = False) -> CompareResult:
-    """Run both policies ``count`` times over ``years`` with common random numbers (the same seed and the
+    """Run both policies ``replications`` times over ``years`` with common random numbers (the same seed and the
     same posterior draw for replication ``r`` of each).
 
     Args:
         reference: the first policy (differences are other minus reference).
         other: the second policy.
-        count: runs per policy.
+        replications: runs per policy.
         years: horizon after the history.
         seed: root seed of the replications.
         workers: local processes (1: in this process).
@@ -130,12 +130,12 @@ def run_comparison(reference: Scenario, other: Scenario, count: int = DEFAULT_RE
     from ctsim.analysis import compare as core_compare
     from ctsim.experiments.executors import ExecutorSpec, map_ordered
 
-    check_settings(count, years)
+    check_settings(replications, years)
     refuse_identical(reference, other)
     parameters = parameter_set(point)
     months = 12 * years
     scenarios = core_compare.unique_names([reference, other])
-    reps = replications_of(seed, count, parameters)
+    reps = replications_of(seed, replications, parameters)
     tasks = [(i, s, rep.index, rep.seed, months, rep.draw) for i, s in enumerate(scenarios) for rep in reps]
     done = 0
 
@@ -157,7 +157,7 @@ def run_comparison(reference: Scenario, other: Scenario, count: int = DEFAULT_RE
     bands = pd.DataFrame({"median": grouped.median(), "low": grouped.quantile(0.05),
                           "high": grouped.quantile(0.95)}).reset_index()
     differences = core_compare.differences(runs, names)
-    return CompareResult((names[0], names[1]), runs, bands, differences, count, months,
+    return CompareResult((names[0], names[1]), runs, bands, differences, replications, months,
                          time.perf_counter() - began, parameters.label())
 
 
