@@ -12,7 +12,7 @@ import solara
 from solara.components.applayout import AppLayout
 
 import ctsim.dashboard.app as app
-from ctsim.dashboard.app import Page
+from ctsim.dashboard.app import TrainerPage
 from ctsim.dashboard.pacing import DrawGate
 from ctsim.dashboard.widgets import LiveChart, MonthLabel
 
@@ -93,7 +93,7 @@ def test_widgets_report_what_they_were_sent_drew_and_left():
 @solara.component
 def InLayout():  # noqa: N802 (a Solara component): the sidebar and app bar need the layout Solara's server adds
     with AppLayout():
-        Page()
+        TrainerPage()
 
 
 def _month(rc) -> int:

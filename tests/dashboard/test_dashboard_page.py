@@ -9,14 +9,14 @@ import solara
 from solara.components.applayout import AppLayout
 
 import ctsim.dashboard.app as app
-from ctsim.dashboard.app import LiveChart, Page
+from ctsim.dashboard.app import LiveChart, TrainerPage
 from ctsim.dashboard.guard import SessionCounter
 
 
 @solara.component
 def InLayout():  # noqa: N802 (a Solara component): the layout Solara's server adds
     with AppLayout():
-        Page()
+        TrainerPage()
 
 
 def _charts(rc) -> dict[str, dict]:

@@ -55,6 +55,7 @@ CSS = """
 .ctsim-events li { margin-bottom: 2px; }
 .ctsim-page .v-tabs { margin-top: 0; }
 .ctsim-page .vega-embed { width: 100%; display: block; }
+.v-menu__content { z-index: 40 !important; }  /* a select's list opens above the levers drawer */
 .ctsim-page .v-tab { min-width: 70px; padding: 0 10px; }
 """
 
@@ -388,14 +389,10 @@ def TrainerPage():  # noqa: N802 (Solara components are CamelCase)
         DrawerHost(session, revision, act, drawer, playing.value)
 
 
-@solara.component
-def Page():  # noqa: N802 (Solara components are CamelCase)
-    """The trainer's dashboard at ``/``; the team page of an exercise at ``/team``."""
-    router = solara.use_router()
-    if router.path.rstrip("/").endswith("/team"):
-        TeamPage()
-    else:
-        TrainerPage()
+# The trainer's dashboard at ``/``; the team page of an exercise at ``/team``.
+# The root route's layout wraps both (Solara applies the "/" route's layout to its siblings).
+routes = [solara.Route(path="/", component=TrainerPage, label="Dashboard", layout=Layout),
+          solara.Route(path="team", component=TeamPage, label="Team")]
 
 
 TABS = ("Run", "Compare", "Exercise", "Export", "About")
