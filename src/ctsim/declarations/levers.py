@@ -16,20 +16,20 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Cost:
-    """How a lever costs, declared with it. Every cost is in police-equivalent personnel-months per month (the unit
-    of :meth:`ctsim.model.forces.Forces.monthly_cost`); rupee figures are converted with
-    ``cost_rupees_per_police_month`` (docs/odd.md section 7.11).
+    """How a lever costs, declared with it. Every cost is in Pakistani rupees a month at FY2024-25 prices (the unit of
+    the ``cost`` output): the price parameters are declared with their sources and plausible ranges in
+    :mod:`ctsim.declarations.parameters` (docs/odd.md section 7.11).
 
     Attributes:
-        kind: ``programme`` (numeric levers: ``weight`` x the programme's implemented level x the parameter
+        kind: ``programme`` (numeric levers: ``weight`` x the programme's implemented level x the price
             ``parameter``; with ``above_status_quo``, the level less the lever's default), ``institution`` (choice
-            and boolean levers: the parameter ``parameter`` each month the lever is at one of the values in
-            ``when``), ``forces`` (through the personnel of the forces it deploys, priced by
-            :meth:`ctsim.model.forces.Forces.monthly_cost`), or ``none`` (costless in the model; ``reason`` says
-            why).
-        weight: units of ``parameter`` per unit of the lever above ``reference`` (programmes only).
-        reason: why the lever costs what it does, or nothing.
-        parameter: the cost parameter (:mod:`ctsim.declarations.parameters`) priced per unit.
+            and boolean levers: the price ``parameter`` each month the lever is at one of the values in ``when``),
+            ``forces`` (through the personnel of the forces it deploys, priced per person by
+            :meth:`ctsim.model.forces.Forces.monthly_cost`), or ``none`` (not priced; ``reason`` says why, in words
+            a reader of the brief can weigh).
+        weight: units of ``parameter`` per unit of the lever (programmes only).
+        reason: what the price pays for, or why the lever has none, in plain words.
+        parameter: the price parameter (:mod:`ctsim.declarations.parameters`, in PKR a month).
         above_status_quo: price only the level above (and, as a saving, below) the lever's default, for a lever
             whose status-quo level is already paid for in the forces' personnel cost (programmes only).
         when: the values of a choice or boolean lever that cost ``parameter`` (institutions only).
@@ -38,7 +38,7 @@ class Cost:
     kind: str
     weight: float = 0.0
     reason: str = ""
-    parameter: str = "programme_full_cost"
+    parameter: str = ""
     above_status_quo: bool = False
     when: tuple[Any, ...] = ()
 
@@ -49,9 +49,15 @@ class Cost:
             raise ValueError("a lever that costs nothing must say why")
         if self.kind == "institution" and not self.when:
             raise ValueError("an institution's cost must say for which values of the lever it is paid (when)")
+        if self.kind in ("programme", "institution") and not self.parameter:
+            raise ValueError(f"a {self.kind}'s cost must name its price parameter")
 
 
-PROGRAMME = Cost("programme", 1.0, "a full programme costs programme_full_cost a month (an index, assumption)")
+def _programme(parameter: str, reason: str, weight: float = 1.0) -> Cost:
+    """A programme priced at ``parameter`` a month at its full level (the level implemented, after its lag)."""
+    return Cost("programme", weight, reason, parameter=parameter)
+
+
 FORCES = Cost("forces", reason="priced through the personnel of the forces it deploys")
 
 
@@ -86,7 +92,7 @@ class Lever:
     lag_months: float = 0.0
     provenance: str = "assumption"
     label: str = ""
-    cost: Cost = PROGRAMME
+    cost: Cost | None = None
     acts_in: tuple[str, ...] = ()
     via: tuple[str, ...] = ()
     choice_labels: Mapping[str, str] = field(default_factory=dict)
@@ -97,6 +103,8 @@ class Lever:
             raise ValueError(f"lever {self.name}: a plain label is required")
         if not self.acts_in:
             raise ValueError(f"lever {self.name}: say in which model modules it acts (acts_in)")
+        if self.cost is None:
+            raise ValueError(f"lever {self.name}: say how it costs (cost), or why it is not priced")
         if self.kind == "choice":
             if set(self.choice_labels) != set(self.choices):
                 raise ValueError(f"lever {self.name}: every choice needs a plain label")
@@ -157,22 +165,26 @@ LEVERS: tuple[Lever, ...] = (
           "fewer bystanders harmed; legitimacy follows only through that conduct (no constant of its own)",
           unit="share of full programme", low=0.0, high=1.0, lag_months=24,
           label="Police counterterrorism capacity",
+          cost=_programme("cost_police_capacity_full", "training, intelligence and equipment for police "
+                          "counterterrorism, priced from the provinces' police budgets and those of their "
+                          "counter-terrorism departments"),
           acts_in=("forces.py",)),
     Lever("prosecution_capacity", "float", 1.0, "prosecution capacity relative to the status quo",
           "multiplies terrorism cases decided per month in the justice pipeline",
           unit="multiple of status quo", low=0.25, high=10.0, lag_months=12,
           provenance="FACTS.md s4: 11 prosecutors for 5,400 arrests (a bottleneck); size is an assumption",
           label="Prosecution capacity",
-          cost=Cost("programme", 0.25, "four times the status-quo capacity costs one full programme (assumption)"),
+          cost=_programme("cost_prosecution_per_multiple", "prosecutors, anti-terrorism courts and witness "
+                          "protection, each multiple of today's capacity priced like a provincial counter-terrorism "
+                          "department"),
           acts_in=("processes/justice.py",)),
     Lever("nacta_placement", "choice", "interior_ministry", "where NACTA sits",
           "sets the inter-agency coordination index that multiplies detection",
           choices=("interior_ministry", "pm_office"), lag_months=12,
           provenance="FACTS.md s4 (ISI and IB do not heed an Interior-Ministry NACTA); size an assumption",
           label="Where NACTA sits",
-          cost=Cost("institution", reason="NACTA in the PM's office with a joint intelligence directorate costs "
-                                          "cost_nacta_pm_office a month more than under the Interior Ministry "
-                                          "(from NACTA's budgets, FACTS.md s5.3)",
+          cost=Cost("institution", reason="NACTA in the Prime Minister's Office with a joint intelligence "
+                                          "directorate, priced from NACTA's past budgets",
                     parameter="cost_nacta_pm_office", when=("pm_office",)),
           acts_in=("institutions.py", "processes/operations.py"), via=("coordination",),
           choice_labels={"interior_ministry": "the Interior Ministry", "pm_office": "the Prime Minister's Office"},
@@ -182,14 +194,16 @@ LEVERS: tuple[Lever, ...] = (
     Lever("central_ctd", "bool", False, "a central CTD for inter-provincial and cross-border cases",
           "adds to the coordination index", lag_months=18, provenance="FACTS.md s4 proposal; size assumed",
           label="Central Counter Terrorism Department",
-          cost=Cost("institution", reason="a central CTD costs cost_central_ctd a month, a provincial CTD's budget "
-                                          "(KP's, FACTS.md s5.3)", parameter="cost_central_ctd", when=(True,)),
+          cost=Cost("institution", reason="a central counter-terrorism department, priced between KP's and "
+                                          "Punjab's", parameter="cost_central_ctd", when=(True,)),
           acts_in=("institutions.py", "processes/operations.py"), via=("coordination",)),
     Lever("madrasa_reform", "float", 0.0, "share of boarding seminaries reformed",
           "removes up to 80% of the away-from-family risk for youth in seminaries (away with a religious link)",
           unit="share", low=0.0, high=1.0, lag_months=36,
           provenance="FACTS.md s3: only 16% of recruits had a religious link, so the reach is limited",
           label="Madrasa (seminary) reform",
+          cost=_programme("cost_madrasa_reform_full", "teachers of formal subjects, registration and inspection in "
+                          "the reformed seminaries"),
           acts_in=("processes/radicalisation.py",)),
     Lever("education_investment", "float", 0.0, "investment in schooling (0 none, 1 full)",
           "cuts the out-of-school share by up to half and the share of youth living away from family by up to "
@@ -197,32 +211,39 @@ LEVERS: tuple[Lever, ...] = (
           unit="share of full programme", low=0.0, high=1.0, lag_months=60,
           provenance="FACTS.md s3 (education keeps GB and AJK quiet); size an assumption",
           label="Investment in schooling",
+          cost=_programme("cost_education_full", "school places for the children it brings into school"),
           acts_in=("processes/socioeconomics.py",)),
     Lever("development", "float", 0.0, "poverty reduction and development spending (0 none, 1 full)",
           "cuts the poor share by up to 30% and lifts legitimacy; merged districts first if chosen",
           unit="share of full programme", low=0.0, high=1.0, lag_months=60,
           provenance="FACTS.md s3: poverty is the common denominator; size an assumption",
           label="Development and poverty reduction",
+          cost=_programme("cost_development_full", "development and poverty-reduction spending, priced between the "
+                          "merged districts' yearly pledge and BISP's budget"),
           acts_in=("processes/socioeconomics.py", "processes/legitimacy.py"), via=("development_reach",)),
     Lever("development_merged_first", "bool", True, "development reaches the merged districts first",
           "moves the same development budget toward the merged districts: they get "
           "development_merged_reach_multiple times the even per-person reach, the others what is left",
           provenance="FACTS.md s4 recommendation",
           label="Development in the merged districts first",
-          cost=Cost("none", reason="decides where the development budget goes, not its size"),
+          cost=Cost("none", reason="not priced on its own: it decides where the development budget goes, not how "
+                                   "much is spent; that spending is priced with development and poverty reduction"),
           acts_in=("processes/socioeconomics.py",)),
     Lever("counter_narrative", "float", 0.2, "strength of the state's counter-narrative (0-1)",
           "lowers the radicalisation hazard by strength x the kind's effect",
           unit="share", low=0.0, high=1.0, lag_months=12,
           provenance="status quo: Paigham-e-Pakistan (FACTS.md s4); sizes assumed",
           label="Strength of the counter-narrative",
+          cost=_programme("cost_counter_narrative_full", "a national campaign through media, scholars, schools and "
+                          "online"),
           acts_in=("institutions.py", "processes/radicalisation.py"), via=("narrative_effect",)),
     Lever("narrative_kind", "choice", "religious", "kind of counter-narrative",
           "religious (tit-for-tat) reaches 10% of the hazard; socio_economic (merit, justice) 30%",
           choices=("religious", "socio_economic"),
           provenance="FACTS.md s4 recommends a socio-economic narrative; sizes are assumptions",
           label="Kind of counter-narrative",
-          cost=Cost("none", reason="changes the message, not the budget (assumption)"),
+          cost=Cost("none", reason="not priced on its own: it changes what the counter-narrative says, not what it "
+                                   "spends; the campaign is priced with the strength of the counter-narrative"),
           acts_in=("institutions.py", "processes/radicalisation.py"), via=("narrative_effect",),
           choice_labels={"religious": "religious", "socio_economic": "socio-economic (merit, justice)"},
           # Each kind's reach is a declared parameter (docs/odd.md).
@@ -236,12 +257,15 @@ LEVERS: tuple[Lever, ...] = (
           provenance="FACTS.md s5.5 (Mishal, Sabaoon, Punjab throughput; Saudi and Indonesian relapse); FACTS.md s4 "
                      "(Azm-e-Istehkam has no reintegration plan); places and surrender uptake assumed",
           label="Deradicalisation and reintegration",
+          cost=_programme("cost_deradicalisation_full", "places in residential rehabilitation programmes"),
           acts_in=("processes/justice.py",)),
     Lever("border_management", "float", 0.2, "border management and Afghan cooperation (0-1)",
           "lowers the chance that pressed cells reach sanctuary, cross-border supplies, and the fighters who come "
           "across from Afghanistan",
           unit="share", low=0.0, high=1.0, lag_months=12, provenance="FACTS.md s4; size assumed",
           label="Border management and Afghan cooperation",
+          cost=_programme("cost_border_management_full", "Frontier Corps wings on the border, fencing upkeep and "
+                          "liaison with Afghanistan"),
           acts_in=("processes/attacks.py", "processes/lifecycle.py", "processes/recruitment.py"),
           via=("border_openness",)),
     Lever("kinetic_intensity", "float", 0.5, "tempo and force of operations (0-1)",
@@ -253,32 +277,36 @@ LEVERS: tuple[Lever, ...] = (
           label="Tempo of kinetic operations",
           # Priced above the status quo's tempo only: the status quo's operations are in the forces' personnel cost.
           # Weight 2: full tempo (1) is 0.5 above the status quo's, and costs one cost_kinetic_full_tempo.
-          cost=Cost("programme", 2.0, "operations beyond the status quo's tempo cost fuel, ammunition, air support "
-                                      "and wear: cost_kinetic_full_tempo a month at full tempo (Zarb-e-Azb's cost, "
-                                      "FACTS.md s5.6), in proportion above the status quo; a lower tempo saves as much",
+          cost=Cost("programme", 2.0, "fuel, ammunition, air support and wear of operations beyond today's "
+                                      "tempo, priced from Zarb-e-Azb's cost (a lower tempo saves as much)",
                     parameter="cost_kinetic_full_tempo", above_status_quo=True),
           acts_in=("processes/operations.py", "processes/lifecycle.py", "processes/legitimacy.py"), via=("tempo",)),
     Lever("hvt_protection", "float", 0.3, "protection of high-value targets such as CPEC sites (0-1)",
           "cuts deaths and injuries in attacks on high-value targets by up to 70%",
           unit="share", low=0.0, high=1.0, lag_months=6, provenance="FACTS.md s4 (Azm-e-Istehkam); assumed",
           label="Protection of high-value targets",
+          cost=_programme("cost_hvt_protection_full", "guards for high-value sites and foreign nationals"),
           acts_in=("processes/attacks.py",)),
     Lever("dialogue", "float", 0.0, "dialogue with non-violent movements (0-1)",
           "raises legitimacy in Balochistan and the merged districts",
           unit="share", low=0.0, high=1.0, lag_months=12, provenance="assumption",
           label="Dialogue with non-violent movements",
+          cost=_programme("cost_dialogue_full", "commissions, jirgas and outreach"),
           acts_in=("processes/legitimacy.py",)),
     Lever("political_continuity", "float", 0.3, "chance a policy survives a change of government",
           "at each transition every lever that differs from the status quo reverts with 1 - continuity",
           unit="probability", low=0.0, high=1.0,
           provenance="FACTS.md s4: four policies in ten years, each shelved by the next government",
           label="Political continuity of policy",
-          cost=Cost("none", reason="political commitment, not spending"),
+          cost=Cost("none", reason="not priced: keeping a policy through a change of government is political "
+                                   "commitment, not a budget line; the policies it keeps are priced each month they "
+                                   "run"),
           acts_in=("institutions.py",)),
     Lever("cross_party_ownership", "bool", False, "the policy is owned across parties",
           "no lever reverts at a change of government", provenance="FACTS.md s4",
           label="Cross-party ownership of policy",
-          cost=Cost("none", reason="political commitment, not spending"),
+          cost=Cost("none", reason="not priced: agreement across parties is political commitment, not a budget "
+                                   "line; the policies it keeps are priced each month they run"),
           acts_in=("institutions.py",)),
 )
 
