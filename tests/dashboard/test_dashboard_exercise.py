@@ -97,7 +97,7 @@ def debrief(tmp_path_factory):
     import os
 
     os.environ[WORK_SETTING] = str(tmp_path_factory.mktemp("work"))
-    opened = ex.open_exercise("Debrief", "baseline", 1e9, 1, ["attacks", "detained_without_trial", "cost"],
+    opened = ex.open_exercise("Debrief", "baseline", 1e12, 1, ["attacks", "detained_without_trial", "cost"],
                               replications=3, seed=9)
     packages = {"Police first": {"ct_lead": "police", "police_capacity": 1.0},
                 "Courts": {"prosecution_capacity": 3.0}, "Same as today": {}}

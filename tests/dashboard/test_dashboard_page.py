@@ -57,7 +57,7 @@ def test_the_trade_off_panel_and_the_levers_drawer():
         "the change of government is marked in the month it happened"
     text = _html(rc)
     assert "January 2025: you called an early change of government" in text, "and listed in words"
-    for label in ("Attacks", "Deaths in attacks", "People held without trial", "Legitimacy of the state", "Cost"):
+    for label in ("Attacks", "Deaths in attacks", "People held without trial", "State legitimacy", "Cost"):
         assert f"<b>{label}</b>" in text, f"the trade-off panel has a line for {label}"
 
 

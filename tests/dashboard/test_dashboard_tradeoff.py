@@ -8,8 +8,9 @@ import pytest
 
 from ctsim.analysis.paired import paired
 from ctsim.dashboard.state import DashboardSession
-from ctsim.dashboard.tradeoff import panel, run_figures, running_difference, verdict
-from ctsim.dashboard.words import OUTCOMES
+from ctsim.dashboard.tradeoff import panel, run_figures, running_difference
+from ctsim.dashboard.words import OUTCOMES, verdict
+from ctsim.verdicts import judge
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def test_the_panel_holds_the_five_outcomes_in_plain_words(police_lead):
     rows = panel(police_lead)
     assert [r.output for r in rows] == list(OUTCOMES)
     assert [r.label for r in rows] == ["Attacks", "Deaths in attacks", "People held without trial",
-                                       "Legitimacy of the state", "Cost"]
+                                       "State legitimacy", "Cost"]
     for row in rows:
         assert row.verdict in {"better", "worse", "negligible", "unclear"}
         assert "_" not in row.sentence, f"no code name in '{row.sentence}'"
@@ -41,7 +42,8 @@ def test_each_difference_is_the_paired_difference_of_the_runs(police_lead):
                   police_lead.policy.array("detained_without_trial")[-1])
     assert rows["detained_without_trial"].difference == pytest.approx(held.difference), \
         "people held without trial: the last month (a stock, as its declaration says)"
-    assert rows["cost"].counted == "over 18 months" and rows["legitimacy"].counted == "at the end"
+    assert rows["attacks"].counted == "over 18 months" and rows["legitimacy"].counted == "at the end"
+    assert rows["cost"].counted == "a year, on average" and "Rs" in rows["cost"].sentence, "money in rupees a year"
 
 
 def test_the_running_difference_ends_where_the_panel_is(police_lead):
@@ -61,15 +63,16 @@ def test_the_status_quo_against_itself_is_negligible_on_every_outcome():
 
 
 @pytest.mark.parametrize(("output", "interval", "word"), [
-    ("attacks", (-30, -10), "better"), ("attacks", (10, 30), "worse"), ("attacks", (-10, 10), "unclear"),
-    ("legitimacy", (0.01, 0.03), "better"), ("legitimacy", (-0.03, -0.01), "worse"),
-    ("cost", (5, 9), "worse"), ("detained_without_trial", (-900, -100), "better"),
+    ("attacks", (-30, -12), "better"), ("attacks", (12, 30), "worse"), ("attacks", (-15, 12), "unclear"),
+    ("attacks", (-3, 2), "negligible"), ("legitimacy", (0.015, 0.03), "better"),
+    ("legitimacy", (-0.03, -0.015), "worse"), ("cost", (2e10, 4e10), "worse"), ("cost", (5, 9), "negligible"),
+    ("detained_without_trial", (-900, -100), "better"),
 ])
-def test_verdicts_follow_the_declared_direction(output, interval, word):
+def test_the_panel_judges_by_the_projects_one_rule(output, interval, word):
     low, high = interval
-    got, sentence = verdict(output, (low + high) / 2, low, high, 100.0)
-    assert got == word, f"{output} with an interval {interval} reads as {word}"
-    assert "90% interval" in sentence
+    got = verdict(output, (low + high) / 2, low, high, 100.0, 120)
+    assert got.word == word, f"{output} with an interval {interval} reads as {word}: {got.sentence}"
+    assert got == judge(output, (low + high) / 2, low, high, 100.0, months=120), "the rule of ctsim.verdicts"
 
 
 def test_run_figures_follow_the_declared_summary(police_lead):

@@ -24,8 +24,7 @@ from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from .exercise import REFERENCE, Exercise
 from .export import toml_value
 from .state import lever_value_words
-from .tradeoff import verdict
-from .words import OUTCOMES, label, number, unit, with_unit
+from .words import OUTCOMES, budget_words, difference_words, label, unit, value_words, verdict
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,8 @@ def build(exercise: Exercise, runs: pd.DataFrame) -> Board:
                 best = t
         for t in teams:
             gap = paired(by_team[best][output].to_numpy(), by_team[t][output].to_numpy())
-            word, _ = verdict(output, pairs[t].difference, pairs[t].low, pairs[t].high, pairs[t].reference)
+            word = verdict(output, pairs[t].difference, pairs[t].low, pairs[t].high, pairs[t].reference,
+                           12 * exercise.years).word
             cells[(t, output)] = Cell(pairs[t].scenario, pairs[t].difference, pairs[t].low, pairs[t].high, word,
                                       t == best, t != best and gap.low <= 0 <= gap.high)
     counted = list(exercise.outcomes)
@@ -133,10 +133,9 @@ def standing(board: Board, team: str) -> str:
     return f"behind {names} on every outcome that counts, but only within the noise"
 
 
-def cell_text(output: str, cell: Cell) -> str:
-    """A cell of the board: the difference from the status quo with its interval."""
-    return (f"{number(output, cell.difference, signed=True)} ({number(output, cell.low, signed=True)} to "
-            f"{number(output, cell.high, signed=True)})")
+def cell_text(output: str, cell: Cell, months: int) -> str:
+    """A cell of the board: the difference from the status quo with its interval (money a year)."""
+    return difference_words(output, cell.difference, cell.low, cell.high, months)
 
 
 def package_lines(exercise: Exercise, team: str) -> list[str]:
@@ -154,7 +153,7 @@ def package_toml(exercise: Exercise, team: str) -> str:
     lines = [f"# Team {team}'s package in the ctsim exercise '{exercise.title}' ({exercise.code}), written "
              f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
              f"# Purpose: the levers the team chose, starting from the library scenario '{exercise.scenario}', "
-             f"within a budget of {with_unit('cost', exercise.budget)} a year above the status quo.",
+             f"within a budget of {budget_words(exercise.budget)} above the status quo.",
              "# Assumptions and sources: those of the parent scenario (ctsim levers, docs/levers.md).",
              f'extends = "{exercise.scenario}"', f'name = "{package.name}"',
              f'description = "{package.description}"', "", "[run]", f"seed = {exercise.seed}",
@@ -167,17 +166,19 @@ def brief_html(board: Board) -> str:
     """The board as one self-contained HTML page (the debrief's brief)."""
     ex = board.exercise
     esc = html.escape
+    months = 12 * ex.years
     head = "".join(f"<th>{esc(label(o))}{'' if o in ex.outcomes else ' (limited by the budget)'}<br>"
                    f"<small>{esc(unit(o))}</small></th>" for o in board.outputs)
     rows = ["<tr><td><b>status quo</b></td>"
-            + "".join(f"<td>{esc(number(o, board.status_quo[o]))} (its mean)</td>" for o in board.outputs)
+            + "".join(f"<td>{esc(value_words(o, board.status_quo[o], months))} (its mean)</td>"
+                      for o in board.outputs)
             + "<td></td></tr>"]
     for team in board.teams:
         cells = []
         for o in board.outputs:
             cell = board.cells[(team, o)]
             mark = " (best)" if cell.best else " (within the noise of the best)" if cell.near_best else ""
-            cells.append(f"<td class='{cell.verdict}'>{esc(cell_text(o, cell))}<br><small>{cell.verdict}"
+            cells.append(f"<td class='{cell.verdict}'>{esc(cell_text(o, cell, months))}<br><small>{cell.verdict}"
                          f"{mark}</small></td>")
         rows.append(f"<tr><td><b>{esc(team)}</b></td>{''.join(cells)}<td>{esc(standing(board, team))}</td></tr>")
     packages = "".join(f"<h3>{esc(team)}</h3><ul>{''.join(f'<li>{esc(line)}</li>' for line in package_lines(ex, team))}"
@@ -196,8 +197,8 @@ td.better {{ background: #e5f5e0; }} td.worse {{ background: #fde0dd; }} pre {{ 
 history, {board.replications} times, on the same seeds and the same draws of the model's uncertain parameters as the
 status quo ({esc(ex.parameters)}). Each cell is the package minus the status quo (summed over the {ex.years} years;
 people held without trial and legitimacy at the end), the mean of the paired runs with its 90% interval. The
-outcomes that count: {esc(counted)}. Budget: at most {esc(with_unit('cost', ex.budget))} a year more than the
-status quo.</p>
+outcomes that count: {esc(counted)}. Budget: at most {esc(budget_words(ex.budget))} more than the status
+quo.</p>
 <table><tr><th>team</th>{head}<th>standing</th></tr>{''.join(rows)}</table>
 <p><b>On the trade-off front:</b> {esc(', '.join(board.front) or 'no team')}. A gap "within the noise" is one whose 90%
 interval includes zero: with these runs it could be chance.</p>

@@ -20,9 +20,8 @@ from .compare import (
     run_comparison,
 )
 from .state import STATUS_QUO, DashboardError, DashboardSession, parse_seed, scenario_choices
-from .tradeoff import verdict
 from .widgets import LiveChart, Note, describe_failure
-from .words import OUTCOMES, how_counted, label, number, unit
+from .words import OUTCOMES, how_counted, sentence_without_label, unit, value_words, verdict
 
 COMPARE_WORKERS = 2  # processes per comparison: the 2-core classroom laptop the brief names
 
@@ -57,13 +56,13 @@ def difference_table(result: CompareResult) -> str:
     months = result.months
     for output in OUTCOMES:
         row = diffs.loc[output]
-        word, sentence = verdict(output, row["difference"], row["ci90_low"], row["ci90_high"], row["reference_mean"])
-        rows.append(f"<tr><td><b>{html.escape(label(output))}</b><br><small>{html.escape(unit(output))}, "
+        judged = verdict(output, row["difference"], row["ci90_low"], row["ci90_high"], row["reference_mean"], months)
+        rows.append(f"<tr><td><b>{html.escape(judged.label)}</b><br><small>{html.escape(unit(output))}, "
                     f"{html.escape(how_counted(output, months))}</small></td>"
-                    f"<td>{html.escape(number(output, row['reference_mean']))}</td>"
-                    f"<td>{html.escape(number(output, row['scenario_mean']))}</td>"
-                    f"<td><span class='ctsim-verdict ctsim-verdict-{word}'>{word}</span><br>"
-                    f"{html.escape(sentence)}</td></tr>")
+                    f"<td>{html.escape(value_words(output, row['reference_mean'], months))}</td>"
+                    f"<td>{html.escape(value_words(output, row['scenario_mean'], months))}</td>"
+                    f"<td><span class='ctsim-verdict ctsim-verdict-{judged.word}'>{judged.word}</span><br>"
+                    f"{html.escape(sentence_without_label(judged))}</td></tr>")
     return (f"<table class='ctsim-compare-table'><tr><th>outcome</th><th>{html.escape(a)} (mean)</th>"
             f"<th>{html.escape(b)} (mean)</th><th>{html.escape(b)} minus {html.escape(a)}, paired, 90% interval"
             f"</th></tr>{''.join(rows)}</table>")

@@ -32,7 +32,7 @@ from ctsim.storage import atomic_write
 
 from . import settings
 from .state import STATUS_QUO, DashboardError, checked, replications, scenario_choices
-from .words import OUTCOMES
+from .words import OUTCOMES, budget_words
 
 MIN_TEAMS, MAX_TEAMS = 2, 8
 CODE_LETTERS = "ACDEFGHJKMNPQRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/B, 8: read off a projector without doubt
@@ -290,10 +290,8 @@ def submit(code: str, team: str) -> Exercise:
 
     exercise = change(code, apply)
     if not exercise.teams[team].submitted:
-        from .words import with_unit
-
-        raise DashboardError(f"the package costs about {with_unit('cost', cost)} a year more than the status quo, "
-                             f"over the budget of {with_unit('cost', exercise.budget)}: lower a costly lever and "
+        raise DashboardError(f"the package costs about {budget_words(cost)} more than the status quo, over the "
+                             f"budget of {budget_words(exercise.budget)}: lower a costly lever and "
                              f"submit again")
     return exercise
 

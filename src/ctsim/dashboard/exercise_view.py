@@ -17,7 +17,7 @@ from . import exercise as ex
 from .guard import client_of, is_loopback
 from .state import DashboardError, DashboardSession, scenario_choices
 from .widgets import Note, describe_failure
-from .words import OUTCOMES, label, unit, with_unit
+from .words import OUTCOMES, budget_words, label, unit
 
 RUN_WORKERS = 2
 
@@ -44,7 +44,7 @@ def OpenForm(session: DashboardSession, opened: solara.Reactive[str | None]):  #
     """The settings of a new exercise, and the exercises kept on disk."""
     title = solara.use_reactive("Counterterrorism packages")
     scenario = solara.use_reactive(session.scenario.name)
-    budget = solara.use_reactive(50_000.0)
+    budget = solara.use_reactive(50.0)  # Rs bn a year
     years = solara.use_reactive(10)
     runs = solara.use_reactive(10)
     counted = solara.use_reactive(list(OUTCOMES))
@@ -52,7 +52,7 @@ def OpenForm(session: DashboardSession, opened: solara.Reactive[str | None]):  #
 
     def open_new() -> None:
         try:
-            made = ex.open_exercise(title.value, scenario.value, float(budget.value), int(years.value),
+            made = ex.open_exercise(title.value, scenario.value, float(budget.value) * 1e9, int(years.value),
                                     [o for o in OUTCOMES if o in counted.value], int(runs.value), session.seed)
         except (DashboardError, ValueError, TypeError) as exc:
             problem.set(describe_failure(exc) if isinstance(exc, DashboardError) else f"check the numbers: {exc}")
@@ -66,7 +66,7 @@ def OpenForm(session: DashboardSession, opened: solara.Reactive[str | None]):  #
         solara.InputText("Title", value=title, classes=["ctsim-ex-title"])
         solara.Select(label="Teams start from", value=scenario, values=scenario_choices(),
                       classes=["ctsim-ex-scenario"])
-        solara.InputFloat(f"Budget: extra cost a year over the status quo ({unit('cost')})", value=budget,
+        solara.InputFloat("Budget: extra cost over the status quo (Rs bn a year)", value=budget,
                           classes=["ctsim-ex-budget"])
         solara.InputInt("Years", value=years, classes=["ctsim-ex-years"])
         solara.InputInt("Runs per package", value=runs, classes=["ctsim-ex-runs"])
@@ -102,7 +102,7 @@ def BoardView(exercise: ex.Exercise):  # noqa: N802 (Solara components are Camel
             cell = board.cells[(team, o)]
             mark = " · best" if cell.best else " · within the noise of the best" if cell.near_best else ""
             cells.append(f"<td><span class='ctsim-verdict ctsim-verdict-{cell.verdict}'>{cell.verdict}</span>"
-                         f"{mark}<br>{html.escape(boards.cell_text(o, cell))}</td>")
+                         f"{mark}<br>{html.escape(boards.cell_text(o, cell, 12 * exercise.years))}</td>")
         front = "ctsim-front" if team in board.front else "ctsim-behind"
         rows.append(f"<tr class='ctsim-board-row {front}'><td><b>{html.escape(team)}</b></td>{''.join(cells)}"
                     f"<td>{html.escape(boards.standing(board, team))}</td></tr>")
@@ -164,11 +164,11 @@ def ExerciseView(session: DashboardSession):  # noqa: N802 (Solara components ar
     Note(f"<div class='ctsim-ex-join'><b>{html.escape(exercise.title)}</b>: teams open <b>/team</b> on this server "
          f"and type the code <b class='ctsim-ex-code' style='font-size: 1.6em; letter-spacing: 0.1em'>"
          f"{exercise.code}</b>. Start: {html.escape(exercise.scenario)}; budget "
-         f"{html.escape(with_unit('cost', exercise.budget))} a year over the status quo; {exercise.years} years; "
+         f"{html.escape(budget_words(exercise.budget))} over the status quo; {exercise.years} years; "
          f"counting {html.escape(', '.join(label(o).lower() for o in exercise.outcomes))}.</div>", "1em")
     items = "".join(f"<li class='ctsim-ex-team'>{html.escape(t.name)}: "
                     f"{'submitted' if t.submitted else 'building'}"
-                    f"{'' if t.estimate is None else '; about ' + html.escape(with_unit('cost', t.estimate)) + ' a year over the status quo'}"  # noqa: E501
+                    f"{'' if t.estimate is None else '; about ' + html.escape(budget_words(t.estimate)) + ' over'}"
                     f"</li>" for t in exercise.teams.values())
     Note(f"<b>Teams</b> ({len(exercise.teams)} joined, {len(submitted)} submitted):<ul>{items or '<li>none yet</li>'}"
          f"</ul>")

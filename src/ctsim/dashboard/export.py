@@ -16,8 +16,7 @@ import numpy as np
 
 from . import geo
 from .state import MAP_MEASURES, DashboardSession
-from .views import CHARTS, COLOURS, POLICY, STATUS_QUO
-from .words import unit
+from .views import CHARTS, COLOURS, POLICY, SHOWN_SCALE, STATUS_QUO
 
 
 def toml_value(value: Any) -> str:
@@ -70,7 +69,8 @@ def charts_png(session: DashboardSession, measure: str = "attacks_12m") -> bytes
 
     with session.lock:
         months = session.months()
-        arrays = {o: (session.policy.array(o), session.status_quo.array(o)) for o in CHARTS}
+        arrays = {o: (session.policy.array(o) * SHOWN_SCALE.get(o, 1.0),
+                      session.status_quo.array(o) * SHOWN_SCALE.get(o, 1.0)) for o in CHARTS}
         districts = session.districts()
         runs = len(session.policy.models)
     start = session.start
@@ -83,7 +83,7 @@ def charts_png(session: DashboardSession, measure: str = "attacks_12m") -> bytes
             if len(values):
                 ax.fill_between(months, values.min(axis=1), values.max(axis=1), color=COLOURS[name], alpha=0.2)
                 ax.plot(months, np.median(values, axis=1), color=COLOURS[name], lw=1.4, label=name)
-        ax.set_title(title + (f" ({unit('cost')})" if output == "cost" else ""), fontsize=9)
+        ax.set_title(title, fontsize=9)
         ax.tick_params(labelsize=7)
     axes.flat[0].legend(fontsize=7, loc="upper left")
     ax = axes.flat[5]

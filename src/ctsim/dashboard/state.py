@@ -39,7 +39,7 @@ MAP_MEASURES: dict[str, tuple[str, str]] = {
     "attacks_12m": ("Attacks in the last 12 months", "attacks"),
     "attacks_12m_change": ("Attacks in the last 12 months, this policy minus status quo", "attacks"),
     "recruits_12m": ("Recruits in the last 12 months", "people"),
-    "legitimacy": ("Legitimacy of the state", "index from 0 to 1"),
+    "legitimacy": ("State legitimacy", "index from 0 to 1"),
     "militants": ("Active militants", "people"),
     "military_share": ("Military share of counterterrorism strength", "share"),
     "police_share": ("Police share of counterterrorism strength", "share"),

@@ -16,7 +16,7 @@ from .controls import LeverPanel
 from .exercise_view import FileWatch
 from .state import DashboardError
 from .widgets import Note, describe_failure
-from .words import label, with_unit
+from .words import budget_words, label
 
 CSS = """
 .ctsim-team { max-width: 900px; margin: 0 auto; padding: 10px; font-size: 15px; }
@@ -75,14 +75,14 @@ def TeamPage():  # noqa: N802 (Solara components are CamelCase)
         counted = ", ".join(label(o).lower() for o in exercise.outcomes)
         Note(f"<b>{html.escape(exercise.title)}</b> ({exercise.code}), team <b class='ctsim-team-named'>"
              f"{html.escape(team)}</b>. You start from the scenario <b>{html.escape(exercise.scenario)}</b> and "
-             f"may spend up to <b>{html.escape(with_unit('cost', exercise.budget))}</b> a year more than the status "
+             f"may spend up to <b>{html.escape(budget_words(exercise.budget))}</b> more than the status "
              f"quo, over {exercise.years} years. What counts: {html.escape(counted)}.", "1em")
         if exercise.stage != "open":
             Note("<b class='ctsim-team-closed'>The trainer has run the packages</b>: look at the board on the "
                  "projector.", "1.1em")
         status = ("submitted" if mine.submitted else "not submitted yet")
-        estimate = ("" if mine.estimate is None else f"; it costs about {with_unit('cost', mine.estimate)} a year "
-                    f"more than the status quo")
+        estimate = ("" if mine.estimate is None else f"; it costs about {budget_words(mine.estimate)} more than "
+                    f"the status quo")
         Note(f"Your package: <b class='ctsim-team-status'>{status}</b>{html.escape(estimate)}.")
         if exercise.stage == "open":
             base = resolve_scenario(exercise.scenario).policy().as_dict()

@@ -4,7 +4,9 @@ Both ensembles run on the same seeds and posterior draws (:func:`.state.replicat
 is paired with run ``r`` of the status quo: the paired difference and its 90% interval come from
 :func:`ctsim.analysis.paired.paired`, as in ``ctsim compare``. A run's figure follows the output's declaration:
 summed over the scenario months so far (attacks, deaths, cost) or its last month (people held without trial,
-legitimacy). Each difference gets a plain verdict (:func:`verdict`).
+legitimacy). Each difference gets the project's plain verdict (:func:`ctsim.verdicts.judge`: better or worse only when
+the interval excludes zero and the change reaches the smallest that matters, negligible when the whole interval is
+smaller than that, unclear otherwise).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ctsim.analysis.paired import paired
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 
 from .state import DashboardSession, Ensemble
-from .words import OUTCOMES, how_counted, label, with_unit
+from .words import OUTCOMES, how_counted, sentence_without_label, verdict
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Row:
         verdict: ``better``, ``worse``, ``negligible`` or ``unclear``.
         sentence: the difference in plain words with its unit and interval.
         counted: how a run's figure is made (``over 24 months``, ``at the end``).
+        headline: the verdict in two to five words (``Fewer attacks``, ``No change that matters``).
     """
 
     output: str
@@ -47,6 +50,7 @@ class Row:
     verdict: str
     sentence: str
     counted: str
+    headline: str = ""
 
 
 def run_figures(ensemble: Ensemble, output: str, branch: int) -> np.ndarray:
@@ -62,23 +66,6 @@ def run_figures(ensemble: Ensemble, output: str, branch: int) -> np.ndarray:
     return values[-1]
 
 
-def verdict(output: str, difference: float, low: float, high: float, reference: float) -> tuple[str, str]:
-    """The verdict on a difference and one sentence saying it.
-
-    The interval is read with the outcome's declared direction (``better``): wholly on the good side of zero is
-    ``better``, wholly on the bad side ``worse``, across zero ``unclear``; identical runs differ by nothing.
-    """
-    better = OUTPUTS_BY_NAME[output].better
-    change = with_unit(output, difference, signed=True)
-    interval = f"90% interval {with_unit(output, low, signed=True)} to {with_unit(output, high, signed=True)}"
-    if low == high == 0:
-        return "negligible", f"no difference ({label(output).lower()} identical in every paired run)"
-    if low <= 0 <= high:
-        return "unclear", f"{change} ({interval}): within the noise of chance"
-    good = (high < 0) if better == "lower" else (low > 0)
-    return ("better" if good else "worse"), f"{change} ({interval})"
-
-
 def panel(session: DashboardSession) -> list[Row]:
     """The five outcomes, policy against status quo, over the scenario months run so far (empty at the branch)."""
     with session.lock:
@@ -91,9 +78,10 @@ def panel(session: DashboardSession) -> list[Row]:
             reference = run_figures(session.status_quo, output, branch)
             mine = run_figures(session.policy, output, branch)
             pair = paired(reference, mine)
-            word, sentence = verdict(output, pair.difference, pair.low, pair.high, pair.reference)
-            rows.append(Row(output, label(output), pair.reference, pair.scenario, pair.difference, pair.low,
-                            pair.high, word, sentence, how_counted(output, months)))
+            judged = verdict(output, pair.difference, pair.low, pair.high, pair.reference, months)
+            rows.append(Row(output, judged.label, pair.reference, pair.scenario, pair.difference, pair.low,
+                            pair.high, judged.word, sentence_without_label(judged), how_counted(output, months),
+                            judged.headline))
         return rows
 
 

@@ -15,11 +15,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ctsim.declarations.outputs import OUTPUTS_BY_NAME
-
 from . import geo
 from .state import MAP_MEASURES, DashboardSession, Event
-from .words import label, unit
+from .words import label
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # names the version; nothing is fetched
 POLICY, STATUS_QUO = "this policy", "status quo"
@@ -29,9 +27,11 @@ CHARTS: dict[str, str] = {
     "attacks": "Attacks per month",
     "deaths": "Deaths in attacks per month",
     "detained_without_trial": "People held without trial",
-    "legitimacy": "Legitimacy of the state (0 to 1)",
-    "cost": "Cost per month",
+    "legitimacy": "State legitimacy (0 to 1)",
+    "cost": "Cost per month (Rs bn)",
 }
+# Outputs shown in another scale than the model's unit: output -> factor (rupees as billions of rupees).
+SHOWN_SCALE = {"cost": 1e-9}
 FORCES = {"operations_police": "police", "operations_paramilitary": "paramilitary (Rangers, FC)",
           "operations_military": "military"}
 EVENT_COLOURS = {"lever": "#1f77b4", "undo": "#7f7f7f", "government": "#d62728"}
@@ -91,7 +91,8 @@ def band_rows(session: DashboardSession, output: str) -> list[dict]:
     """Median and range of the runs of both policies, month by month (the history once: it is shared)."""
     with session.lock:
         months = _iso(session.months())
-        mine, reference = session.policy.array(output), session.status_quo.array(output)
+        scale = SHOWN_SCALE.get(output, 1.0)
+        mine, reference = session.policy.array(output) * scale, session.status_quo.array(output) * scale
         branch = session.history_months
     rows = []
     for name, values, first in ((STATUS_QUO, reference, 0), (POLICY, mine, max(branch - 1, 0))):
@@ -128,8 +129,6 @@ def outcome_chart(session: DashboardSession, output: str, height: int = 160, lar
     history, events, domain = decorations(session)
     runs = len(session.policy.models) if runs is None else runs
     title = CHARTS.get(output, label(output))
-    if output == "cost":
-        title += f" ({unit('cost')})"
     colour = {"field": "policy", "type": "nominal", "title": None,
               "scale": {"domain": [POLICY, STATUS_QUO], "range": [COLOURS[POLICY], COLOURS[STATUS_QUO]]}}
     tooltip = [{"field": "policy", "type": "nominal", "title": "policy"},
@@ -261,14 +260,14 @@ def mix_chart(session: DashboardSession, height: int = 150, large: bool = False)
 def bands_chart(bands: pd.DataFrame, output: str, names: tuple[str, str]) -> dict:
     """Median and 5-95% band of one output per policy, month by month (``bands`` from :mod:`.compare`)."""
     rows = bands[bands["output"] == output]
-    records = [{"month": m, "policy": p, "median": float(md), "low": float(lo), "high": float(hi)}
+    scale = SHOWN_SCALE.get(output, 1.0)
+    records = [{"month": m, "policy": p, "median": float(md) * scale, "low": float(lo) * scale,
+                "high": float(hi) * scale}
                for m, p, md, lo, hi in zip(_iso(rows["month"]), rows["policy"], rows["median"], rows["low"],
                                            rows["high"], strict=True)]
     colour = {"field": "policy", "type": "nominal", "title": None,
               "scale": {"domain": list(names), "range": [COLOURS[STATUS_QUO], COLOURS[POLICY]]}}
     title = CHARTS.get(output, label(output))
-    if output == "cost":
-        title += f" ({unit('cost')})"
     return {"$schema": SCHEMA, "title": f"{title}: middle run and 5-95% band", "width": "container", "height": 170,
             "autosize": {"type": "fit-x", "contains": "padding"}, "config": config(),
             "data": {"values": records},
@@ -292,11 +291,6 @@ def bands_chart(bands: pd.DataFrame, output: str, names: tuple[str, str]) -> dic
 
 
 VERDICT_COLOURS = {"better": "#1a9850", "worse": "#d73027", "negligible": "#7f7f7f", "unclear": "#7f7f7f"}
-
-
-def unit_of(output: str) -> str:
-    """The unit an outcome's figures are in, for people."""
-    return unit(output) if output in OUTPUTS_BY_NAME else ""
 
 
 __all__ = ["CHARTS", "averted_chart", "bands_chart", "district_map", "mix_chart", "outcome_chart", "spec"]

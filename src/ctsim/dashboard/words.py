@@ -1,54 +1,47 @@
-"""Plain words for the page: what each outcome is called, its unit, and numbers a trainer can read aloud.
+"""Plain words for the page: what each outcome is called, its unit, numbers a trainer can read aloud, and the
+verdict on a difference.
 
-The five outcomes the debate weighs (:data:`OUTCOMES`) are those of the trade-off panel, the comparison and the
-exercise; their names for people are kept here, beside the sentences that use them, and no output's code name reaches
-the page. How a run is summarised (summed over the months, or its last month) comes from the outputs' declarations
-(:data:`ctsim.declarations.outputs.OUTPUTS`).
+The outcomes' labels, units and the smallest change that matters are declared beside the outputs
+(:mod:`ctsim.declarations.outputs`); the verdict and the number formats are the project's one rule
+(:mod:`ctsim.verdicts`: ``judge``, ``format_value``, ``format_difference``, ``format_interval``,
+``format_rupees``), which ``ctsim compare`` and the policy brief use too. This module only picks the five outcomes the
+debate weighs and says how a run's figure is counted. Money is shown a year (a run's cost is its total).
 """
 
 from __future__ import annotations
 
-import math
-
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
+from ctsim.verdicts import Verdict, format_difference, format_interval, format_rupees, format_value, judge
 
 # The five outcomes the debate weighs, in reading order.
 OUTCOMES = ("attacks", "deaths", "detained_without_trial", "legitimacy", "cost")
-LABELS = {
-    "attacks": "Attacks",
-    "deaths": "Deaths in attacks",
-    "injuries": "Injuries in attacks",
-    "detained_without_trial": "People held without trial",
-    "legitimacy": "Legitimacy of the state",
-    "cost": "Cost",
-    "recruits": "Recruits to militant cells",
-    "new_radicals": "Young people radicalised",
-    "active_militants": "Active militants",
-    "arrests": "Arrests",
-    "militants_killed": "Militants killed",
-    "collateral_casualties": "Bystanders harmed in operations",
-    "fear": "Fear",
-}
 # Regions as a sentence names them ("in ...").
 REGION_WORDS = {"Punjab": "Punjab", "Sindh": "Sindh",
                 "KP (settled districts)": "Khyber Pakhtunkhwa's settled districts",
                 "Merged districts": "the merged districts (former FATA)", "Balochistan": "Balochistan",
                 "ICT": "Islamabad", "Gilgit-Baltistan": "Gilgit-Baltistan", "AJK": "Azad Jammu and Kashmir"}
-# Units for people (the declarations' units are for developers: "index 0-1", "persons").
-UNITS = {"attacks": "attacks", "deaths": "deaths", "injuries": "injuries", "detained_without_trial": "people",
-         "legitimacy": "on a scale from 0 to 1", "recruits": "people", "new_radicals": "people",
-         "active_militants": "people", "arrests": "people", "militants_killed": "people",
-         "collateral_casualties": "people", "fear": "index"}
 
 
 def label(output: str) -> str:
-    """The plain name of an output."""
-    return LABELS.get(output, output.replace("_", " ").capitalize())
+    """The plain name of an output, as declared."""
+    return OUTPUTS_BY_NAME[output].label
+
+
+def unit(output: str) -> str:
+    """The unit of an output for people (``attacks``, ``people``, ``rupees``, ``on the 0-1 index``)."""
+    declared = OUTPUTS_BY_NAME[output]
+    if declared.unit == "rupees":
+        return "rupees"
+    if declared.unit.startswith("index"):
+        return "on the 0-1 index" if "0-1" in declared.unit else "index"
+    return declared.noun or declared.unit
 
 
 def how_counted(output: str, months: int) -> str:
-    """How a run's figure for ``output`` is made, in words (``summed over 24 months``, ``in the last month``)."""
+    """How a run's figure for ``output`` is made, in words (``over 24 months``, ``a year``, ``at the end``)."""
     summary = OUTPUTS_BY_NAME[output].summary
+    if output == "cost":
+        return "a year, on average"
     if summary == "sum":
         return f"over {months} months" if months != 1 else "in one month"
     if summary == "mean":
@@ -56,27 +49,38 @@ def how_counted(output: str, months: int) -> str:
     return "at the end"
 
 
-def unit(output: str) -> str:
-    """The unit of an output for people (the cost's is the model's own unit)."""
-    if output == "cost":
-        return OUTPUTS_BY_NAME["cost"].unit
-    return UNITS.get(output, OUTPUTS_BY_NAME[output].unit)
+def is_money(output: str) -> bool:
+    return OUTPUTS_BY_NAME[output].unit == "rupees"
 
 
-def number(output: str, value: float, signed: bool = False) -> str:
-    """A figure of ``output`` with sensible precision (an index with three decimals, counts as whole numbers)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    sign = "+" if signed and value > 0 else ""
-    if output in ("legitimacy", "fear"):
-        return f"{sign}{value:.3f}"
-    if abs(value) >= 1e6:
-        return f"{sign}{value / 1e6:,.2f} million"
-    if abs(value) >= 100:
-        return f"{sign}{value:,.0f}"
-    return f"{sign}{value:,.1f}"
+def value_words(output: str, value: float, months: int) -> str:
+    """A run's figure with its unit; money a year (``Rs 120 bn a year``), counts over the months."""
+    if is_money(output) and OUTPUTS_BY_NAME[output].summary == "sum":
+        return format_rupees(value * 12 / months, "year")
+    return format_value(output, value)
 
 
-def with_unit(output: str, value: float, signed: bool = False) -> str:
-    """A figure with its unit (``1,234 attacks``)."""
-    return f"{number(output, value, signed)} {unit(output)}"
+def difference_words(output: str, mean: float, low: float, high: float, months: int) -> str:
+    """A difference and its 90% interval in words: ``118 fewer attacks (80 to 160 fewer attacks)``; money a year."""
+    if is_money(output) and OUTPUTS_BY_NAME[output].summary == "sum":
+        scale = 12 / months
+        mean, low, high = mean * scale, low * scale, high * scale
+        return (f"{format_difference(output, mean, low, high, period='year')} "
+                f"({format_interval(output, low, high, period='year')})")
+    return f"{format_difference(output, mean, low, high)} ({format_interval(output, low, high)})"
+
+
+def verdict(output: str, mean: float, low: float, high: float, reference: float, months: int) -> Verdict:
+    """The project's verdict on a paired difference (policy minus status quo) over ``months`` months."""
+    return judge(output, mean, low, high, reference, months=months)
+
+
+def budget_words(rupees_a_year: float) -> str:
+    """A budget a year: ``Rs 50 bn a year``."""
+    return format_rupees(rupees_a_year, "year")
+
+
+def sentence_without_label(v: Verdict) -> str:
+    """The verdict's sentence without the label it starts with (the panel prints the label beside it)."""
+    text = v.sentence.removeprefix(f"{v.label}: ")
+    return text[:1].upper() + text[1:]
