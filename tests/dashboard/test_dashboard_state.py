@@ -241,3 +241,11 @@ def test_closing_a_session_frees_its_models():
     s = DashboardSession("baseline", 1, runs=2)
     s.close()
     assert s.policy.models == [] and s.status_quo.models == [], "a closed tab's models are released"
+
+
+def test_help_under_a_lever_names_no_lever_by_its_code_name():
+    from ctsim.dashboard.controls import help_text
+
+    names = {lever.name for lever in LEVERS if "_" in lever.name}
+    for lever in LEVERS:
+        assert not any(name in help_text(lever) for name in names), f"plain words under {lever.label}"

@@ -136,3 +136,9 @@ def test_a_port_in_use_is_reported_before_starting():
         held.listen()
         with pytest.raises(ServerError, match="--port"):
             check_free("127.0.0.1", held.getsockname()[1])
+
+
+def test_the_change_map_is_named_fewer_and_more():
+    labels = geo.bin_labels("attacks_12m_change", "attacks")
+    assert labels[0] == "at least 10 fewer" and labels[3] == "about the same" and labels[-1] == "at least 10 more"
+    assert labels[geo.bin_of("attacks_12m_change", 0.0)] == "about the same"

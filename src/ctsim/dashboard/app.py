@@ -41,7 +41,8 @@ CSS = """
 .ctsim-page.ctsim-large .v-btn { font-size: 16px; }
 .ctsim-header { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px; min-height: 44px; }
 .ctsim-controls, .ctsim-controls > div { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }
-.ctsim-title { font-weight: 600; font-size: 1.05em; }
+.ctsim-title { font-weight: 600; font-size: 1.15em; }
+.ctsim-header .ctsim-note { white-space: nowrap; }
 .ctsim-note { color: #555555; font-size: 0.85em; }
 .ctsim-grid { display: grid; grid-template-columns: minmax(0, 0.95fr) minmax(0, 1fr) minmax(0, 1.15fr); gap: 10px;
               align-items: start; }
@@ -53,6 +54,10 @@ CSS = """
 .ctsim-verdict-better { color: #1a7f37; } .ctsim-verdict-worse { color: #c62828; }
 .ctsim-verdict-unclear, .ctsim-verdict-negligible { color: #616161; }
 .ctsim-events li { margin-bottom: 2px; }
+.ctsim-board-table, .ctsim-compare-table { border-collapse: collapse; }
+.ctsim-board-table td, .ctsim-board-table th, .ctsim-compare-table td, .ctsim-compare-table th {
+    border-bottom: 1px solid #dddddd; padding: 4px 6px; vertical-align: top; text-align: left; }
+.ctsim-front td:first-child { background: #e8f5e9; }
 .ctsim-page .v-tabs { margin-top: 0; }
 .ctsim-page .vega-embed { width: 100%; display: block; }
 .v-menu__content { z-index: 40 !important; }  /* a select's list opens above the levers drawer */
@@ -210,12 +215,13 @@ def TradeoffPanel(session: DashboardSession, revision: solara.Reactive[int]):  #
             return
         months = session.scenario_month
         body = "".join(
-            f"<tr class='ctsim-row ctsim-row-{row.output}'><td><b>{html.escape(row.label)}</b><br>"
-            f"<span class='ctsim-note'>{html.escape(row.counted)}</span></td>"
-            f"<td><span class='ctsim-verdict ctsim-verdict-{row.verdict}'>{row.verdict}</span><br>"
-            f"{html.escape(row.sentence)}</td></tr>" for row in rows)
+            f"<tr class='ctsim-row ctsim-row-{row.output}' title='{html.escape(row.sentence, quote=True)}'>"
+            f"<td><b>{html.escape(row.label)}</b><br><span class='ctsim-note'>{html.escape(row.counted)}</span></td>"
+            f"<td><span class='ctsim-verdict ctsim-verdict-{row.verdict}'>{row.verdict}</span> "
+            f"{html.escape(row.change)}<br><span class='ctsim-note'>90% interval: {html.escape(row.interval)}"
+            f"</span></td></tr>" for row in rows)
         Note(f"<span class='ctsim-note'>{months} months in; each line: this policy minus the status quo, the mean "
-             f"of {runs} paired runs, with its 90% interval.</span><table>{body}</table>", "1em")
+             f"of {runs} paired runs (hover for the verdict in a sentence).</span><table>{body}</table>", "1em")
         Note(f"<span class='ctsim-note ctsim-parameters'>Runs: {html.escape(session.parameters)}. Exploratory, "
              f"not a forecast.</span>", "0.8em")
 
@@ -255,7 +261,8 @@ def RunView(session: DashboardSession, revision: solara.Reactive[int], large: bo
         with solara.Div(classes=["ctsim-charts"]):
             Figure(lambda: views.outcome_chart(session, "attacks", 170, large), "attacks chart", (version, large),
                    frame=version, classes=["ctsim-attacks"])
-            Figure(lambda: views.averted_chart(session, tradeoff.running_difference(session), 120, large),
+            Note(views.AVERTED_TITLE, "0.95em")
+            Figure(lambda: views.averted_chart(session, tradeoff.running_difference(session), 105, large),
                    "attacks so far", (version, large), frame=version, classes=["ctsim-averted"])
     with solara.Div(style={"margin-top": "10px"}):
         EventList(session, revision)
@@ -364,13 +371,12 @@ def TrainerPage():  # noqa: N802 (Solara components are CamelCase)
     solara.Style(CSS)
     with solara.Div(classes=["ctsim-page", *(["ctsim-large"] if large.value else [])]):
         with solara.Div(classes=["ctsim-header"]):
-            solara.Text("ctsim", classes=["ctsim-title"])
+            Note("<span class='ctsim-title'>ctsim</span><br><span class='ctsim-note'>exploratory, not a forecast"
+                 "</span>", "1em")
             RunControls(session, revision, playing, act, gate)
             solara.Button("Levers", icon_name="mdi-tune", color="primary", outlined=True,
                           on_click=lambda: drawer.set(True), classes=["ctsim-levers"])
-            solara.Text(f"{session.scenario.name.replace('_', ' ')}, seed {session.seed}", classes=["ctsim-note"])
             solara.Switch(label="Large type", value=large, classes=["ctsim-large-switch"])
-            solara.Text("exploratory, not a forecast", classes=["ctsim-note"])
         Message(message)
         # Only the open tab is built: a hidden tab redrawn every month would cost as much as a visible one.
         with solara.lab.Tabs(value=tab.value, on_value=tab.set):

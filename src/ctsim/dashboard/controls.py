@@ -46,9 +46,13 @@ def slider_step(lever: Lever) -> float:
 
 
 def help_text(lever: Lever) -> str:
-    """One line under the input: the meaning, with the unit when it is not obvious from the label."""
+    """One line under the input: the meaning (another lever named by its label, not its code name), with the unit
+    when it is not obvious from the label."""
     unit = f" [{lever.unit}]" if lever.unit else ""
-    return f"{lever.meaning}{unit}"
+    meaning = lever.meaning
+    for other in LEVERS:
+        meaning = meaning.replace(other.name, other.label.lower())
+    return f"{meaning}{unit}"
 
 
 @solara.component

@@ -32,7 +32,7 @@ from ctsim.storage import atomic_write
 
 from . import settings
 from .state import STATUS_QUO, DashboardError, checked, replications, scenario_choices
-from .words import OUTCOMES, budget_words
+from .words import OUTCOMES, budget_words, extra_cost_words
 
 MIN_TEAMS, MAX_TEAMS = 2, 8
 CODE_LETTERS = "ACDEFGHJKMNPQRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/B, 8: read off a projector without doubt
@@ -290,8 +290,8 @@ def submit(code: str, team: str) -> Exercise:
 
     exercise = change(code, apply)
     if not exercise.teams[team].submitted:
-        raise DashboardError(f"the package costs about {budget_words(cost)} more than the status quo, over the "
-                             f"budget of {budget_words(exercise.budget)}: lower a costly lever and "
+        raise DashboardError(f"the package costs about {extra_cost_words(cost)}, over the budget of "
+                             f"{budget_words(exercise.budget)} more: lower a costly lever and "
                              f"submit again")
     return exercise
 

@@ -17,7 +17,7 @@ from . import exercise as ex
 from .guard import client_of, is_loopback
 from .state import DashboardError, DashboardSession, scenario_choices
 from .widgets import Note, describe_failure
-from .words import OUTCOMES, budget_words, label, unit
+from .words import OUTCOMES, budget_words, extra_cost_words, label, unit
 
 RUN_WORKERS = 2
 
@@ -168,7 +168,7 @@ def ExerciseView(session: DashboardSession):  # noqa: N802 (Solara components ar
          f"counting {html.escape(', '.join(label(o).lower() for o in exercise.outcomes))}.</div>", "1em")
     items = "".join(f"<li class='ctsim-ex-team'>{html.escape(t.name)}: "
                     f"{'submitted' if t.submitted else 'building'}"
-                    f"{'' if t.estimate is None else '; about ' + html.escape(budget_words(t.estimate)) + ' over'}"
+                    f"{'' if t.estimate is None else '; ' + html.escape(extra_cost_words(t.estimate))}"
                     f"</li>" for t in exercise.teams.values())
     Note(f"<b>Teams</b> ({len(exercise.teams)} joined, {len(submitted)} submitted):<ul>{items or '<li>none yet</li>'}"
          f"</ul>")

@@ -83,6 +83,15 @@ def bin_labels(measure: str, unit: str) -> list[str]:
     """The legend's label of each colour bin, in plain units."""
     thresholds, _ = SCALES[measure]
     share = unit == "share"
+    if measure.endswith("_change"):  # a difference: fewer or more than under the status quo
+        down = [t for t in thresholds if t < 0]
+        up = [t for t in thresholds if t > 0]
+        labels = [f"at least {-down[0]:g} fewer"]
+        labels += [f"{-b:g} to {-a:g} fewer" for a, b in zip(down, down[1:], strict=False)]
+        labels.append("about the same")
+        labels += [f"{a:g} to {b:g} more" for a, b in zip(up, up[1:], strict=False)]
+        labels.append(f"at least {up[-1]:g} more")
+        return labels
 
     def fmt(value: float) -> str:
         return f"{value:.0%}" if share else f"{value:g}"

@@ -10,11 +10,11 @@ from pathlib import Path
 RUNS_SETTING = "CTSIM_DASHBOARD_RUNS"
 MAX_SESSIONS_SETTING = "CTSIM_DASHBOARD_MAX_SESSIONS"
 WORK_SETTING = "CTSIM_DASHBOARD_WORK"
-# Runs of the policy and of the status quo stepped together. Measured: step and redraw of 2 x 6 runs stay within the
+# Runs of the policy and of the status quo stepped together. Measured: step and redraw of 2 x 8 runs stay within the
 # 0.3 s budget on a 2-core laptop (benchmarks/bench_dashboard.py); raise it with --runs on a faster model or machine.
-DEFAULT_RUNS = 6
+DEFAULT_RUNS = 8
 MAX_RUNS = 40
-DEFAULT_MAX_SESSIONS = 12  # about 12 x 2 x 6 models of some 4 MB each
+DEFAULT_MAX_SESSIONS = 12  # about 12 x 2 x 8 models of some 4 MB each
 DEFAULT_WORK = "results/dashboard"
 
 

@@ -37,7 +37,7 @@ from . import settings
 # The measures of the district map: key -> (label for people, unit).
 MAP_MEASURES: dict[str, tuple[str, str]] = {
     "attacks_12m": ("Attacks in the last 12 months", "attacks"),
-    "attacks_12m_change": ("Attacks in the last 12 months, this policy minus status quo", "attacks"),
+    "attacks_12m_change": ("Attacks vs status quo, last 12 months", "attacks"),
     "recruits_12m": ("Recruits in the last 12 months", "people"),
     "legitimacy": ("State legitimacy", "index from 0 to 1"),
     "militants": ("Active militants", "people"),

@@ -16,7 +16,7 @@ from .controls import LeverPanel
 from .exercise_view import FileWatch
 from .state import DashboardError
 from .widgets import Note, describe_failure
-from .words import budget_words, label
+from .words import budget_words, extra_cost_words, label
 
 CSS = """
 .ctsim-team { max-width: 900px; margin: 0 auto; padding: 10px; font-size: 15px; }
@@ -31,7 +31,6 @@ def TeamPage():  # noqa: N802 (Solara components are CamelCase)
     joined = solara.use_reactive(None)  # (code, team) once joined
     message = solara.use_reactive(None)
     tick = solara.use_reactive(0)
-    busy = solara.use_reactive(False)
     solara.Title("ctsim exercise: team")
     solara.Style(CSS)
 
@@ -81,8 +80,7 @@ def TeamPage():  # noqa: N802 (Solara components are CamelCase)
             Note("<b class='ctsim-team-closed'>The trainer has run the packages</b>: look at the board on the "
                  "projector.", "1.1em")
         status = ("submitted" if mine.submitted else "not submitted yet")
-        estimate = ("" if mine.estimate is None else f"; it costs about {budget_words(mine.estimate)} more than "
-                    f"the status quo")
+        estimate = "" if mine.estimate is None else f"; it costs about {extra_cost_words(mine.estimate)}"
         Note(f"Your package: <b class='ctsim-team-status'>{status}</b>{html.escape(estimate)}.")
         if exercise.stage == "open":
             base = resolve_scenario(exercise.scenario).policy().as_dict()
@@ -91,21 +89,14 @@ def TeamPage():  # noqa: N802 (Solara components are CamelCase)
             def set_lever(lever, value) -> None:
                 act(lambda: ex.set_lever(exercise_code, team, lever, value))
 
-            def run_busy(action) -> None:
-                busy.set(True)
-                try:
-                    act(action)
-                finally:
-                    busy.set(False)
-
             with solara.Row(style={"flex-wrap": "wrap"}):
-                solara.Button("Check the cost", outlined=True, disabled=busy.value,
-                              on_click=lambda: run_busy(lambda: ex.check_cost(exercise_code, team)),
+                solara.Button("Check the cost", outlined=True,
+                              on_click=lambda: act(lambda: ex.check_cost(exercise_code, team)),
                               classes=["ctsim-team-check"])
-                solara.Button("Submit the package", color="primary", disabled=busy.value or mine.submitted,
-                              on_click=lambda: run_busy(lambda: ex.submit(exercise_code, team)),
+                solara.Button("Submit the package", color="primary", disabled=mine.submitted,
+                              on_click=lambda: act(lambda: ex.submit(exercise_code, team)),
                               classes=["ctsim-team-submit"])
-            if busy.value:
-                solara.ProgressLinear(True)
+            Note("Checking the cost or submitting runs the package twice against the status quo: a few seconds.",
+                 "0.85em")
             Note("Changing a lever withdraws a submitted package: submit it again when you are done.", "0.85em")
             LeverPanel(values, set_lever, False)

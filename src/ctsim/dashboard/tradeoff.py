@@ -20,7 +20,7 @@ from ctsim.analysis.paired import paired
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 
 from .state import DashboardSession, Ensemble
-from .words import OUTCOMES, how_counted, sentence_without_label, verdict
+from .words import OUTCOMES, change_and_interval, how_counted, sentence_without_label, verdict
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class Row:
         sentence: the difference in plain words with its unit and interval.
         counted: how a run's figure is made (``over 24 months``, ``at the end``).
         headline: the verdict in two to five words (``Fewer attacks``, ``No change that matters``).
+        change: the difference in words (``20 fewer attacks``; money a year).
+        interval: its 90% interval in words (``85 fewer to 45 more attacks``).
     """
 
     output: str
@@ -51,6 +53,8 @@ class Row:
     sentence: str
     counted: str
     headline: str = ""
+    change: str = ""
+    interval: str = ""
 
 
 def run_figures(ensemble: Ensemble, output: str, branch: int) -> np.ndarray:
@@ -81,7 +85,8 @@ def panel(session: DashboardSession) -> list[Row]:
             judged = verdict(output, pair.difference, pair.low, pair.high, pair.reference, months)
             rows.append(Row(output, judged.label, pair.reference, pair.scenario, pair.difference, pair.low,
                             pair.high, judged.word, sentence_without_label(judged), how_counted(output, months),
-                            judged.headline))
+                            judged.headline, *change_and_interval(output, pair.difference, pair.low, pair.high,
+                                                                  months)))
         return rows
 
 

@@ -48,7 +48,7 @@ def config(large: bool = False) -> dict:
     size = 16 if large else 12
     return {"font": "Roboto, sans-serif", "axis": {"labelFontSize": size, "titleFontSize": size},
             "legend": {"labelFontSize": size, "titleFontSize": size, "orient": "bottom"},
-            "title": {"fontSize": size + 2, "anchor": "start"}, "view": {"stroke": None}}
+            "title": {"fontSize": size + 2, "anchor": "start", "frame": "bounds"}, "view": {"stroke": None}}
 
 
 def _iso(values) -> list[str]:
@@ -181,12 +181,16 @@ def averted_chart(session: DashboardSession, difference: pd.DataFrame, height: i
                       "y": {"field": "difference", "type": "quantitative"}, "tooltip": tooltip}},
         _decoration_layers()[1],
     ]
-    return {"$schema": SCHEMA, "title": {"text": "Attacks so far: this policy minus status quo",
-                                         "subtitle": "below 0: fewer attacks; band: 90% interval"},
-            "width": "container", "height": height, "autosize": {"type": "fit-x", "contains": "padding"},
+    # Its title is the page's (AVERTED_TITLE), in HTML above it: a chart whose axis labels carry minus signs is laid
+    # out wider than its frame, and Vega would clip the start of a title anchored to it.
+    return {"$schema": SCHEMA, "width": "container", "height": height,
+            "autosize": {"type": "fit-x", "contains": "padding"},
             "config": config(large), "datasets": {"difference": rows, "zero": [{"y": 0}], "events": events},
             "layer": layers}
 
+
+AVERTED_TITLE = ("<b>Attacks so far: this policy minus status quo</b><br><span class='ctsim-note'>below 0: fewer "
+                 "attacks; band: 90% interval</span>")
 
 MAP_TOOLTIP = [("district", "district", None), ("region", "region", None), ("population", "population", ",.0f"),
                ("attacks_12m", "attacks, last 12 months", ",.1f"),
@@ -222,7 +226,7 @@ def district_map(districts: pd.DataFrame, measure: str, runs: int, height: int =
                    "size": {"field": "population", "type": "quantitative", "legend": None,
                             "scale": {"range": [12, 320]}},
                    "color": {"field": "bin", "type": "ordinal",
-                             "title": f"{label_text} ({unit_text}; {mean})",
+                             "title": [label_text, f"({unit_text}; {mean})"],
                              "scale": {"domain": labels, "range": colours},
                              "legend": {"orient": "bottom", "direction": "horizontal", "titleLimit": 600,
                                         "columns": 4}},

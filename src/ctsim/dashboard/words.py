@@ -31,7 +31,7 @@ def unit(output: str) -> str:
     """The unit of an output for people (``attacks``, ``people``, ``rupees``, ``on the 0-1 index``)."""
     declared = OUTPUTS_BY_NAME[output]
     if declared.unit == "rupees":
-        return "rupees"
+        return "rupees a year"
     if declared.unit.startswith("index"):
         return "on the 0-1 index" if "0-1" in declared.unit else "index"
     return declared.noun or declared.unit
@@ -60,14 +60,23 @@ def value_words(output: str, value: float, months: int) -> str:
     return format_value(output, value)
 
 
-def difference_words(output: str, mean: float, low: float, high: float, months: int) -> str:
-    """A difference and its 90% interval in words: ``118 fewer attacks (80 to 160 fewer attacks)``; money a year."""
+def change_and_interval(output: str, mean: float, low: float, high: float, months: int) -> tuple[str, str]:
+    """A difference and its 90% interval in words: (``118 fewer attacks``, ``80 to 160 fewer attacks``); money a
+    year."""
+    if mean == low == high == 0:
+        return "no change", "none: the same in every paired run"
     if is_money(output) and OUTPUTS_BY_NAME[output].summary == "sum":
         scale = 12 / months
         mean, low, high = mean * scale, low * scale, high * scale
-        return (f"{format_difference(output, mean, low, high, period='year')} "
-                f"({format_interval(output, low, high, period='year')})")
-    return f"{format_difference(output, mean, low, high)} ({format_interval(output, low, high)})"
+        return (format_difference(output, mean, low, high, period="year"),
+                format_interval(output, low, high, period="year"))
+    return format_difference(output, mean, low, high), format_interval(output, low, high)
+
+
+def difference_words(output: str, mean: float, low: float, high: float, months: int) -> str:
+    """A difference and its 90% interval in words: ``118 fewer attacks (80 to 160 fewer attacks)``; money a year."""
+    change, interval = change_and_interval(output, mean, low, high, months)
+    return f"{change} ({interval})"
 
 
 def verdict(output: str, mean: float, low: float, high: float, reference: float, months: int) -> Verdict:
@@ -78,6 +87,12 @@ def verdict(output: str, mean: float, low: float, high: float, reference: float,
 def budget_words(rupees_a_year: float) -> str:
     """A budget a year: ``Rs 50 bn a year``."""
     return format_rupees(rupees_a_year, "year")
+
+
+def extra_cost_words(rupees_a_year: float) -> str:
+    """A package's cost against the status quo: ``Rs 12 bn a year more than the status quo`` (or less)."""
+    side = "less" if rupees_a_year < 0 else "more"
+    return f"{format_rupees(abs(rupees_a_year), 'year')} {side} than the status quo"
 
 
 def sentence_without_label(v: Verdict) -> str:
