@@ -378,3 +378,32 @@ def test_bad_seed_gives_a_message_not_a_traceback(trainer):
     page.wait_for_selector(".ctsim-error", timeout=10_000)
     assert "from 0 to 9,223,372,036,854,775,807" in page.locator(".ctsim-error").inner_text()
     assert page.locator("text=Traceback").count() == 0
+
+
+def test_sessions_beyond_the_cap_are_refused_and_a_closed_one_is_freed(browser, tmp_path):
+    """With --max-sessions 1 a second tab is told the dashboard is full; once the first tab is left (its page sends
+    Solara's close beacon), its models are freed and the second tab gets a session. Plain contexts here: a routed
+    request can be lost while a page unloads, and the beacon must reach the server."""
+    proc, url = spawn(args=["--work", str(tmp_path), "--max-sessions", "1", "--runs", "2"])
+    contexts = [browser.new_context(), browser.new_context()]
+    try:
+        first, second = (context.new_page() for context in contexts)
+        first.goto(url)
+        first.wait_for_selector(".ctsim-map canvas", timeout=60_000)
+        second.goto(url)
+        second.wait_for_selector(".ctsim-full", timeout=60_000)
+        assert "The dashboard is full" in second.locator(".ctsim-full").inner_text(), "the page says why"
+        first.goto("about:blank")  # the tab leaves the page: its session is closed and its models freed
+        freed = False
+        deadline = time.monotonic() + 60
+        while not freed and time.monotonic() < deadline:
+            second.wait_for_timeout(2000)
+            second.reload()
+            second.wait_for_selector(".ctsim-map canvas, .ctsim-full", timeout=60_000)
+            freed = second.locator(".ctsim-map canvas").count() == 1
+        assert freed, "the freed place goes to the waiting tab within a minute"
+    finally:
+        for context in contexts:
+            context.close()
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -292,6 +292,16 @@ def ExportView(session: DashboardSession, revision: solara.Reactive[int]):  # no
                         label="Download charts (PNG)")
 
 
+def _kernel_context():
+    """The Solara kernel of this tab, or None outside the server."""
+    from solara.server import kernel_context
+
+    try:
+        return kernel_context.get_current_context()
+    except Exception:  # noqa: BLE001 (no kernel: rendered in a test)
+        return None
+
+
 def _open_session(key: int) -> DashboardSession | None:
     """A session for this tab, or None when the server's cap on sessions is reached."""
     if not SESSIONS.take(key):
@@ -309,14 +319,21 @@ def TrainerPage():  # noqa: N802 (Solara components are CamelCase)
     key = solara.use_memo(lambda: id(object()), [])
     session = solara.use_memo(lambda: _open_session(key), [])
 
-    def release():
-        def cleanup():
-            if session is not None:
-                session.close()
-            SESSIONS.give_back(key)
-        return cleanup
+    def release() -> None:
+        if session is not None:
+            session.close()
+        SESSIONS.give_back(key)
 
-    solara.use_effect(release, [])
+    def on_close():
+        # Freed when the tab's kernel closes (the tab was closed, or culled minutes after it lost its connection):
+        # registered on the kernel itself, whose closing runs it before the page's components are torn down.
+        context = _kernel_context()
+        if context is not None:
+            context.on_close(release)
+            return None
+        return release  # outside the server (tests): when the page is unmounted
+
+    solara.use_effect(on_close, [])
     if session is None:
         solara.Error(f"The dashboard is full: {SESSIONS.cap} sessions are open on this server. Close a tab you no "
                      f"longer use (its session is freed within minutes), or ask the trainer to start the server "
