@@ -229,7 +229,7 @@ def district_map(districts: pd.DataFrame, measure: str, runs: int, height: int =
                              "title": [label_text, f"({unit_text}; {mean})"],
                              "scale": {"domain": labels, "range": colours},
                              "legend": {"orient": "bottom", "direction": "horizontal", "titleLimit": 600,
-                                        "columns": 4}},
+                                        "columns": 3, "columnPadding": 6}},
                    "tooltip": tooltip}}
     return {"$schema": SCHEMA, "width": "container", "height": height,
             "autosize": {"type": "fit-x", "contains": "padding"}, "config": config(large),
