@@ -21,6 +21,7 @@ from ctsim.dashboard.state import (
 from ctsim.declarations.levers import LEVERS
 from ctsim.scenarios.files import MAX_SEED, resolve_scenario
 from ctsim.scenarios.runner import run
+from ctsim.verdicts import price_draws
 
 RUNS = 3
 
@@ -57,7 +58,24 @@ def test_replication_r_gets_seed_r_and_draw_r():
     reps = replications(11, 4, parameters)
     children = np.random.SeedSequence(11).spawn(4)
     assert [r.seed.spawn_key for r in reps] == [c.spawn_key for c in children], "seed r: child r of the root seed"
-    assert [r.draw for r in reps] == [parameters.values(r) or None for r in range(4)], "draw r: the posterior's r"
+    prices = price_draws(11, 4)
+    assert [r.draw for r in reps] == [{**prices[r], **parameters.values(r)} for r in range(4)], \
+        "draw r: the posterior's draw r and price draw r, as ctsim compare takes them"
+
+
+def test_the_page_runs_as_ctsim_compare_does(tmp_path):
+    from ctsim.analysis.compare import compare
+    from ctsim.experiments.parameter_sets import choose
+
+    s = DashboardSession("civilian_led", 6, runs=2)
+    s.step(12)
+    result = compare([resolve_scenario("baseline"), resolve_scenario("civilian_led")], 2, seed=6, months=12,
+                     progress=False, parameters=choose(False))
+    runs = result.runs.set_index(["scenario", "replication"])
+    for r in range(2):
+        assert runs.loc[("civilian_led", r), "cost"] == pytest.approx(s.policy.array("cost")[36:, r].sum()), \
+            "run r of the page is run r of ctsim compare: same seed, parameter draw and prices"
+        assert runs.loc[("baseline", r), "attacks"] == s.status_quo.array("attacks")[36:, r].sum()
 
 
 def test_the_status_quo_against_itself_is_identical_and_said_so():

@@ -31,6 +31,7 @@ from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, check_value
 from ctsim.scenarios.files import MAX_SEED, Scenario, ScenarioError, ScheduleEntry, resolve_scenario
 from ctsim.scenarios.library import BASELINE, HISTORY, library_names
 from ctsim.scenarios.runner import build_model
+from ctsim.verdicts import price_draws
 
 from . import settings
 
@@ -86,9 +87,12 @@ class Replication:
 def replications(seed: int, count: int, parameters) -> list[Replication]:
     """The dashboard's one loop over replications: seed ``r`` is child ``r`` of ``SeedSequence(seed)`` and its
     parameters draw ``r`` of ``parameters`` (:func:`ctsim.experiments.parameter_sets.choose`), so replication ``r``
-    of every policy, ensemble or team uses the same seed and the same draw (common random numbers)."""
+    of every policy, ensemble or team uses the same seed and the same draw (common random numbers). With posterior
+    draws, replication ``r`` also takes price draw ``r`` (:func:`ctsim.verdicts.price_draws`), as ``ctsim compare``
+    does, so cost intervals carry price uncertainty; the point calibration uses the declared prices."""
     seeds = np.random.SeedSequence(seed).spawn(count)
-    return [Replication(r, seeds[r], parameters.values(r) or None) for r in range(count)]
+    prices = price_draws(seed, count) if parameters.mode == "draws" else [{}] * count
+    return [Replication(r, seeds[r], {**prices[r], **parameters.values(r)} or None) for r in range(count)]
 
 
 def live_parameters():
