@@ -66,25 +66,29 @@ posterior: install
 
 # Measure every lever against what the evidence says (docs/evidence.csv), then refresh the tables in docs/levers.md.
 evidence: install
-	$(BIN)/python -m ctsim.analysis.evidence
-	$(BIN)/python -m ctsim.docs
+	$(BIN)/ctsim evidence
 
 # The status quo's 20-year run (20 seeds): docs/long_run.json and its figure, read by docs/validation.md (a study of
 # about two minutes on 2 cores, not a test).
 long-run: install
-	$(BIN)/python benchmarks/status_quo_long_run.py --seeds 20 --years 20 --json docs/long_run.json \
-	  --figure docs/figures/long_run_baseline.png
+	$(BIN)/ctsim long-run --seeds 20 --years 20 --json docs/long_run.json --figure docs/figures/long_run_baseline.png
 
 # Validation that can fail: posterior predictive checks over 2022-2024 and a forecast of 2024 from a calibration on
 # 2022-2023 only, scored against naive forecasts: docs/forecast.json, read by docs/validation.md (about 20 minutes on one
 # core, a study, not a test). Its ABC is kept in results/forecast/abc/<model fingerprint>: rerunning resumes it.
 forecast: install
-	$(BIN)/python -m ctsim.analysis.forecast_study --json docs/forecast.json --abc-dir results/forecast/abc --workers 2
+	$(BIN)/ctsim forecast --json docs/forecast.json --abc-dir results/forecast/abc --workers 2
 
-# The example policy brief and its screenshot for the README (docs/figures/brief.png).
+# The three example policy briefs (police in the lead, madrasa reform and NACTA's move, each against the status quo,
+# 10 replications over ten years) in results/brief_example/<scenario>/compare/<timestamp>/brief.html, and a picture
+# of the first one's page 1 as printed on A4 for docs/brief.md and the README (docs/figures/brief.png).
+BRIEF_EXAMPLES := civilian_led madrasa_reform nacta_relocation
 brief-example: install browser
-	$(BIN)/ctsim compare baseline civilian_led --replications 10 --jobs 2 --out results/brief_example --report
-	$(BIN)/python -m ctsim.report.pdf $$(ls -d results/brief_example/compare/* | tail -1)/brief.html docs/figures/brief.png
+	for s in $(BRIEF_EXAMPLES); do \
+	  $(BIN)/ctsim compare baseline $$s --replications 10 --jobs 2 --out results/brief_example/$$s --report || exit 1; \
+	done
+	$(BIN)/python -m ctsim.report.pdf \
+	  $$(ls -d results/brief_example/civilian_led/compare/* | tail -1)/brief.html docs/figures/brief.png
 
 # The dashboard screenshot for the README (docs/figures/dashboard.png), with the speed figures.
 dashboard-figure: install browser

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaling", action="store_true", help="also time small studies of growing size")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
-    from ctsim.analysis.sensitivity_study import load_study
+    from ctsim.analysis.sensitivity.study import load_study
 
     result = {"studies": [], "scaling": []}
     with tempfile.TemporaryDirectory() as tmp:

@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ctsim.analysis.sensitivity_study import load_study
+from ctsim.analysis.sensitivity.study import load_study
 from ctsim.experiments.design import load_experiment
 from ctsim.inputs import MAX_MESSAGE
 from ctsim.scenarios.files import ScenarioError, load_scenario

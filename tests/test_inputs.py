@@ -193,9 +193,9 @@ def test_a_disk_error_leaves_no_half_written_run_folder(tmp_path, capsys, monkey
 
 
 def test_ctrl_c_exits_130_with_one_line(tmp_path):
-    script = ("import sys, ctsim.cli as c\n"
+    script = ("import sys, ctsim.cli as c, ctsim.commands.levers as levers\n"
               "def boom(args):\n    raise KeyboardInterrupt\n"
-              "c._dispatch = boom\nsys.exit(c.main(['levers']))\n")
+              "levers.handle = boom\nsys.exit(c.main(['levers']))\n")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 130, proc.stderr
     assert proc.stderr.count("\n") == 1 and "interrupted" in proc.stderr and "Traceback" not in proc.stderr

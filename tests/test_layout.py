@@ -38,6 +38,78 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
+# The floors of the house (DESIGN.md s6): a package imports only packages on its own floor or below, never above.
+# Imports inside functions count as well (only those under TYPE_CHECKING, for annotations, do not).
+FLOORS = {
+    "ctsim.provenance": 0, "ctsim.inputs": 0, "ctsim.storage": 0, "ctsim.data": 0,
+    "ctsim.declarations": 1,
+    "ctsim.model": 2, "ctsim.calibration": 2, "ctsim.verdicts": 2,
+    "ctsim.scenarios": 3,
+    "ctsim.experiments": 4,
+    "ctsim.analysis": 5,
+    "ctsim.figures": 6,
+    "ctsim.report": 7, "ctsim.dashboard": 7, "ctsim.docs": 7,
+    "ctsim.commands": 8,
+    "ctsim.cli": 9, "ctsim.__main__": 9, "ctsim": 9,  # `ctsim` itself: the package's facade (ctsim.run, ...)
+}
+
+
+def _package(module: str) -> str:
+    """The floor-holding package of a module: the longest prefix named in FLOORS."""
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        if ".".join(parts[:n]) in FLOORS:
+            return ".".join(parts[:n])
+    raise AssertionError(f"{module}: a package with no floor; add it to FLOORS in tests/test_layout.py")
+
+
+def _targets(path: Path) -> set[str]:
+    """The ctsim modules a file imports, anywhere but under TYPE_CHECKING: ``from ctsim.x import y`` imports the
+    module ``ctsim.x.y`` when there is one, else ``ctsim.x``; ``import ctsim`` imports the facade."""
+    names = {_module_name(p) for p in MODULES}
+    tree = ast.parse(path.read_text())
+    skip = {id(node) for n in ast.walk(tree) if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test)
+            for node in ast.walk(n)}
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "ctsim":
+            found.update(f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in names else node.module
+                         for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "ctsim")
+    return found
+
+
+def test_every_import_points_down_the_floors():
+    upward = []
+    for path in MODULES:
+        here = _package(_module_name(path))
+        for target in _targets(path):
+            there = _package(target)
+            if FLOORS[there] > FLOORS[here]:
+                upward.append(f"{path.relative_to(SRC.parent)} ({here}, floor {FLOORS[here]}) imports {target} "
+                              f"(floor {FLOORS[there]})")
+    assert not upward, "imports must point down the floors:\n" + "\n".join(sorted(upward))
+
+
+def test_no_import_cycles_between_packages():
+    """Packages, and the studies of ctsim.analysis, import each other in one direction only."""
+    def unit(module: str) -> str:
+        parts = module.split(".")
+        return ".".join(parts[:3]) if parts[:2] == ["ctsim", "analysis"] and len(parts) > 2 else _package(module)
+
+    graph = nx.DiGraph()
+    for path in MODULES:
+        here = unit(_module_name(path))
+        for target in _targets(path):
+            if unit(target) != here:
+                graph.add_edge(here, unit(target))
+    cycles = list(nx.simple_cycles(graph))
+    assert not cycles, f"import cycles between packages: {cycles[:5]}"
+
+
 def test_no_import_cycles_between_modules():
     names = {_module_name(p): p for p in MODULES}
     graph = nx.DiGraph()
@@ -104,7 +176,11 @@ def test_the_model_never_retypes_a_choice():
 
 
 def test_tests_mirror_the_package_layout():
+    """Every package of ctsim has its tests in the same place under tests/."""
     tests = Path(__file__).parent
-    for package in ("declarations", "model", "scenarios", "experiments", "analysis", "data"):
-        assert (SRC / package).is_dir()
-        assert any((tests / package).glob("test_*.py")), f"tests/{package}/ should hold the tests of ctsim.{package}"
+    for init in sorted(SRC.rglob("__init__.py")):
+        package = init.parent.relative_to(SRC)
+        if package == Path("."):
+            continue
+        assert any((tests / package).rglob("test_*.py")), \
+            f"tests/{package}/ should hold the tests of ctsim.{'.'.join(package.parts)}"

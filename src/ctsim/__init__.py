@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ctsim.provenance import version
+
+__version__ = version()
 __all__ = ["__version__", "build_model", "load_scenario", "run"]
 
 if TYPE_CHECKING:

@@ -10,6 +10,7 @@ file's contents, a terminal escape sequence or a megabyte of text.
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
@@ -24,6 +25,18 @@ MAX_NAME = 100  # characters in a name used in a path
 MAX_MESSAGE = 600  # characters in an error message: room for a chain of three files named by full paths
 MAX_EXCERPT = 40  # characters of user input quoted in a message
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+class InputError(ValueError):
+    """A mistake in something the user handed to ctsim (a file, a key, an option): the message names the file and
+    the key and says what would be valid. The command line prints it as one line and exits with status 2.
+
+    The message is always one printable line of bounded length (:func:`one_line`): control characters in quoted
+    user input are escaped and a giant value is cut.
+    """
+
+    def __init__(self, message: object = "") -> None:
+        super().__init__(one_line(str(message)))
 
 
 def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
@@ -93,6 +106,22 @@ def check_table(where: str, data: dict, error: type[Exception]) -> None:
             stack.extend((v, f"{key}.{k}" if key else str(k), level + 1) for k, v in item.items())
         elif isinstance(item, list):
             stack.extend((v, f"{key}[{i}]", level + 1) for i, v in enumerate(item))
+
+
+def suggest(name: str, valid: list[str]) -> str:
+    """The end of an "unknown name" message: the closest valid name, or the list of valid ones."""
+    close = difflib.get_close_matches(str(name)[:100], valid, n=1)
+    return f"; did you mean '{close[0]}'?" if close else f"; valid keys: {', '.join(valid)}"
+
+
+def check_keys(where: str, table: dict, valid: tuple[str, ...] | list[str], error: type[Exception],
+               at: str = "") -> None:
+    """Refuse any key of ``table`` that is not in ``valid``, naming it (``at.key`` inside the table ``at``) and the
+    closest valid key."""
+    for key in table:
+        if key not in valid:
+            name = f"{at}.{excerpt_key(str(key))}" if at else excerpt_key(str(key))
+            raise error(f"{where}: unknown key '{name}'{suggest(str(key), list(valid))}")
 
 
 def excerpt_key(key: str, limit: int = 80) -> str:

@@ -8,9 +8,9 @@ import pytest
 
 @pytest.fixture
 def stub_fit(monkeypatch):
-    """Replace the fit's simulation and chart in :mod:`ctsim.analysis.validation` by a fast stand-in, for tests of
+    """Replace the fit's simulation and chart in :mod:`ctsim.docs.validation` by a fast stand-in, for tests of
     the report's other sections (the fit itself is tested in test_calibration.py)."""
-    from ctsim.analysis import validation
+    from ctsim.docs import validation
 
     columns = ["target", "observed", "simulated", "low_5", "high_95", "error", "within"]
     monkeypatch.setattr(validation, "fit_table", lambda history, values, replications: (

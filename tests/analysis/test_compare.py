@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ctsim.analysis.compare import OUTCOMES, compare
-from ctsim.experiments.parameter_sets import choose
+from ctsim.calibration.parameter_sets import choose
 from ctsim.scenarios.files import load_scenario
 from ctsim.scenarios.library import library_path
 from ctsim.scenarios.runner import run

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ctsim.calibration import parameter_sets
 from ctsim.dashboard.compare import policy_scenario, run_comparison
 from ctsim.dashboard.state import DashboardError
-from ctsim.experiments import parameter_sets
 from ctsim.scenarios.runner import run
 
 SEED, YEARS, REPLICATIONS = 7, 1, 2

@@ -65,7 +65,7 @@ def test_replication_r_gets_seed_r_and_draw_r():
 
 def test_the_page_runs_as_ctsim_compare_does(tmp_path):
     from ctsim.analysis.compare import compare
-    from ctsim.experiments.parameter_sets import choose
+    from ctsim.calibration.parameter_sets import choose
 
     s = DashboardSession("civilian_led", 6, runs=2)
     s.step(12)

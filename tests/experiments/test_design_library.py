@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ctsim.analysis.sensitivity_study import load_study
+from ctsim.analysis.sensitivity.study import load_study
 from ctsim.experiments.design import load_experiment
 from ctsim.scenarios.library import library_path
 

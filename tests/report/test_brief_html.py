@@ -86,3 +86,18 @@ def test_compare_report_flag_and_hint(tmp_path, capsys):
     assert main(["compare", "baseline", str(library_path("justice_reform")), "--replications", "2", "--months",
                  "12", "--out", str(tmp_path)]) == 0
     assert "make a brief: ctsim report " in capsys.readouterr().out, "without --report it prints the command"
+
+
+def test_page_one_is_pictured_as_printed_on_a4(compare_result, tmp_path, browser):
+    """The picture docs/brief.md shows: the first A4 page at the print stylesheet, 794 x 1123 CSS pixels (A4 at 96
+    dpi) times the scale, holding the title and the bottom line."""
+    from PIL import Image
+
+    from ctsim.report.pdf import A4_PX, screenshot
+
+    (html,) = make_report(compare_result, tmp_path / "brief.html")
+    png = screenshot(html, tmp_path / "page1.png", scale=1.0)
+    with Image.open(png) as image:
+        assert image.size == A4_PX, f"page 1 at A4's proportions, got {image.size}"
+        colours = image.convert("L").getextrema()
+    assert colours[0] < 100 < colours[1], "the page holds dark text on a light page, not a blank picture"

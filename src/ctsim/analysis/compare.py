@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,11 +26,13 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-import ctsim
 from ctsim.analysis.paired import paired
+from ctsim.calibration.parameter_sets import POINT_SET
 from ctsim.data.geography import packaged
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
+from ctsim.declarations.parameters import calibration_version
 from ctsim.experiments.executors import ExecutorSpec, map_ordered
+from ctsim.provenance import git_commit, package_versions, version
 from ctsim.scenarios.files import Scenario, ScenarioError
 from ctsim.scenarios.runner import run
 from ctsim.storage import atomic_write, staged_folder
@@ -55,7 +58,7 @@ class Comparison:
         differences: one row per scenario (after the first) and outcome.
         seed: the root seed of the replications.
         months: the horizon.
-        parameters: the parameter set (:mod:`ctsim.experiments.parameter_sets`): replication r of every scenario
+        parameters: the parameter set (:mod:`ctsim.calibration.parameter_sets`): replication r of every scenario
             uses its draw r (None: the point calibration).
         prices: ``drawn`` (replication r of every scenario uses price draw r) or ``central`` (declared prices).
     """
@@ -83,7 +86,7 @@ def compare(scenarios: list[Scenario], replications: int, seed: int | None = Non
     """Run every scenario ``replications`` times with common random numbers and compare them with the first.
 
     Replication ``r`` of every scenario uses the same seed and, with ``parameters`` (a
-    :class:`ctsim.experiments.parameter_sets.ParameterSet`), the same posterior draw; None uses the point calibration.
+    :class:`ctsim.calibration.parameter_sets.ParameterSet`), the same posterior draw; None uses the point calibration.
 
     Raises:
         ScenarioError: when the scenarios' horizons or start months differ (and ``months`` does not settle it).
@@ -154,19 +157,14 @@ def differences(runs: pd.DataFrame, names: list[str], months: int = 120) -> pd.D
     return pd.DataFrame(rows)
 
 
-def write(comparison: Comparison, root: str | Path = "results") -> Path:
+def write(comparison: Comparison, root: str | Path = "results",
+          extra: Callable[[Path], object] | None = None) -> Path:
     """Write ``differences.csv``, ``runs.csv``, ``monthly_attacks.parquet``, ``district_attacks.parquet`` (attacks
-    per district and run over the horizon), ``attacks_bands.png`` and ``manifest.json`` under
-    ``root/compare/<timestamp>/`` and return the folder."""
-    from ctsim.declarations.parameters import calibration_version
-    from ctsim.experiments.parameter_sets import POINT_SET
-    from ctsim.figures import save_figure
-    from ctsim.figures.charts import attacks_band_chart
-    from ctsim.scenarios.writing import git_commit, package_versions
-
+    per district and run over the horizon), ``manifest.json`` and whatever ``extra(folder)`` adds (``ctsim compare``
+    adds the chart of monthly attacks) under ``root/compare/<timestamp>/`` and return the folder."""
     first = comparison.scenarios[0]
     manifest = {
-        "ctsim_version": ctsim.__version__, "git_commit": git_commit(), "calibration_version": calibration_version(),
+        "ctsim_version": version(), "git_commit": git_commit(), "calibration_version": calibration_version(),
         "scenarios": [{"name": s.name, "files": [str(f) for f in s.files], "sha256": s.sha256,
                        "levers": s.policy().as_dict(), "uncertainties": s.uncertainties,
                        "schedule": [{"month": e.month, "lever": e.lever, "value": e.value, "ramp": e.ramp}
@@ -195,7 +193,8 @@ def write(comparison: Comparison, root: str | Path = "results") -> Path:
         if comparison.district_attacks is not None:
             atomic_write(folder / "district_attacks.parquet",
                          lambda p: comparison.district_attacks.to_parquet(p, index=False))
-        save_figure(attacks_band_chart(comparison), folder / "attacks_bands.png")
+        if extra is not None:
+            extra(folder)
         atomic_write(folder / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2)))
     folder = final[0]
     return folder

@@ -2,8 +2,8 @@
 
 Replication ``r`` of every scenario shares its seed with replication ``r`` of the reference (common random numbers),
 so scenarios are compared in pairs: the mean of the paired differences, with a Student-t confidence interval over
-the pairs. Comparisons (:mod:`ctsim.analysis.compare`), the evidence table (:mod:`ctsim.analysis.evidence`), the
-policy brief and the dashboard all use :func:`paired`.
+the pairs. Comparisons (:mod:`ctsim.analysis.compare`), the evidence table (:mod:`ctsim.analysis.validation.evidence`),
+the policy brief and the dashboard all use :func:`paired`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The model's fingerprints, shipped as package data (``fingerprint.json``, written by ``make baseline``).
+"""The model's fingerprints, shipped as package data (``src/ctsim/data/fingerprint.json``, written by ``make
+baseline``).
 
 Two hashes of the regression baseline (``tests/baseline.json``: the summaries and frame digests of a few canonical
 runs), each saying when something stored was computed on another model:
@@ -20,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-FINGERPRINT_FILE = Path(__file__).with_name("fingerprint.json")
+FINGERPRINT_FILE = Path(__file__).parents[1] / "data" / "fingerprint.json"
 UNKNOWN = "unknown"
 # Outputs no process reads back: they do not define the dynamics (see the module docstring).
 PRICE_OUTPUTS = ("cost",)

@@ -7,7 +7,7 @@ reports progress run by run. A policy is a library scenario or the trainer's cur
 run identically are refused (their comparison would be zeros).
 
 Like ``ctsim compare``, a comparison carries parameter uncertainty by default: replication ``r`` of both policies
-uses draw ``r`` of the stored posterior (:mod:`ctsim.experiments.parameter_sets`) beside seed ``r``, so the bands and
+uses draw ``r`` of the stored posterior (:mod:`ctsim.calibration.parameter_sets`) beside seed ``r``, so the bands and
 intervals show what the model does not know about its own parameters as well as chance; ``point=True`` uses the
 point calibration for every replication (faster to reason about; bands of chance alone). The result says which.
 """
@@ -166,9 +166,9 @@ PAGE_REMEDY = ("run `make posterior` to recompute the draws for this model, or t
 
 
 def parameter_set(point: bool):
-    """The parameter values a comparison uses (:func:`ctsim.experiments.parameter_sets.choose`); draws that cannot
+    """The parameter values a comparison uses (:func:`ctsim.calibration.parameter_sets.choose`); draws that cannot
     be used become a :class:`DashboardError` that names the page's remedy."""
-    from ctsim.experiments.parameter_sets import DrawsError, choose
+    from ctsim.calibration.parameter_sets import DrawsError, choose
 
     try:
         return choose(point, remedy=PAGE_REMEDY)

@@ -259,7 +259,7 @@ def _open_for(exercise: Exercise, team: str) -> None:
 def estimate_cost(exercise: Exercise, team: str) -> float:
     """The package's extra cost per year over the status quo, on :data:`ESTIMATE_RUNS` paired runs (point
     calibration: the estimate is of the levers' cost, not of parameter uncertainty)."""
-    from ctsim.experiments.parameter_sets import choose
+    from ctsim.calibration.parameter_sets import choose
 
     reps = replications(exercise.seed, ESTIMATE_RUNS, choose(True))
     package, reference = exercise.package(team), exercise.reference()
@@ -322,8 +322,8 @@ def run_packages(code: str, workers: int = 2, on_progress: Callable[[int, int], 
     Raises:
         DashboardError: fewer than :data:`MIN_TEAMS` submitted packages, or posterior draws that cannot be used.
     """
+    from ctsim.calibration.parameter_sets import DrawsError, choose
     from ctsim.experiments.executors import ExecutorSpec, map_ordered
-    from ctsim.experiments.parameter_sets import DrawsError, choose
 
     exercise = load(code)
     teams = [t.name for t in exercise.teams.values() if t.submitted]

@@ -86,7 +86,7 @@ class Replication:
 
 def replications(seed: int, count: int, parameters) -> list[Replication]:
     """The dashboard's one loop over replications: seed ``r`` is child ``r`` of ``SeedSequence(seed)`` and its
-    parameters draw ``r`` of ``parameters`` (:func:`ctsim.experiments.parameter_sets.choose`), so replication ``r``
+    parameters draw ``r`` of ``parameters`` (:func:`ctsim.calibration.parameter_sets.choose`), so replication ``r``
     of every policy, ensemble or team uses the same seed and the same draw (common random numbers). With posterior
     draws, replication ``r`` also takes price draw ``r`` (:func:`ctsim.verdicts.price_draws`), as ``ctsim compare``
     does, so cost intervals carry price uncertainty; the point calibration uses the declared prices."""
@@ -98,7 +98,7 @@ def replications(seed: int, count: int, parameters) -> list[Replication]:
 def live_parameters():
     """The parameter values of the live ensembles: the stored posterior draws, or the point calibration when the
     draws cannot be used (then the page says so), and a line saying which."""
-    from ctsim.experiments.parameter_sets import DrawsError, choose
+    from ctsim.calibration.parameter_sets import DrawsError, choose
 
     try:
         chosen = choose(False)

@@ -4,8 +4,8 @@ For each lever: the value compared with the status quo (``contrast``), any other
 share so that the lever can act at all (``context``), and the expected direction of its effect on named outputs,
 each with the FACTS.md (or seed) passage it rests on and whether that passage is evidence (something observed or
 measured) or a recommendation (what the roundtable proposed). Levers with no entry in ``expected`` have no evidence
-for a direction: the docs say so. :mod:`ctsim.analysis.evidence` measures the model's effect of each contrast and
-the generated table in docs/levers.md sets the two side by side; tests assert every expected direction.
+for a direction: the docs say so. :mod:`ctsim.analysis.validation.evidence` measures the model's effect of each contrast
+and the generated table in docs/levers.md sets the two side by side; tests assert every expected direction.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 
 EVIDENCE, RECOMMENDATION = "evidence", "recommendation"
-# Extra measured outcomes beyond the per-run summary (see ctsim.analysis.evidence).
+# Extra measured outcomes beyond the per-run summary (see ctsim.analysis.validation.evidence).
 WINDOW_OUTCOMES = {"attacks_first_two_years": ("attacks", 0, 24)}
 
 

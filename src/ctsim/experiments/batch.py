@@ -45,12 +45,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-import ctsim
 from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.experiments.design import Experiment, ExperimentError
 from ctsim.experiments.executors import ExecutorSpec, OpenExecutor, default_workers, open_executor, process_pool
 from ctsim.experiments.worker import RunSpec, TaskResult, execute_task
 from ctsim.inputs import excerpt_path
+from ctsim.provenance import version
 from ctsim.storage import atomic_write
 
 EXECUTORS = ("serial", "processes", "dask")
@@ -198,7 +198,7 @@ class BatchStore:
             "months": experiment.months,
             "replications": experiment.replications, "root_seed": experiment.seed, "method": experiment.method,
             "scenarios": [{"name": s.name, "files": [str(f) for f in s.files]} for s in experiment.scenarios],
-            "ctsim_version": ctsim.__version__, "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "ctsim_version": version(), "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
             "seeds": "replication r of every scenario and point uses SeedSequence(root_seed, spawn_key=(r,))",
             "parameters": parameters,
         }
@@ -280,7 +280,7 @@ def input_hashes(experiment: Experiment) -> dict[str, str]:
 
 
 def _parameters(experiment: Experiment):
-    from ctsim.experiments.parameter_sets import POINT_SET
+    from ctsim.calibration.parameter_sets import POINT_SET
 
     return experiment.parameters or POINT_SET
 

@@ -50,6 +50,7 @@ from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.declarations.parameters import PARAMETERS_BY_NAME, ParameterError, resolve
 from ctsim.inputs import (
     MAX_POINTS_BYTES,
+    check_keys,
     check_path_text,
     excerpt,
     excerpt_key,
@@ -57,9 +58,10 @@ from ctsim.inputs import (
     plain_name,
     reached_through,
     read_input,
+    suggest,
     whole_number,
 )
-from ctsim.scenarios.files import MAX_MONTHS, Scenario, ScenarioError, _suggest, load_scenario, read_toml
+from ctsim.scenarios.files import MAX_MONTHS, Scenario, ScenarioError, load_scenario, read_toml
 from ctsim.scenarios.library import library_path
 
 TOP_KEYS = ("name", "description", "scenarios", "replications", "months", "seed", "design", "outputs")
@@ -96,7 +98,7 @@ class Experiment:
         monthly: monthly outcomes to keep (empty: none).
         monthly_every: keep every k-th month of those.
         description: free text.
-        parameters: the parameter set of the replications (:mod:`ctsim.experiments.parameter_sets`): replication
+        parameters: the parameter set of the replications (:mod:`ctsim.calibration.parameter_sets`): replication
             r uses its draw r in every scenario and point; None means the point calibration.
     """
 
@@ -309,7 +311,7 @@ def _check_factor_value(where: str, key: str, name: str, value: Any) -> Any:
 def _known(where: str, key: str, name: str) -> registry.Factor:
     if name not in LEVERS_BY_NAME and name not in PARAMETERS_BY_NAME:
         raise ExperimentError(f"{where}: key '{excerpt_key(key)}': unknown lever or uncertainty"
-                              f"{_suggest(str(name), list(LEVERS_BY_NAME) + list(PARAMETERS_BY_NAME))}")
+                              f"{suggest(str(name), list(LEVERS_BY_NAME) + list(PARAMETERS_BY_NAME))}")
     if name in registry.FACTORS_BY_NAME:
         return registry.FACTORS_BY_NAME[name]
     spec = PARAMETERS_BY_NAME[name]  # a fixed parameter may still be varied explicitly
@@ -320,10 +322,7 @@ def _known(where: str, key: str, name: str) -> registry.Factor:
 def _design(where: str, path: Path, design: Any, experiment: Experiment) -> None:
     if not isinstance(design, dict):
         raise ExperimentError(f"{where}: key 'design' must be a table ([design])")
-    for key in design:
-        if key not in DESIGN_KEYS:
-            raise ExperimentError(f"{where}: unknown key 'design.{excerpt_key(key)}'"
-                                  f"{_suggest(key, list(DESIGN_KEYS))}")
+    check_keys(where, design, DESIGN_KEYS, ExperimentError, "design")
     method = design.get("method")
     if not isinstance(method, str) or method not in METHODS:
         raise ExperimentError(f"{where}: key 'design.method' must be one of {', '.join(METHODS)}; got "
@@ -466,16 +465,13 @@ def _points_file(where: str, path: Path, value: Any, experiment: Experiment) -> 
 def _outputs(where: str, outputs: Any, experiment: Experiment) -> None:
     if not isinstance(outputs, dict):
         raise ExperimentError(f"{where}: key 'outputs' must be a table ([outputs])")
-    for key in outputs:
-        if key not in OUTPUT_KEYS:
-            raise ExperimentError(f"{where}: unknown key 'outputs.{excerpt_key(key)}'"
-                                  f"{_suggest(key, list(OUTPUT_KEYS))}")
+    check_keys(where, outputs, OUTPUT_KEYS, ExperimentError, "outputs")
     monthly = outputs.get("monthly", [])
     if not isinstance(monthly, list) or not all(isinstance(m, str) for m in monthly):
         raise ExperimentError(f"{where}: key 'outputs.monthly' must be a list of output names")
     for i, name in enumerate(monthly):
         if name not in OUTPUTS_BY_NAME:
             raise ExperimentError(f"{where}: key 'outputs.monthly[{i}]': unknown output {excerpt(name)}"
-                                  f"{_suggest(name, list(OUTPUTS_BY_NAME))}")
+                                  f"{suggest(name, list(OUTPUTS_BY_NAME))}")
     experiment.monthly = tuple(monthly)
     experiment.monthly_every = _int(where, "outputs.monthly_every", outputs.get("monthly_every", 1), 1, MAX_MONTHS)

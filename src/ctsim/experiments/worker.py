@@ -40,7 +40,7 @@ class RunSpec:
         monthly: monthly outputs to keep.
         monthly_every: keep every k-th month.
         draw: the replication's posterior draw (parameter values below the scenario's and the design point's;
-            :mod:`ctsim.experiments.parameter_sets`); None for the point calibration.
+            :mod:`ctsim.calibration.parameter_sets`); None for the point calibration.
     """
 
     run_id: int

@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
-from ctsim.data import REGIONS
+from ctsim.calibration.parameter_sets import POINT_SET, describe
+from ctsim.calibration.targets import MONTHLY_ATTACKS
+from ctsim.data import REGION_KEYS, REGIONS
 
 if TYPE_CHECKING:
-    from ctsim.analysis.calibration import Fit
+    from ctsim.analysis.calibration.point import Fit
     from ctsim.scenarios.runner import RunResult
 
 
 def _parameters(record) -> str:
-    from ctsim.experiments.parameter_sets import POINT_SET, describe
-
     return describe(record or POINT_SET.manifest())
 
 
@@ -118,8 +118,6 @@ def rank_probability_chart(result, title: str) -> Figure:
 
 def calibration_chart(fit: Fit) -> Figure:
     """Observed PICSS monthly attacks against the simulated median and 5-95% band."""
-    from ctsim.analysis.calibration import MONTHLY_ATTACKS
-
     wide = fit.runs.pivot(index="month", columns="replication", values="attacks")
     fig = Figure(figsize=(10, 5), dpi=110)
     ax = fig.subplots()
@@ -149,12 +147,10 @@ def long_run_chart(yearly, scenario: str, seeds: int) -> Figure:
 
     Args:
         yearly: one row per year with ``attacks_median``, ``attacks_p05``, ``attacks_p95`` and ``share_<region key>``
-            columns (as ``benchmarks/status_quo_long_run.py`` computes them).
+            columns (as :func:`ctsim.analysis.validation.long_run.long_run` computes them).
         scenario: the scenario's name, for the title.
         seeds: how many seeds the band is over.
     """
-    from ctsim.data import REGION_KEYS
-
     fig = Figure(figsize=(11, 8), dpi=110)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
     years = yearly.index.to_numpy()

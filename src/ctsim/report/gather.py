@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import ctsim
 from ctsim.analysis.paired import LEVEL, Paired, paired
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.declarations.levers import LEVERS_BY_NAME
@@ -267,7 +266,7 @@ def _versions(manifest: dict) -> list[tuple[str, str]]:
     calibration = manifest.get("calibration_version") or manifest.get("calibration")
     return [
         ("ctsim version", str(version) if version else f"not recorded in the result (this report was made with "
-                                                       f"ctsim {ctsim.__version__})"),
+                                                       f"ctsim {version()})"),
         ("Commit", str(commit) if commit else "not recorded in the result"),
         ("Calibration", str(calibration) if calibration else "not recorded in the result; the brief assumes the "
                                                              "calibration packaged now (see How far to trust it)"),
@@ -277,7 +276,7 @@ def _versions(manifest: dict) -> list[tuple[str, str]]:
 
 
 def _parameters(record: dict | None) -> str:
-    from ctsim.experiments.parameter_sets import describe
+    from ctsim.calibration.parameter_sets import describe
 
     line = describe(record).removeprefix("parameters: ")
     if record and record.get("mode") == "draws":

@@ -56,14 +56,14 @@ A4_PX = (794, 1123)
 PAGE_MARGINS = "15mm 14mm 16mm"
 
 
-def screenshot(html: str | Path, out: str | Path, scale: float = 1.5) -> Path:
+def screenshot(html: str | Path, out: str | Path, scale: float = 1.25) -> Path:
     """A PNG of the brief's first A4 page as printed: the print stylesheet, the page's width and margins, cut at the
     page's height (Chromium lays the page out as it prints it; only the page break itself is not simulated).
 
     Args:
         html: the brief.
         out: the PNG.
-        scale: device pixels per CSS pixel (1.5: sharp enough to read in docs, small enough to keep in git).
+        scale: device pixels per CSS pixel (1.25: sharp enough to read in docs, small enough to keep in git).
 
     Raises:
         PdfError: when Playwright or the Chromium binary is missing.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from ctsim.provenance import version
 from ctsim.report import charts, words
 from ctsim.report.brief import Brief
 
@@ -24,11 +25,9 @@ def environment() -> Environment:
 
 def render(brief: Brief) -> str:
     """The brief as one HTML document."""
-    import ctsim
-
     template = environment().get_template("brief.html.j2")
     drawn = defaultdict(str, charts.all_charts(brief))  # a chart without data is "" and its figure is left out
-    return template.render(b=brief, charts=drawn, words=words, version=ctsim.__version__,
+    return template.render(b=brief, charts=drawn, words=words, version=version(),
                            horizon=words.horizon(brief.months), money_note=words.MONEY_NOTE,
                            start_words=words.month_words(brief.start))
 

@@ -14,11 +14,14 @@ from ctsim.report.brief import Row
 from ctsim.report.changes import describe, lever_changes, short_label
 from ctsim.report.summary import regional_verdicts, summarise
 from ctsim.verdicts import MONEY_NOTE, judge
+from ctsim.verdicts.formats import output, scale_words
 
 if TYPE_CHECKING:
     from ctsim.analysis.compare import Comparison
 
 WIDTH = 110
+TAGS = {"better": "better", "worse": "worse", "negligible": "no change that matters", "unclear": "unclear",
+        "neither": "changed"}
 RULE = ("verdict: better or worse only when the change reaches the smallest change that matters for that outcome and "
         "the 90% interval excludes no change; no change that matters when the whole interval is smaller than that; "
         "unclear otherwise.")
@@ -74,24 +77,23 @@ def compare_text(comparison: Comparison) -> str:
 
 def _table(rows: list[Row], reference: str, scenario: str) -> list[str]:
     """The outcomes as a text table: words left-aligned, numbers right-aligned, so that the columns read down."""
-    shown = [{"outcome": row.label, reference: row.reference_text, scenario: row.scenario_text,
-              "difference": _bare(row, row.difference_text), "90% interval": _bare(row, row.interval_text),
-              "change": row.change_text, "verdict": row.verdict.headline, "matters from": row.threshold_text}
-             for row in rows]
-    left = ("outcome", "verdict", "matters from")
+    shown = [{"outcome": row.label, "reference": _bare(row, row.reference_text),
+              "policy": _bare(row, row.scenario_text), "difference": _bare(row, row.difference_text),
+              "90% interval": _bare(row, row.interval_text), "verdict": TAGS[row.verdict.word],
+              "matters from (unit)": row.threshold_text} for row in rows]
+    left = ("outcome", "verdict", "matters from (unit)")
     width = {k: max(len(k), *(len(r[k]) for r in shown)) for k in shown[0]}
 
     def line(cells: dict) -> str:
         return "  ".join(str(cells[k]).ljust(width[k]) if k in left else str(cells[k]).rjust(width[k])
                          for k in shown[0]).rstrip()
 
-    return [line({k: k for k in shown[0]}), *map(line, shown)]
+    return [f"reference: {reference}; policy: {scenario}", line({k: k for k in shown[0]}), *map(line, shown)]
 
 
 def _bare(row: Row, text: str) -> str:
-    """A difference or interval without the unit the row's first columns already give (narrower on a terminal)."""
-    from ctsim.verdicts.formats import output, scale_words
-
+    """A value, difference or interval without its unit, which the table's last column gives (narrower on a
+    terminal)."""
     declared = output(row.output)
     for tail in (f" {declared.noun}", f" {scale_words(declared)}", " a year"):
         if tail.strip() and text.endswith(tail):
@@ -100,7 +102,7 @@ def _bare(row: Row, text: str) -> str:
 
 
 def _parameters_line(comparison: Comparison) -> str:
-    from ctsim.experiments.parameter_sets import POINT_SET
+    from ctsim.calibration.parameter_sets import POINT_SET
 
     parameters = comparison.parameters or POINT_SET
     what = ("the intervals carry the fitted settings' uncertainty as well as chance" if parameters.mode == "draws"

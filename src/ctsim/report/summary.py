@@ -12,7 +12,17 @@ import pandas as pd
 
 from ctsim.analysis.paired import LEVEL, paired
 from ctsim.data import REGION_KEYS, REGIONS
-from ctsim.verdicts import Verdict, format_difference, format_percent, format_rupees, formats, judge, side_effects
+from ctsim.verdicts import (
+    Verdict,
+    format_difference,
+    format_interval,
+    format_percent,
+    format_rupees,
+    formats,
+    horizon_words,
+    judge,
+    side_effects,
+)
 
 # The outcomes "In short" always lists; any other headline outcome joins it when its change matters.
 IN_SHORT = ("attacks", "deaths", "legitimacy", "detained_without_trial", "cost")
@@ -107,16 +117,12 @@ def _cost_clause(v: Verdict | None) -> str:
 
 
 def _cost_interval(v: Verdict) -> str:
-    from ctsim.verdicts import format_interval
-
     return format_interval("cost", v.low * 12 / v.months, v.high * 12 / v.months, "year")
 
 
 def bottom_line(description: str, verdicts: dict[str, Verdict], side: list[Verdict], months: int) -> str:
     """One sentence a reader can act on: what the policy would change that matters (better, then worse), at what
     cost a year, and what it would not change; then the largest regional side-effect that matters, if any."""
-    from ctsim.verdicts import horizon_words
-
     # Outcomes with a better direction only: a change in arrests is neither good nor bad news on its own.
     outcomes = {k: v for k, v in verdicts.items() if k != "cost" and formats.output(k).better}
     good = [v for v in outcomes.values() if v.word == "better"]

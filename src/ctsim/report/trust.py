@@ -9,18 +9,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import ctsim
 from ctsim.report.brief import Brief, Pattern, Trust, read_json
 
 
 def project_docs() -> Path:
     """The project's docs folder (beside src/ in a source checkout)."""
-    return Path(ctsim.__file__).resolve().parents[2] / "docs"
+    return Path(__file__).resolve().parents[3] / "docs"
 
 
 def calibration_file() -> Path:
     """The packaged calibration."""
-    return Path(ctsim.__file__).resolve().parent / "data" / "calibration.json"
+    return Path(__file__).resolve().parents[1] / "data" / "calibration.json"
 
 
 # What each section of the project's fact sheet rests on, named as a reader can look it up (the reader does not have

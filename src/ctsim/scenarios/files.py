@@ -35,7 +35,6 @@ run (they describe the world); the scenario's override the history's. Outputs co
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import tomllib
@@ -46,15 +45,17 @@ from typing import TYPE_CHECKING, Any
 from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, Policy, check_value
 from ctsim.declarations.parameters import PARAMETERS_BY_NAME, ParameterError, resolve
 from ctsim.inputs import (
+    InputError,
+    check_keys,
     check_path_text,
     check_table,
     excerpt,
     excerpt_key,
     excerpt_path,
-    one_line,
     plain_name,
     reached_through,
     read_input,
+    suggest,
     whole_number,
 )
 from ctsim.scenarios.library import BASELINE, library_names, library_path
@@ -75,15 +76,8 @@ _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 MIN_YEAR, MAX_YEAR = 1900, 2200  # the calendar the model's dates use (pandas timestamps end in 2262)
 
 
-class ScenarioError(ValueError):
-    """A scenario file that cannot be used; the message names the file and the key.
-
-    The message is always one printable line of bounded length (:func:`ctsim.inputs.one_line`): control
-    characters in quoted user input are escaped and a giant value is cut.
-    """
-
-    def __init__(self, message: object = "") -> None:
-        super().__init__(one_line(str(message)))
+class ScenarioError(InputError):
+    """A scenario file that cannot be used; the message names the file and the key (one line)."""
 
 
 @dataclass(frozen=True)
@@ -244,11 +238,6 @@ class Branch:
             self.schedule(model, month - self.split)
 
 
-def _suggest(name: str, valid: list[str]) -> str:
-    close = difflib.get_close_matches(name[:100], valid, n=1)
-    return f"; did you mean '{close[0]}'?" if close else f"; valid keys: {', '.join(valid)}"
-
-
 def _int(where: str, key: str, value: Any, low: int, high: int) -> int:
     return whole_number(where, key, value, low, high, ScenarioError)
 
@@ -323,9 +312,7 @@ def read_toml(path: Path, keys: tuple[str, ...], error: type[ScenarioError] = Sc
     except RecursionError:
         raise error(f"{where}: not usable TOML: tables or arrays nested too deeply") from None
     check_table(where, data, error)
-    for key in data:
-        if key not in keys:
-            raise error(f"{where}: unknown key '{excerpt_key(key)}'{_suggest(key, list(keys))}")
+    check_keys(where, data, keys, error)
     return raw, data
 
 
@@ -358,7 +345,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
     for name, value in data.get("uncertainties", {}).items():
         if name not in PARAMETERS_BY_NAME:
             raise ScenarioError(f"{where}: key 'uncertainties.{excerpt_key(name)}': unknown parameter"
-                                f"{_suggest(name, list(PARAMETERS_BY_NAME))}")
+                                f"{suggest(name, list(PARAMETERS_BY_NAME))}")
         try:
             resolve({name: value})
             scenario.uncertainties[name] = float(value)
@@ -434,7 +421,7 @@ def _parent(where: str, path: Path, data: dict, chain: tuple[Path, ...], key: st
 def _lever_value(where: str, key: str, name: str, value: Any) -> Any:
     lever = LEVERS_BY_NAME.get(name)
     if lever is None:
-        raise ScenarioError(f"{where}: key '{excerpt_key(key)}': unknown lever{_suggest(name, list(LEVERS_BY_NAME))}")
+        raise ScenarioError(f"{where}: key '{excerpt_key(key)}': unknown lever{suggest(name, list(LEVERS_BY_NAME))}")
     try:
         return check_value(lever, value)
     except LeverError as exc:
@@ -445,9 +432,8 @@ def _lever_value(where: str, key: str, name: str, value: Any) -> Any:
 
 
 def _read_run(where: str, run: dict[str, Any], scenario: Scenario) -> None:
+    check_keys(where, run, RUN_KEYS, ScenarioError, "run")
     for key, value in run.items():
-        if key not in RUN_KEYS:
-            raise ScenarioError(f"{where}: unknown key 'run.{excerpt_key(key)}'{_suggest(key, list(RUN_KEYS))}")
         if key == "start":
             scenario.start = _month_text(where, "run.start", value)
         elif key == "months":
@@ -466,10 +452,7 @@ def _read_schedule(where: str, entries: Any) -> tuple[ScheduleEntry, ...]:
         at = f"schedule[{i}]"
         if not isinstance(entry, dict):
             raise ScenarioError(f"{where}: key '{at}' must be a table ([[schedule]])")
-        for key in entry:
-            if key not in SCHEDULE_KEYS:
-                raise ScenarioError(f"{where}: unknown key '{at}.{excerpt_key(key)}'"
-                                    f"{_suggest(key, list(SCHEDULE_KEYS))}")
+        check_keys(where, entry, SCHEDULE_KEYS, ScenarioError, at)
         if ("month" in entry) == ("date" in entry):
             raise ScenarioError(f"{where}: key '{at}' needs exactly one of 'month' (1 = first month) or 'date' "
                                 f"(YYYY-MM)")

@@ -44,7 +44,7 @@ class RunResult:
         trigger_events: (month, trigger, "fired" or "released", lever, value, level) of the scenario's triggers.
         district_attacks: attacks in each district (in the packaged table's order) over the scenario's months.
         recruits_by_stratum: monthly recruits in each of the 24 youth strata.
-        parameters: which parameter set the run used (:meth:`ctsim.experiments.parameter_sets.ParameterSet.
+        parameters: which parameter set the run used (:meth:`ctsim.calibration.parameter_sets.ParameterSet.
             manifest`), set by the caller that chose it; empty means the point calibration.
     """
 
@@ -77,7 +77,7 @@ def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None
         seed: an int or a ``numpy.random.SeedSequence`` (default: the scenario's seed).
         levers: lever values overriding the scenario's starting values (a design point of an experiment).
         uncertainties: parameter values overriding the scenario's.
-        draw: parameter values of a posterior draw (:mod:`ctsim.experiments.parameter_sets`): above the point
+        draw: parameter values of a posterior draw (:mod:`ctsim.calibration.parameter_sets`): above the point
             calibration, below everything set explicitly (the history's and the scenario's uncertainties, and
             ``uncertainties``). None: the point calibration.
         history: run the scenario's history first (as the CLI does). With a history the model starts at the

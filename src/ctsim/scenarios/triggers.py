@@ -42,7 +42,7 @@ import numpy as np
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, check_value
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
-from ctsim.inputs import excerpt, excerpt_key, whole_number
+from ctsim.inputs import check_keys, excerpt, excerpt_key, whole_number
 
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
@@ -130,10 +130,7 @@ def read_triggers(where: str, entries: Any) -> tuple[Trigger, ...]:
         at = f"trigger[{i}]"
         if not isinstance(entry, dict):
             raise TriggerError(f"{where}: key '{at}' must be a table ([[trigger]])")
-        for key in entry:
-            if key not in TRIGGER_KEYS:
-                raise TriggerError(f"{where}: unknown key '{at}.{excerpt_key(key)}'; valid keys: "
-                                   f"{', '.join(TRIGGER_KEYS)}")
+        check_keys(where, entry, TRIGGER_KEYS, TriggerError, at)
         if "name" not in entry:
             raise TriggerError(f"{where}: key '{at}' needs 'name'")
         name = entry["name"]

@@ -194,8 +194,12 @@ def format_difference(output_name: str, mean: float, low: float = math.nan, high
         shown = _rupees(tuple(abs(v) for v in (mean, low, high) if _finite(v)))[0]
         return f"{shown} {direction}" + (f" a {period}" if period else "")
     base = 2 if what == "index" else _count_base((mean, low, high))
-    d = decimals(tuple(abs(v) for v in (mean, low, high) if _finite(v)), base,
-                 cap=MAX_DECIMALS if what == "index" else COUNT_DECIMALS)
+    cap = MAX_DECIMALS if what == "index" else COUNT_DECIMALS
+    # The interval's precision, so that the difference and its interval read alike; more only if the mean needs it.
+    ends = tuple(abs(v) for v in (low, high) if _finite(v))
+    d = decimals(ends, base, cap) if ends else decimals((abs(mean),), base, cap)
+    while round(mean, d) == 0 and mean != 0 and d < cap:
+        d += 1
     if round(mean, d) == 0:
         return "no change"
     words = scale_words(declared) if what == "index" else declared.noun

@@ -195,8 +195,8 @@ def judge(output: str, mean: float, low: float, high: float, reference: float | 
                         f"({interval}) {why}.")
     return Verdict(output=output, label=label, word=word, headline=headline, sentence=sentence, threshold=size,
                    reason=declared.matters.reason, mean=mean, low=low, high=high, reference=reference,
-                   relative=relative, direction=direction, context=_context(output, reference, size, months),
-                   months=months)
+                   relative=relative, direction=direction,
+                   context=_context(output, reference, size, months, mean, low, high), months=months)
 
 
 def _size_words(output: str, size: float, period: str | None) -> str:
@@ -214,8 +214,10 @@ def _population() -> float:
     return float(load_districts()["pop_2023"].sum())
 
 
-def _context(output: str, reference: float | None, size: float, months: int) -> str:
-    """For an index: what its scale means, where the status quo stands, and the smallest change that matters."""
+def _context(output: str, reference: float | None, size: float, months: int, mean: float = math.nan,
+             low: float = math.nan, high: float = math.nan) -> str:
+    """For an index: what its scale means, where the status quo stands, the smallest change that matters, and what
+    the change found compares with."""
     declared = formats.output(output)
     if formats.kind(declared) != "index":
         return ""
@@ -233,6 +235,14 @@ def _context(output: str, reference: float | None, size: float, months: int) -> 
             parts.append(f"Under the status quo it averages {shown} over {horizon_words(months)}.")
     parts.append(f"The smallest change that matters is {formats.format_value(output, size)}, "
                  f"{declared.matters.reason}")
+    if math.isfinite(mean) and mean and size:
+        found = formats.format_difference(output, mean, low, high)
+        share = abs(mean) / size
+        scale = f"about {share:.0%} of that" if share < 10 else f"{share:.0f} times that"
+        if output == "fear":
+            deaths = abs(mean) * _population() / 1e5
+            scale += f"; the memory of about {deaths:,.0f} {'fewer' if mean < 0 else 'more'} attack deaths a month"
+        parts.append(f"The change found, {found}, is {scale}.")
     return " ".join(parts)
 
 

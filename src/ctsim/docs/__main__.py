@@ -1,0 +1,8 @@
+"""``python -m ctsim.docs [--check] [FILES]``: rewrite (or check) the generated tables of docs/odd.md and
+docs/levers.md."""
+
+import sys
+
+from ctsim.docs import main
+
+sys.exit(main())

@@ -1,0 +1,180 @@
+"""ABC posterior: a known conjugate answer, the draws file, seeding, resuming, and the ctsim adapter end to end."""
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ctsim.analysis.calibration import posterior
+from ctsim.calibration import targets as observed
+from ctsim.declarations.parameters import PARAMETERS_BY_NAME
+
+N_OBSERVATIONS = 20  # the toy: the mean of 20 draws from N(mu, 1), whose sample mean is sufficient for mu
+
+
+def _toy_simulate(params, rng):
+    return {"mean": float(rng.normal(params["mu"], 1.0, N_OBSERVATIONS).mean())}
+
+
+def _toy_distance(simulated, observed):
+    return abs(simulated["mean"] - observed["mean"])
+
+
+def _toy(tmp_path, name, *, seed=3, population_size=20, max_populations=2, **kwargs):
+    return posterior.run_abc(_toy_simulate, {"mu": (-5.0, 5.0)}, {"mean": 0.9836}, _toy_distance,
+                             population_size=population_size, max_populations=max_populations, seed=seed,
+                             db_path=tmp_path / f"{name}.db", show_progress=False, **kwargs)
+
+
+def test_abc_recovers_the_analytic_posterior_of_a_normal_mean(tmp_path):
+    observed_mean = 0.9836
+    result = _toy(tmp_path, "normal", population_size=150, max_populations=6)
+    # Flat prior on [-5, 5], known variance 1: the posterior is N(observed mean, 1/20), truncation negligible.
+    exact_sd = 1.0 / math.sqrt(N_OBSERVATIONS)
+    summary = result.diagnostics["parameters"]["mu"]
+    assert abs(summary["mean"] - observed_mean) < 0.35 * exact_sd, \
+        "the ABC posterior mean should be close to the analytic posterior mean"
+    assert 0.75 * exact_sd < summary["sd"] < 1.35 * exact_sd, \
+        "the ABC posterior spread should be close to the analytic posterior standard deviation"
+    assert summary["q05"] < observed_mean < summary["q95"], "the 90% interval should hold the posterior mean"
+    assert len(result.values) == 150 and result.weights.sum() == pytest.approx(1.0), \
+        "the posterior should hold population_size normalised draws"
+    epsilons = [g["epsilon"] for g in result.diagnostics["generations"]]
+    assert epsilons == sorted(epsilons, reverse=True), "epsilon should shrink from generation to generation"
+
+
+def test_same_seed_gives_the_same_draws_and_another_seed_others(tmp_path):
+    first, again = _toy(tmp_path, "first"), _toy(tmp_path, "again")
+    other = _toy(tmp_path, "other", seed=4)
+    assert first.values.equals(again.values) and np.array_equal(first.weights, again.weights), \
+        "the same seed on the single-core sampler should give the same draws"
+    assert not first.values.equals(other.values), "another seed should give other draws"
+
+
+def test_two_processes_give_exactly_the_draws_of_one(tmp_path):
+    one = _toy(tmp_path, "one", population_size=30, max_populations=3)
+    two = _toy(tmp_path, "two", population_size=30, max_populations=3, sampler=2)
+    assert one.values.equals(two.values) and np.array_equal(one.weights, two.weights), \
+        "the seeded ordered sampler should give the same draws on two processes as on one"
+    assert [g["simulations"] for g in one.diagnostics["generations"]] == \
+        [g["simulations"] for g in two.diagnostics["generations"]], \
+        "the evaluation count should not depend on the number of processes (later candidates are discarded)"
+    assert two.settings["sampler"] == 2 and "twice" in two.settings["perturbation"], \
+        "the settings should record the sampler and the perturbation kernel"
+
+
+def test_the_sampler_rejects_a_bad_process_count(tmp_path):
+    from ctsim.analysis.calibration.abc_sampler import SeededOrderedSampler
+
+    for bad in (0, -1, 1.5):
+        with pytest.raises(ValueError, match="n_procs"):
+            SeededOrderedSampler(bad)
+    with pytest.raises(ValueError, match="sampler must be"):
+        _toy(tmp_path, "bad", sampler="multicore")
+
+
+def test_the_perturbation_kernel_has_twice_the_particle_covariance():
+    rng = np.random.default_rng(5)
+    particles = pd.DataFrame({"a": rng.normal(0, 1, 400), "b": rng.normal(0, 3, 400)})
+    weights = np.full(400, 1 / 400)
+    kernel = posterior.perturbation()
+    kernel.fit(particles, weights)
+    assert np.allclose(kernel.cov, 2 * np.cov(particles.to_numpy().T, aweights=weights), rtol=1e-6), \
+        "the kernel covariance should be twice the weighted covariance of the particles (Beaumont et al. 2009)"
+
+
+def test_a_stored_run_is_resumed_not_restarted(tmp_path):
+    _toy(tmp_path, "resume", max_populations=2)
+    resumed = _toy(tmp_path, "resume", max_populations=3)
+    assert resumed.settings["resumed_from_generation"] == 2, "the second call should continue after generation 2"
+    assert resumed.settings["generations_run"] == 3, "the resumed run should end with three generations"
+    with pytest.raises(FileExistsError, match="resume=True"):
+        _toy(tmp_path, "resume", resume=False)
+    with pytest.raises(ValueError, match="other observed data"):
+        posterior.run_abc(_toy_simulate, {"mu": (-5.0, 5.0)}, {"mean": 2.0}, _toy_distance, population_size=20,
+                          max_populations=4, seed=3, db_path=tmp_path / "resume.db", show_progress=False)
+
+
+def test_the_draws_file_round_trips_and_describes_itself(tmp_path):
+    result = _toy(tmp_path, "file")
+    path = posterior.write_draws(result, tmp_path / "draws.json")
+    loaded = posterior.load_draws(path)
+    assert loaded.values.equals(result.values) and np.array_equal(loaded.weights, result.weights), \
+        "draws and weights should read back exactly"
+    assert loaded.priors == result.priors and loaded.settings == result.settings, "settings should read back"
+    record = json.loads(path.read_text())
+    assert record["format"] == posterior.FORMAT and record["version"] == posterior.VERSION, \
+        "the file should name its format and version"
+    assert record["versions"]["pyabc"] and record["settings"]["seed"] == 3, \
+        "the file should carry library versions and the seed needed to rerun"
+    record["version"] = posterior.VERSION + 1
+    with pytest.raises(ValueError, match="version"):
+        posterior.Posterior.from_record(record)
+
+
+def test_replication_r_always_uses_the_same_draw_in_proportion_to_the_weights():
+    draws = posterior.Posterior(pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]}), np.array([0.5, 0.25, 0.25, 0.0]),
+                                {"x": (0.0, 3.0)}, {"seed": 11})
+    order = posterior.replication_order(draws)
+    assert sorted(order.tolist()) == [0, 0, 1, 2], \
+        "systematic resampling should use each draw in proportion to its weight, and never a zero-weight draw"
+    picks = [posterior.draw_for_replication(draws, r)["x"] for r in range(8)]
+    assert picks == [posterior.draw_for_replication(draws, r)["x"] for r in range(8)], \
+        "replication r should always get the same draw"
+    assert picks[:4] == picks[4:], "replications beyond the number of draws should cycle through the same order"
+
+
+def test_ctsim_distance_is_zero_at_the_targets_and_one_per_target_at_its_tolerance():
+    targets = posterior.ctsim_targets()
+    assert posterior.ctsim_distance(targets, targets) == pytest.approx(0.0, abs=1e-9), \
+        "a run that reproduces every target should be at distance 0"
+    off = dict(targets)
+    tolerance = observed.TOLERANCE["annual_relative"]
+    for key in [k for k in targets if k.startswith("annual/")]:
+        off[key] = targets[key] * (1.0 + tolerance)
+    n_annual = sum(k.startswith("annual/") for k in targets)
+    assert n_annual == 9, "2022-2024 attacks, deaths and injuries"
+    assert posterior.ctsim_distance(off, targets) == pytest.approx(n_annual * posterior.DISTANCE_WEIGHTS["annual"]), \
+        "each annual figure off by its tolerance should add the annual weight (1) to the distance: one term per target"
+    one = dict(targets)
+    one["shares/2024/merged"] = targets["shares/2024/merged"] + observed.TOLERANCE["share_points"]
+    assert posterior.ctsim_distance(one, targets) == pytest.approx(posterior.DISTANCE_WEIGHTS["shares"]), \
+        "one share off by its tolerance should add the share weight in full, not divided by the number of shares"
+
+
+def test_ctsim_adapter_runs_end_to_end_and_writes_draws_within_the_priors(tmp_path):
+    result = posterior.run_ctsim_abc(tmp_path, population_size=10, max_populations=2, replications=1, months=12,
+                                     show_progress=False)
+    loaded = posterior.load_draws(tmp_path / "draws.json")
+    assert (tmp_path / "abc.db").exists(), "the pyabc database should be kept in the output folder, for resuming"
+    assert list(loaded.values.columns) == list(observed.FREE), "the draws should cover calibration's free parameters"
+    assert len(loaded.values) == 10 and np.all(np.isfinite(loaded.values.to_numpy())), "10 finite draws expected"
+    for name in observed.FREE:
+        low, high = PARAMETERS_BY_NAME[name].plausible
+        assert loaded.values[name].between(low, high).all(), f"{name}: every draw should lie in its plausible range"
+    assert len(result.diagnostics["generations"]) == 2, "two generations should be recorded"
+    assert loaded.settings["history_months"] == 12 and loaded.settings["replications"] == 1, \
+        "the file should record the settings needed to rerun"
+
+
+def test_ctsim_targets_follow_the_calibration_constants_when_called(monkeypatch):
+    monkeypatch.setattr(observed, "ANNUAL", {2022: {"attacks": 100.0}})
+    monkeypatch.setattr(observed, "MONTHLY_ATTACKS", np.asarray(observed.MONTHLY_ATTACKS)[:12])
+    targets = posterior.ctsim_targets()
+    assert [k for k in targets if k.startswith("annual/")] == ["annual/2022/attacks"], \
+        "the annual targets should be observed.ANNUAL as it is when called"
+    assert targets[posterior.MONTHLY].size == 12, "the monthly targets should be observed.MONTHLY_ATTACKS as it is"
+
+
+def test_the_report_states_the_recorded_error_model_and_never_guesses_one():
+    from ctsim.docs.validation import _error_model_sentence
+
+    settings = {"targets": ["annual/2022/attacks", "shares/2023/merged"], "monthly_dispersion": 0.05}
+    recorded = _error_model_sentence({**settings, "distance_terms": "a recorded model",
+                                      "distance_weights": posterior.DISTANCE_WEIGHTS})
+    assert "these draws were made with" in recorded and "a recorded model" in recorded
+    assert "about 3" in recorded, "two targets and the months: a run missing each by its tolerance is near 3"
+    unrecorded = _error_model_sentence(settings)
+    assert "does not record which error model" in unrecorded and posterior.DISTANCE_TERMS in unrecorded
