@@ -124,9 +124,11 @@ def test_dask_local_cluster_matches_serial(tmp_path, serial_reference):
 
 
 def test_sigkill_partway_then_rerun_completes_without_loss_or_duplicates(tmp_path):
-    path = experiment_file(tmp_path, months=24, replications=4, samples=4)
+    # long enough runs (2026-12: about 0.07 s each) that the batch is still going when three parts are written
+    path = experiment_file(tmp_path, months=120, replications=4, samples=4)
     out = tmp_path / "out"
-    command = [str(BIN / "ctsim"), "batch", str(path), "--out", str(out), "--workers", "2", "--task-seconds", "0.05"]
+    command = [str(BIN / "ctsim"), "batch", str(path), "--out", str(out), "--workers", "2", "--task-seconds", "0.05",
+               "--point"]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     store = BatchStore(out)
     deadline = time.time() + 120

@@ -43,8 +43,8 @@ def test_rows_added_moved_and_dissolved_within_a_month_settle_at_its_end(model):
     table.buffers["members"][1] = 0
     ids_before = {a.unique_id for a in model.agents_of(MilitantCell)}
     from ctsim.model.processes.step11_lifecycle import dissolve_empty
-    keep, _ = dissolve_empty(model.state)
-    table.settle(model, keep)
+    position, _ = dissolve_empty(model.state)
+    table.settle(model, position)
     _agents_match_rows(model)
     assert table.n == had, "one old and one new row dissolved, one new row remained"
     assert first.cell is model.grid[neighbour], "the moved cell's agent moved with its row"

@@ -101,3 +101,18 @@ def test_institutions_cost_their_declared_budget_from_the_first_month(name, valu
 def test_costless_levers_add_nothing_to_the_cost_before_their_effects_move_the_forces(moved):
     reference = {k: v for k, v in moved.items() if k == "development"}
     assert _cost(**moved)[0] == pytest.approx(_cost(**reference)[0]), f"{moved} is declared costless"
+
+
+def test_the_recorded_cost_is_the_forces_and_the_programmes():
+    """The recording kernel's cost is Forces.monthly_cost plus programme_cost, to the last bit."""
+    from ctsim.model.processes.step12_recording import programme_cost
+    from ctsim.scenarios.runner import build_model
+
+    model = build_model("civilian_led", 2)
+    try:
+        for _ in range(40):
+            model.step()
+            s, p = model.state, model.p
+            assert model.record["cost"] == model.forces.monthly_cost(s, p) + programme_cost(s, p)
+    finally:
+        model.release()

@@ -174,3 +174,22 @@ def test_readme_example_scenario_is_valid(tmp_path):
         (tmp_path / name).write_text((ROOT / "scenarios" / name).read_text())
     scenario = load_scenario(write(tmp_path, "example.toml", block))
     assert scenario.name == "justice_then_police" and len(scenario.schedule) == 2
+
+
+def test_a_file_read_again_is_read_afresh_when_it_or_its_parent_changed(tmp_path):
+    """Reading a file twice gives the same scenario without parsing it again, but a change to any file of its
+    chain on disk is read, and a caller's changes to what it got never reach the next caller."""
+    import os
+
+    parent = write(tmp_path, "parent.toml", 'name = "parent"\n[levers]\nprosecution_capacity = 2.0\n')
+    child = write(tmp_path, "child.toml", 'name = "child"\nextends = "parent.toml"\n[levers]\nmadrasa_reform = 0.5\n')
+    first = load_scenario(child)
+    first.levers["madrasa_reform"] = 0.9  # a caller changing its copy
+    again = load_scenario(child)
+    assert again.levers == {"prosecution_capacity": 2.0, "madrasa_reform": 0.5}
+    parent.write_text('name = "parent"\n[levers]\nprosecution_capacity = 4.0\n')
+    os.utime(parent, ns=(1, 1))  # a new modification time, whatever the clock's resolution
+    assert load_scenario(child).levers["prosecution_capacity"] == 4.0, "the parent's change is read"
+    child.unlink()
+    with pytest.raises(ScenarioError):
+        load_scenario(child)

@@ -143,8 +143,8 @@ class CTModel(Model):
         changes = lifecycle(s, p, streams, ops.hit)
         cells.extend(changes.rows)
         cells.note_moved(changes.moved)
-        keep, counts = dissolve_empty(s)
-        cells.settle(self, keep)
+        position, counts = dissolve_empty(s)
+        cells.settle(self, position)
         self.outcome = MonthOutcome(radicalised, recruited + founded, ops, trials, attacked, counts, arrived)
         s.record = record_month(self, s, p, self.outcome)
 

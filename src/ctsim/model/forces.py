@@ -39,7 +39,6 @@ def lead_settings(p, name: str) -> np.ndarray:
     in ``LEADS`` order: the declared value, or the value of the parameter the declaration names."""
     values = (_CT_LEAD.setting(lead, name) for lead in LEADS)
     return np.array([p[v] if isinstance(v, str) else v for v in values], dtype=float)
-LEAD_ROWS = np.eye(len(LEADS))  # the weights of a lead fully in place
 # Formations exist up to the lever's maximum; the lever caps how many may deploy each month.
 MAX_FORMATIONS = int(LEVERS_BY_NAME["military_formations"].high)
 INTERNATIONAL_BORDERS = ("afghanistan", "iran", "india_loc")
@@ -163,35 +162,58 @@ class Forces:
         every force for this month: writes ``lead_weights``, ``police_weight``, ``strength``, ``effective``,
         ``ctd`` and ``formation_district``, and moves the formation agents."""
         p, policy = model.p, s.policy
-        if advance_lead:
-            target = LEAD_ROWS[LEADS.index(policy.ct_lead)]
-            s.lead_weights = s.lead_weights + (target - s.lead_weights) / policy.handover_months
-        w = s.lead_weights
+        police_factor, release, deployment, lead = phase_lead(
+            s.lead_weights, LEADS.index(policy.ct_lead), float(policy.handover_months), advance_lead,
+            self.police_weight_by_lead, self.paramilitary_release, self.military_deployment)
         capacity = s.programmes.level("police_capacity")
         s.police_weight = (p["police_ct_weight"] * (1.0 + p["effect_police_capacity_ct_gain"] * capacity)
-                           * float(w @ self.police_weight_by_lead))
-        border_share = p["paramilitary_border_share"] * (1.0 - float(w @ self.paramilitary_release))
-        n_deployed = int(round(policy.military_formations * float(w @ self.military_deployment)))
-        before = s.formation_district.copy()
+                           * police_factor)
+        border_share = p["paramilitary_border_share"] * (1.0 - release)
+        n_deployed = int(round(policy.military_formations * deployment))
         moved = deploy_units(threat, self.unit_area, self.unit_border, self.unit_strength, self.unit_is_wing,
-                             border_share, self.police, self.allowed[int(np.argmax(w))], n_deployed,
+                             border_share, self.police, self.allowed[lead], n_deployed,
                              p["formation_strength"], p["ctd_ct_weight"], s.police_weight, self.force_weights,
                              self.unit_deployment, s.ctd, s.strength, s.effective, s.formation_district)
-        if moved:
-            for k in np.flatnonzero(s.formation_district != before).tolist():
-                formation, where = self.formations[k], int(s.formation_district[k])
-                if where < 0:
-                    formation.cell = None
-                else:
-                    formation.move_to(model.grid[where])
+        for k in moved.tolist():
+            formation, where = self.formations[k], int(s.formation_district[k])
+            if where < 0:
+                formation.cell = None
+            else:
+                formation.move_to(model.grid[where])
+
+    def personnel_prices(self, p) -> np.ndarray:
+        """What :meth:`monthly_cost` multiplies: the price of a police officer, of all wings' personnel together,
+        and of a soldier, a month (rupees, FY2024-25 prices)."""
+        return np.array([p["cost_weight_police"], self.paramilitary_total * p["cost_weight_paramilitary"],
+                         p["cost_weight_military"]])
 
     def monthly_cost(self, s: State, p) -> float:
         """Personnel cost this month in rupees (FY2024-25 prices: the ``cost_weight_*`` parameters are each force's
         cost per person a month): every police officer (CTDs included) and wing member, and the soldiers of deployed
         formations."""
         police, _, military = s.strength.sum(axis=0)
-        return float(police * p["cost_weight_police"] + self.paramilitary_total * p["cost_weight_paramilitary"]
-                     + military * p["cost_weight_military"])
+        prices = self.personnel_prices(p)
+        return float(police * prices[0] + prices[1] + military * prices[2])
+
+
+@kernel
+def phase_lead(weights, target, handover_months, advance, police_weight_by_lead, paramilitary_release,
+               military_deployment):
+    """Phase the lead weights one month toward lead ``target`` (in place, when ``advance``) and return what they
+    set: the police's CT weight factor, the wings' release from the border, the formations' deployment share, and
+    the lead mostly in place (the first among equals)."""
+    if advance:
+        for k in range(weights.size):
+            weights[k] += ((1.0 if k == target else 0.0) - weights[k]) / handover_months
+    factor, release, deployment = 0.0, 0.0, 0.0
+    lead = 0
+    for k in range(weights.size):
+        factor += weights[k] * police_weight_by_lead[k]
+        release += weights[k] * paramilitary_release[k]
+        deployment += weights[k] * military_deployment[k]
+        if weights[k] > weights[lead]:
+            lead = k
+    return factor, release, deployment, lead
 
 
 @kernel
@@ -200,7 +222,7 @@ def deploy_units(threat, area, border, strength, is_wing, border_share, police, 
                  effective_out, formation_district):
     """Spread every unit over its area by threat (a small floor keeps quiet districts covered), hold the wings'
     border share on their border districts, send formations to the most threatened allowed districts (ties by
-    district order), and total the personnel by force type. Returns whether any formation changed place."""
+    district order), and total the personnel by force type. Returns the formations that changed place."""
     units, n = area.shape
     unit_out[:, :] = 0.0
     ctd_out[:] = 0.0
@@ -248,7 +270,8 @@ def deploy_units(threat, area, border, strength, is_wing, border_share, police, 
         if where >= 0 and need[where] > 0:
             need[where] -= 1
             staying[k] = True
-    moved = False
+    moved = np.empty(formation_district.size, dtype=np.int64)
+    n_moved = 0
     next_place = 0
     for k in range(formation_district.size):
         if staying[k]:
@@ -260,7 +283,8 @@ def deploy_units(threat, area, border, strength, is_wing, border_share, police, 
             where = order[next_place]
             need[where] -= 1
         if formation_district[k] != where:
-            moved = True
+            moved[n_moved] = k
+            n_moved += 1
             formation_district[k] = where
     for d in range(n):
         # CTD specialists are police: they count in the police column, at their own CT weight.
@@ -270,4 +294,4 @@ def deploy_units(threat, area, border, strength, is_wing, border_share, police, 
         effective_out[d, 0] = strength_out[d, 0] * police_weight + ctd_out[d] * (ctd_weight - police_weight)
         effective_out[d, 1] = strength_out[d, 1] * force_weights[1]
         effective_out[d, 2] = strength_out[d, 2] * force_weights[2]
-    return moved
+    return moved[:n_moved]

@@ -224,8 +224,7 @@ def seed_population_and_cells(model: CTModel, s: State, p: Parameters, where: Pl
         sizes = 1 + rng.multinomial(total - n_cells, np.full(n_cells, 1.0 / n_cells)) if total > n_cells \
             else np.ones(n_cells, dtype=np.int64)
         affiliations = rng.choice(len(AFFILIATIONS), size=n_cells, p=AFFILIATION_MIX_BY_REGION[region])
-        for d, a, m in zip(placed.tolist(), affiliations.tolist(), sizes.tolist(), strict=True):
-            cells.append(m, d, a, resources)
+        cells.append_rows(sizes, placed, affiliations, resources)
     cells.settle(model)
     militants = np.bincount(cells.district, cells.members, len(s.population)).astype(float)
     # Local support starts from the history of militancy (the 2011 pattern), or from what the militants placed at the

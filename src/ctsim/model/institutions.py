@@ -52,9 +52,9 @@ class Programmes:
 
     def advance(self, policy: Policy) -> None:
         """Move every programme one month toward the policy."""
-        levels = self._levels
+        levels, values = self._levels, policy.as_dict()
         for name, step in self._steps.items():
-            target = self.narrative_target(policy) if name == "narrative_effect" else float(getattr(policy, name))
+            target = self.narrative_target(policy) if name == "narrative_effect" else float(values[name])
             levels[name] += (target - levels[name]) * step
         step = self._coordination_steps[1 if policy.central_ctd else 0]
         levels["coordination"] += (self.coordination_target(policy) - levels["coordination"]) * step

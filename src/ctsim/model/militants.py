@@ -133,6 +133,16 @@ class CellTable:
         self.n += 1
         return row
 
+    def append_rows(self, members, district, affiliation, resources: float) -> None:
+        """Add rows at once (at set-up): active cells inside the country, each with ``resources``."""
+        count = len(members)
+        self.reserve(count)
+        rows = slice(self.n, self.n + count)
+        b = self.buffers
+        b["members"][rows], b["district"][rows], b["affiliation"][rows] = members, district, affiliation
+        b["resources"][rows], b["dormant"][rows], b["in_sanctuary"][rows] = resources, False, False
+        self.n += count
+
     def extend(self, rows: int) -> None:
         """A kernel appended rows: ``rows`` are in use now (their agents come at :meth:`settle`)."""
         self.n = rows
@@ -142,37 +152,39 @@ class CellTable:
         if moved.size:
             self._moved.append(moved)
 
-    def settle(self, model: CTModel, keep: np.ndarray | None = None) -> None:
+    def settle(self, model: CTModel, position: np.ndarray | None = None) -> None:
         """Bring the agents in step with the table once a month's processes are done: the agents of dissolved cells
-        (``keep``: which of the month's rows remained, the table already compacted; None: all) leave the model and
-        the network, moved cells' agents move, and every new row that remained gets its agent, in its district.
+        leave the model and the network, moved cells' agents move, and every new row that remained gets its agent,
+        in its district. ``position``: each of the month's rows' place in the compacted table (-1: dissolved; the
+        table already compacted, in order); None: no row dissolved.
 
         The processes of a month work on the table alone (kernels add, move, merge and empty rows), so a cell
         founded and dissolved within one month never becomes an agent, and each agent moves at most once a month.
         """
-        had = len(self.agents)
-        if keep is None:
-            keep = np.ones(self.n, dtype=np.bool_)
-        self.n = int(keep.sum())
+        agents, had = self.agents, len(self.agents)
+        survivors, kept_old = agents, had
+        if position is not None:
+            self.n = int(np.count_nonzero(position >= 0))
+            old_keep = position[:had] >= 0
+            kept_old = int(np.count_nonzero(old_keep))
+            if kept_old < had:
+                for row in np.flatnonzero(~old_keep).tolist():
+                    agents[row].remove()
+                survivors = list(compress(agents, old_keep.tolist()))
         district = self.buffers["district"]
-        old_keep = keep[:had]
-        survivors = self.agents
-        if not old_keep.all():
-            for row in np.flatnonzero(~old_keep).tolist():
-                survivors[row].remove()
-            survivors = list(compress(survivors, old_keep.tolist()))
-        new_row = np.cumsum(keep) - 1  # each remaining row's place in the compacted table
         if self._moved:
-            moved = np.unique(np.concatenate(self._moved))
-            moved = moved[(moved < had) & old_keep[np.minimum(moved, had - 1)]] if had else moved[:0]
+            moved = self._moved[0] if len(self._moved) == 1 else np.concatenate(self._moved)
             self._moved.clear()
-            for old in moved.tolist():
-                agent = self.agents[old]
-                place = model.grid[int(district[new_row[old]])]
-                if agent.cell is not place:
-                    agent.move_to(place)
-        for row in new_row[had:][keep[had:]].tolist():
-            survivors.append(MilitantCell(model, self, int(district[row])))
+            for old in dict.fromkeys(moved.tolist()):
+                now = old if position is None else int(position[old])
+                if old >= had or now < 0:
+                    continue  # a new row (its agent starts where it is) or a dissolved one
+                place = model.grid[int(district[now])]
+                if agents[old].cell is not place:
+                    agents[old].move_to(place)
+        # the new rows that remained follow the old ones, in order
+        for d in district[kept_old:self.n].tolist():
+            survivors.append(MilitantCell(model, self, d))
         self.agents = survivors
         self._rows = None
 
@@ -183,7 +195,8 @@ class CellTable:
         try:
             return self._rows[id(agent)]
         except KeyError:
-            raise LookupError(f"militant cell {agent.unique_id} has dissolved: it has no row in the cell table") from None
+            raise LookupError(f"militant cell {agent.unique_id} has dissolved: it has no row in the cell "
+                              "table") from None
 
     def snapshot(self) -> dict[str, np.ndarray]:
         """A copy of the rows in use (tests compare tables with it)."""

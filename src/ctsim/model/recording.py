@@ -120,16 +120,19 @@ def summarise(national: pd.DataFrame, regional: pd.DataFrame) -> dict[str, float
     ``ops_share_<force>`` (each force's share of all successful operations over the horizon), and the attacks in
     each region over the horizon, ``attacks_<region key>``."""
     out = {}
-    for o in OUTPUTS:
-        column = national[o.name]
+    values = national[list(OUTPUT_NAMES)].to_numpy(dtype=float)  # one array: columns read as numpy sums them
+    for i, o in enumerate(OUTPUTS):
+        column = values[:, i]
         out[o.name] = float(column.sum() if o.summary == "sum" else
-                            column.iloc[-1] if o.summary == "last" else column.mean())
+                            column[-1] if o.summary == "last" else column.mean())
     operations = sum(out[f"operations_{f}"] for f in FORCES)
     for f in FORCES:
         out[f"ops_share_{f}"] = out[f"operations_{f}"] / operations if operations > 0 else 0.0
-    by_region = regional.groupby("region_key")["attacks"].sum()
+    # attacks are whole numbers: their totals are exact in any order
+    keys = regional["region_key"].to_numpy()
+    attacks = regional["attacks"].to_numpy(dtype=float)
     for key in REGION_KEYS:
-        out[f"attacks_{key}"] = float(by_region.get(key, 0.0))
+        out[f"attacks_{key}"] = float(attacks[keys == key].sum())
     return out
 
 

@@ -35,6 +35,7 @@ run (they describe the world); the scenario's override the history's. Outputs co
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 import tomllib
@@ -259,7 +260,36 @@ def load_scenario(path: str | Path) -> Scenario:
             value, a bad date, a schedule outside the horizon, or a missing or cyclic ``extends``. The message starts
             with the file name and names the key.
     """
-    scenario = _resolve_schedule(_load(Path(path), ()))
+    path = Path(path)
+    key = str(path.resolve())
+    cached = _LOADED.get(key)
+    if cached is not None and cached[0] is not None and cached[0] == _stamps(cached[1]):
+        return copy.deepcopy(cached[1])  # a copy: a caller may change what it gets
+    scenario = _validated(_resolve_schedule(_load(path, ())))
+    if len(_LOADED) >= 64:
+        _LOADED.pop(next(iter(_LOADED)))
+    _LOADED[key] = (_stamps(scenario), copy.deepcopy(scenario))
+    return scenario
+
+
+# Scenarios read in this process, by file: a run by name (``run("baseline")``) does not parse the files again while
+# none of the files read for it (its chain and its history's) has changed on disk.
+_LOADED: dict[str, tuple[tuple | None, Scenario]] = {}
+
+
+def _stamps(scenario: Scenario) -> tuple | None:
+    files = scenario.files + (scenario.history.files if scenario.history is not None else ())
+    stamps = []
+    for file in files:
+        try:
+            st = file.stat()
+        except OSError:
+            return None
+        stamps.append((str(file), st.st_mtime_ns, st.st_size, st.st_ino))
+    return tuple(stamps)
+
+
+def _validated(scenario: Scenario) -> Scenario:
     if scenario.history is not None:
         history = scenario.history
         if history.history is not None:

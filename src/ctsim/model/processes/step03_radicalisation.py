@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ctsim.compiling import kernel
-from ctsim.model.compiled import Streams
+from ctsim.model.compiled import Streams, pick, take_without_replacement
 from ctsim.model.population import RISK_PARAMS, relative_risk
 from ctsim.model.state import Parameters, State
 
@@ -113,19 +113,36 @@ def radicalise_kernel(streams, q, members, district, n_cells, indptr, index, you
     hazard_into(q, militants, indptr, index, youth, poor_share, legitimacy, harm, admin_capacity, support, narrative,
                 rr, hazard)
     new = np.zeros((n, strata), dtype=np.int64)
-    # Hazards are of order 1e-5 a month: a Poisson draw (capped at those at risk) is the binomial to within far less
-    # than the model's other uncertainties, and cheaper. Strata with no risk (the affluent band) draw nothing.
+    leaving = np.zeros(strata, dtype=np.int64)
+    rate = np.empty(strata)
+    cumulative = np.empty(strata)
     for d in range(n):
+        # Hazards are of order 1e-5 a month: a Poisson draw per stratum (capped at those at risk) is the binomial to
+        # within far less than the model's other uncertainties, and cheaper. Strata with no risk (the affluent band)
+        # draw nothing. Independent Poisson draws are drawn as their total, a Poisson draw, shared out among the
+        # strata in proportion to their rates: the same distribution, with one draw per new sympathiser instead of
+        # one per stratum.
+        total_rate = 0.0
         for k in range(strata):
-            if hazard[d, k] > 0.0:
-                susceptible = max(youth[d, k] - sympathisers[d, k], 0)
-                if susceptible > 0:
-                    new[d, k] = min(rng.poisson(susceptible * hazard[d, k]), susceptible)
-    # Deradicalisation does not act on the pool at large: no evidence in FACTS.md that programmes reach people who
-    # have not been arrested or surrendered (they act in the justice process).
-    for d in range(n):
+            susceptible = max(youth[d, k] - sympathisers[d, k], 0)
+            rate[k] = susceptible * hazard[d, k] if hazard[d, k] > 0.0 else 0.0
+            total_rate += rate[k]
+            cumulative[k] = total_rate
+        if total_rate > 0.0:
+            for _ in range(rng.poisson(total_rate)):
+                new[d, pick(rng, cumulative)] += 1
+            for k in range(strata):
+                new[d, k] = min(new[d, k], max(youth[d, k] - sympathisers[d, k], 0))
+        # Exit from the pools: each sympathiser leaves with the exit rate, independently (a binomial draw per
+        # stratum), drawn as the district's total leaving, a binomial draw, and who they are, drawn without
+        # replacement from the pool (the same distribution). Deradicalisation does not act on the pool at large: no
+        # evidence in FACTS.md that programmes reach people who have not been arrested or surrendered (they act in
+        # the justice process).
+        held = 0
         for k in range(strata):
-            held = sympathisers[d, k]
-            leaving = rng.binomial(held, q[EXIT]) if held > 0 else 0
-            sympathisers[d, k] += new[d, k] - leaving
+            held += sympathisers[d, k]
+        left = rng.binomial(held, q[EXIT]) if held > 0 else 0
+        take_without_replacement(rng, sympathisers[d], left, leaving)
+        for k in range(strata):
+            sympathisers[d, k] += new[d, k] - leaving[k]
     return new

@@ -34,12 +34,11 @@ class CellCounts:
 
 @dataclass
 class Changes:
-    """What the lifecycle changed in the cell table, for its agents: the rows in use after splits, the rows that
-    moved district, and (once empty cells dissolved) which of those rows remain."""
+    """What the lifecycle changed in the cell table, for its agents: the rows in use after splits and the rows that
+    moved district."""
 
     rows: int
     moved: np.ndarray
-    keep: np.ndarray | None = None
 
 
 def lifecycle(s: State, p: Parameters, streams: Streams, hit: np.ndarray) -> Changes:
@@ -54,28 +53,31 @@ def lifecycle(s: State, p: Parameters, streams: Streams, hit: np.ndarray) -> Cha
 
 
 def dissolve_empty(s: State) -> tuple[np.ndarray, CellCounts]:
-    """Remove the rows of cells without members (compacting the table); return which rows remain and the month's
-    cell counts."""
-    keep, rows = compact(*s.cells.columns(), s.cells.n)
-    buffers = s.cells.buffers
-    counts = CellCounts(np.bincount(buffers["district"][:rows], buffers["members"][:rows], s.population.size),
-                        int(buffers["dormant"][:rows].sum()), int(buffers["in_sanctuary"][:rows].sum()))
-    return keep, counts
+    """Remove the rows of cells without members (compacting the table); return where each row went (its new row,
+    -1 for a dissolved cell) and the month's cell counts."""
+    position, by_district, dormant, in_sanctuary = compact(*s.cells.columns(), s.cells.n, s.population.size)
+    return position, CellCounts(by_district, dormant, in_sanctuary)
 
 
 @kernel
-def compact(members, district, affiliation, resources, dormant, in_sanctuary, n_cells):
-    """Dissolve every cell without members: move the rows that remain up, in order; return which rows remain and
-    how many."""
-    keep = members[:n_cells] > 0
+def compact(members, district, affiliation, resources, dormant, in_sanctuary, n_cells, n_districts):
+    """Dissolve every cell without members: move the rows that remain up, in order. Returns each row's new row (-1:
+    dissolved), and the members by district, the dormant cells and the cells in sanctuary that remain."""
+    position = np.full(n_cells, -1, dtype=np.int64)
+    by_district = np.zeros(n_districts)
+    n_dormant, n_sanctuary = 0, 0
     kept = 0
     for c in range(n_cells):
-        if keep[c]:
+        if members[c] > 0:
             if kept != c:
                 members[kept], district[kept], affiliation[kept] = members[c], district[c], affiliation[c]
                 resources[kept], dormant[kept], in_sanctuary[kept] = resources[c], dormant[c], in_sanctuary[c]
+            position[c] = kept
+            by_district[district[kept]] += members[kept]
+            n_dormant += dormant[kept]
+            n_sanctuary += in_sanctuary[kept]
             kept += 1
-    return keep, kept
+    return position, by_district, n_dormant, n_sanctuary
 
 
 @kernel
@@ -101,12 +103,30 @@ def consolidate(members, district, affiliation, resources, in_sanctuary, n_cells
     """Cells of the same affiliation in a district, on the same side of the border, merge while the merged cell stays
     within ``ceiling`` members: the two smallest first (the smaller, or the earlier row among equals, joins the other,
     which keeps its dormancy), until the two smallest together would exceed it."""
-    live = np.flatnonzero(members[:n_cells] > 0)
-    if live.size < 2:
+    # The live cells grouped by (district, affiliation, side of the border), each group in row order: a counting
+    # sort on the group's key (stable, linear in the cells).
+    n_keys = 0
+    n_live = 0
+    for c in range(n_cells):
+        if members[c] > 0:
+            n_live += 1
+            n_keys = max(n_keys, (district[c] * 16 + affiliation[c]) * 2 + 2)
+    if n_live < 2:
         return
-    key = (district[live] * 16 + affiliation[live]) * 2 + in_sanctuary[live]
-    order = live[np.argsort(key, kind="mergesort")]
-    key = (district[order] * 16 + affiliation[order]) * 2 + in_sanctuary[order]
+    starts = np.zeros(n_keys + 1, dtype=np.int64)
+    for c in range(n_cells):
+        if members[c] > 0:
+            starts[(district[c] * 16 + affiliation[c]) * 2 + in_sanctuary[c] + 1] += 1
+    for k in range(n_keys):
+        starts[k + 1] += starts[k]
+    order = np.empty(n_live, dtype=np.int64)
+    key = np.empty(n_live, dtype=np.int64)
+    for c in range(n_cells):
+        if members[c] > 0:
+            group_key = (district[c] * 16 + affiliation[c]) * 2 + in_sanctuary[c]
+            order[starts[group_key]] = c
+            key[starts[group_key]] = group_key
+            starts[group_key] += 1
     start = 0
     while start < order.size:
         end = start

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ctsim.compiling import kernel
-from ctsim.declarations.levers import LEVERS, LEVERS_BY_NAME
+from ctsim.declarations.levers import LEVERS
 from ctsim.model.militants import TARGETS
 from ctsim.model.population import STRATUM_AWAY, STRATUM_BAND, STRATUM_OUT_OF_SCHOOL, STRATUM_RELIGIOUS
 from ctsim.model.recording import OUTPUT_INDEX, REGIONAL_INDEX, Recorder
@@ -79,7 +79,15 @@ KERNEL_REGIONAL = ("attacks", "deaths", "injuries", "new_radicals", "recruits", 
                    "fear", "militant_support")
 KERNEL_AT = np.array([OUTPUT_INDEX[name] for name in KERNEL_OUTPUTS], dtype=np.int64)
 REGIONAL_AT = np.array([REGIONAL_INDEX[name] for name in KERNEL_REGIONAL], dtype=np.int64)
-PYTHON_AT = {name: OUTPUT_INDEX[name] for name in OUTPUT_INDEX if name not in KERNEL_OUTPUTS}
+# The flows the second kernel totals, in the order it writes them (then the wings' and formations' personnel cost).
+FLOW_OUTPUTS = ("militants_killed", "arrests", "returned_to_militancy", "arrivals", "prosecutions", "convictions",
+                "releases", "released_untried", "rehabilitated", "operations_police",
+                "operations_paramilitary", "operations_military", "deployed_formations", "cost")
+FLOW_AT = np.array([OUTPUT_INDEX[name] for name in FLOW_OUTPUTS], dtype=np.int64)
+IN_PYTHON = ("cells", "dormant_cells", "cells_in_sanctuary", "deradicalised", "triggers_fired", "collateral_casualties")
+CELLS_AT, DORMANT_AT, SANCTUARY_AT, DERADICALISED_AT, TRIGGERS_AT, COLLATERAL_AT = (OUTPUT_INDEX[n] for n in IN_PYTHON)
+COST_AT = OUTPUT_INDEX["cost"]
+assert set(OUTPUT_INDEX) == set(KERNEL_OUTPUTS) | set(FLOW_OUTPUTS) | set(IN_PYTHON), "an output nobody records"
 
 
 def record_month(model: CTModel, s: State, p: Parameters, month: MonthOutcome) -> MonthRecord:
@@ -94,22 +102,17 @@ def record_month(model: CTModel, s: State, p: Parameters, month: MonthOutcome) -
                   REGIONAL_AT, recorder.national_buffer[m], recorder.regional_buffer[m], recorder.strata_buffer[m],
                   recorder.districts_buffer[m])
     row = recorder.national_buffer[m]
-    flows = month.flows
-    for name, value in (("cells", len(s.cells)), ("arrivals", flows["arrived"]), ("dormant_cells", cells.dormant),
-                        ("cells_in_sanctuary", cells.in_sanctuary), ("militants_killed", flows["killed"]),
-                        ("arrests", flows["arrested"]), ("prosecutions", trials.decided.sum()),
-                        ("convictions", trials.convicted.sum()), ("releases", trials.released.sum()),
-                        ("released_untried", trials.released_untried.sum()),
-                        ("returned_to_militancy", flows["returned"]), ("deradicalised", flows["deradicalised"]),
-                        ("rehabilitated", trials.rehabilitated.sum() + trials.surrendered.sum()),
-                        ("collateral_casualties", ops.collateral.sum()),
-                        ("operations_police", ops.operations_by_force[0]),
-                        ("operations_paramilitary", ops.operations_by_force[1]),
-                        ("operations_military", ops.operations_by_force[2]),
-                        ("deployed_formations", (s.formation_district >= 0).sum()),
-                        ("triggers_fired", sum(1 for e in s.trigger_events if e[0] == model.steps and e[2] == "fired")),
-                        ("cost", model.forces.monthly_cost(s, p) + programme_cost(s, p))):
-        row[PYTHON_AT[name]] = value
+    record_flows_kernel(row, FLOW_AT, ops.killed, ops.arrested, trials.returned, month.arrived, trials.decided,
+                        trials.convicted, trials.released, trials.released_untried, trials.rehabilitated,
+                        trials.surrendered, ops.operations_by_force, s.formation_district, s.strength,
+                        model.forces.personnel_prices(p))
+    row[COLLATERAL_AT] = ops.collateral.sum()  # numpy's pairwise sum, as before: the same last bit
+    row[CELLS_AT] = len(s.cells)
+    row[DORMANT_AT] = cells.dormant
+    row[SANCTUARY_AT] = cells.in_sanctuary
+    row[DERADICALISED_AT] = trials.disengaged
+    row[TRIGGERS_AT] = sum(1 for e in s.trigger_events if e[0] == model.steps and e[2] == "fired")
+    row[COST_AT] += programme_cost(s, p)
     recorder.months += 1
     return MonthRecord(recorder, m)
 
@@ -208,21 +211,61 @@ def record_kernel(region, population, region_population, national_population, at
         regional[regional_at[i]] = by_region[i]
 
 
+@kernel
+def record_flows_kernel(row, at, killed, arrested, returned, arrived, decided, convicted, released, released_untried,
+                        rehabilitated, surrendered, operations_by_force, formation_district, strength, prices):
+    """The month's flows, totalled over districts, and the personnel cost (``prices``: police, paramilitary
+    personnel in all, military a person a month), written into the month's national row at ``at``."""
+    totals = np.zeros(at.size)
+    for d in range(killed.size):
+        totals[0] += killed[d]
+        totals[1] += arrested[d]
+        totals[2] += returned[d]
+        totals[3] += arrived[d]
+        totals[4] += decided[d]
+        totals[5] += convicted[d]
+        totals[6] += released[d]
+        totals[7] += released_untried[d]
+        totals[8] += rehabilitated[d] + surrendered[d]
+    for f in range(3):
+        totals[9 + f] = operations_by_force[f]
+    for k in range(formation_district.size):
+        if formation_district[k] >= 0:
+            totals[12] += 1.0
+    # column totals in row order, as numpy sums a C-ordered array over its first axis (the same last bit)
+    police, military = 0.0, 0.0
+    for d in range(strength.shape[0]):
+        police += strength[d, 0]
+        military += strength[d, 2]
+    totals[13] = police * prices[0] + prices[1] + military * prices[2]
+    for i in range(at.size):
+        row[at[i]] = totals[i]
+
+
+# What the cost of each priced lever reads, in lever order: (name, cost weight, the level its cost counts from, cost
+# parameter) for programmes; (name, the values it is priced at, cost parameter) for institutions.
+_PROGRAMMES = tuple((lever.name, lever.cost.weight, lever.default if lever.cost.above_status_quo else 0.0,
+                     lever.cost.parameter) for lever in PROGRAMME_LEVERS)
+_INSTITUTIONS = tuple((lever.name, lever.cost.when, lever.cost.parameter) for lever in INSTITUTION_LEVERS)
+
+
 def programme_effort(s: State) -> dict[str, float]:
     """Each priced lever's cost this month in units of its cost parameter (:class:`ctsim.declarations.levers.Cost`):
     a programme's declared weight x its implemented level (less the status quo's, for levers priced above it), or
     1 for an institution while the lever is at a priced value."""
-    level = s.programmes.level
-    effort = {lever.name: lever.cost.weight * (level(lever.name) - (lever.default if lever.cost.above_status_quo
-                                                                   else 0.0))
-              for lever in PROGRAMME_LEVERS}
-    effort.update({lever.name: float(getattr(s.policy, lever.name) in lever.cost.when)
-                   for lever in INSTITUTION_LEVERS})
+    level, policy = s.programmes.level, s.policy.as_dict()
+    effort = {name: weight * (level(name) - base) for name, weight, base, _ in _PROGRAMMES}
+    effort.update({name: float(policy[name] in when) for name, when, _ in _INSTITUTIONS})
     return effort
 
 
 def programme_cost(s: State, p: Parameters) -> float:
     """Cost this month of every lever not priced through the forces, in rupees (FY2024-25 prices): each lever's
     effort x its cost parameter, a price (docs/odd.md section 7.11)."""
-    return sum(p[LEVERS_BY_NAME[name].cost.parameter] * effort for name, effort in programme_effort(s).items())
-
+    level, policy = s.programmes.level, s.policy.as_dict()
+    total = 0
+    for name, weight, base, parameter in _PROGRAMMES:
+        total += p[parameter] * (weight * (level(name) - base))
+    for name, when, parameter in _INSTITUTIONS:
+        total += p[parameter] * float(policy[name] in when)
+    return total
