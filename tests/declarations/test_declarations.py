@@ -75,3 +75,16 @@ def test_docs_generator_fills_empty_and_stale_blocks():
     assert docs.render(filled) == filled, "rendering twice changes nothing"
     stale = filled.replace("`ct_lead`", "`old_name`")
     assert docs.render(stale) == filled
+
+
+def test_every_lever_value_has_a_plain_name():
+    """The dashboard and the brief name a value in words: a choice's label, yes/no, or the number with its unit."""
+    from ctsim.declarations.levers import LEVERS_BY_NAME
+
+    assert LEVERS_BY_NAME["ct_lead"].choice_label("rangers") == "Rangers and Frontier Corps"
+    assert LEVERS_BY_NAME["central_ctd"].choice_label(True) == "yes"
+    for lever in LEVERS_BY_NAME.values():
+        values = lever.choices if lever.kind == "choice" else ([True, False] if lever.kind == "bool"
+                                                                else [lever.low, lever.high])
+        for value in values:
+            assert lever.choice_label(value).strip(), f"{lever.name}: no name for {value!r}"

@@ -78,6 +78,17 @@ def _summaries(levers: dict, params: dict) -> np.ndarray:
     return np.array(rows)
 
 
+# Factors whose effect on every summary outcome is smaller than the noise of SEEDS paired runs, with what was
+# measured; each has a test of its mechanism below instead (the noise test still runs and must keep failing, so a
+# change that makes the effect large is noticed and the entry removed).
+WEAK = {
+    # 2026-12-05, a7f857f: strongest t 2.86 (6 seeds), 3.33 (10), 4.35 (16): the share of operations by police falls
+    # by about one point. The Rangers' release acts on the wings' border share only (half their strength), and the
+    # wings are a small part of the forces that operate where attacks are.
+    "lead_rangers_paramilitary_release": "test_a_lead_release_moves_wings_off_the_border",
+}
+
+
 @pytest.mark.parametrize("factor", registry.FACTORS, ids=lambda f: f.name)
 def test_factor_moves_an_outcome_beyond_the_noise(factor):
     levers, params = CONTEXT.get(factor.name, ({}, {}))
@@ -94,6 +105,34 @@ def test_factor_moves_an_outcome_beyond_the_noise(factor):
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(sd > 0, np.abs(mean) / (sd / np.sqrt(SEEDS)), np.where(mean != 0, np.inf, 0.0))
     best = int(np.argmax(t))
+    if factor.name in WEAK:
+        assert t[best] <= T_THRESHOLD, (f"'{factor.name}' now moves {OUTCOMES[best]} (t = {t[best]:.2f}): drop it "
+                                        "from WEAK")
+        pytest.xfail(f"below the noise of {SEEDS} paired runs (strongest {OUTCOMES[best]}, t = {t[best]:.2f}); its "
+                     f"mechanism is tested by {WEAK[factor.name]}")
     assert t[best] > T_THRESHOLD, (
         f"{factor.role} '{factor.name}' ({low} -> {high}) moved no outcome beyond the noise; strongest: "
         f"{OUTCOMES[best]} (t = {t[best]:.2f})")
+
+
+@pytest.mark.parametrize("lead", ["rangers", "police"])
+def test_a_lead_release_moves_wings_off_the_border(lead):
+    """What a lead releases from the border (``lead_<lead>_paramilitary_release``) is wing strength deployed inside:
+    with the lead in place, a larger release leaves fewer wing personnel on border posts, the same total."""
+    from ctsim.model.forces import INTERNATIONAL_BORDERS
+
+    inside = {}
+    for release in (0.2, 0.6):
+        model = CTModel(policy=Policy(ct_lead=lead, handover_months=3), seed=1000,
+                        params={f"lead_{lead}_paramilitary_release": release})
+        model.run(12)
+        forces = model.forces
+        wings = forces.unit_is_wing
+        posts = forces.unit_border[wings]
+        on_posts = float((forces.unit_deployment[wings] * posts).sum())
+        total = float(forces.unit_deployment[wings].sum())
+        inside[release] = total - on_posts
+        assert np.isclose(total, forces.unit_strength[wings].sum()), "every wing member is deployed somewhere"
+        assert np.isin(model.border_names[posts.any(axis=0)], INTERNATIONAL_BORDERS).all()
+        model.release()
+    assert inside[0.6] > inside[0.2] * 1.05, f"{lead}: releasing more should put more wing members inside: {inside}"

@@ -127,6 +127,14 @@ class Lever:
         """What ``choice`` of this choice lever sets for ``name``."""
         return self.choice_settings[choice][name]
 
+    def choice_label(self, choice: Any) -> str:
+        """Plain name of a value: the choice's label, or the value with its unit."""
+        if self.kind == "choice":
+            return self.choice_labels[choice]
+        if self.kind == "bool":
+            return "yes" if choice else "no"
+        return f"{choice:g} {self.unit}".strip() if isinstance(choice, int | float) else str(choice)
+
 
 
 LEVERS: tuple[Lever, ...] = (
