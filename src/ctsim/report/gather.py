@@ -17,9 +17,10 @@ from ctsim.analysis.paired import LEVEL, Paired, paired
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.report import words
-from ctsim.report.brief import Brief, Ranked, ReportError, Row, ScenarioInfo, Spread, read_json
+from ctsim.report.brief import Brief, Ranked, ReportError, Row, ScenarioInfo, Spread
 from ctsim.report.changes import scenario_infos
 from ctsim.report.trust import trust
+from ctsim.storage.results import read_batch_info, read_compare, read_ranking
 
 __all__ = ["KINDS", "ReportError", "gather", "kind_of"]
 
@@ -61,11 +62,8 @@ def gather(folder: str | Path) -> Brief:
 # --- compare -------------------------------------------------------------------------------------------------------
 
 def _compare(folder: Path) -> Brief:
-    manifest = read_json(folder / "manifest.json")
-    runs = pd.read_csv(folder / "runs.csv")
-    differences = pd.read_csv(folder / "differences.csv")
-    monthly_path = folder / "monthly_attacks.parquet"
-    monthly = pd.read_parquet(monthly_path) if monthly_path.is_file() else pd.DataFrame()
+    result = read_compare(folder)  # the validated loader: a changed or damaged file is one line naming it
+    manifest, runs, differences, monthly = result.manifest, result.runs, result.differences, result.monthly
     names = [s["name"] for s in manifest["scenarios"]]
     reference = names[0]
     months = int(manifest["months"])
@@ -92,18 +90,17 @@ def _compare(folder: Path) -> Brief:
         monthly=monthly, run_table=runs)
     brief.years = _years(monthly, names, months, level)
     brief.regions = _regions(runs, names, months, level)
-    brief.districts = _districts(folder / "district_attacks.parquet", names)
+    brief.districts = _districts(result.districts, names)
     brief.provenance = _provenance_compare(manifest, infos)
     brief.missing = _missing_common(brief)
     return brief
 
 
-def _districts(path: Path, names: list[str]) -> pd.DataFrame:
+def _districts(table: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """The first scenario's mean paired difference in attacks from the reference, per district (empty when the result
     has no district figures)."""
-    if len(names) < 2 or not path.is_file():
+    if len(names) < 2 or table.empty:
         return pd.DataFrame()
-    table = pd.read_parquet(path)
     wide = table.pivot_table(index=["district_id", "replication"], columns="scenario", values="attacks")
     if names[0] not in wide.columns or names[1] not in wide.columns:
         return pd.DataFrame()
@@ -249,10 +246,10 @@ def _missing_common(brief: Brief) -> list[str]:
 # --- batch ---------------------------------------------------------------------------------------------------------
 
 def _batch(folder: Path) -> Brief:
-    from ctsim.experiments.results import load, load_monthly
+    from ctsim.experiments.results import read
 
-    info = read_json(folder / "batch.json")
-    frame = load(folder)
+    batch = read(folder)  # the validated loader: a changed or damaged file is one line naming it
+    info, frame = batch.info, batch.runs
     ok = frame[frame["status"] == "ok"].copy()
     if ok.empty:
         raise ReportError(f"{folder}: the batch has no finished runs yet; run it (ctsim batch) and try again")
@@ -263,7 +260,7 @@ def _batch(folder: Path) -> Brief:
     # Runs of different scenarios share their seed at the same design point and replication: that is the pair.
     ok["pair"] = ok["point"].astype(str) + ":" + ok["replication"].astype(str)
     ok["scenario"] = [names[int(i)] for i in ok["scenario_index"]]
-    monthly = load_monthly(folder)
+    monthly = batch.monthly
     monthly_out = pd.DataFrame()
     every = 1
     if not monthly.empty and "attacks" in monthly:
@@ -382,9 +379,9 @@ MEASURES = {
 
 
 def _sensitivity(folder: Path) -> Brief:
-    ranking = pd.read_csv(folder / "ranking.csv")
+    ranking = read_ranking(folder)
     brief = _batch(folder / "runs")
-    info = read_json(folder / "runs" / "batch.json")
+    info = read_batch_info(folder / "runs")
     brief.kind = "sensitivity"
     brief.folder = folder
     brief.title = f"Which levers matter most: sensitivity study '{info['experiment']}'"

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ctsim.data.geography import Geography, packaged
+from ctsim.declarations.limits import check_running_size
 from ctsim.model.core import CTModel
 from ctsim.model.recording import annual_table, monthly_frames, recruits_by_stratum, summarise
 from ctsim.scenarios.files import Scenario, resolve_scenario
@@ -125,6 +126,7 @@ def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
         district_attacks = np.zeros(model.n_districts)
         for _ in range(scenario.history_months + (scenario.months if months is None else months)):
             model.step()
+            check_running_size(model.record, model.steps, scenario.path or scenario.name)  # the cost guard
             if model.steps > scenario.history_months:  # the district figures stay out of the DataCollector
                 district_attacks += model.record["attacks@districts"]
         national, regional = monthly_frames(model, include_history=include_history)

@@ -27,6 +27,7 @@ from typing import Any
 from ctsim.calibration.parameter_sets import POSTERIOR_FILE, current_model, read_posterior
 from ctsim.inputs import excerpt_path
 from ctsim.scenarios.files import ScenarioError
+from ctsim.storage import write_text
 
 DEFAULTS = {"population": 100, "generations": 6, "replications": 1, "seed": 20220101}  # make posterior sets its own
 # Settings that must match to resume a work folder (generations may grow: a resumed run continues up to them).
@@ -144,7 +145,7 @@ def _fingerprints() -> dict[str, str]:
 def _write_work_settings(work: Path, wanted: dict[str, Any], stops: list[int]) -> None:
     try:
         work.mkdir(parents=True, exist_ok=True)
-        (work / "settings.json").write_text(json.dumps({**wanted, "stops": stops}, indent=1) + "\n")
+        write_text(work / "settings.json", json.dumps({**wanted, "stops": stops}, indent=1) + "\n")
     except OSError as exc:
         raise ScenarioError(f"calibrate --abc: option '--work' = {excerpt_path(work)}: cannot write "
                             f"({exc.strerror or type(exc).__name__})") from None
