@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 from ctsim.calibration.parameter_sets import POSTERIOR_FILE, current_model, read_posterior
 from ctsim.inputs import excerpt_path
 from ctsim.scenarios.files import ScenarioError
-from ctsim.storage import write_text
+from ctsim.storage import temporary_folder, write_text
 
 DEFAULTS = {"population": 100, "generations": 6, "replications": 1, "seed": 20220101}  # make posterior sets its own
 # Settings that must match to resume a work folder (generations may grow: a resumed run continues up to them).
@@ -215,9 +214,9 @@ def same_draws(a, b) -> bool:
 def _check(args: argparse.Namespace, stored, settings: dict[str, Any], output: Path, show_progress: bool) -> int:
     """Rerun the stored settings in a temporary folder (nothing written in the package) and compare the draws."""
     stops = [int(g) for g in stored.settings.get("stops", [settings["generations"]])]
-    with tempfile.TemporaryDirectory(prefix="ctsim-abc-check-") as tmp:
+    with temporary_folder("ctsim-abc-check-") as tmp:  # removed on SIGTERM too
         for stop in stops:  # replay the calls that made the stored draws, each stopping where it stopped
-            posterior = _run(args, {**settings, "generations": stop}, Path(tmp), resume=True,
+            posterior = _run(args, {**settings, "generations": stop}, tmp, resume=True,
                              show_progress=show_progress)
     same = same_draws(posterior, stored)
     parallel = "dask" in (stored.settings.get("sampler", "single"), _sampler_name(args))
