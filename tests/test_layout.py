@@ -41,7 +41,7 @@ def _imports(path: Path) -> set[str]:
 # The floors of the house (DESIGN.md s6): a package imports only packages on its own floor or below, never above.
 # Imports inside functions count as well (only those under TYPE_CHECKING, for annotations, do not).
 FLOORS = {
-    "ctsim.provenance": 0, "ctsim.inputs": 0, "ctsim.storage": 0, "ctsim.data": 0,
+    "ctsim.provenance": 0, "ctsim.inputs": 0, "ctsim.storage": 0, "ctsim.data": 0, "ctsim.compiling": 0,
     "ctsim.declarations": 1,
     "ctsim.model": 2, "ctsim.calibration": 2, "ctsim.verdicts": 2,
     "ctsim.scenarios": 3,
@@ -156,14 +156,70 @@ def test_models_are_built_and_released_only_by_the_runner():
     assert not offenders, f"build and run models through ctsim.scenarios.runner, not by hand: {offenders}"
 
 
+MODEL = SRC / "model"
+# Programme levels derived from levers (ctsim.model.institutions.Programmes): reading one reads these levers.
+DERIVED_LEVELS = {"coordination": ("nacta_placement", "central_ctd"),
+                  "narrative_effect": ("counter_narrative", "narrative_kind")}
+LEVER_NAMES = {lever.name for lever in LEVERS}
+
+
+def _lever_reads(node: ast.AST) -> set[str]:
+    """Levers a piece of code reads: ``<...>policy.<lever>`` (the levers in force), ``<...>.level("<lever>")`` (a
+    programme's level, derived levels included) and ``LEVERS_BY_NAME["<lever>"]`` (its declaration)."""
+    reads = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Attribute) and sub.attr in LEVER_NAMES and ast.unparse(sub.value).endswith("policy"):
+            reads.add(sub.attr)
+        elif (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "level"
+              and sub.args and isinstance(sub.args[0], ast.Constant)):
+            key = sub.args[0].value
+            reads.update(DERIVED_LEVELS.get(key, (key,) if key in LEVER_NAMES else ()))
+        elif (isinstance(sub, ast.Subscript) and ast.unparse(sub.value) == "LEVERS_BY_NAME"
+              and isinstance(sub.slice, ast.Constant)):
+            reads.add(sub.slice.value)
+    return reads
+
+
+def _model_code() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[str]]]:
+    """Per model module (path under src/ctsim/model/): the levers its code reads, and the functions it calls; per
+    function name defined in the model: the levers it reads itself."""
+    reads, calls, function_reads = {}, {}, {}
+    for path in sorted(MODEL.rglob("*.py")):
+        module = path.relative_to(MODEL).as_posix()
+        tree = ast.parse(path.read_text())
+        reads[module] = _lever_reads(tree)
+        calls[module] = {n.func.id if isinstance(n.func, ast.Name) else n.func.attr for n in ast.walk(tree)
+                         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name | ast.Attribute)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                function_reads.setdefault(node.name, set()).update(_lever_reads(node))
+    return reads, calls, function_reads
+
+
+MODEL_READS, MODEL_CALLS, FUNCTION_READS = _model_code()
+
+
 @pytest.mark.parametrize("lever", LEVERS, ids=lambda lever: lever.name)
 def test_each_lever_acts_where_its_declaration_says(lever):
-    for module in lever.acts_in:
-        path = SRC / "model" / module
-        assert path.is_file(), f"{lever.name}: declared to act in {module}, which does not exist"
-        text = path.read_text()
-        names = (lever.name, *lever.via)
-        assert any(name in text for name in names), f"{lever.name}: {module} reads none of {names}"
+    """The modules whose code reads the lever (the lever in force or its programme's level), directly or through a
+    function its declaration names in ``via``, are exactly the ones it declares in ``acts_in`` (read from the code,
+    not from comments or docstrings)."""
+    accessors = [name for name in lever.via if name not in DERIVED_LEVELS]
+    for name in accessors:
+        assert lever.name in FUNCTION_READS.get(name, set()), \
+            f"{lever.name}: via names {name}(), which does not read the lever in the model"
+    reached = {module for module, levers in MODEL_READS.items() if lever.name in levers}
+    reached |= {module for module, called in MODEL_CALLS.items() if called & set(accessors)}
+    assert reached == set(lever.acts_in), (
+        f"{lever.name}: the code reaches {sorted(reached)}, the declaration says {sorted(lever.acts_in)}")
+
+
+def test_the_wiring_check_sees_a_lever_read_in_code_only():
+    """A lever named in a docstring or comment is no read; one read as policy.<lever> or level("<lever>") is."""
+    code = ast.parse('"""uses dialogue"""\n# dialogue\n'
+                     'def f(s):\n    return s.policy.dialogue + p.level("border_management")\n')
+    assert _lever_reads(code) == {"dialogue", "border_management"}
+    assert _lever_reads(ast.parse('"""dialogue and border_management"""\nx = 1  # dialogue\n')) == set()
 
 
 def test_the_model_never_retypes_a_choice():

@@ -44,6 +44,19 @@ CONTEXT: dict[str, tuple[dict, dict]] = {
     "effect_border_sanctuary_cut": ({"border_management": 1.0}, {}),
     "effect_hvt_lethality_cut": ({"hvt_protection": 1.0}, {}),
     "effect_dialogue_legitimacy": ({"dialogue": 1.0}, {}),
+    # What a Rangers or a police lead sets acts once that lead is in place (a short handover).
+    **{f"lead_{lead}_{setting}": ({"ct_lead": lead, "handover_months": 3}, {}) for lead in ("rangers", "police")
+       for setting in ("military_deployment", "police_weight", "paramilitary_release")},
+    # A price moves the cost only while what it prices runs (kinetic tempo is priced above the status quo's).
+    "cost_kinetic_full_tempo": ({"kinetic_intensity": 1.0}, {}),
+    "cost_nacta_pm_office": ({"nacta_placement": "pm_office"}, {}),
+    "cost_central_ctd": ({"central_ctd": True}, {}),
+    "cost_police_capacity_full": ({"police_capacity": 1.0}, {}),
+    "cost_madrasa_reform_full": ({"madrasa_reform": 1.0}, {}),
+    "cost_education_full": ({"education_investment": 1.0}, {}),
+    "cost_development_full": ({"development": 1.0}, {}),
+    "cost_deradicalisation_full": ({"deradicalisation": 1.0}, {}),
+    "cost_dialogue_full": ({"dialogue": 1.0}, {}),
 }
 
 

@@ -9,8 +9,19 @@ import pytest
 from ctsim.data import PICSS_ANNUAL
 from ctsim.declarations.levers import Policy
 from ctsim.model.core import CTModel
-from ctsim.model.initialisation import historical_support
-from ctsim.model.processes import attacks, operations
+from ctsim.model.initialisation import places
+from ctsim.model.processes import step05_operations as operations
+from ctsim.model.processes import step07_attacks
+
+
+def casualties_per_attack(model):
+    """The month's mean deaths and injuries per attack (the model has stepped into the month)."""
+    year = model.start.year + (model.start.month + model.steps - 2) // 12
+    return step07_attacks.casualties_per_attack(model.state, model.p, model.compiled_streams, year)
+
+
+def historical_support(model):
+    return places(model.geography).historical_rate ** model.p["historical_support_exponent"]
 
 
 def _model(start="2022-01", params=None, seed=5, levers=None):
@@ -24,7 +35,7 @@ def test_observed_years_use_picss_ratio_of_the_year():
         for year in (2022, 2023, 2024):
             for _ in range(12):
                 model.step()
-                deaths, injuries = attacks.casualties_per_attack(model)
+                deaths, injuries = casualties_per_attack(model)
                 assert (model.start + (model.steps - 1)).year == year
                 assert deaths == pytest.approx(PICSS_ANNUAL[year]["deaths"] / PICSS_ANNUAL[year]["attacks"])
                 assert injuries == pytest.approx(PICSS_ANNUAL[year]["injuries"] / PICSS_ANNUAL[year]["attacks"])
@@ -39,7 +50,7 @@ def test_other_years_draw_one_effect_per_year_and_the_same_one_for_the_same_seed
         try:
             for _ in range(36):
                 model.step()
-                out.append(attacks.casualties_per_attack(model))
+                out.append(casualties_per_attack(model))
         finally:
             model.release()
         return [out[12 * y: 12 * (y + 1)] for y in range(3)]
@@ -59,7 +70,7 @@ def test_drawn_year_effects_have_mean_one_and_the_declared_spread():
         for year in range(2025, 2025 + 4000):
             model.casualty_year_effect.pop(year, None)
             model.steps = (year - 2025) * 12 + 1
-            d, i = attacks.casualties_per_attack(model)
+            d, i = casualties_per_attack(model)
             effects.append((d / model.p["deaths_per_attack"], i / model.p["injuries_per_attack"]))
     finally:
         model.release()
@@ -72,7 +83,7 @@ def test_with_no_spread_other_years_use_the_pooled_ratio():
     model = _model(start="2025-01", params={"casualty_year_sd_deaths": 0.0, "casualty_year_sd_injuries": 0.0})
     try:
         model.step()
-        assert attacks.casualties_per_attack(model) == (model.p["deaths_per_attack"], model.p["injuries_per_attack"])
+        assert casualties_per_attack(model) == (model.p["deaths_per_attack"], model.p["injuries_per_attack"])
     finally:
         model.release()
 
@@ -113,8 +124,13 @@ def test_a_lower_exponent_raises_support_outside_the_heartland_and_keeps_the_hea
 
 # --------------------------------------------------------------------------------- community intelligence
 def _hazard(model, weight):
-    model.p["community_intelligence_weight"] = weight
-    hazard, mix, _ = operations._search(model)
+    p = model.p
+    q = p.vector(operations.PARAMS).copy()
+    q[operations.INTELLIGENCE] = weight
+    s = model.state
+    members, district, _, _, dormant, in_sanctuary = s.cells.columns()
+    hazard, mix, _, _, _ = operations.search(q, s.effective, s.population, s.legitimacy, members, district, dormant,
+                                             in_sanctuary, s.cells.n, s.tempo, 1.0, 1.0)
     return hazard, mix
 
 

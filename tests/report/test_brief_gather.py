@@ -16,6 +16,8 @@ from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.report import words
 from ctsim.report.gather import ReportError, gather
 from ctsim.report.render import render
+from ctsim.verdicts import format_interval, format_rupees, format_value, threshold
+from ctsim.verdicts.formats import format_difference
 
 
 def _paired(ref: np.ndarray, other: np.ndarray) -> tuple[float, float, float]:
@@ -33,6 +35,23 @@ def _headline_cells(html: str, scenario: str) -> dict[str, list[str]]:
     return rows
 
 
+def _shown(outcome: str, value: float, months: int) -> str:
+    """A value as the brief must show it: with its unit, money a year."""
+    if OUTPUTS_BY_NAME[outcome].unit == "rupees":
+        return format_rupees(value * 12 / months, "year")
+    return format_value(outcome, value)
+
+
+def _expected_word(outcome: str, mean: float, low: float, high: float, reference: float, months: int) -> str:
+    """The rule, restated: better or worse only when the interval excludes zero and the mean reaches the declared
+    smallest change that matters; negligible when the interval lies inside it; unclear otherwise."""
+    size = threshold(outcome, reference, months)
+    if (low > 0 or high < 0) and abs(mean) >= size:
+        better = OUTPUTS_BY_NAME[outcome].better
+        return "neither" if not better else ("better" if (mean < 0) == (better == "lower") else "worse")
+    return "negligible" if -size <= low and high <= size else "unclear"
+
+
 def test_compare_headline_matches_the_runs(compare_result):
     brief = gather(compare_result)
     runs = pd.read_csv(compare_result / "runs.csv")
@@ -42,26 +61,24 @@ def test_compare_headline_matches_the_runs(compare_result):
     html = render(brief)
     cells = _headline_cells(html, "civilian_led")
     assert set(cells) == set(words.HEADLINE), "every headline outcome has a row in the HTML table"
+    months = brief.months
     for row in brief.headline:
         mean, low, high = _paired(ref[row.key].to_numpy(), other[row.key].to_numpy())
         assert row.diff.difference == pytest.approx(mean, rel=1e-9, abs=1e-9), f"{row.key}: mean paired difference"
         assert row.diff.low == pytest.approx(low, rel=1e-9, abs=1e-9), f"{row.key}: lower end of the 90% interval"
         assert row.diff.high == pytest.approx(high, rel=1e-9, abs=1e-9), f"{row.key}: upper end"
         assert row.diff.reference == pytest.approx(ref[row.key].mean()), f"{row.key}: reference mean"
-        idx, big = row.key == "legitimacy", row.key == "cost"
         shown = cells[row.key]
-        assert shown[2] == words.number(ref[row.key].mean(), index=idx, millions=big), f"{row.key}: shown reference"
-        assert shown[3] == words.number(other[row.key].mean(), index=idx, millions=big), f"{row.key}: shown scenario"
-        assert shown[4] == words.signed(mean, index=idx, millions=big), f"{row.key}: shown difference"
-        assert shown[5] == (f"{words.signed(low, index=idx, millions=big)} to "
-                            f"{words.signed(high, index=idx, millions=big)}"), f"{row.key}: shown interval"
-        better = OUTPUTS_BY_NAME[row.key].better
-        if low <= 0 <= high:
-            assert shown[7] == "No clear difference", f"{row.key}: an interval across zero reads 'no clear difference'"
-        else:
-            good = (mean < 0) == (better == "lower")
-            assert row.verdict.kind == ("better" if good else "worse"), \
-                f"{row.key}: the verdict follows the sign and the declared better direction ({better})"
+        per = 12 / months if row.key == "cost" else 1.0
+        period = "year" if row.key == "cost" else None
+        assert shown[1] == _shown(row.key, ref[row.key].mean(), months), f"{row.key}: shown reference, with its unit"
+        assert shown[2] == _shown(row.key, other[row.key].mean(), months), f"{row.key}: shown scenario"
+        assert shown[3].startswith(format_difference(row.key, mean * per, low * per, high * per, period)), \
+            f"{row.key}: shown difference"
+        assert shown[4] == format_interval(row.key, low * per, high * per, period), f"{row.key}: shown interval"
+        assert "0.000 to 0.000" not in shown[4], f"{row.key}: an interval never prints as 0.000 to 0.000"
+        word = _expected_word(row.key, mean, low, high, ref[row.key].mean(), months)
+        assert row.verdict.word == word, f"{row.key}: the verdict follows the rule ({word}), got {row.verdict.word}"
 
 
 def test_compare_names_the_changed_levers_with_labels_and_lags(compare_result):
@@ -69,12 +86,17 @@ def test_compare_names_the_changed_levers_with_labels_and_lags(compare_result):
     changes = {c.name: c for c in brief.scenarios[1].changes}
     assert set(changes) == {"ct_lead", "police_capacity", "kinetic_intensity"}, "civilian_led's three levers"
     assert changes["ct_lead"].label == "Lead agency for counterterrorism"
-    assert (changes["ct_lead"].reference, changes["ct_lead"].value) == ("military", "police")
+    assert (changes["ct_lead"].reference, changes["ct_lead"].value) == ("the military", "the police"), \
+        "a choice reads by its declared label"
+    assert "Rs 30 bn a year" in changes["police_capacity"].cost, "the lever's price stands beside it, in rupees"
+    assert brief.scenarios[1].description.startswith("Police in the lead"), "the scenario's own description"
+    assert brief.scenarios[1].label == "Police in the lead" and "civilian_led" not in brief.title, \
+        "titles and labels in words, not file names"
     assert changes["police_capacity"].lag_months == 24 and "two years" in changes["police_capacity"].lag
     assert not brief.scenarios[0].changes, "the baseline changes nothing from the status quo"
     assert brief.uncertainty.startswith("Included for the fitted parameters"), \
         "a compare on posterior draws (the default) says that its intervals carry the fitted parameters' uncertainty"
-    assert "assumptions and are not varied" in brief.uncertainty, "and that the levers' effect sizes are not varied"
+    assert "assumed, not varied" in brief.uncertainty, "and that how strongly each policy works is not varied"
     assert dict(brief.provenance)["Parameters"].startswith("one posterior draw per replication")
 
 
@@ -120,10 +142,10 @@ def test_batch_pairs_runs_by_point_and_replication(batch_result):
     cells = _headline_cells(render(brief), "civilian_led")
     for row in brief.headline:
         m, lo, hi = _paired(ref[row.key].to_numpy(), other[row.key].to_numpy())
-        idx, big = row.key == "legitimacy", row.key == "cost"
-        assert cells[row.key][4] == words.signed(m, index=idx, millions=big), f"{row.key}: shown difference"
-        assert cells[row.key][5] == (f"{words.signed(lo, index=idx, millions=big)} to "
-                                     f"{words.signed(hi, index=idx, millions=big)}"), f"{row.key}: shown interval"
+        per, period = (12 / brief.months, "year") if row.key == "cost" else (1.0, None)
+        assert cells[row.key][3].startswith(format_difference(row.key, m * per, lo * per, hi * per, period)), \
+            f"{row.key}: shown difference"
+        assert cells[row.key][4] == format_interval(row.key, lo * per, hi * per, period), f"{row.key}: interval"
     assert brief.uncertainty.startswith("Partly"), "the batch varies an uncertainty: parameter uncertainty in part"
     assert any("Prosecution capacity" in f for f in brief.factors), "the varied lever by its label"
     assert len(brief.years) == 2, "monthly attacks kept every month give per-year effects"
@@ -136,6 +158,7 @@ def test_morris_ranking_comes_from_ranking_csv(morris_result):
     for r, row in zip(brief.ranking, table.to_dict("records"), strict=True):
         assert (r.factor, r.value, r.rank) == (row["factor"], pytest.approx(row["mu_star"]), row["rank"])
     assert "Morris" in brief.ranking_method and "noise floor" in brief.ranking_method
+    assert "mu*" not in brief.ranking_method, "the index is said in words, not by its symbol"
     info = json.loads((morris_result / "runs" / "batch.json").read_text())
     assert brief.runs == info["runs"] == 8
 
@@ -150,13 +173,18 @@ def test_trust_and_provenance(compare_result):
         results = {p.result for p in brief.trust.patterns}
         assert results <= {"pass", "fail"}, "each pattern check reads pass or fail"
         kinds = {p.kind for p in brief.trust.patterns}
-        assert kinds <= {"input reproduced", "emergent"} and "emergent" in kinds, "each check says what kind it is"
+        assert kinds <= {"built in", "not built in"} and "not built in" in kinds, "each check says what kind it is"
+        assert not any("FACTS.md" in p.pattern for p in brief.trust.patterns), "no file the reader does not have"
     assert any("assum" in c.provenance.lower() for c in brief.trust.assumed_levers), "assumed effects are listed"
+    assert not any("FACTS.md" in c.provenance for c in brief.trust.assumed_levers), "sources named, not files"
+    assert "differential_evolution" not in brief.trust.calibration["method_words"], "the method in words"
     manifest = json.loads((compare_result / "manifest.json").read_text())
     text = dict(brief.provenance)
-    for s in manifest["scenarios"]:
-        assert s["sha256"] in text[f"Scenario '{s['name']}'"], "scenario hashes from the manifest"
+    for s, info in zip(manifest["scenarios"], brief.scenarios, strict=True):
+        assert s["sha256"] in text[f"Scenario: {info.label}"], "scenario hashes from the manifest"
     assert str(manifest["root_seed"]) in text["Seeds"]
+    assert manifest["prices"]["mode"] == "drawn" and "FY2024-25" in text["Prices"], \
+        "a compare on posterior draws draws its prices too, and says so"
 
 
 def test_a_folder_that_is_no_result_is_refused(tmp_path):

@@ -42,7 +42,7 @@ def test_brief_opens_offline_with_every_image_loaded(kind, request, browser, tmp
         if kind == "morris_result":
             assert page.locator("table.ranking").count() == 2, "a ranking table per outcome"
         else:
-            assert page.locator("table.headline tr[data-outcome]").count() == 9, "the headline table, 9 outcomes"
+            assert page.locator("table.headline tr[data-outcome]").count() == 10, "the headline table, 10 outcomes"
             assert page.locator("table.headline").first.is_visible()
         assert "not a forecast" in page.inner_text("body"), "the brief says it is exploratory"
     finally:
@@ -60,7 +60,7 @@ def test_pdf_is_a4_pages_holding_the_headline(compare_result, tmp_path, browser)
         assert (round(width), round(height)) == (595, 842), "every page is A4 (595 x 842 points)"
     text = " ".join(p.extract_text() for p in reader.pages)
     assert "Headline outcomes against" in text, "the PDF holds the headline section"
-    assert "90% interval" in text and "personnel-months" in text, "with its intervals and the cost's unit"
+    assert "90% interval" in text and "Rs " in text and "FY2024-25" in text, "with its intervals and costs in rupees"
 
 
 def test_report_command_writes_the_brief_and_refuses_a_non_result(compare_result, tmp_path, capsys):
@@ -84,7 +84,23 @@ def test_compare_report_flag_and_hint(tmp_path, capsys):
     folder = next((tmp_path / "compare").iterdir())
     assert (folder / "brief.html").is_file(), "compare --report writes the brief into the result folder"
     assert "prosecution capacity" in out.lower(), "compare's table names the lever that changed, by its label"
-    assert "verdict" in out and "personnel-months" in out, "plain verdicts and the cost's unit on screen"
+    assert "verdict" in out and "Rs " in out and "FY2024-25" in out, "plain verdicts and rupees on screen"
+    assert out.index("In short:") < out.index("Levers changed:"), "the bottom line first"
     assert main(["compare", "baseline", str(library_path("justice_reform")), "--replications", "2", "--months",
                  "12", "--out", str(tmp_path)]) == 0
     assert "make a brief: ctsim report " in capsys.readouterr().out, "without --report it prints the command"
+
+
+def test_page_one_is_pictured_as_printed_on_a4(compare_result, tmp_path, browser):
+    """The picture docs/brief.md shows: the first A4 page at the print stylesheet, 794 x 1123 CSS pixels (A4 at 96
+    dpi) times the scale, holding the title and the bottom line."""
+    from PIL import Image
+
+    from ctsim.report.pdf import A4_PX, screenshot
+
+    (html,) = make_report(compare_result, tmp_path / "brief.html")
+    png = screenshot(html, tmp_path / "page1.png", scale=1.0)
+    with Image.open(png) as image:
+        assert image.size == A4_PX, f"page 1 at A4's proportions, got {image.size}"
+        colours = image.convert("L").getextrema()
+    assert colours[0] < 100 < colours[1], "the page holds dark text on a light page, not a blank picture"

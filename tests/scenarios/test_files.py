@@ -160,10 +160,10 @@ def test_scheduled_change_reaches_the_model(tmp_path):
     model = CTModel(policy=scenario.policy(), seed=1, on_month=scenario.scheduler())
     model.run(3)
     assert model.policy.ct_lead == "military"
-    weights_before = model.forces.lead_weights.copy()
+    weights_before = model.lead_weights.copy()
     model.run(1)
     assert model.policy.ct_lead == "police"
-    assert model.forces.lead_weights[2] > weights_before[2], "the handover toward the police has begun"
+    assert model.lead_weights[2] > weights_before[2], "the handover toward the police has begun"
     model.release()
 
 

@@ -54,7 +54,8 @@ def test_compare_cli_writes_table_chart_and_csv(tmp_path, capsys):
                  "--months", "24", "--out", str(tmp_path)])
     assert code == 0
     out = capsys.readouterr().out
-    assert "justice_reform vs baseline" in out and "90% CI" in out
+    assert "== Five times today's prosecution capacity ==" in out and "90% interval" in out, \
+        "each policy headed by its own description, with intervals"
     folder = next((tmp_path / "compare").iterdir())
     names = {p.name for p in folder.iterdir()}
     assert {"differences.csv", "runs.csv", "monthly_attacks.parquet", "attacks_bands.png", "manifest.json"} <= names

@@ -3,8 +3,13 @@
 Replication ``r`` of every scenario uses the same seed (child ``r`` of one ``SeedSequence``), and every subsystem
 draws from its own stream, so differences between scenarios are paired: much of the noise cancels. For each scenario
 after the first, the table gives the mean paired difference of each outcome against the first scenario with a 90%
-confidence interval (Student t over the replications), the relative change, and the share of replications in which
-the scenario came out lower.
+confidence interval (Student t over the replications), the relative change, the share of replications in which
+the scenario came out lower, and the verdict of :func:`ctsim.verdicts.judge` (better, worse, negligible or unclear
+against each outcome's declared smallest change that matters).
+
+With posterior draws (the default), replication ``r`` of every scenario also uses the same prices, drawn within
+their plausible ranges (:func:`ctsim.verdicts.price_draws`), so the cost intervals carry price uncertainty; with
+``--point`` every run uses the central prices.
 """
 
 from __future__ import annotations
@@ -26,17 +31,19 @@ from ctsim.calibration.parameter_sets import POINT_SET
 from ctsim.data.geography import packaged
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.declarations.parameters import calibration_version
-from ctsim.experiments.executors import ExecutorSpec, map_ordered
+from ctsim.experiments.executors import ExecutorSpec, replicate
+from ctsim.experiments.executors import replications as replications_of
 from ctsim.provenance import git_commit, package_versions, version
 from ctsim.scenarios.files import Scenario, ScenarioError
 from ctsim.scenarios.runner import run
 from ctsim.storage import atomic_write, staged_folder
+from ctsim.verdicts import PRICE_YEAR, PRICES, judge, price_draws
 
 # Outcomes compared; whether lower or higher is better comes from their declarations (for reading the table; nothing
 # is optimised).
 OUTCOMES = {name: OUTPUTS_BY_NAME[name].better for name in (
     "attacks", "deaths", "injuries", "new_radicals", "recruits", "active_militants", "arrests", "militants_killed",
-    "collateral_casualties", "detained_without_trial", "legitimacy", "cost")}
+    "collateral_casualties", "detained_without_trial", "legitimacy", "fear", "cost")}
 CONFIDENCE = 0.90
 
 
@@ -54,6 +61,7 @@ class Comparison:
         months: the horizon.
         parameters: the parameter set (:mod:`ctsim.calibration.parameter_sets`): replication r of every scenario
             uses its draw r (None: the point calibration).
+        prices: ``drawn`` (replication r of every scenario uses price draw r) or ``central`` (declared prices).
     """
 
     scenarios: list[Scenario]
@@ -64,6 +72,7 @@ class Comparison:
     months: int
     district_attacks: pd.DataFrame | None = None
     parameters: Any = None
+    prices: str = "central"
 
 
 def _run_one(task: tuple[int, Scenario, int, np.random.SeedSequence, int, dict | None]
@@ -97,11 +106,14 @@ def compare(scenarios: list[Scenario], replications: int, seed: int | None = Non
         months = scenarios[0].months
     scenarios = unique_names(scenarios)
     root = scenarios[0].seed if seed is None else seed
-    seeds = np.random.SeedSequence(root).spawn(replications)
-    draws = [parameters.values(r) or None if parameters is not None else None for r in range(replications)]
-    tasks = [(i, s, r, seeds[r], months, draws[r]) for i, s in enumerate(scenarios) for r in range(replications)]
+    runs_of = replications_of(replications, root, parameters)
+    # Prices vary with the parameters: drawn per replication (the same in every scenario) when the draws are used.
+    drawn = parameters is not None and parameters.mode == "draws"
+    prices = price_draws(root, replications) if drawn else [{}] * replications
+    tasks = [(i, s, r.index, r.seed, months, {**prices[r.index], **r.draw} or None)
+             for i, s in enumerate(scenarios) for r in runs_of]
     with tqdm(total=len(tasks), desc="runs", unit="run", disable=not progress, leave=False) as bar:
-        results = map_ordered(_run_one, tasks, ExecutorSpec(kind="processes", workers=jobs), on_result=bar.update)
+        results = replicate(_run_one, tasks, ExecutorSpec(kind="processes", workers=jobs), on_result=bar.update)
     runs = pd.DataFrame([{"scenario": scenarios[i].name, "replication": r, **summary}
                          for i, r, summary, *_ in results])
     monthly = pd.concat([series.assign(scenario=scenarios[i].name, replication=r)
@@ -109,8 +121,8 @@ def compare(scenarios: list[Scenario], replications: int, seed: int | None = Non
     ids = packaged().table["district_id"].to_numpy()
     districts = pd.concat([pd.DataFrame({"scenario": scenarios[i].name, "replication": r, "district_id": ids,
                                          "attacks": attacks}) for i, r, _, _, attacks in results], ignore_index=True)
-    return Comparison(scenarios, runs, monthly, differences(runs, [s.name for s in scenarios]), root, months,
-                      districts, parameters)
+    return Comparison(scenarios, runs, monthly, differences(runs, [s.name for s in scenarios], months), root, months,
+                      districts, parameters, "drawn" if drawn else "central")
 
 
 def unique_names(scenarios: list[Scenario]) -> list[Scenario]:
@@ -123,8 +135,9 @@ def unique_names(scenarios: list[Scenario]) -> list[Scenario]:
     return out
 
 
-def differences(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """One row per scenario after the first and outcome: the paired difference from the first, with its interval."""
+def differences(runs: pd.DataFrame, names: list[str], months: int = 120) -> pd.DataFrame:
+    """One row per scenario after the first and outcome: the paired difference from the first, with its interval,
+    and the verdict on it (:func:`ctsim.verdicts.judge`, over ``months``) with the smallest change that matters."""
     reference = runs[runs["scenario"] == names[0]].set_index("replication").sort_index()
     rows = []
     for name in names[1:]:
@@ -132,12 +145,14 @@ def differences(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
         for outcome, better in OUTCOMES.items():
             pair = paired(reference[outcome].to_numpy(), other[outcome].to_numpy(), CONFIDENCE)
             diff = other[outcome] - reference[outcome]
+            verdict = judge(outcome, pair.difference, pair.low, pair.high, pair.reference, months=months,
+                            level=CONFIDENCE)
             rows.append({
                 "scenario": name, "outcome": outcome, "better": better,
                 "reference_mean": pair.reference, "scenario_mean": pair.scenario,
                 "difference": pair.difference, "ci90_low": pair.low, "ci90_high": pair.high,
                 "relative_change": pair.relative, "share_of_runs_lower": float((diff < 0).mean()),
-                "replications": pair.pairs,
+                "replications": pair.pairs, "verdict": verdict.word, "smallest_change": verdict.threshold,
             })
     return pd.DataFrame(rows)
 
@@ -162,6 +177,11 @@ def write(comparison: Comparison, root: str | Path = "results",
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"), "cpu_count": os.cpu_count(),
         "parameters": (comparison.parameters or POINT_SET).manifest(
             int(len(comparison.runs) // len(comparison.scenarios))),
+        "prices": {"mode": comparison.prices, "price_year": PRICE_YEAR, "currency": "PKR",
+                   "rule": ("replication r of every scenario uses price draw r, each price drawn within its "
+                            "plausible range, most likely at its declared value" if comparison.prices == "drawn" else
+                            "every run uses the declared (central) prices"),
+                   "parameters": list(PRICES)},
     }
     # The whole folder is written under a temporary name and renamed once complete: a disk error or a kill leaves
     # no half-written comparison behind.

@@ -1,7 +1,7 @@
 """Compare mode: two policies as small ensembles with common random numbers, run in the background with progress.
 
 It follows :func:`ctsim.analysis.compare.compare` (replication ``r`` of both policies uses child ``r`` of one
-``SeedSequence``, runs go through :func:`ctsim.experiments.executors.map_ordered`, the paired differences and their
+``SeedSequence``, runs go through :func:`ctsim.experiments.executors.replicate`, the paired differences and their
 90% intervals come from the same code) but keeps five monthly series per run instead of one, for the bands, and
 reports progress run by run. A policy is a library scenario or the trainer's current settings.
 
@@ -110,7 +110,7 @@ def run_comparison(reference: Scenario, other: Scenario, replications: int = DEF
 
     # Imported here: SciPy's statistics and the executors are needed only once a comparison starts.
     from ctsim.analysis import compare as core_compare
-    from ctsim.experiments.executors import ExecutorSpec, map_ordered
+    from ctsim.experiments.executors import ExecutorSpec, replicate
 
     check_settings(replications, years)
     parameters = parameter_set(point)
@@ -129,7 +129,7 @@ def run_comparison(reference: Scenario, other: Scenario, replications: int = DEF
 
     began = time.perf_counter()
     kind = "processes" if workers > 1 else "serial"
-    results = map_ordered(_run_one, tasks, ExecutorSpec(kind=kind, workers=workers), on_result=progressed)
+    results = replicate(_run_one, tasks, ExecutorSpec(kind=kind, workers=workers), on_result=progressed)
     names = [s.name for s in scenarios]
     runs = pd.DataFrame([{"scenario": names[i], "replication": r, **summary} for i, r, summary, _ in results])
     monthly = pd.concat([series.assign(policy=names[i], replication=r) for i, r, _, series in results],

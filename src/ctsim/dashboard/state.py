@@ -276,16 +276,15 @@ class DashboardSession:
         """Some national series by month, history included: the page's fast path (Mesa's DataCollector holds each
         series as a list; :func:`monthly_frames` builds every output and region, several times slower)."""
         with self.lock:
-            collected = self.model.datacollector.model_vars
             months = pd.period_range(self.model.start, periods=self.model.steps, freq="M").to_timestamp()
-            return pd.DataFrame({"month": months, **{c: np.asarray(collected[c][:len(months)], float)
+            return pd.DataFrame({"month": months, **{c: self.model.recorder.series(c)[:len(months)].copy()
                                                      for c in columns}})
 
     def districts(self) -> pd.DataFrame:
         """One row per district: name, region, position, population and every map measure, for the last month."""
         with self.lock:
             model, rec = self.model, self.recorder
-            strength = model.forces.effective
+            strength = model.state.effective
             total = np.maximum(strength.sum(axis=1), 1e-12)
             militants = np.bincount(model.cell_table.district, model.cell_table.members, model.n_districts)
             table = model.geography.table

@@ -60,6 +60,12 @@ class Param:
         """True when the parameter is an exogenous uncertainty with a plausible range."""
         return self.plausible is not None
 
+    @property
+    def is_price(self) -> bool:
+        """True for a price (unit in PKR): it moves only the cost output, which no process reads, so checks of the
+        model's dynamics (the pattern checks' robustness study) need not vary it."""
+        return self.unit.startswith("PKR")
+
 
 _P = Param
 
@@ -368,36 +374,90 @@ PARAMETERS: tuple[Param, ...] = (
     _P("effect_dialogue_legitimacy", 0.1, "legitimacy at full dialogue", "assumption",
        "dialogue with non-violent movements lifts legitimacy in Balochistan and the merged districts", 0.0, 1.0,
        plausible=(0.0, 0.2)),
-    _P("programme_full_cost", 20_000.0, "police-equivalent personnel per month", "assumption",
-       "cost index of one full non-kinetic programme (FACTS.md has no cost figures)", 0.0, 1e7),
     _P("poverty_trend_per_year", 0.0, "relative change per year", "assumption",
        "exogenous drift of every district's poor share (growth, inflation, shocks), compounding; 0 = none",
        -0.2, 0.2, plausible=(-0.03, 0.03)),
-    # --- costs (an index, not rupees: FACTS.md has no cost figures) -------------------------------------------
-    _P("cost_weight_police", 1.0, "police-equivalents per person", "assumption", "reference", 0.0, 100.0),
-    _P("cost_weight_paramilitary", 1.5, "police-equivalents per person", "assumption", "", 0.0, 100.0),
-    _P("cost_weight_military", 2.5, "police-equivalents per person", "assumption",
-       "deployed troops cost more than police", 0.0, 100.0),
-    # Rupee budgets (FACTS.md s5.3, s5.6) enter the index through the cost of one police officer-month; the cost
-    # parameters below hold no sampled range (they move only the cost output), so each states its range in words.
-    _P("cost_rupees_per_police_month", 67_109.0, "PKR per police-equivalent personnel-month", "derived",
-       "FACTS.md s5.6: Punjab police budget FY24 Rs165bn / 204,892 Punjab police (FACTS.md s2, 2017 count) / 12; "
-       "the whole police budget per officer (pay, operations, equipment); FY25 Rs190bn gives 77,300, Sindh FY25 "
-       "Rs163.9bn / 105,000 gives 130,000, so the conversion is good to a factor of two", 1.0, 1e7),
-    _P("cost_kinetic_full_tempo", 173_000.0, "police-equivalent personnel per month", "derived",
+    # --- prices (rupees a month at FY2024-25 prices) ---------------------------------------------------------------
+    # The cost output is in Pakistani rupees at FY2024-25 prices (the year of FACTS.md s5.6's latest budgets). Figures
+    # from earlier years are in the rupees of their year, not adjusted for inflation (FACTS.md holds no price index);
+    # where one sets a central value, the plausible range reaches up to allow for prices since. Prices move only the
+    # cost output (no process reads it), so each is an uncertainty a study can vary; `ctsim compare` draws them per
+    # replication (ctsim.verdicts.money). Forces are priced per person a month; programmes at the full programme.
+    _P("cost_weight_police", 77_300.0, "PKR per police officer a month", "derived",
+       "FACTS.md s5.6: Punjab's police budget FY25 Rs190bn / 204,892 Punjab police (FACTS.md s2, 2017 count) / 12 "
+       "(the whole budget per officer: pay, operations, equipment); Punjab FY24 (Rs165bn) gives Rs67,100, Sindh FY25 "
+       "(Rs163.9bn for ~105,000) Rs130,100, KP FY26 (Rs157.6bn for ~120,000) Rs109,400", 0.0, 1e7,
+       plausible=(67_000.0, 130_000.0)),
+    _P("cost_weight_paramilitary", 116_000.0, "PKR per Rangers or FC member a month", "assumption",
+       "1.5 times a police officer's cost (FACTS.md has no paramilitary budget): pay plus field allowances and "
+       "equipment; plausible 1-2 times", 0.0, 1e7, plausible=(77_000.0, 155_000.0)),
+    _P("cost_weight_military", 193_000.0, "PKR per deployed soldier a month", "assumption",
+       "2.5 times a police officer's cost for a soldier of a formation deployed on internal security (pay, "
+       "allowances, operations; FACTS.md has no per-soldier figure); plausible 1.5-4 times", 0.0, 1e7,
+       plausible=(116_000.0, 310_000.0)),
+    _P("cost_kinetic_full_tempo", 13.6e9, "PKR a month at full tempo", "derived",
        "operations at full tempo (kinetic_intensity 1) over the status quo's (0.5), taken as a Zarb-e-Azb-scale "
-       "campaign (an assumption): Rs190bn over three fiscal years (FACTS.md s5.6) is 7.7% of the defence budgets "
-       "of FY16-17 (Rs780bn, 860bn); 7.7% of FY24's Rs1,804bn is Rs11.6bn a month, / cost_rupees_per_police_month; "
-       "plausible 90,000-350,000 (the conversion's factor of two)", 0.0, 1e7),
-    _P("cost_nacta_pm_office", 1_600.0, "police-equivalent personnel per month", "assumption",
+       "campaign (an assumption): Rs190bn over three fiscal years (FACTS.md s5.6) was 7.7% of the defence budgets of "
+       "FY16-17 (Rs780bn, 860bn); 7.7% of FY25's Rs2,122bn is Rs163bn a year. Plausible from Zarb-e-Azb's own Rs63bn "
+       "a year (in rupees of 2014-17) to 1.5 times the central value", 0.0, 1e13, plausible=(5.3e9, 20.4e9)),
+    _P("cost_nacta_pm_office", 2.0e9 / 12, "PKR a month", "assumption",
        "NACTA in the PM's office with a joint intelligence directorate is assumed to need its largest budget so far "
        "(FY17 revised Rs1.56bn) instead of its latest under the Interior Ministry (FY20 Rs276m; FACTS.md s5.3): "
-       "Rs1.28bn a year / 12 / cost_rupees_per_police_month; plausible 500-5,000 (FY16's Rs1.06bn allocation to "
-       "a directorate several times larger)", 0.0, 1e7),
-    _P("cost_central_ctd", 2_700.0, "police-equivalent personnel per month", "assumption",
-       "a central CTD is assumed to cost what KP's CTD does (Rs2.18bn a year for 2,135 posted, FACTS.md s5.3) / 12 "
-       "/ cost_rupees_per_police_month; plausible 1,500-10,000 (Sindh's ~850 staff to Punjab's Rs7.6bn in FY25)",
-       0.0, 1e7),
+       "Rs1.28bn a year in rupees of those years, Rs2bn a year at FY25 prices (an assumption: the defence budget grew "
+       "2.5 times from FY17 to FY25, FACTS.md s5.6); plausible Rs1.0-3.2bn a year", 0.0, 1e13,
+       plausible=(1.0e9 / 12, 3.2e9 / 12)),
+    _P("cost_central_ctd", 3.0e9 / 12, "PKR a month", "assumption",
+       "a central CTD is assumed to cost Rs3bn a year, between KP's CTD (Rs2.18bn a year for 2,135 posted, 2022) and "
+       "Punjab's (Rs7.6bn, FY25), FACTS.md s5.3; plausible over that span", 0.0, 1e13,
+       plausible=(2.18e9 / 12, 7.6e9 / 12)),
+    _P("cost_police_capacity_full", 30e9 / 12, "PKR a month at the full programme", "assumption",
+       "full police counterterrorism capacity (intelligence, training, equipment) for Rs30bn a year, sized from "
+       "budgets (FACTS.md s5.3, s5.6): every province's CTD funded at Punjab's FY25 rate per person (Rs7.6bn for "
+       "127.7m people, Rs14bn for 241.5m) at the low end; a tenth of the provinces' police budgets (Punjab Rs190bn, "
+       "Sindh Rs163.9bn, KP Rs157.6bn, Balochistan's) at the high end, Rs55bn", 0.0, 1e13,
+       plausible=(14e9 / 12, 55e9 / 12)),
+    _P("cost_prosecution_per_multiple", 3e9 / 12, "PKR a month per multiple of the status quo's capacity",
+       "assumption",
+       "terrorism prosecution (prosecutors, anti-terrorism courts, witness protection) at the status quo's capacity, "
+       "priced like a provincial CTD, Rs3bn a year: between KP's CTD (Rs2.18bn) and Punjab's (Rs7.6bn), FACTS.md "
+       "s5.3; FACTS.md has no prosecution budget (Punjab: 950 prosecutors in post, 14 at the ATCs, 2015, s5.4)",
+       0.0, 1e13, plausible=(1e9 / 12, 7.6e9 / 12)),
+    _P("cost_madrasa_reform_full", 10e9 / 12, "PKR a month at the full programme", "assumption",
+       "every seminary reformed (formal-subject teachers, registration, inspection, day-scholar places): 33,218 "
+       "seminaries (PES 2016-17; 17,738 registered in 2024, FACTS.md s5.7) at Rs300,000 a year each (an "
+       "assumption), Rs10bn a year; plausible from the registered ones at that rate (Rs5bn) to all at twice it "
+       "(Rs20bn)", 0.0, 1e13, plausible=(5e9 / 12, 20e9 / 12)),
+    _P("cost_education_full", 105e9 / 12, "PKR a month at the full programme", "assumption",
+       "the full programme halves the out-of-school share: half of the 26.2m children out of school (2021-22, "
+       "FACTS.md s5.7) in school at Rs8,000 a year each (an assumption: a low-cost public school place), Rs105bn a "
+       "year; plausible at Rs4,000-20,000 a place", 0.0, 1e13, plausible=(52e9 / 12, 262e9 / 12)),
+    _P("cost_development_full", 300e9 / 12, "PKR a month at the full programme", "assumption",
+       "a national development and poverty-reduction programme that cuts the poor share by up to 30%, on the scale "
+       "of the country's largest transfer programme: half BISP's FY25 budget, Rs300bn a year (an assumption); "
+       "plausible from the merged districts' yearly pledge (Rs100bn, 2017) to BISP's FY25 budget (Rs593bn for 10m "
+       "families), FACTS.md s5.6", 0.0, 1e13, plausible=(100e9 / 12, 593e9 / 12)),
+    _P("cost_counter_narrative_full", 3e9 / 12, "PKR a month at the full programme", "assumption",
+       "a national counter-narrative at full strength (media, scholars, schools, online) for Rs3bn a year, about "
+       "twice NACTA's largest budget (FY17 revised Rs1.56bn, FACTS.md s5.3); the status quo's strength (0.2) then "
+       "costs Rs0.6bn a year, about twice NACTA's FY20 budget (Rs276m), which runs Paigham-e-Pakistan among its "
+       "tasks; plausible Rs1-8bn a year", 0.0, 1e13, plausible=(1e9 / 12, 8e9 / 12)),
+    _P("cost_deradicalisation_full", 1.5e9 / 12, "PKR a month at the full programme", "assumption",
+       "the full programme's rehabilitation places (rehabilitation_places_per_year, 2,500) at Rs600,000 a place (an "
+       "assumption: residential programmes of 3-18 months such as Mishal and Sabaoon, FACTS.md s5.5, which gives no "
+       "costs), Rs1.5bn a year; plausible Rs200,000-2m a place", 0.0, 1e13, plausible=(0.5e9 / 12, 5e9 / 12)),
+    _P("cost_border_management_full", 48e9 / 12, "PKR a month at the full programme", "assumption",
+       "full border management on the scale of the 58 FC wings raised in 2017-21 (FACTS.md s5.2) at 600 personnel "
+       "a wing (an assumption) and the paramilitary price (cost_weight_paramilitary), with fencing upkeep and "
+       "Afghan liaison: Rs48bn a year; plausible with wings of 300-1,000 at the ends of that price", 0.0, 1e13,
+       plausible=(16e9 / 12, 108e9 / 12)),
+    _P("cost_hvt_protection_full", 21e9 / 12, "PKR a month at the full programme", "assumption",
+       "full protection of high-value sites and foreign nationals (CPEC, FACTS.md s4) by about 15,000 security "
+       "personnel (an assumption: FACTS.md has no figure) at the paramilitary price, Rs21bn a year; plausible with "
+       "7,500-30,000 personnel", 0.0, 1e13, plausible=(10e9 / 12, 42e9 / 12)),
+    _P("cost_dialogue_full", 1e9 / 12, "PKR a month at the full programme", "assumption",
+       "commissions, jirgas and outreach to non-violent movements for Rs1bn a year, of the order of NACTA's budgets "
+       "(FY20 Rs276m to FY17 Rs1.56bn, FACTS.md s5.3); plausible Rs0.3-3bn a year", 0.0, 1e13,
+       plausible=(0.3e9 / 12, 3e9 / 12)),
     _P("development_merged_reach_multiple", 2.0, "multiple of the even per-person reach", "assumption",
        "with development_merged_first, the merged districts get this multiple of the reach an even spread would "
        "give them and the other districts share the rest of the same budget (population-weighted). FACTS.md s5.6: "
@@ -427,6 +487,28 @@ PARAMETERS: tuple[Param, ...] = (
        "coordination with NACTA in the PM's office under the NSA (FACTS.md s4 proposal)", 0.0, 1.0),
     _P("coordination_central_ctd", 0.1, "index 0-1", "assumption",
        "added coordination from a central CTD for inter-provincial and cross-border cases", 0.0, 1.0),
+    # --- who leads counterterrorism (ct_lead): what a Rangers or a police lead changes, against the military's -------
+    # FACTS.md s4: police should be the first line, then civil armed forces, the military only where civil authority
+    # lacks access, and over-reliance on the military left civilian capacity unbuilt. No figure sizes any of it:
+    # each setting is an assumption with the range a study varies. Under a military lead the military deploys all
+    # the formations the lever commits, police keep their own CT weight and the paramilitary hold their border share.
+    _P("lead_rangers_military_deployment", 0.4, "share of committed formations deployed", "assumption",
+       "under a Rangers/FC lead the military keeps to the areas where civil authority lacks access", 0.0, 1.0,
+       plausible=(0.2, 0.7)),
+    _P("lead_police_military_deployment", 0.2, "share of committed formations deployed", "assumption",
+       "under a police lead the military keeps to the merged districts", 0.0, 1.0, plausible=(0.1, 0.5)),
+    _P("lead_rangers_police_weight", 1.3, "multiple of police CT weight", "assumption",
+       "police working beside a paramilitary lead gain mandate and intelligence sharing", 1.0, 3.0,
+       plausible=(1.0, 1.6)),
+    _P("lead_police_police_weight", 2.0, "multiple of police CT weight", "assumption",
+       "the lead force gets mandate, resources and the intelligence flow (FACTS.md s4)", 1.0, 4.0,
+       plausible=(1.3, 3.0)),
+    _P("lead_rangers_paramilitary_release", 0.4, "share of the border-held strength", "assumption",
+       "a paramilitary lead moves part of the border-held strength to internal duty (FACTS.md s4: the Rangers' "
+       "first duty is the border, internal security became their main one)", 0.0, 1.0, plausible=(0.2, 0.6)),
+    _P("lead_police_paramilitary_release", 0.2, "share of the border-held strength", "assumption",
+       "under a police lead the paramilitary back the police from part of their border strength", 0.0, 1.0,
+       plausible=(0.0, 0.4)),
     _P("term_months", 60.0, "months", "fact", "FACTS.md s4: five-year terms", 12.0, 120.0),
     _P("months_to_first_transition", 61.0, "months from the start", "assumption",
        "next change of government about five years after the February 2024 election", 1.0, 240.0),

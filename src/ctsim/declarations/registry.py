@@ -8,6 +8,7 @@ Built from the single declarations in :mod:`ctsim.declarations.levers` (levers) 
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,7 +102,6 @@ def factor(name: str) -> Factor:
     try:
         return FACTORS_BY_NAME[name]
     except KeyError:
-        import difflib
 
         close = difflib.get_close_matches(name, list(FACTORS_BY_NAME), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""

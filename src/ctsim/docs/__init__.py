@@ -31,6 +31,7 @@ from ctsim.declarations.registry import levers as registry_levers
 from ctsim.declarations.registry import uncertainties as registry_uncertainties
 from ctsim.figures.tables import cell, compact
 from ctsim.storage import write_text
+from ctsim.verdicts import format_rupees
 
 
 def parameters_table() -> str:
@@ -140,8 +141,14 @@ def _signed(value: float, scale: float | None = None) -> str:
     return f"{value:+,.0f}"
 
 
-def _interval(row) -> str:
-    """``difference [low, high]`` of an evidence row, all three at the decimals the largest needs."""
+def _interval(row, outcome: str | None = None) -> str:
+    """``difference [low, high]`` of an evidence row, all three at the decimals the largest needs (costs in
+    rupees, over the ten years)."""
+    if (outcome or row.get("outcome")) == "cost":
+        def money(value: float) -> str:
+            return ("+" if value >= 0 else "") + format_rupees(value)
+
+        return f"{money(row['difference'])} [{money(row['ci90_low'])}, {money(row['ci90_high'])}]"
     scale = max(abs(row["difference"]), abs(row["ci90_low"]), abs(row["ci90_high"]))
     return (f"{_signed(row['difference'], scale)} [{_signed(row['ci90_low'], scale)}, "
             f"{_signed(row['ci90_high'], scale)}]")
@@ -178,7 +185,7 @@ def evidence_table() -> str:
              "| lever | " + " | ".join(SHOWN) + " |", "|---|" + "---|" * len(SHOWN)]
     for lever, group in table.groupby("lever", sort=False):
         by = group.set_index("outcome")
-        cells = [_interval(by.loc[o]) for o in SHOWN]
+        cells = [_interval(by.loc[o], o) for o in SHOWN]
         rows.append(f"| `{lever}` = {cell(group['contrast'].iloc[0])} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 

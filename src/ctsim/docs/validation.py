@@ -8,15 +8,32 @@ DESIGN.md s5) are added to the same report by :mod:`ctsim.analysis.validation.pa
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ctsim.analysis.calibration import point
+from ctsim.analysis.calibration.posterior import DISTANCE_TERMS, DISTANCE_WEIGHTS
+from ctsim.analysis.validation import forecast
+from ctsim.analysis.validation.patterns import (
+    HEADLINES,
+    POSTERIOR_CONFIDENCE,
+    POSTERIOR_FACTOR,
+    posterior_summary,
+    robustness_matrix,
+    robustness_settings,
+    robustness_summary,
+)
+from ctsim.analysis.validation.rolling_origin import table_from_record
 from ctsim.calibration import targets as calibration_targets
+from ctsim.calibration.fingerprint import model_fingerprint
+from ctsim.calibration.parameter_sets import POSTERIOR_FILE, DrawsError, read_posterior, staleness
+from ctsim.calibration.targets import TOLERANCE
+from ctsim.experiments.executors import replications as replications_of
 from ctsim.figures import save_figure
-from ctsim.figures.charts import calibration_chart
+from ctsim.figures.charts import OBSERVED_PICSS, OBSERVED_PIPS, calibration_chart
 from ctsim.figures.tables import number, percent
 from ctsim.storage import write_text
 
@@ -25,7 +42,7 @@ REPORT_SEED = 7_2023  # replications of the report: not the seeds the fit used
 
 def fit_table(history, values: dict[str, float], replications: int = 20) -> tuple[pd.DataFrame, point.Fit, dict]:
     """Targets against simulated means with 90% intervals (5th-95th percentile over replications)."""
-    seeds = np.random.SeedSequence(REPORT_SEED).spawn(replications)
+    seeds = [r.seed for r in replications_of(replications, REPORT_SEED)]
     fit = point.simulate(values, history, seeds)
     runs = fit.runs.assign(year=fit.runs["month"].dt.year)
     per_run = runs.groupby(["replication", "year"])[["attacks", "deaths", "injuries", "militants_killed"]].sum()
@@ -128,7 +145,6 @@ def posterior_section(path: Path | None = None, correlations: int = 5) -> list[s
     """The report's section on the stored posterior draws (``make posterior``): how they were made, effective
     sample size, acceptance and epsilon per generation, each free parameter's 5/50/95% quantiles against its prior
     range, and the strongest correlations between parameters. Read from the draws file alone (nothing is run)."""
-    from ctsim.calibration.parameter_sets import POSTERIOR_FILE, DrawsError, read_posterior, staleness
 
     path = path or POSTERIOR_FILE
     lines = ["## Posterior draws (parameter uncertainty)", ""]
@@ -180,8 +196,6 @@ def posterior_section(path: Path | None = None, correlations: int = 5) -> list[s
 def _error_model_sentence(settings: dict) -> str:
     """How to read epsilon: the error model the draws file records, or, when it records none, the current one
     (said as such: the file's settings are the only evidence of what made it)."""
-    from ctsim.analysis.calibration.posterior import DISTANCE_TERMS, DISTANCE_WEIGHTS
-    from ctsim.calibration.targets import TOLERANCE
 
     targets = settings.get("targets", [])
     alpha = settings.get("monthly_dispersion")
@@ -245,7 +259,6 @@ def _stored_pattern_study(csv: Path, title: str, command: str, patterns: pd.Data
 
 def robustness_section(csv: Path, patterns: pd.DataFrame, replications: int | None) -> list[str]:
     """The robustness study stored beside the report, if it was run for the model and checks reported above."""
-    from ctsim.analysis.validation.patterns import HEADLINES, robustness_matrix, robustness_settings, robustness_summary
 
     command = "`ctsim validate-model --robustness --report docs/validation.md`"
     lines, long = _stored_pattern_study(csv, "Robustness of the patterns", command, patterns, replications)
@@ -287,8 +300,6 @@ def posterior_patterns_section(csv: Path, patterns: pd.DataFrame, replications: 
                                draws_file: Path | None = None) -> list[str]:
     """The pattern checks rerun over the stored posterior draws (``pattern_posterior.csv`` beside the report), if
     that study was run for the model, checks and draws reported above."""
-    from ctsim.analysis.validation.patterns import POSTERIOR_CONFIDENCE, POSTERIOR_FACTOR, posterior_summary
-    from ctsim.calibration.parameter_sets import POSTERIOR_FILE, DrawsError, read_posterior
 
     command = "`ctsim validate-model --posterior 20 --report docs/validation.md`"
     lines, long = _stored_pattern_study(csv, "Pattern checks over the posterior", command, patterns, replications)
@@ -327,9 +338,7 @@ LONG_RUN_FILE = "long_run.json"
 def _stored_study(study: Path, title: str, target: str) -> tuple[list[str], dict | None]:
     """A report section's heading and the study stored beside the report (``make TARGET``), or the heading with why
     it is not shown (not run yet, or run on another state of the model) and None."""
-    import json
 
-    from ctsim.calibration.fingerprint import model_fingerprint
 
     lines = [f"## {title}", ""]
     if not study.exists():
@@ -344,7 +353,6 @@ def _stored_study(study: Path, title: str, target: str) -> tuple[list[str], dict
 def long_run_section(study: Path) -> list[str]:
     """The status quo's 20-year band against the record since 2007, from the study stored beside the report
     (``make long-run``), if it was run on this model."""
-    from ctsim.figures.charts import OBSERVED_PICSS, OBSERVED_PIPS
 
     lines, data = _stored_study(study, "The status quo's long run", "long-run")
     if data is None:
@@ -450,8 +458,6 @@ def _predictive_lines(part: dict) -> list[str]:
 
 
 def _rolling_origin_lines(part: dict) -> list[str]:
-    from ctsim.analysis.validation import forecast
-    from ctsim.analysis.validation.rolling_origin import table_from_record
 
     abc, fc = part["abc"], part["forecast"]
     settings, generations = abc["settings"], abc["generations"]

@@ -45,8 +45,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
+from ctsim.calibration.parameter_sets import POINT_SET
 from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.declarations.limits import MAX_INITIAL_CELLS, MAX_INITIAL_MILITANTS, PLAUSIBLE_INITIAL_MILITANTS
+from ctsim.declarations.parameters import CALIBRATION_FILE
 from ctsim.experiments.design import Experiment, ExperimentError, largest_initial_state
 from ctsim.experiments.executors import ExecutorSpec, OpenExecutor, default_workers, open_executor, process_pool
 from ctsim.experiments.worker import RunSpec, TaskResult, execute_task
@@ -266,7 +268,6 @@ def input_hashes(experiment: Experiment) -> dict[str, str]:
     """SHA-256 of every file the design depends on, by resolved path: the experiment file and a points file (as
     read when the experiment was loaded), every scenario file with its extends and history chain, and the
     calibration."""
-    from ctsim.declarations.parameters import CALIBRATION_FILE
 
     out = dict(experiment.inputs)
     for scenario in experiment.scenarios:
@@ -281,7 +282,6 @@ def input_hashes(experiment: Experiment) -> dict[str, str]:
 
 
 def _parameters(experiment: Experiment):
-    from ctsim.calibration.parameter_sets import POINT_SET
 
     return experiment.parameters or POINT_SET
 

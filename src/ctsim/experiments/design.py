@@ -33,6 +33,7 @@ object per point), so the driver's memory does not grow with the number of runs.
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import re
 from collections.abc import Iterator
@@ -475,7 +476,6 @@ def _points_file(where: str, path: Path, value: Any, experiment: Experiment) -> 
         raise ExperimentError(f"{where}: key 'design.path' = {excerpt(value)} must name a .csv or .parquet file")
     raw = read_input(target, "points file", ExperimentError, MAX_POINTS_BYTES)
     experiment.inputs[str(target)] = hashlib.sha256(raw).hexdigest()
-    import io
 
     try:  # parse the bytes read and hashed, so that what is recorded is what is used
         frame = pd.read_parquet(io.BytesIO(raw)) if target.suffix.lower() == ".parquet" \

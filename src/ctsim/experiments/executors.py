@@ -1,8 +1,15 @@
-"""Where runs execute: in this process, in local processes, or on a Dask cluster. One module for every caller.
+"""Where runs execute, and the one way a study replicates: in this process, in local processes, or on a Dask
+cluster. One module for every caller.
 
-Batches, comparisons, pattern checks, robustness studies and calibration all open their executor here, so every
-command offers the same choices and behaves the same way. Each executor is a ``concurrent.futures.Executor``;
-:func:`open_executor` is a context manager that starts it and shuts it down (a Dask cluster it started included).
+Every study that runs replications (comparisons, the evidence table, pattern checks and their robustness and
+posterior studies, the point calibration's candidates, the predictive checks, the long run, the dashboard's
+comparison) takes its seeds and parameter draws from :func:`replications` and runs them with :func:`replicate`, so
+replication ``r`` of every study follows one rule (child ``r`` of the study's ``SeedSequence``, draw ``r`` of the
+parameter set), every study can run in parallel, and every pool it opens dies with its driver. Batches, the
+calibration and the ABC open their executors here too (:func:`open_executor`, :func:`forked_pool`,
+:func:`dask_client`), so every command offers the same choices and behaves the same way. Each executor is a
+``concurrent.futures.Executor``; :func:`open_executor` is a context manager that starts it and shuts it down (a Dask
+cluster it started included).
 
 Local processes are started with ``spawn`` (a clean interpreter: no inherited locks or threads), and every random
 draw of a run flows from its own seed, so results do not depend on the executor or the number of workers.
@@ -25,6 +32,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
 
 KINDS = ("serial", "processes", "dask")
 WORKER_PROFILE = "distributed.worker.profile.enabled"  # Dask setting; off for the clusters ctsim starts
@@ -88,6 +98,41 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
                                initargs=(os.getpid(),))
 
 
+def forked_pool(workers: int, initializer: Callable[..., None] | None = None,
+                initargs: tuple = ()) -> ProcessPoolExecutor:
+    """A pool of ``workers`` forked local processes (for work that cannot be pickled, such as pyabc's closures),
+    each of which runs ``initializer(*initargs)`` and exits when the driver dies, as :func:`process_pool`'s do."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=_guarded_initializer,
+                               initargs=(os.getpid(), initializer, initargs))
+
+
+def _guarded_initializer(parent: int, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    die_with_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+    """A Dask client: of the scheduler at ``scheduler``, or of a LocalCluster of ``workers`` single-threaded worker
+    processes on 127.0.0.1 that this context starts and stops (without the workers' statistical profiler)."""
+    from distributed import Client, LocalCluster  # distributed loads in a second: only when Dask is asked for
+
+    with ExitStack() as stack:
+        if scheduler:
+            yield stack.enter_context(Client(scheduler, timeout="30s"))
+            return
+        import dask
+
+        # The workers' statistical profiler samples the running task every 10 ms; on pure-Python model runs it cost
+        # several per cent of the wall time (benchmarks/bench_batch.py), so local clusters run without it.
+        with dask.config.set({WORKER_PROFILE: False}):
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=workers or default_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address=None))
+        yield stack.enter_context(Client(cluster))
+
+
 def die_with_parent(parent: int) -> None:
     """Make this process exit when ``parent`` (the driver) is gone: a watching thread, and on Linux the kernel's
     parent-death signal as well."""
@@ -130,28 +175,43 @@ def open_executor(spec: ExecutorSpec | None = None) -> Iterator[OpenExecutor]:
             pool = stack.enter_context(process_pool(workers))
             yield OpenExecutor(pool, workers, True)
             return
-        from distributed import Client, LocalCluster
-
-        if spec.scheduler:
-            client = stack.enter_context(Client(spec.scheduler, timeout="30s"))
-        else:
-            import dask
-
-            # The workers' statistical profiler samples the running task every 10 ms; on pure-Python model runs it
-            # costs several per cent of the wall time (benchmarks/bench_batch.py), so local clusters run without it.
-            with dask.config.set({WORKER_PROFILE: False}):
-                cluster = stack.enter_context(LocalCluster(
-                    n_workers=spec.dask_local or spec.workers or default_workers(), threads_per_worker=1,
-                    processes=True, host="127.0.0.1", dashboard_address=None))
-            client = stack.enter_context(Client(cluster))
+        client = stack.enter_context(dask_client(spec.scheduler, spec.dask_local or spec.workers))
         workers = max(1, sum(w["nthreads"] for w in client.scheduler_info()["workers"].values()))
         yield OpenExecutor(client.get_executor(pure=False), workers, False)
 
 
-def map_ordered(fn: Callable[[Any], Any], items: Iterable[Any], spec: ExecutorSpec | None = None,
-                on_result: Callable[[], None] | None = None) -> list[Any]:
-    """``[fn(x) for x in items]`` on the executor ``spec`` describes, in the order of ``items``; ``on_result`` is
-    called once per finished item (a progress bar). Serial when there is at most one item or one worker."""
+@dataclass(frozen=True)
+class Replication:
+    """One replication of a study.
+
+    Attributes:
+        index: ``r``, from 0.
+        seed: child ``r`` of the study's ``SeedSequence``: every random draw of the run flows from it.
+        draw: the parameter values of draw ``r`` of the study's parameter set (empty: the point calibration).
+    """
+
+    index: int
+    seed: np.random.SeedSequence
+    draw: dict[str, float]
+
+
+def replications(n: int, seed: int | np.random.SeedSequence, parameters: Any = None,
+                 spawn_key: tuple[int, ...] = ()) -> list[Replication]:
+    """The ``n`` replications of a study rooted at ``seed`` (an int, with an optional ``spawn_key`` that sets a
+    study's streams apart, or a ``SeedSequence``): replication ``r`` has child ``r`` of the root and the values of
+    draw ``r`` of ``parameters`` (a :class:`ctsim.calibration.parameter_sets.ParameterSet`; None: the point
+    calibration). Every scenario of a study uses the same replications: common random numbers, for the parameters
+    as for chance."""
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed, spawn_key=spawn_key)
+    values = parameters.values if parameters is not None else (lambda r: {})
+    return [Replication(r, child, values(r)) for r, child in enumerate(root.spawn(n))]
+
+
+def replicate(fn: Callable[[Any], Any], items: Iterable[Any], spec: ExecutorSpec | None = None,
+              on_result: Callable[[], None] | None = None) -> list[Any]:
+    """``[fn(x) for x in items]`` on the executor ``spec`` describes (default: this process), in the order of
+    ``items``; ``on_result`` is called once per finished item (a progress bar). Serial when there is at most one item
+    or one worker."""
     items = list(items)
     spec = spec or ExecutorSpec(kind="serial")
     if len(items) <= 1 or (spec.resolved_kind == "processes" and (spec.workers or default_workers()) <= 1):
@@ -177,7 +237,6 @@ def check_scheduler(address: str) -> str:
     (``tls://`` needs certificates, which ctsim does not pass). A scheduler runs the code it is sent: use only
     schedulers you trust.
     """
-    from urllib.parse import urlsplit
 
     example = "such as tcp://127.0.0.1:8786"
     if not isinstance(address, str) or len(address) > 300 or any(not c.isprintable() or c.isspace()

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ctsim.scenarios.files import Scenario
+from ctsim.scenarios.runner import run
 
 FAULTS_ENV = "CTSIM_FAULT_INJECTION"
 
@@ -72,7 +73,6 @@ def _faults() -> dict[int, str]:
 
 def run_one(spec: RunSpec) -> tuple[dict[str, float], pd.DataFrame | None]:
     """Run one design row and return its summary and (if asked) its thinned monthly series."""
-    from ctsim.scenarios.runner import run
 
     fault = _faults().get(spec.run_id)
     if fault == "exit":

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ctsim.calibration.parameter_sets import POINT_SET, describe
 from ctsim.data import REGION_KEYS, REGIONS
+from ctsim.verdicts import PRICE_YEAR
 
 if TYPE_CHECKING:
     from ctsim.scenarios.runner import RunResult
@@ -66,11 +67,11 @@ def run_summary(result: RunResult) -> str:
         "National, per year",
     ]
     national = annual[["attacks", "deaths", "injuries", "recruits", "arrests", "legitimacy", "cost"]].copy()
-    national["cost"] = national["cost"] / 1e6
-    national = national.rename(columns={"legitimacy": "legitimacy_dec", "cost": "cost_index_m"})
+    national["cost"] = national["cost"] / 1e9
+    national = national.rename(columns={"legitimacy": "legitimacy_dec", "cost": "cost_rs_bn"})
     lines.append(national.to_string(float_format=lambda v: f"{v:,.2f}" if abs(v) < 10 else f"{v:,.0f}"))
-    lines.append("cost_index_m: millions of police-equivalent personnel-months (an index; one unit is about Rs67,000 "
-                 "of FY24 police pay: docs/odd.md 7.11)")
+    lines.append(f"cost_rs_bn: billions of Pakistani rupees at {PRICE_YEAR} prices, security personnel, deployed "
+                 f"troops and programmes (each price's source and range: docs/odd.md 7.11)")
     lines += ["", "Attacks by region, per year"]
     by_region = annual[[f"attacks_{k}" for k in REGION_KEYS]]
     by_region.columns = list(REGION_KEYS)

@@ -1,24 +1,27 @@
 """CTModel: the ctsim agent-based model, one step per month.
 
-The model's state lives here and in its entities (:mod:`ctsim.model.places`, :mod:`ctsim.model.forces`,
-:mod:`ctsim.model.militants`, :mod:`ctsim.model.population`, :mod:`ctsim.model.institutions`); each process of the
-month is a module of :mod:`ctsim.model.processes`, and :meth:`CTModel.step` calls them in this fixed order
-(DESIGN.md s2; docs/odd.md, "Process overview and scheduling"):
+The model's state is declared in one place, :mod:`ctsim.model.state` (every variable, its unit, its meaning and the
+process that writes it), and its entities are Mesa agents that view it (:mod:`ctsim.model.places`,
+:mod:`ctsim.model.forces`, :mod:`ctsim.model.militants`). Each process of the month is a module of
+:mod:`ctsim.model.processes`, numbered in the order :meth:`CTModel.step` calls them (DESIGN.md s2; docs/odd.md,
+"Process overview and scheduling"):
 
-1. policy: scheduled lever changes, then the political cycle (a change of government may revert levers);
+1. policy: scheduled lever changes and the state's reactions, then the political cycle (a change of government may
+   revert levers);
 2. socio-economics: programmes advance toward the levers with their lags; poverty, schooling and administration
    drift; the youth strata are recomputed;
 3. radicalisation of youth into the sympathiser pools, and exit from them;
 4. recruitment of sympathisers into existing cells; fighters arriving from sanctuary in Afghanistan join TTP-aligned
    cells;
 5. deployment and security operations: detect, arrest, kill; collateral harm;
-6. justice: prosecution, conviction or release; disengagement from cells;
+6. justice: prosecution, conviction or release; disengagement and surrender from cells;
 7. attacks: number, place, target, deaths, injuries; cell resources;
-8. legitimacy, fear and the threat memory;
+8. legitimacy, fear, militants' local support and the threat memory;
 9. released militants who return rejoin a cell in their district, or start one;
 10. new cells where sympathisers gather with no cell;
-11. cell lifecycle: dormancy, sanctuary, moves of pressed cells, splits, dissolution;
-12. recording of every output (:func:`ctsim.model.recording.record_month`), then Mesa's DataCollector.
+11. cell lifecycle: dormancy, sanctuary, moves of pressed cells, splits, merges, dissolution;
+12. recording of every output (:mod:`ctsim.model.processes.step12_recording`) into the run's
+    :class:`ctsim.model.recording.Recorder`.
 
 Initialisation is :mod:`ctsim.model.initialisation`. The core takes plain values and a seed and returns data; it
 opens no files (the packaged geography is loaded once per process by :func:`ctsim.data.geography.packaged`).
@@ -27,40 +30,36 @@ Python users who want the CLI's 2022-2024 history build models with :func:`ctsim
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
-from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from mesa import Agent, Model
+from mesa.discrete_space import Network
 
-from ctsim.data import REGIONS
 from ctsim.data import geography as geo
 from ctsim.declarations.levers import Policy
 from ctsim.declarations.parameters import ADMIN_CAPACITY_BY_REGION, resolve
 from ctsim.model import initialisation
+from ctsim.model.compiled import STREAMS, compile_streams
 from ctsim.model.forces import Forces, MilitaryFormation, ParamilitaryWing
-from ctsim.model.institutions import JusticePipeline, PoliticalCycle, Programmes
-from ctsim.model.militants import CellTable, MilitantCell
+from ctsim.model.militants import MilitantCell
 from ctsim.model.places import District, Police
-from ctsim.model.processes import (
-    attacks,
-    justice,
-    legitimacy,
-    lifecycle,
-    operations,
-    radicalisation,
-    recruitment,
-    socioeconomics,
-)
-from ctsim.model.processes.policy import apply_policy
-from ctsim.model.recording import MonthOutcome, make_datacollector, record_month
-
-# One random stream per subsystem (common random numbers across scenarios, DESIGN.md s6). Append only: the order
-# fixes which child of the SeedSequence each subsystem gets.
-STREAMS = ("mesa", "init", "politics", "population", "recruitment", "operations", "justice", "attacks",
-           "lifecycle", "casualties", "arrivals")
+from ctsim.model.processes.step01_policy import apply_policy
+from ctsim.model.processes.step02_socioeconomics import update_socioeconomics
+from ctsim.model.processes.step03_radicalisation import radicalise
+from ctsim.model.processes.step04_recruitment import arrive, recruit
+from ctsim.model.processes.step05_operations import operate
+from ctsim.model.processes.step06_justice import prosecute
+from ctsim.model.processes.step07_attacks import attack
+from ctsim.model.processes.step08_legitimacy import update_legitimacy
+from ctsim.model.processes.step09_returns import place_returning
+from ctsim.model.processes.step10_nucleation import nucleate
+from ctsim.model.processes.step11_lifecycle import dissolve_empty, lifecycle
+from ctsim.model.processes.step12_recording import MonthOutcome, record_month
+from ctsim.model.recording import Recorder
+from ctsim.model.state import VARIABLES_BY_NAME, Parameters, State
 
 
 class CTModel(Model):
@@ -72,15 +71,19 @@ class CTModel(Model):
         seed: an int or a ``numpy.random.SeedSequence``; every random draw flows from it.
         start: first month, ``YYYY-MM``.
         geography: districts and adjacency (default: the packaged data).
-        on_month: optional callback ``f(model, month)`` run first in every step (schedules use it).
+        on_month: optional callback ``f(model, month)`` run first in every step (schedules and triggers use it).
         admin_capacity: administrative capacity by region, replacing the declared table (counterfactuals).
 
     Attributes:
-        policy: the levers in force (schedules and political transitions change it).
-        status_quo: the levers a transition reverts to.
-        p: resolved parameter values.
+        state: the model's state (:class:`ctsim.model.state.State`; its variables can also be read as attributes of
+            the model, ``model.legitimacy``).
+        status_quo: the levers a change of government reverts to.
+        p: resolved parameter values (:class:`ctsim.model.state.Parameters`).
+        streams: the run's random generators, one per subsystem (:data:`ctsim.model.compiled.STREAMS`).
         grid: the district network (``mesa.discrete_space.Network``), one cell per district.
-        record: this month's outputs (see :mod:`ctsim.model.recording`).
+        districts, police_forces, forces: the district and police agents; the forces (wings, CTDs, formations).
+        recorder: every output of every month so far (:class:`ctsim.model.recording.Recorder`).
+        outcome: what last month's processes produced.
     """
 
     def __init__(self, policy: Policy | None = None, params: Mapping[str, float] | None = None,
@@ -94,83 +97,93 @@ class CTModel(Model):
             seq = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size)
         else:
             seq = np.random.SeedSequence(seed)
-        streams = dict(zip(STREAMS, seq.spawn(len(STREAMS)), strict=True))
-        super().__init__(rng=np.random.default_rng(streams["mesa"]))
+        children = dict(zip(STREAMS, seq.spawn(len(STREAMS)), strict=True))
+        super().__init__(rng=np.random.default_rng(children["mesa"]))
         self.seed_sequence = seq
-        self.streams = {name: np.random.default_rng(s) for name, s in streams.items() if name != "mesa"}
+        self.streams = {name: np.random.default_rng(s) for name, s in children.items() if name != "mesa"}
+        self.compiled_streams = compile_streams(self.streams)
         self.start = pd.Period(start, freq="M")
-        self.p = resolve(params)
-        self.policy = policy.copy() if policy is not None else Policy()
+        self.p = Parameters(resolve(params))
+        self.initial_policy = policy.copy() if policy is not None else Policy()
         self.status_quo = Policy()
         self.on_month = on_month
         self.geography = geography or geo.packaged()
-        initialisation.init_places(self, {**ADMIN_CAPACITY_BY_REGION, **(admin_capacity or {})})
-        # Programmes and the CT lead start from the status quo and move toward the scenario's policy with their
-        # lags: a reform announced in month one is not in force in month one.
-        self.programmes = Programmes(self.status_quo, self.p)
-        self.politics = PoliticalCycle(self.p, months_before_2024=(2024 - self.start.year) * 12 - self.start.month + 1)
-        self.branch_month = 0  # months of history before the scenario proper (set by a history branch)
-        self.justice = JusticePipeline(self.n_districts, self.p)
-        self.forces = Forces(self, initialisation.police_by_district(self))
-        self.threat = np.zeros(self.n_districts)
-        # Year -> (deaths, injuries) per attack relative to the pooled ratios (processes/attacks.py).
-        self.casualty_year_effect: dict[int, tuple[float, float]] = {}
-        self.cell_table = CellTable()
-        self.record: dict[str, object] = {}
-        self.reverted_levers: list[tuple[int, str]] = []
-        # (month, trigger, "fired" or "released", lever, value, level that fired it) (ctsim.scenarios.triggers)
-        self.trigger_events: list[tuple] = []
-        self.outcome: MonthOutcome | None = None  # what last month's processes produced
-        initialisation.seed_population_and_cells(self)
-        self.datacollector = make_datacollector()
+        self.outcome: MonthOutcome | None = None
+        where = initialisation.places(self.geography)
+        self.n_districts, self.region_names, self.border_names = where.n, where.region_names, where.border_names
+        self.recorder = Recorder(where.n)
+        self.grid = Network(self.geography.graph, random=self.random)
+        self.districts = [District(self, i, row) for i, row in enumerate(where.rows)]
+        self.police_forces = [Police(self, i, strength) for i, strength in enumerate(where.police)]
+        self.forces = Forces(self, where.police, where.population)
+        self.state: State = initialisation.initial_state(self, where,
+                                                         {**ADMIN_CAPACITY_BY_REGION, **(admin_capacity or {})})
 
     # ---------------------------------------------------------------------------------------- the month
     def step(self) -> None:
         """Advance one month: the processes in the order of the module docstring, one call each."""
         month = self.steps
-        self.record = {}
+        s, p, streams, cells = self.state, self.p, self.compiled_streams, self.state.cells
+        # Room for every row the month can add: an arrival's cell, a returned or new cell per district, a split
+        # per cell.
+        cells.reserve(cells.n + 4 * self.n_districts + 2)
         apply_policy(self, month)
-        socioeconomics.update_socioeconomics(self)
-        radicalised = radicalisation.radicalise(self)
-        recruited = recruitment.recruit(self)
-        arrived = recruitment.arrive(self)
-        ops = operations.operate(self)
-        trials = justice.prosecute(self, ops.arrested)
-        attacked = attacks.attack(self)
-        legitimacy.update_legitimacy(self, attacked, ops)
-        justice.place_returning(self, trials.returned)
-        founded = recruitment.nucleate(self)
-        cells = lifecycle.lifecycle(self, ops.hit)
-        self.outcome = MonthOutcome(radicalised, recruited + founded, ops, trials, attacked, cells, arrived)
-        record_month(self, self.outcome)
-        self.datacollector.collect(self)
-
-    # ---------------------------------------------------------------------------------------------- outputs
-    def by_region(self, values: np.ndarray) -> np.ndarray:
-        """Sum a per-district array over each region (in ``REGIONS`` order)."""
-        return np.bincount(self.region_index, values, len(REGIONS))
-
-    def weighted_by_region(self, values: np.ndarray) -> tuple[float, np.ndarray]:
-        """Population-weighted mean of a per-district array: national, and by region.
-
-        The national sum is exactly rounded (``math.fsum``), so it has the same last bit on every machine: a BLAS dot
-        product's rounding depends on the CPU kernel OpenBLAS picks at run time, and it moved the last bit of the
-        recorded national legitimacy between two machines of this project's CI.
-        """
-        national_population, regional_population = self.population_totals
-        weighted = values * self.population
-        return math.fsum(weighted.tolist()) / national_population, self.by_region(weighted) / regional_population
-
-    @cached_property
-    def population_totals(self) -> tuple[float, np.ndarray]:
-        """The national population (an exactly rounded sum) and each region's; population is fixed over a run."""
-        return math.fsum(self.population.tolist()), self.by_region(self.population)
+        update_socioeconomics(s, p, month)
+        radicalised = radicalise(s, p, streams)
+        recruited = recruit(s, p, streams)
+        arrived, rows = arrive(s, p, streams)
+        cells.sync(self, rows)
+        ops = operate(self, s, p, streams)
+        trials = prosecute(s, p, streams, ops.arrested)
+        attacked = attack(s, p, streams, self.start.year + (self.start.month + month - 2) // 12)
+        update_legitimacy(s, p, attacked, ops.collateral)
+        cells.sync(self, place_returning(s, streams, trials.returned))
+        founded, rows = nucleate(s, p, streams)
+        cells.sync(self, rows)
+        changes = lifecycle(s, p, streams, ops.hit)
+        cells.sync(self, changes.rows, changes.moved)
+        keep, counts = dissolve_empty(s)
+        cells.drop(keep)
+        self.outcome = MonthOutcome(radicalised, recruited + founded, ops, trials, attacked, counts, arrived)
+        s.record = record_month(self, s, p, self.outcome)
 
     # ------------------------------------------------------------------------------------------- helpers
+    def __getattr__(self, name: str) -> Any:
+        # The state's variables read as the model's attributes (model.legitimacy): only when the name is declared.
+        if name in VARIABLES_BY_NAME and "state" in self.__dict__:
+            return getattr(self.__dict__["state"], name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # ... and are written into the state: a declared variable has one place, whoever writes it.
+        if name in VARIABLES_BY_NAME and "state" in self.__dict__:
+            setattr(self.__dict__["state"], name, value)
+        else:
+            super().__setattr__(name, value)
+
+    @property
+    def policy(self) -> Policy:
+        """The levers in force."""
+        return self.state.policy
+
+    @policy.setter
+    def policy(self, value: Policy) -> None:
+        self.state.policy = value
+
+    @property
+    def cell_table(self):
+        """The cell table (:class:`ctsim.model.militants.CellTable`)."""
+        return self.state.cells
+
     @property
     def militant_cells(self) -> list[MilitantCell]:
         """The militant cell agents, in the order of the cell table's rows."""
-        return list(self.cell_table.agents)
+        return list(self.state.cells.agents)
+
+    @property
+    def record(self) -> dict:
+        """This month's outputs (see :mod:`ctsim.declarations.outputs`)."""
+        return self.state.record
 
     def run(self, months: int) -> CTModel:
         """Run ``months`` steps and return self."""
@@ -186,6 +199,15 @@ class CTModel(Model):
         """Agents of one class (an empty list when there are none; Mesa raises for absent types)."""
         agents = self.agents_by_type.get(kind)
         return list(agents) if agents is not None else []
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["compiled_streams"]  # a compiled view of the generators: rebuilt from them when restored
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.compiled_streams = compile_streams(self.streams)
 
 
 __all__ = ["CTModel", "STREAMS", "District", "Police", "ParamilitaryWing", "MilitaryFormation", "MilitantCell"]

@@ -1,13 +1,14 @@
-"""Security forces: paramilitary wings, provincial CTDs, military formations and the monthly deployment that
-follows the CT lead.
+"""Security forces: paramilitary wings, provincial CTDs, military formations, and the monthly deployment that follows
+the CT lead.
 
 Police are fixed to their district (:class:`ctsim.model.places.Police`). Each province's Counter Terrorism
 Department spreads its specialists over the province's districts by threat; they count as police with their own CT
 weight. Rangers and Frontier Corps wings spread the part of their strength not held on the border over the districts
-of their area, weighted by threat. Military
-formations are brigade-sized Mesa agents that move to the most threatened districts they may enter. Who leads
-counterterrorism (the ``ct_lead`` lever) sets how many formations deploy, where they may go, and how much weight
-police carry; a change of lead is phased in over ``handover_months``.
+of their area, weighted by threat. Military formations are brigade-sized Mesa agents that move to the most
+threatened districts they may enter. Who leads counterterrorism (the ``ct_lead`` lever) sets how many formations
+deploy, where they may go, and how much weight police carry; a change of lead is phased in over ``handover_months``.
+
+The deployment itself is one kernel over every unit (:func:`deploy_units`); the agents are views of its result.
 """
 
 from __future__ import annotations
@@ -18,28 +19,30 @@ import numpy as np
 from mesa import Agent
 from mesa.discrete_space import CellAgent
 
+from ctsim.compiling import kernel
 from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.declarations.parameters import CTD_BY_PROVINCE, PARAMILITARY_WINGS, WingSpec
 
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
+    from ctsim.model.state import State
 
 # The possible leads and what each sets come from the ct_lead declaration (ctsim.declarations.levers), so a new lead
 # is one declaration there.
 _CT_LEAD = LEVERS_BY_NAME["ct_lead"]
 LEADS = _CT_LEAD.choices
-MILITARY_DEPLOYMENT_BY_LEAD = np.array([_CT_LEAD.setting(lead, "military_deployment") for lead in LEADS])
-POLICE_WEIGHT_BY_LEAD = np.array([_CT_LEAD.setting(lead, "police_weight") for lead in LEADS])
-PARAMILITARY_RELEASE_BY_LEAD = np.array([_CT_LEAD.setting(lead, "paramilitary_release") for lead in LEADS])
 MILITARY_REGIONS = {lead: _CT_LEAD.setting(lead, "military_regions") for lead in LEADS}
 
 
-def spread_by_threat(threat: np.ndarray, area: np.ndarray, personnel: float, out: np.ndarray) -> None:
-    """Add ``personnel`` to ``out`` over the districts of ``area`` in proportion to threat, with a small floor so
-    that quiet districts keep a presence."""
-    local = threat[area]
-    weights = local + 0.05 * (local.sum() / local.size) + 1e-9  # sum / size: the mean, bit for bit, but cheaper
-    out[area] += personnel * weights / weights.sum()
+def lead_settings(p, name: str) -> np.ndarray:
+    """What each lead sets for ``name`` (``military_deployment``, ``police_weight`` or ``paramilitary_release``),
+    in ``LEADS`` order: the declared value, or the value of the parameter the declaration names."""
+    values = (_CT_LEAD.setting(lead, name) for lead in LEADS)
+    return np.array([p[v] if isinstance(v, str) else v for v in values], dtype=float)
+LEAD_ROWS = np.eye(len(LEADS))  # the weights of a lead fully in place
+# Formations exist up to the lever's maximum; the lever caps how many may deploy each month.
+MAX_FORMATIONS = int(LEVERS_BY_NAME["military_formations"].high)
+INTERNATIONAL_BORDERS = ("afghanistan", "iran", "india_loc")
 
 
 class CounterTerrorismDepartment(Agent):
@@ -49,20 +52,16 @@ class CounterTerrorismDepartment(Agent):
         name: the department's name.
         strength: personnel (FACTS.md s5.3; see :data:`ctsim.declarations.parameters.CTD_BY_PROVINCE`).
         area: indices of the districts it serves.
-        deployment: personnel per district this month (length: all districts).
     """
 
-    def __init__(self, model: CTModel, name: str, strength: float, regions: tuple[str, ...]) -> None:
+    def __init__(self, model: CTModel, unit: int, name: str, strength: float, area: np.ndarray) -> None:
         super().__init__(model)
-        self.name = name
-        self.strength = float(strength)
-        self.area = np.flatnonzero(np.isin(model.region_names, regions))
-        self.deployment = np.zeros(model.n_districts)
+        self.unit, self.name, self.strength, self.area = unit, name, float(strength), area
 
-    def deploy(self, threat: np.ndarray) -> None:
-        """Spread the department over its province by threat."""
-        self.deployment[:] = 0.0
-        spread_by_threat(threat, self.area, self.strength, self.deployment)
+    @property
+    def deployment(self) -> np.ndarray:
+        """Personnel per district this month (length: all districts)."""
+        return self.model.forces.unit_deployment[self.unit]
 
 
 class ParamilitaryWing(Agent):
@@ -74,25 +73,17 @@ class ParamilitaryWing(Agent):
         area: indices of the districts where it may operate.
         border_area: indices of the area's districts on an international border (none for a wing without border
             duty, such as the Frontier Constabulary).
-        deployment: personnel per district this month (length: all districts).
     """
 
-    def __init__(self, model: CTModel, spec: WingSpec) -> None:
+    def __init__(self, model: CTModel, unit: int, spec: WingSpec, area: np.ndarray, border_area: np.ndarray) -> None:
         super().__init__(model)
-        self.name = spec.name
-        self.strength = spec.personnel(model.p)
-        self.area = np.flatnonzero(np.isin(model.region_names, spec.regions))
-        on_border = np.isin(model.border_names[self.area], ("afghanistan", "iran", "india_loc"))
-        self.border_area = self.area[on_border] if spec.border_duty else self.area[:0]
-        self.deployment = np.zeros(model.n_districts)
+        self.unit, self.name, self.strength = unit, spec.name, spec.personnel(model.p)
+        self.area, self.border_area = area, border_area
 
-    def deploy(self, threat: np.ndarray, border_share: float) -> None:
-        """Hold ``border_share`` of strength on the border, spread the rest over the area by threat."""
-        self.deployment[:] = 0.0
-        internal = self.strength * (1.0 - border_share) if len(self.border_area) else self.strength
-        spread_by_threat(threat, self.area, internal, self.deployment)
-        if len(self.border_area):
-            self.deployment[self.border_area] += self.strength * border_share / len(self.border_area)
+    @property
+    def deployment(self) -> np.ndarray:
+        """Personnel per district this month (length: all districts)."""
+        return self.model.forces.unit_deployment[self.unit]
 
 
 class MilitaryFormation(CellAgent):
@@ -111,98 +102,172 @@ class MilitaryFormation(CellAgent):
         """Index of the district it is deployed to, or None in barracks."""
         return None if self.cell is None else self.cell.coordinate
 
-    def deploy_to(self, district_index: int | None) -> None:
-        """Move to a district's cell, or back to barracks with None."""
-        if district_index is None:
-            if self.cell is not None:
-                self.cell = None
-        elif self.district_index != district_index:
-            self.move_to(self.model.grid[district_index])
-
 
 class Forces:
-    """The deployment of all forces, recomputed each month from the lead, the levers and the threat.
+    """The forces and where they stand: the units (wings and CTDs, as areas and strengths), the formations, and the
+    fixed police of each district. Where they deploy each month is state (``strength``, ``effective``, ``ctd``,
+    ``formation_district`` in :mod:`ctsim.model.state`), written by operations through :meth:`deploy`.
 
     Attributes:
-        lead_weights: phase-in weights of the possible leads (``LEADS``, in the declaration's order), summing to 1.
-        police_weight: effective CT strength per police officer this month.
-        strength: personnel by district and force type, shape (districts, 3): police (CTDs included),
-            paramilitary, military.
-        ctd: CTD specialists by district this month.
-        effective: effective CT strength by district and force type.
+        police: police officers by district, CTD staff excluded (they are redeployed by threat).
+        wings, ctds: the unit agents.
+        formations: the military formation agents.
+        unit_area: (units, districts) where each unit may operate (wings first, then CTDs).
+        unit_border: (units, districts) the border posts of each wing (none for CTDs).
+        unit_strength: personnel of each unit.
+        unit_deployment: (units, districts) personnel of each unit by district this month.
+        allowed: (leads, districts) where formations may deploy under each lead.
     """
 
-    def __init__(self, model: CTModel, police_by_district: np.ndarray) -> None:
-        self.model = model
+    def __init__(self, model: CTModel, police_by_district: np.ndarray, population: np.ndarray) -> None:
+        n, p = model.n_districts, model.p
+        region_names, border_names = model.region_names, model.border_names
         self.police = police_by_district.astype(float).copy()
-        self.wings = [ParamilitaryWing(model, spec) for spec in PARAMILITARY_WINGS]
-        p = model.p
-        self.ctds = [CounterTerrorismDepartment(model, name, p[param], regions)
-                     for name, (param, regions) in CTD_BY_PROVINCE.items()]
-        self.ctd = np.zeros(model.n_districts)
+        self.wings, self.ctds, areas, borders = [], [], [], []
+        for spec in PARAMILITARY_WINGS:
+            area = np.flatnonzero(np.isin(region_names, spec.regions))
+            on_border = np.isin(border_names[area], INTERNATIONAL_BORDERS)
+            border_area = area[on_border] if spec.border_duty else area[:0]
+            self.wings.append(ParamilitaryWing(model, len(areas), spec, area, border_area))
+            areas.append(area)
+            borders.append(border_area)
+        for name, (param, regions) in CTD_BY_PROVINCE.items():
+            area = np.flatnonzero(np.isin(region_names, regions))
+            self.ctds.append(CounterTerrorismDepartment(model, len(areas), name, p[param], area))
+            areas.append(area)
+            borders.append(area[:0])
+        units = len(areas)
+        self.unit_area = np.zeros((units, n), dtype=np.bool_)
+        self.unit_border = np.zeros((units, n), dtype=np.bool_)
+        for u, (area, border) in enumerate(zip(areas, borders, strict=True)):
+            self.unit_area[u, area] = True
+            self.unit_border[u, border] = True
+        self.unit_strength = np.array([w.strength for w in self.wings] + [c.strength for c in self.ctds])
+        self.unit_is_wing = np.array([True] * len(self.wings) + [False] * len(self.ctds))
+        self.unit_deployment = np.zeros((units, n))
         # CTD staff are part of the provinces' police strength (FACTS.md s2 counts all police): take them out of
         # the district police, by population, so that redeploying them by threat moves people rather than adds them.
         for ctd in self.ctds:
-            share = model.population[ctd.area] / model.population[ctd.area].sum()
+            share = population[ctd.area] / population[ctd.area].sum()
             self.police[ctd.area] = np.maximum(self.police[ctd.area] - ctd.strength * share, 0.0)
-        # Formations exist up to the lever's maximum; the lever caps how many may deploy each month.
-        self.formations = [MilitaryFormation(model, p["formation_strength"])
-                           for _ in range(int(LEVERS_BY_NAME["military_formations"].high))]
-        self.lead_weights = np.eye(len(LEADS))[LEADS.index(model.status_quo.ct_lead)]
-        self.police_weight = p["police_ct_weight"]
-        self.strength = np.zeros((model.n_districts, 3))
-        self.effective = np.zeros((model.n_districts, 3))
-        self._allowed = [np.flatnonzero(np.isin(model.region_names, MILITARY_REGIONS[lead])) for lead in LEADS]
+        self.formations = [MilitaryFormation(model, p["formation_strength"]) for _ in range(MAX_FORMATIONS)]
+        self.allowed = np.array([np.isin(region_names, MILITARY_REGIONS[lead]) for lead in LEADS])
+        self.force_weights = np.array([p["police_ct_weight"], p["paramilitary_ct_weight"], p["military_ct_weight"]])
+        self.military_deployment = lead_settings(p, "military_deployment")
+        self.police_weight_by_lead = lead_settings(p, "police_weight")
+        self.paramilitary_release = lead_settings(p, "paramilitary_release")
+        self.paramilitary_total = float(self.unit_strength[self.unit_is_wing].sum())
 
-    def deploy(self, threat: np.ndarray, advance_lead: bool = True) -> None:
+    def deploy(self, model: CTModel, s: State, threat: np.ndarray, advance_lead: bool = True) -> None:
         """Phase the lead toward the policy's choice (unless ``advance_lead`` is False, as at set-up) and deploy
-        every force for this month."""
-        model, p, policy = self.model, self.model.p, self.model.policy
+        every force for this month: writes ``lead_weights``, ``police_weight``, ``strength``, ``effective``,
+        ``ctd`` and ``formation_district``, and moves the formation agents."""
+        p, policy = model.p, s.policy
         if advance_lead:
-            target = np.eye(len(LEADS))[LEADS.index(policy.ct_lead)]
-            self.lead_weights += (target - self.lead_weights) / policy.handover_months
-        w = self.lead_weights
-        capacity = model.programmes.level("police_capacity")
-        self.police_weight = (p["police_ct_weight"] * (1.0 + p["effect_police_capacity_ct_gain"] * capacity)
-                              * float(w @ POLICE_WEIGHT_BY_LEAD))
+            target = LEAD_ROWS[LEADS.index(policy.ct_lead)]
+            s.lead_weights = s.lead_weights + (target - s.lead_weights) / policy.handover_months
+        w = s.lead_weights
+        capacity = s.programmes.level("police_capacity")
+        s.police_weight = (p["police_ct_weight"] * (1.0 + p["effect_police_capacity_ct_gain"] * capacity)
+                           * float(w @ self.police_weight_by_lead))
+        border_share = p["paramilitary_border_share"] * (1.0 - float(w @ self.paramilitary_release))
+        n_deployed = int(round(policy.military_formations * float(w @ self.military_deployment)))
+        moved = deploy_units(threat, self.unit_area, self.unit_border, self.unit_strength, self.unit_is_wing,
+                             border_share, self.police, self.allowed[int(np.argmax(w))], n_deployed,
+                             p["formation_strength"], p["ctd_ct_weight"], s.police_weight, self.force_weights,
+                             self.unit_deployment, s.ctd, s.strength, s.effective, s.formation_district)
+        if moved:
+            for formation, where in zip(self.formations, s.formation_district.tolist(), strict=True):
+                now = formation.cell.coordinate if formation.cell is not None else -1
+                if where != now:
+                    if where < 0:
+                        formation.cell = None
+                    else:
+                        formation.move_to(model.grid[where])
 
-        border_share = p["paramilitary_border_share"] * (1.0 - float(w @ PARAMILITARY_RELEASE_BY_LEAD))
-        paramilitary = np.zeros(model.n_districts)
-        for wing in self.wings:
-            wing.deploy(threat, border_share)
-            paramilitary += wing.deployment
+    def monthly_cost(self, s: State, p) -> float:
+        """Personnel cost this month in rupees (FY2024-25 prices: the ``cost_weight_*`` parameters are each force's
+        cost per person a month): every police officer (CTDs included) and wing member, and the soldiers of deployed
+        formations."""
+        police, _, military = s.strength.sum(axis=0)
+        return float(police * p["cost_weight_police"] + self.paramilitary_total * p["cost_weight_paramilitary"]
+                     + military * p["cost_weight_military"])
 
-        self.ctd[:] = 0.0
-        for ctd in self.ctds:
-            ctd.deploy(threat)
-            self.ctd += ctd.deployment
 
-        military = np.zeros(model.n_districts)
-        n_deployed = int(round(policy.military_formations * float(w @ MILITARY_DEPLOYMENT_BY_LEAD)))
-        allowed = self._allowed[int(np.argmax(w))]
-        # Most threatened first; ties by district order, so deployment is deterministic.
-        ranked = allowed[np.lexsort((allowed, -threat[allowed]))]
-        for k, formation in enumerate(self.formations):
-            if k < n_deployed and len(ranked):
-                target_district = int(ranked[k % len(ranked)])
-                formation.deploy_to(target_district)
-                military[target_district] += formation.strength
+@kernel
+def deploy_units(threat, area, border, strength, is_wing, border_share, police, allowed, n_deployed,
+                 formation_strength, ctd_weight, police_weight, force_weights, unit_out, ctd_out, strength_out,
+                 effective_out, formation_district):
+    """Spread every unit over its area by threat (a small floor keeps quiet districts covered), hold the wings'
+    border share on their border districts, send formations to the most threatened allowed districts (ties by
+    district order), and total the personnel by force type. Returns whether any formation changed place."""
+    units, n = area.shape
+    unit_out[:, :] = 0.0
+    ctd_out[:] = 0.0
+    paramilitary = np.zeros(n)
+    for u in range(units):
+        total, count, posts = 0.0, 0, 0
+        for d in range(n):
+            if area[u, d]:
+                total += threat[d]
+                count += 1
+            if border[u, d]:
+                posts += 1
+        if count == 0:
+            continue
+        internal = strength[u] * (1.0 - border_share) if posts > 0 else strength[u]
+        floor = 0.05 * (total / count) + 1e-9
+        weights_sum = 0.0
+        for d in range(n):
+            if area[u, d]:
+                weights_sum += threat[d] + floor
+        for d in range(n):
+            if area[u, d]:
+                unit_out[u, d] = internal * (threat[d] + floor) / weights_sum
+            if posts > 0 and border[u, d]:
+                unit_out[u, d] += strength[u] * border_share / posts
+        for d in range(n):
+            if is_wing[u]:
+                paramilitary[d] += unit_out[u, d]
             else:
-                formation.deploy_to(None)
-
+                ctd_out[d] += unit_out[u, d]
+    # Formations: the most threatened allowed districts first (a stable sort keeps ties in district order), one
+    # formation each, round again if there are more formations than districts. A formation already in a district
+    # that still needs one stays there; the others move (which formation goes where changes no outcome).
+    places = np.flatnonzero(allowed)
+    order = places[np.argsort(-threat[places], kind="mergesort")]
+    military = np.zeros(n)
+    need = np.zeros(n, dtype=np.int64)
+    if order.size > 0:
+        for k in range(min(n_deployed, formation_district.size)):
+            need[order[k % order.size]] += 1
+            military[order[k % order.size]] += formation_strength
+    staying = np.zeros(formation_district.size, dtype=np.bool_)
+    for k in range(formation_district.size):
+        where = formation_district[k]
+        if where >= 0 and need[where] > 0:
+            need[where] -= 1
+            staying[k] = True
+    moved = False
+    next_place = 0
+    for k in range(formation_district.size):
+        if staying[k]:
+            continue
+        where = -1
+        while next_place < order.size and need[order[next_place]] == 0:
+            next_place += 1
+        if next_place < order.size:
+            where = order[next_place]
+            need[where] -= 1
+        if formation_district[k] != where:
+            moved = True
+            formation_district[k] = where
+    for d in range(n):
         # CTD specialists are police: they count in the police column, at their own CT weight.
-        self.strength[:, 0] = self.police + self.ctd
-        self.strength[:, 1] = paramilitary
-        self.strength[:, 2] = military
-        self.effective[:] = self.strength * np.array(
-            [self.police_weight, p["paramilitary_ct_weight"], p["military_ct_weight"]])
-        self.effective[:, 0] += self.ctd * (p["ctd_ct_weight"] - self.police_weight)
-
-    def monthly_cost(self) -> float:
-        """Personnel cost index this month (police-equivalents): every police officer (CTDs included) and wing
-        member, and the soldiers of deployed formations."""
-        p = self.model.p
-        totals = self.strength.sum(axis=0)
-        paramilitary_total = sum(w.strength for w in self.wings)
-        return float(totals[0] * p["cost_weight_police"] + paramilitary_total * p["cost_weight_paramilitary"]
-                     + totals[2] * p["cost_weight_military"])
+        strength_out[d, 0] = police[d] + ctd_out[d]
+        strength_out[d, 1] = paramilitary[d]
+        strength_out[d, 2] = military[d]
+        effective_out[d, 0] = strength_out[d, 0] * police_weight + ctd_out[d] * (ctd_weight - police_weight)
+        effective_out[d, 1] = strength_out[d, 1] * force_weights[1]
+        effective_out[d, 2] = strength_out[d, 2] * force_weights[2]
+    return moved

@@ -1,21 +1,28 @@
-"""Initialisation: districts, police, forces, the youth strata, the initial militant cells and the rates
-that make the first month match the observed level (the ODD's "Initialization").
+"""Initialisation: the state a run starts from (the ODD's "Initialization"): districts, police, forces, the youth
+strata, the initial militant cells and the rates that make the first month match the observed level.
 
-The initial militants are placed by the latest observed regional pattern of violence before the start (FACTS.md s1),
-within a region weighted by poor youth and an Afghan border (an assumption).
+What depends only on the geography (the district table, the adjacency, the police by district, the history of
+militancy by region) is computed once per geography and process (:func:`places`); what depends on the parameters
+and the seed, once per model. The initial militants are placed by the latest observed regional pattern of violence
+before the start (FACTS.md s1), within a region weighted by poor youth and an Afghan border (an assumption).
 """
 
 from __future__ import annotations
 
+import math
+from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from mesa.discrete_space import Network
 
 from ctsim.data import REGIONS
+from ctsim.data.geography import Geography
 from ctsim.declarations.parameters import POLICE_BY_REGION
+from ctsim.model.forces import LEADS
+from ctsim.model.institutions import PoliticalCycle, Programmes
 from ctsim.model.militants import (
     AFFILIATION_MIX_BY_REGION,
     AFFILIATIONS,
@@ -23,10 +30,15 @@ from ctsim.model.militants import (
     TARGET_LETHALITY,
     TARGET_MIX,
     TARGETS,
-    MilitantCell,
+    CellTable,
 )
-from ctsim.model.places import District, Police
-from ctsim.model.processes import attacks, operations, radicalisation, socioeconomics
+from ctsim.model.population import N_STRATA
+from ctsim.model.processes.step02_socioeconomics import compose, development_allocation
+from ctsim.model.processes.step03_radicalisation import hazard, support_target
+from ctsim.model.processes.step05_operations import current_tempo, expected_collateral
+from ctsim.model.processes.step07_attacks import PARAMS as ATTACK_PARAMS
+from ctsim.model.processes.step07_attacks import attack_capacity, deterrence, hvt_factor
+from ctsim.model.state import Parameters, State
 
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
@@ -44,8 +56,6 @@ ATTACKS_2022_BY_REGION = {
     "Punjab": 25.0, "Sindh": 54.0, "KP (settled districts)": 160.0, "Merged districts": 149.0,
     "Balochistan": 110.0, "ICT": 8.0, "Gilgit-Baltistan": 1.0, "AJK": 1.0,
 }
-
-
 # 2024 attacks by region (FACTS.md s1, PICSS): KP settled 308, merged 259, Balochistan 293; the remaining ~45 in
 # Sindh, Punjab, ICT, GB and AJK are not split by PICSS: split here in their 2023 proportions (an assumption).
 _REST_2023 = {r: ATTACKS_2023_BY_REGION[r] for r in ("Sindh", "Punjab", "ICT", "Gilgit-Baltistan", "AJK")}
@@ -53,8 +63,6 @@ ATTACKS_2024_BY_REGION = {
     "KP (settled districts)": 308.0, "Merged districts": 259.0, "Balochistan": 293.0,
     **{r: 45.0 * v / sum(_REST_2023.values()) for r, v in _REST_2023.items()},
 }
-
-
 # Attacks by region at the height of the last wave of militancy (PIPS 2011, FACTS.md s5.1: FATA 675, Balochistan 640,
 # KP 512, Karachi 58, Punjab 30; ICT, GB and AJK not reported: none, an assumption). Per person, relative to the
 # tribal districts, they set where militants had local support before the 2022 resurgence: the history of militancy
@@ -63,17 +71,82 @@ ATTACKS_2011_BY_REGION = {"Merged districts": 675.0, "Balochistan": 640.0, "KP (
                           "Karachi": 58.0, "Punjab": 30.0}
 
 
-def historical_support(model: CTModel) -> np.ndarray:
-    """Local support (0-1) from the 2011 pattern of violence: attacks per person in the district's region (Karachi's
-    districts for Sindh), relative to the most violent region (the merged districts), to the power
-    ``historical_support_exponent``."""
-    karachi = np.char.startswith(np.array([d.name for d in model.districts], dtype=str), "Karachi")
-    area = np.where(karachi, "Karachi", model.region_names)
-    rate = {}
-    for name, attacks_2011 in ATTACKS_2011_BY_REGION.items():
-        rate[name] = attacks_2011 / model.population[area == name].sum()
+@dataclass(frozen=True)
+class Places:
+    """What a run needs of its geography, computed once per geography and process.
+
+    Attributes:
+        n: districts.
+        rows: (district_id, name, region, border, merged) of each district, for its agent.
+        population, region, region_names, border_names, merged, poor_share, out_of_school: district columns.
+        population_totals: the national population (an exactly rounded sum) and each region's.
+        indptr, index: the adjacency as compressed sparse rows.
+        historical_rate: attacks per person in 2011 in each district's area, relative to the most violent area.
+        police: police officers by district (the region's strength shared by population, FACTS.md s2).
+        sanctuary_border: (affiliation, district) whether the border offers the affiliation sanctuary.
+        dialogue_area: the merged districts and Balochistan.
+    """
+
+    n: int
+    rows: tuple[tuple, ...]
+    population: np.ndarray
+    region: np.ndarray
+    region_names: np.ndarray
+    border_names: np.ndarray
+    merged: np.ndarray
+    poor_share: np.ndarray
+    out_of_school: np.ndarray
+    population_totals: tuple[float, np.ndarray]
+    indptr: np.ndarray
+    index: np.ndarray
+    historical_rate: np.ndarray
+    police: np.ndarray
+    sanctuary_border: np.ndarray
+    dialogue_area: np.ndarray
+
+
+_PLACES: OrderedDict[int, tuple[Geography, Places]] = OrderedDict()
+
+
+def places(geography: Geography) -> Places:
+    """The :class:`Places` of a geography (the packaged one, or a pattern check's counterfactual), cached."""
+    key = id(geography)
+    cached = _PLACES.get(key)
+    if cached is not None and cached[0] is geography:
+        _PLACES.move_to_end(key)
+        return cached[1]
+    table = geography.table
+    population = table["pop_2023"].to_numpy(float)
+    region = geography.region_of()
+    region_names = np.array(REGIONS)[region]
+    border_names = table["border"].to_numpy(str)
+    merged = table["merged"].to_numpy(bool)
+    regional_population = np.bincount(region, population, len(REGIONS))
+    police = population * (np.array([POLICE_BY_REGION[r] for r in REGIONS]) / regional_population)[region]
+    rows = tuple(zip(*(table[c].tolist() for c in ("district_id", "district", "region", "border", "merged")),
+                     strict=True))
+    karachi = table["district"].str.startswith("Karachi").to_numpy()
+    area = np.where(karachi, "Karachi", region_names)
+    rate = {name: attacks / population[area == name].sum() for name, attacks in ATTACKS_2011_BY_REGION.items()}
     top = max(rate.values())
-    return np.array([rate.get(a, 0.0) / top for a in area]) ** model.p["historical_support_exponent"]
+    adjacency = geography.adjacency
+    value = Places(
+        n=len(table), rows=rows, population=population, region=region, region_names=region_names,
+        border_names=border_names, merged=merged,
+        poor_share=table["poverty_pct"].to_numpy(float) / 100.0,
+        out_of_school=table["out_of_school_pct"].to_numpy(float) / 100.0,
+        population_totals=(math.fsum(population.tolist()), regional_population),
+        indptr=adjacency.indptr.astype(np.int64), index=adjacency.indices.astype(np.int64),
+        historical_rate=np.array([rate.get(a, 0.0) / top for a in area]), police=police,
+        sanctuary_border=np.array([np.isin(border_names, SANCTUARY_BORDERS[name]) for name in AFFILIATIONS]),
+        dialogue_area=merged | (region_names == "Balochistan"))
+    for array in (population, region, merged, value.poor_share, value.out_of_school, police, value.indptr,
+                  value.index, value.historical_rate, value.sanctuary_border, value.dialogue_area):
+        array.flags.writeable = False  # shared by every model of the process: nobody may write into it
+    _PLACES[key] = (geography, value)
+    if len(_PLACES) > 8:
+        _PLACES.popitem(last=False)
+    return value
 
 
 def initial_regional_pattern(start: pd.Period) -> dict[str, float]:
@@ -84,92 +157,100 @@ def initial_regional_pattern(start: pd.Period) -> dict[str, float]:
     return ATTACKS_2023_BY_REGION if start.year <= 2024 else ATTACKS_2024_BY_REGION
 
 
-def init_places(model: CTModel, admin_by_region: Mapping[str, float]) -> None:
-    g = model.geography
-    table = g.table
-    model.n_districts = g.n
-    model.grid = Network(g.graph, random=model.random)
-    model.population = table["pop_2023"].to_numpy(float)
-    model.region_index = g.region_of()
-    model.region_names = np.array(REGIONS)[model.region_index]
-    model.border_names = table["border"].to_numpy(str)
-    model.merged = table["merged"].to_numpy(bool)
-    model.poor_share_initial = table["poverty_pct"].to_numpy(float) / 100.0
-    model.out_of_school_initial = table["out_of_school_pct"].to_numpy(float) / 100.0
-    model.admin_initial = np.array([admin_by_region[r] for r in model.region_names])
-    model.admin_capacity = model.admin_initial.copy()
-    model.poor_share = model.poor_share_initial.copy()
-    model.out_of_school = model.out_of_school_initial.copy()
-    model.away_scale = 1.0  # multiplier on the away-from-family shares (education lowers it)
+def initial_state(model: CTModel, where: Places, admin_by_region: Mapping[str, float]) -> State:
+    """The state of a new model (its agents already built): places, institutions, deployment, youth, cells and the
+    starting rates."""
+    p = model.p
+    s = State()
+    n = where.n
+    s.population, s.population_totals, s.region, s.merged = where.population, where.population_totals, \
+        where.region, where.merged
+    s.adjacency_indptr, s.adjacency_index = where.indptr, where.index
+    s.sanctuary_border, s.dialogue_area = where.sanctuary_border, where.dialogue_area
+    s.affiliation_mix_cumulative = np.cumsum([AFFILIATION_MIX_BY_REGION[r] for r in REGIONS], axis=1)
+    s.poor_share_initial, s.out_of_school_initial = where.poor_share, where.out_of_school
+    s.admin_initial = np.array([admin_by_region[r] for r in where.region_names])
+    s.admin_capacity = s.admin_initial.copy()
+    s.poor_share, s.out_of_school, s.away_scale = where.poor_share.copy(), where.out_of_school.copy(), 1.0
+    s.development_reach_per_unit = development_allocation(where.population, where.merged,
+                                                          p["development_merged_reach_multiple"])
+    s.development_reach = np.zeros(n)
     # Assumption: legitimacy starts from administrative capacity (no survey figure in FACTS.md).
-    model.legitimacy_base = model.p["legitimacy_floor"] + model.p["legitimacy_admin_slope"] * model.admin_initial
-    model.legitimacy = model.legitimacy_base.copy()
-    model.fear = np.zeros(model.n_districts)
-    model.development_reach = np.zeros(model.n_districts)
-    model.socioeconomic_key = (0.0, 0.0, None, 1.0)
-    columns = ["district_id", "district", "region", "border", "merged"]  # what a District keeps (to_dict is slow)
-    model.districts = [District(model, i, row) for i, row in enumerate(table[columns].to_dict("records"))]
-    model.police_forces = []
-    # sanctuary_border[affiliation, district]: the district's border offers that affiliation sanctuary.
-    model.sanctuary_border = np.array([np.isin(model.border_names, SANCTUARY_BORDERS[name]) for name in AFFILIATIONS])
+    s.legitimacy_base = p["legitimacy_floor"] + p["legitimacy_admin_slope"] * s.admin_initial
+    s.legitimacy = s.legitimacy_base.copy()
+    s.fear, s.harm = np.zeros(n), np.zeros(n)
+    s.socioeconomic_key = (0.0, 0.0, None, 1.0)
+    # Programmes and the CT lead start from the status quo and move toward the scenario's policy with their lags: a
+    # reform announced in month one is not in force in month one.
+    s.policy = model.initial_policy
+    s.programmes = Programmes(model.status_quo, p)
+    s.politics = PoliticalCycle(p, months_before_2024=(2024 - model.start.year) * 12 - model.start.month + 1)
+    s.branch_month = 0  # months of history before the scenario proper (set by a history branch)
+    s.reverted_levers, s.trigger_events = [], []
+    s.queue = np.zeros((n, int(round(p["max_pretrial_months"]))), dtype=np.int64)
+    s.casualty_year_effect = {}
+    s.record = {}
+    s.youth = np.zeros((n, N_STRATA), dtype=np.int64)
+    s.sympathisers = np.zeros((n, N_STRATA), dtype=np.int64)
+    s.strength, s.effective = np.zeros((n, 3)), np.zeros((n, 3))
+    s.ctd, s.reach, s.threat = np.zeros(n), np.zeros(n), np.zeros(n)
+    s.lead_weights = np.eye(len(LEADS))[LEADS.index(model.status_quo.ct_lead)]
+    s.police_weight = p["police_ct_weight"]
+    s.formation_district = np.full(len(model.forces.formations), -1, dtype=np.int64)
+    s.cells = CellTable()
+    seed_population_and_cells(model, s, model.p, where)
+    return s
 
 
-def police_by_district(model: CTModel) -> np.ndarray:
-    """Region police strength shared among the region's districts by population (FACTS.md s2)."""
-    region_pop = np.bincount(model.region_index, model.population, len(REGIONS))
-    per_capita = np.array([POLICE_BY_REGION[r] for r in REGIONS]) / region_pop
-    strength = model.population * per_capita[model.region_index]
-    model.police_forces = [Police(model, i, s) for i, s in enumerate(strength)]
-    return strength
-
-
-def seed_population_and_cells(model: CTModel) -> None:
-    rng, p = model.streams["init"], model.p
-    socioeconomics.update_youth(model)
+def seed_population_and_cells(model: CTModel, s: State, p: Parameters, where: Places) -> None:
+    rng = model.streams["init"]
+    compose(s, p)
     # Cells: 2023 regional attack shares (fact) place the initial militants; within a region, districts are
     # weighted by poor youth and an Afghan border (assumption).
     pattern = initial_regional_pattern(model.start)
     shares = np.array([pattern[r] for r in REGIONS])
     per_region = p["initial_active_militants"] * shares / shares.sum()
-    border = np.where(model.border_names == "afghanistan", p["initial_border_weight"], 1.0)
-    weight = model.population * model.poor_share * border
+    border = np.where(where.border_names == "afghanistan", p["initial_border_weight"], 1.0)
+    weight = s.population * s.poor_share * border
+    cells, resources = s.cells, p["initial_resource_multiple"] * p["resource_half_saturation"]
     for r, region in enumerate(REGIONS):
         total = int(round(per_region[r]))
         if total <= 0:
             continue
-        districts = np.flatnonzero(model.region_index == r)
+        districts = np.flatnonzero(s.region == r)
         n_cells = max(1, int(round(total / p["initial_cell_size"])))
         w = weight[districts] / weight[districts].sum()
-        where = rng.choice(districts, size=n_cells, p=w)
+        placed = rng.choice(districts, size=n_cells, p=w)
         sizes = 1 + rng.multinomial(total - n_cells, np.full(n_cells, 1.0 / n_cells)) if total > n_cells \
             else np.ones(n_cells, dtype=np.int64)
         affiliations = rng.choice(len(AFFILIATIONS), size=n_cells, p=AFFILIATION_MIX_BY_REGION[region])
-        for d, a, m in zip(where, affiliations, sizes, strict=True):
-            MilitantCell(model, int(d), int(a), int(m), p["initial_resource_multiple"] * p["resource_half_saturation"])
-    cols = model.cell_table
-    militants = np.bincount(cols.district, cols.members, model.n_districts)
+        for d, a, m in zip(placed.tolist(), affiliations.tolist(), sizes.tolist(), strict=True):
+            cells.append(m, d, a, resources)
+    cells.sync(model, cells.n)
+    militants = np.bincount(cells.district, cells.members, len(s.population)).astype(float)
     # Local support starts from the history of militancy (the 2011 pattern), or from what the militants placed at the
     # start would build, whichever is higher.
-    model.support = np.maximum(historical_support(model), radicalisation.support_target(model, militants))
-    model.threat = militants / p["initial_cell_size"] * p["initial_threat_per_cell"]
-    # Attack rate per unit of capacity, so that the first month expects the early-2024 level (FACTS.md s1).
+    s.support = np.maximum(where.historical_rate ** p["historical_support_exponent"],
+                           support_target(militants, s.youth, p["support_scale_militants"]))
+    s.threat = militants / p["initial_cell_size"] * p["initial_threat_per_cell"]
     # Deploy once to know the starting deterrence, so that the first month expects the initial attack level.
-    model.forces.deploy(model.threat, advance_lead=False)
+    model.forces.deploy(model, s, s.threat, advance_lead=False)
     # Operations' tempo: the status quo's is the reference militants have adapted to at the start; the harm memory
     # starts at the level the status quo's operations keep it at (memory x expected collateral a month).
-    model.reference_tempo = operations.current_tempo(model)
-    model.tempo = model.adapted_tempo = model.reference_tempo
-    model.harm = p["harm_memory_months"] * operations.expected_collateral(model) * 1e5 / model.population
-    capacity = attacks.attack_capacity(model, cols) * attacks.deterrence(model, cols)
-    model.attack_rate = p["initial_attacks_per_month"] / capacity.sum() if capacity.sum() > 0 else 0.0
-    mix = (TARGET_MIX[cols.affiliation] * capacity[:, None]).sum(axis=0)
+    s.reference_tempo = current_tempo(s, p)
+    s.tempo = s.adapted_tempo = s.reference_tempo
+    s.harm = p["harm_memory_months"] * expected_collateral(s, p) * 1e5 / s.population
+    members, _, affiliation, cell_resources, dormant, in_sanctuary = cells.columns()
+    capacity = (attack_capacity(p.vector(ATTACK_PARAMS), members, cell_resources, dormant, in_sanctuary, cells.n)
+                * deterrence(p.vector(ATTACK_PARAMS), s.reach, cells.district, in_sanctuary, cells.n))
+    s.attack_rate = p["initial_attacks_per_month"] / capacity.sum() if capacity.sum() > 0 else 0.0
+    mix = (TARGET_MIX[cells.affiliation] * capacity[:, None]).sum(axis=0)
     mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(TARGETS), 1.0 / len(TARGETS))
-    # Rescale so that the expected deaths per attack at the start, with the status quo's protection of
-    # high-value targets, equal the PICSS 2022-2024 ratio (deaths_per_attack).
-    relative = TARGET_LETHALITY * attacks.hvt_factor(model, model.status_quo.hvt_protection)
-    model.lethality = TARGET_LETHALITY / float(mix @ relative)
+    # Rescale so that the expected deaths per attack at the start, with the status quo's protection of high-value
+    # targets, equal the PICSS 2022-2024 ratio (deaths_per_attack).
+    relative = TARGET_LETHALITY * hvt_factor(p, model.status_quo.hvt_protection)
+    s.lethality = TARGET_LETHALITY / float(mix @ relative)
     # Sympathiser pools start at the level the initial hazard sustains against exit and recruitment.
-    hazard = radicalisation.radicalisation_hazard(model, militants)
     pull = p["recruit_reach"] * militants / (militants + p["recruit_half_militants"])
-    expected = model.youth * hazard / np.maximum(p["sympathiser_exit_rate"] + pull, 1e-6)[:, None]
-    model.sympathisers = np.minimum(rng.poisson(expected), model.youth).astype(np.int64)
+    expected = s.youth * hazard(s, p, militants) / np.maximum(p["sympathiser_exit_rate"] + pull, 1e-6)[:, None]
+    s.sympathisers = np.minimum(rng.poisson(expected), s.youth).astype(np.int64)

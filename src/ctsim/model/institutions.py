@@ -1,5 +1,6 @@
-"""State institutions: programme implementation with lags, inter-agency coordination, the justice pipeline and the
-political cycle. Model-level components, not spatial agents.
+"""State institutions: programme implementation with lags, inter-agency coordination, and the political cycle.
+Model-level components, not spatial agents (the justice pipeline's queue is state, worked by
+:mod:`ctsim.model.processes.step06_justice`).
 """
 
 from __future__ import annotations
@@ -7,11 +8,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ctsim.declarations.levers import LEVERS, LEVERS_BY_NAME
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ctsim.declarations.levers import Policy
 
 
@@ -21,14 +22,20 @@ class Programmes:
     A programme moves toward the lever's current value with the lever's lag (exponential approach, time constant
     ``lag_months``), so a reform takes years to act and a cut takes years to fade. Levers with no lag act at once.
     The coordination index (NACTA placement and a central CTD) and the counter-narrative's effect (strength x the
-    kind's reach, so that a change of kind also takes the narrative's lag) are treated the same way.
+    kind's reach, so that a change of kind also takes the narrative's lag) are treated the same way. Each month's
+    step of a lag (``1 - exp(-1 / lag)``) is computed once per model.
     """
 
     def __init__(self, policy: Policy, p: dict[str, float]) -> None:
         self.p = p
         self._levels = {lev.name: float(getattr(policy, lev.name)) for lev in LEVERS if lev.kind in ("float", "int")}
+        self._steps = {name: _step(LEVERS_BY_NAME[name].lag_months) for name in self._levels}
         self._levels["coordination"] = self.coordination_target(policy)
         self._levels["narrative_effect"] = self.narrative_target(policy)
+        self._steps["narrative_effect"] = _step(LEVERS_BY_NAME["counter_narrative"].lag_months)
+        self._coordination_steps = (_step(LEVERS_BY_NAME["nacta_placement"].lag_months),
+                                    _step(max(LEVERS_BY_NAME["nacta_placement"].lag_months,
+                                              LEVERS_BY_NAME["central_ctd"].lag_months)))
 
     def narrative_target(self, policy: Policy) -> float:
         """Share of the radicalisation hazard the current counter-narrative would remove once in force: strength x
@@ -45,19 +52,12 @@ class Programmes:
 
     def advance(self, policy: Policy) -> None:
         """Move every programme one month toward the policy."""
-        for name in self._levels:
-            if name == "coordination":
-                target = self.coordination_target(policy)
-                lag = max(LEVERS_BY_NAME["nacta_placement"].lag_months,
-                          LEVERS_BY_NAME["central_ctd"].lag_months if policy.central_ctd else 0.0)
-            elif name == "narrative_effect":
-                target = self.narrative_target(policy)
-                lag = LEVERS_BY_NAME["counter_narrative"].lag_months
-            else:
-                target = float(getattr(policy, name))
-                lag = LEVERS_BY_NAME[name].lag_months
-            step = 1.0 if lag <= 0 else 1.0 - math.exp(-1.0 / lag)
-            self._levels[name] += (target - self._levels[name]) * step
+        levels = self._levels
+        for name, step in self._steps.items():
+            target = self.narrative_target(policy) if name == "narrative_effect" else float(getattr(policy, name))
+            levels[name] += (target - levels[name]) * step
+        step = self._coordination_steps[1 if policy.central_ctd else 0]
+        levels["coordination"] += (self.coordination_target(policy) - levels["coordination"]) * step
 
     def level(self, name: str) -> float:
         """Implemented level of a programme (in the lever's unit)."""
@@ -67,76 +67,19 @@ class Programmes:
         """All implemented levels."""
         return dict(self._levels)
 
+    def copy(self) -> Programmes:
+        """An independent copy (state snapshots)."""
+        twin = Programmes.__new__(Programmes)
+        twin.p, twin._levels, twin._steps = self.p, dict(self._levels), self._steps
+        twin._coordination_steps = self._coordination_steps
+        return twin
 
-class JusticePipeline:
-    """Arrest -> prosecution queue limited by capacity -> conviction or release; released militants may return.
-
-    The queue holds arrested militants by district and months waited. Each month the oldest cases are decided first,
-    up to the national capacity; cases that reach the pre-trial limit undecided are released without trial.
-
-    Attributes:
-        queue: shape (districts, max_pretrial_months), persons awaiting a decision.
-    """
-
-    def __init__(self, n_districts: int, p: dict[str, float]) -> None:
-        self.p = p
-        self.queue = np.zeros((n_districts, int(round(p["max_pretrial_months"]))), dtype=np.int64)
-
-    @property
-    def awaiting(self) -> int:
-        """Persons detained awaiting a decision."""
-        return int(self.queue.sum())
-
-    def step(self, rng: np.random.Generator, arrests: np.ndarray, capacity: float,
-             return_rate: float, places: float = 0.0, relapse: float = 0.0) -> dict[str, np.ndarray]:
-        """Admit this month's arrests, decide cases and release, and say who returns to militancy.
-
-        Args:
-            rng: the justice stream.
-            arrests: arrests by district this month.
-            capacity: cases that can be decided this month, nationally.
-            return_rate: share of released persons who return to a cell.
-            places: rehabilitation places open this month, nationally: released persons enter them before release
-                (custody is where programmes reach them), as many as there are places.
-            relapse: share of rehabilitated persons who return to a cell nonetheless.
-
-        Returns:
-            Arrays by district: ``decided``, ``convicted``, ``released`` (acquitted or released without trial),
-            ``released_untried``, ``rehabilitated`` (of the released), ``returned``.
-        """
-        q = self.queue
-        q[:, 1:] = q[:, :-1].copy()
-        q[:, 0] = arrests
-        decided = np.zeros(q.shape[0], dtype=np.int64)
-        budget = int(capacity) + int(rng.random() < capacity - int(capacity))
-        for w in range(q.shape[1] - 1, -1, -1):  # oldest cases first
-            waiting = int(q[:, w].sum())
-            if budget <= 0 or waiting == 0:
-                continue
-            take = q[:, w].copy() if waiting <= budget else rng.multivariate_hypergeometric(q[:, w], budget)
-            q[:, w] -= take
-            decided += take
-            budget -= int(take.sum())
-        released_untried = q[:, -1].copy()
-        q[:, -1] = 0
-        convicted = rng.binomial(decided, self.p["conviction_rate"])
-        released = decided - convicted + released_untried
-        rehabilitated = allocate_places(rng, released, places)
-        returned = rng.binomial(released - rehabilitated, return_rate) + rng.binomial(rehabilitated, relapse)
-        return {"decided": decided, "convicted": convicted, "released": released,
-                "released_untried": released_untried, "rehabilitated": rehabilitated, "returned": returned}
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Programmes) and self._levels == other._levels
 
 
-def allocate_places(rng: np.random.Generator, candidates: np.ndarray, places: float) -> np.ndarray:
-    """Share ``places`` (a whole number, or a fraction drawn as a chance of one more) among the candidates of each
-    district: everyone when there are enough, otherwise a draw without replacement. Returns persons by district."""
-    whole = int(places) + int(places > int(places) and rng.random() < places - int(places))
-    total = int(candidates.sum())
-    if whole >= total:
-        return candidates.copy()
-    if whole <= 0:
-        return np.zeros_like(candidates)
-    return rng.multivariate_hypergeometric(candidates, whole)
+def _step(lag: float) -> float:
+    return 1.0 if lag <= 0 else 1.0 - math.exp(-1.0 / lag)
 
 
 class PoliticalCycle:
@@ -154,6 +97,16 @@ class PoliticalCycle:
         while self.next_transition < 1:
             self.next_transition += self.term
         self.transitions: list[int] = []
+
+    def copy(self) -> PoliticalCycle:
+        """An independent copy (state snapshots)."""
+        twin = PoliticalCycle.__new__(PoliticalCycle)
+        twin.term, twin.next_transition, twin.transitions = self.term, self.next_transition, list(self.transitions)
+        return twin
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PoliticalCycle) and (self.term, self.next_transition, self.transitions) == (
+            other.term, other.next_transition, other.transitions)
 
     def bring_forward(self, month: int) -> None:
         """Hold the next change of government in ``month`` (an early election); later terms count from then."""

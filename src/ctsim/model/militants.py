@@ -1,12 +1,13 @@
-"""Militant cells: Mesa agents that move on the district network, with their state in shared numpy columns.
+"""Militant cells: Mesa agents that move on the district network, with their state in the cell table.
 
 A cell has an affiliation, members, resources, and a place: the district cell it stands in, possibly across the
 Afghan or Iranian border in sanctuary (it then stays attached to the border district it slipped out of). Its
 lifecycle: recruit, attack, move, split, go dormant, be disrupted, dissolve.
 
-The state of every cell lives in one row of a :class:`CellTable` (structure of arrays), so the model updates all
-cells at once with numpy; each :class:`MilitantCell` agent reads and writes its own row through properties, and
-carries the events that change agents (moving on the network, splitting, dissolving).
+The state of every cell lives in one row of the :class:`CellTable` (a structure of arrays, one column per field, in
+creation order), which the kernels of the month read and write whole. Each :class:`MilitantCell` agent is the view of
+one row; the table keeps the agents in step with its rows once a process has added, moved or removed cells
+(:meth:`CellTable.sync`), so the network always holds every cell where the table says it is.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from ctsim.model.core import CTModel
 
 AFFILIATIONS = ("religious_nationalist", "separatist", "sectarian")
+TTP = AFFILIATIONS.index("religious_nationalist")
 TARGETS = ("security_forces", "civilians", "state_institutions", "high_value")
 HIGH_VALUE = TARGETS.index("high_value")
 
@@ -52,14 +54,14 @@ SANCTUARY_BORDERS = {
 }
 
 
-def _table_column(name: str) -> property:
+def _column(name: str) -> property:
     """A column of the table: a view of the first ``len(table)`` rows of its buffer; assigning writes into it."""
 
     def get(self: CellTable) -> np.ndarray:
-        return self._buffers[name][: self._n]
+        return self.buffers[name][: self.n]
 
     def set_(self: CellTable, values) -> None:
-        self._buffers[name][: self._n] = values
+        self.buffers[name][: self.n] = values
 
     return property(get, set_)
 
@@ -67,73 +69,101 @@ def _table_column(name: str) -> property:
 class CellTable:
     """The state of all militant cells, one row per cell, in creation order.
 
-    Columns live in buffers that grow by doubling, so adding a cell costs O(1) on average; each column attribute is
-    a view of the rows in use.
+    Columns live in buffers with room to spare (the kernels append rows into them; :meth:`reserve` grows them by
+    doubling before a month starts), and each column attribute is a view of the rows in use.
 
     Attributes:
-        members, district, affiliation, resources, dormant, in_sanctuary: numpy columns (see :class:`MilitantCell`).
+        members, district, affiliation, resources, dormant, in_sanctuary: the columns (see :class:`MilitantCell`).
+        n: rows in use.
+        buffers: the columns' buffers, by name.
         agents: the agent of each row.
     """
 
     COLUMNS = (("members", np.int64), ("district", np.int64), ("affiliation", np.int64),
-               ("resources", np.float64), ("dormant", bool), ("in_sanctuary", bool))
-    members = _table_column("members")
-    district = _table_column("district")
-    affiliation = _table_column("affiliation")
-    resources = _table_column("resources")
-    dormant = _table_column("dormant")
-    in_sanctuary = _table_column("in_sanctuary")
+               ("resources", np.float64), ("dormant", np.bool_), ("in_sanctuary", np.bool_))
+    members = _column("members")
+    district = _column("district")
+    affiliation = _column("affiliation")
+    resources = _column("resources")
+    dormant = _column("dormant")
+    in_sanctuary = _column("in_sanctuary")
 
     def __init__(self, capacity: int = 512) -> None:
-        self._buffers = {name: np.zeros(capacity, dtype=dtype) for name, dtype in self.COLUMNS}
-        self._n = 0
+        self.buffers = {name: np.zeros(capacity, dtype=dtype) for name, dtype in self.COLUMNS}
+        self.n = 0
         self.agents: list[MilitantCell] = []
 
     def __len__(self) -> int:
-        return self._n
+        return self.n
 
-    def append(self, agent: MilitantCell, **values) -> int:
-        """Add a row for ``agent`` and return its index."""
-        row = self._n
-        if row == len(self._buffers["members"]):
-            for name, buffer in self._buffers.items():
-                grown = np.zeros(2 * len(buffer), dtype=buffer.dtype)
-                grown[:row] = buffer
-                self._buffers[name] = grown
-        for name, _ in self.COLUMNS:
-            self._buffers[name][row] = values[name]
-        self._n += 1
-        self.agents.append(agent)
+    @property
+    def capacity(self) -> int:
+        """Rows the buffers hold."""
+        return len(self.buffers["members"])
+
+    def reserve(self, rows: int) -> None:
+        """Make room for at least ``rows`` rows beyond those in use (doubling the buffers as needed)."""
+        needed = self.n + rows
+        if needed <= self.capacity:
+            return
+        size = self.capacity
+        while size < needed:
+            size *= 2
+        for name, buffer in self.buffers.items():
+            grown = np.zeros(size, dtype=buffer.dtype)
+            grown[: self.n] = buffer[: self.n]
+            self.buffers[name] = grown
+
+    def columns(self) -> tuple[np.ndarray, ...]:
+        """The six buffers, in the order kernels take them."""
+        b = self.buffers
+        return b["members"], b["district"], b["affiliation"], b["resources"], b["dormant"], b["in_sanctuary"]
+
+    def append(self, members: int, district: int, affiliation: int, resources: float, dormant: bool = False,
+               in_sanctuary: bool = False) -> int:
+        """Add one row (at set-up; kernels append in bulk) and return its index."""
+        self.reserve(1)
+        row = self.n
+        for name, value in (("members", members), ("district", district), ("affiliation", affiliation),
+                            ("resources", resources), ("dormant", dormant), ("in_sanctuary", in_sanctuary)):
+            self.buffers[name][row] = value
+        self.n += 1
         return row
 
-    def remove_empty(self) -> int:
-        """Dissolve every cell without members (its agent leaves the model and the network) and drop its row.
+    def sync(self, model: CTModel, rows: int, moved: np.ndarray | None = None) -> None:
+        """Bring the agents in step with the table after a process added rows (``rows`` in use now: rows beyond the
+        agents get new agents) or moved cells (``moved``: their agents move on the network)."""
+        self.n = rows
+        for row in range(len(self.agents), rows):
+            self.agents.append(MilitantCell(model, self, row))
+        if moved is not None:
+            for row in moved.tolist():
+                self.agents[row].move_to(model.grid[int(self.buffers["district"][row])])
 
-        Returns:
-            The number of cells dissolved.
-        """
-        keep = self.members > 0
-        if keep.all():
-            return 0
+    def drop(self, keep: np.ndarray) -> None:
+        """After empty cells dissolved (``keep``: which rows remained, the table already compacted), their agents
+        leave the model and the network, and the others take their new rows."""
+        self.n = int(keep.sum())
+        if self.n == len(self.agents):
+            return
         gone = np.flatnonzero(~keep)
         for row in gone.tolist():
-            self.agents[row].dissolve()
-        kept = int(keep.sum())
-        for buffer in self._buffers.values():
-            buffer[:kept] = buffer[: self._n][keep]
-        self._n = kept
+            self.agents[row].remove()
         self.agents = [agent for agent, k in zip(self.agents, keep.tolist(), strict=True) if k]
         for row in range(int(gone[0]), len(self.agents)):
-            self.agents[row]._row = row
-        return len(gone)
+            self.agents[row].row = row
+
+    def snapshot(self) -> dict[str, np.ndarray]:
+        """A copy of the rows in use (tests compare tables with it)."""
+        return {name: self.buffers[name][: self.n].copy() for name, _ in self.COLUMNS}
 
 
-def _column(name: str, cast: type, doc: str) -> property:
+def _field(name: str, cast: type, doc: str) -> property:
     def get(self: MilitantCell):
-        return cast(self._table._buffers[name][self._row])
+        return cast(self.table.buffers[name][self.row])
 
     def set_(self: MilitantCell, value) -> None:
-        self._table._buffers[name][self._row] = value
+        self.table.buffers[name][self.row] = value
 
     return property(get, set_, doc=doc)
 
@@ -151,52 +181,27 @@ class MilitantCell(CellAgent):
     """
 
     model: CTModel
-    members = _column("members", int, "active members")
-    resources = _column("resources", float, "attack units in hand")
-    dormant = _column("dormant", bool, "dormant: no attacks, no recruiting, harder to find")
-    in_sanctuary = _column("in_sanctuary", bool, "across the border, out of reach of operations")
+    members = _field("members", int, "active members")
+    affiliation = _field("affiliation", int, "affiliation index")
+    resources = _field("resources", float, "attack units in hand")
+    dormant = _field("dormant", bool, "dormant: no attacks, no recruiting, harder to find")
+    in_sanctuary = _field("in_sanctuary", bool, "across the border, out of reach of operations")
 
-    def __init__(self, model: CTModel, district: int, affiliation: int, members: int, resources: float,
-                 dormant: bool = False, in_sanctuary: bool = False) -> None:
+    def __init__(self, model: CTModel, table: CellTable, row: int) -> None:
         super().__init__(model)
-        self._table = model.cell_table
-        self._row = self._table.append(self, members=int(members), district=int(district),
-                                       affiliation=int(affiliation), resources=float(resources), dormant=dormant,
-                                       in_sanctuary=in_sanctuary)
-        self.move_to(model.grid[district])
+        self.table = table
+        self.row = row
+        self.move_to(model.grid[int(table.buffers["district"][row])])
 
     @property
     def district(self) -> int:
-        """Index of the district whose network cell it stands in."""
-        return int(self._table._buffers["district"][self._row])
-
-    @property
-    def affiliation(self) -> int:
-        """Affiliation index."""
-        return int(self._table._buffers["affiliation"][self._row])
+        """Index of the district whose network cell it stands in (the lifecycle moves cells, nothing else)."""
+        return int(self.table.buffers["district"][self.row])
 
     @property
     def affiliation_name(self) -> str:
         """Affiliation as a word."""
         return AFFILIATIONS[self.affiliation]
-
-    def move_to_district(self, district: int) -> None:
-        """Move to another district (an adjacent one, in the model's use)."""
-        self._table._buffers["district"][self._row] = district
-        self.move_to(self.model.grid[district])
-
-    def split(self, district: int) -> MilitantCell:
-        """Split off half the members (and half the resources) into a new cell in ``district``; it shares the
-        parent's dormancy, and its sanctuary if it stays attached to the same border district."""
-        leaving = self.members // 2
-        self.members -= leaving
-        self.resources /= 2.0
-        return MilitantCell(self.model, district, self.affiliation, leaving, self.resources, dormant=self.dormant,
-                            in_sanctuary=self.in_sanctuary and district == self.district)
-
-    def dissolve(self) -> None:
-        """Leave the model and the network (called by :meth:`CellTable.remove_empty`)."""
-        self.remove()
 
     def __repr__(self) -> str:
         where = "sanctuary" if self.in_sanctuary else "inside"

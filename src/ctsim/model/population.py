@@ -1,4 +1,4 @@
-"""The youth population as numpy strata: radicalisation into sympathiser pools and recruitment from them.
+"""The youth population as numpy strata: who is at risk of radicalisation, and how the strata are composed.
 
 People are not agents: each district's youth are counts in 24 strata,
 poverty band (poor, middle, affluent) x living arrangement (with family, away in a hostel or boarding seminary under a
@@ -9,9 +9,9 @@ its anchor: poverty and living away from family dominate, a religious link does 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+
+from ctsim.compiling import kernel
 
 BANDS = ("poor", "middle", "affluent")
 LIVING = ("family", "away")
@@ -27,68 +27,43 @@ STRATUM_NAMES = tuple(
 )
 SEMINARY = (STRATUM_AWAY == 1) & (STRATUM_RELIGIOUS == 1)
 
-
-@dataclass
-class StrataShares:
-    """Shares that fix the composition of a district's youth (see :func:`composition`); ``away_scale`` multiplies
-    the away-from-family shares (education's day schools near home lower it)."""
-
-    poor: np.ndarray
-    out_of_school: np.ndarray
-    away_scale: float = 1.0
+# The parameters the strata are composed and weighted with, in the order the kernels below read them.
+COMPOSITION_PARAMS = ("affluent_share", "away_share_poor", "away_share_middle", "away_share_affluent",
+                      "religious_link_share_away", "religious_link_share_family", "youth_share")
+RISK_PARAMS = ("rr_middle_band", "rr_affluent_band", "rr_away_from_family", "rr_out_of_school", "rr_religious_link")
 
 
-def composition(shares: StrataShares, p: dict[str, float]) -> np.ndarray:
-    """Return the share of each district's youth in each stratum, shape (districts, 24), rows summing to 1.
-
-    Args:
-        shares: poor and out-of-school shares per district (0-1).
-        p: model parameters (away shares by band, religious-link shares, affluent share).
-    """
-    poor = np.clip(shares.poor, 0.0, 1.0)
-    affluent = np.minimum(p["affluent_share"], 1.0 - poor)
-    middle = 1.0 - poor - affluent
-    band = np.stack([poor, middle, affluent], axis=1)  # (d, 3)
-    away_by_band = (np.array([p["away_share_poor"], p["away_share_middle"], p["away_share_affluent"]])
-                    * shares.away_scale)
-    away = away_by_band[STRATUM_BAND] * STRATUM_AWAY + (1 - away_by_band[STRATUM_BAND]) * (1 - STRATUM_AWAY)
-    oos = np.clip(shares.out_of_school, 0.0, 1.0)[:, None]
-    school = np.where(STRATUM_OUT_OF_SCHOOL == 1, oos, 1.0 - oos)  # (d, 24)
-    link_share = np.where(STRATUM_AWAY == 1, p["religious_link_share_away"], p["religious_link_share_family"])
-    religious = np.where(STRATUM_RELIGIOUS == 1, link_share, 1.0 - link_share)
-    return band[:, STRATUM_BAND] * (away * religious)[None, :] * school
-
-
-def relative_risk(p: dict[str, float], seminary_risk_cut: float = 0.0) -> np.ndarray:
-    """Relative radicalisation risk of each stratum against the reference (poor, family, school, no link).
-
-    Args:
-        p: model parameters.
-        seminary_risk_cut: share (0-1) of the away-from-family risk removed for youth in boarding seminaries
-            (the madrasa-reform lever acts here).
-    """
-    band_rr = np.array([1.0, p["rr_middle_band"], p["rr_affluent_band"]])[STRATUM_BAND]
-    away_rr = np.where(STRATUM_AWAY == 1, p["rr_away_from_family"], 1.0)
-    away_rr = np.where(SEMINARY, 1.0 + (away_rr - 1.0) * (1.0 - seminary_risk_cut), away_rr)
-    school_rr = np.where(STRATUM_OUT_OF_SCHOOL == 1, p["rr_out_of_school"], 1.0)
-    religious_rr = np.where(STRATUM_RELIGIOUS == 1, p["rr_religious_link"], 1.0)
-    return band_rr * away_rr * school_rr * religious_rr
+@kernel
+def compose_youth(population, poor_share, out_of_school, away_scale, q, youth):
+    """Youth by district and stratum (rounded to whole persons) from each district's poor and out-of-school shares
+    and the national away-from-family scale; ``q`` holds :data:`COMPOSITION_PARAMS`."""
+    affluent_share, youth_share = q[0], q[6]
+    away_by_band = np.array([q[1], q[2], q[3]]) * away_scale
+    link_share = np.array([q[5], q[4]])  # with family, away
+    for d in range(population.size):
+        poor = min(max(poor_share[d], 0.0), 1.0)
+        affluent = min(affluent_share, 1.0 - poor)
+        band = np.array([poor, 1.0 - poor - affluent, affluent])
+        oos = min(max(out_of_school[d], 0.0), 1.0)
+        for s in range(24):
+            b, v, k, r = s // 8, (s // 4) % 2, (s // 2) % 2, s % 2
+            away = away_by_band[b] if v == 1 else 1.0 - away_by_band[b]
+            religious = link_share[v] if r == 1 else 1.0 - link_share[v]
+            school = oos if k == 1 else 1.0 - oos
+            youth[d, s] = np.int64(np.rint(population[d] * youth_share * (band[b] * (away * religious) * school)))
 
 
-def draw_without_replacement(rng: np.random.Generator, pool: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Draw ``n[d]`` people from each row of ``pool`` (counts by stratum) without replacement.
-
-    Recruits are few against the pools they come from, so one vectorised multinomial draw (with replacement) over
-    all drawing districts gives almost the same law; any row where it would take more people from a stratum than
-    the stratum holds is redrawn exactly (multivariate hypergeometric). ``n`` must not exceed the row sums.
-    """
-    taken = np.zeros_like(pool)
-    rows = np.flatnonzero(n > 0)
-    if len(rows) == 0:
-        return taken
-    sub = pool[rows]
-    draw = rng.multinomial(n[rows], sub / sub.sum(axis=1, keepdims=True))
-    for k in np.flatnonzero((draw > sub).any(axis=1)):
-        draw[k] = rng.multivariate_hypergeometric(sub[k], int(n[rows[k]]))
-    taken[rows] = draw
-    return taken
+@kernel
+def relative_risk(q, seminary_risk_cut):
+    """Relative radicalisation risk of each stratum against the reference (poor, family, school, no link);
+    ``q`` holds :data:`RISK_PARAMS`; ``seminary_risk_cut`` (0-1) removes that share of the away-from-family risk for
+    youth in boarding seminaries (the madrasa-reform lever acts here)."""
+    band_rr = np.array([1.0, q[0], q[1]])
+    rr = np.empty(24)
+    for s in range(24):
+        b, v, k, r = s // 8, (s // 4) % 2, (s // 2) % 2, s % 2
+        away = q[2] if v == 1 else 1.0
+        if v == 1 and r == 1:
+            away = 1.0 + (away - 1.0) * (1.0 - seminary_risk_cut)
+        rr[s] = band_rr[b] * away * (q[3] if k == 1 else 1.0) * (q[4] if r == 1 else 1.0)
+    return rr

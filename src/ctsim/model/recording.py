@@ -1,206 +1,116 @@
-"""Recording of outputs (the last process of the month): every declared output from what the month's processes
-returned, the Mesa DataCollector that stores them, the monthly frames and the per-run summary.
+"""What a run keeps of its months: the :class:`Recorder` (every declared output, month by month, in arrays), the
+monthly frames, the recruits by stratum and the per-run summary.
 
-The outputs are declared once, in :mod:`ctsim.declarations.outputs`. The model fills
-:attr:`ctsim.model.core.CTModel.record` every month; a Mesa ``DataCollector`` built from these
-declarations stores it. :func:`monthly_frames` turns the collected data into two tidy tables (national, regional),
-:func:`summarise` into the per-run scalars used by experiments and sensitivity analysis.
+The outputs are declared once, in :mod:`ctsim.declarations.outputs`; the last process of the month
+(:mod:`ctsim.model.processes.step12_recording`) computes them and the model appends them here. The recorder keeps
+numbers, not objects: a month costs one row of a few arrays, and the frames a run returns are built once, at its end
+(:func:`monthly_frames`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from mesa import DataCollector
 
 from ctsim.data import REGION_KEYS, REGIONS
-from ctsim.declarations.levers import LEVERS, LEVERS_BY_NAME
 from ctsim.declarations.outputs import FORCES, OUTPUTS, REGIONAL_OUTPUTS
-from ctsim.model.militants import TARGETS
-from ctsim.model.population import STRATUM_AWAY, STRATUM_BAND, STRATUM_NAMES, STRATUM_OUT_OF_SCHOOL, STRATUM_RELIGIOUS
+from ctsim.model.population import N_STRATA, STRATUM_NAMES
 
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
-    from ctsim.model.processes.attacks import Attacks
-    from ctsim.model.processes.justice import Trials
-    from ctsim.model.processes.lifecycle import CellCounts
-    from ctsim.model.processes.operations import Operations
+
+OUTPUT_NAMES = tuple(o.name for o in OUTPUTS)
+OUTPUT_INDEX = {name: i for i, name in enumerate(OUTPUT_NAMES)}
+REGIONAL_INDEX = {name: i for i, name in enumerate(REGIONAL_OUTPUTS)}
 
 
-
-
-@dataclass
-class MonthOutcome:
-    """What the processes of one month produced, for recording (typed, one field per process).
+class Recorder:
+    """Every declared output of every month a model has run, in arrays that grow by doubling (the recording process
+    writes each month's row into them: :func:`ctsim.model.processes.step12_recording.record_month`).
 
     Attributes:
-        radicalised: new sympathisers (district x stratum).
-        recruited: recruits into existing cells and members of new cells (district x stratum).
-        operations: the operations' results.
-        trials: the justice pipeline's results.
-        attacks: attacks and casualties by district and target.
-        cells: cells at the month's end.
-        arrived: fighters from sanctuary in Afghanistan who joined cells (by district).
+        months: months recorded.
+        national_buffer: (capacity, outputs) in :data:`OUTPUT_NAMES` order.
+        regional_buffer: (capacity, regional outputs, regions) in ``REGIONAL_OUTPUTS`` and ``REGIONS`` order.
+        strata_buffer: (capacity, 24) recruits by youth stratum.
+        districts_buffer: (capacity, 2, districts) attacks and recruits by district.
     """
 
-    radicalised: np.ndarray
-    recruited: np.ndarray
-    operations: Operations
-    trials: Trials
-    attacks: Attacks
-    cells: CellCounts
-    arrived: np.ndarray
+    def __init__(self, n_districts: int, capacity: int = 64) -> None:
+        self.months = 0
+        self.national_buffer = np.zeros((capacity, len(OUTPUT_NAMES)))
+        self.regional_buffer = np.zeros((capacity, len(REGIONAL_OUTPUTS), len(REGIONS)))
+        self.strata_buffer = np.zeros((capacity, N_STRATA))
+        self.districts_buffer = np.zeros((capacity, 2, n_districts))
+
+    def next_month(self) -> int:
+        """The row of the month being recorded (room is made for it)."""
+        if self.months == len(self.national_buffer):
+            for name in ("national_buffer", "regional_buffer", "strata_buffer", "districts_buffer"):
+                buffer = getattr(self, name)
+                setattr(self, name, np.concatenate([buffer, np.zeros_like(buffer)]))
+        return self.months
 
     @property
-    def flows(self) -> dict[str, int]:
-        """Flows of militants this month (persons): into cells, killed, arrested, returned from release, left,
-        arrived from Afghanistan."""
-        return {"recruited": int(self.recruited.sum()), "killed": int(self.operations.killed.sum()),
-                "arrested": int(self.operations.arrested.sum()), "returned": int(self.trials.returned.sum()),
-                "deradicalised": self.trials.disengaged, "arrived": int(self.arrived.sum())}
+    def national(self) -> np.ndarray:
+        """(months, outputs)."""
+        return self.national_buffer[: self.months]
+
+    @property
+    def regional(self) -> np.ndarray:
+        """(months, regional outputs, regions)."""
+        return self.regional_buffer[: self.months]
+
+    @property
+    def strata(self) -> np.ndarray:
+        """(months, strata): recruits."""
+        return self.strata_buffer[: self.months]
+
+    def series(self, name: str, region: int | None = None) -> np.ndarray:
+        """One output over the months recorded: national, or in one region (index into ``REGIONS``)."""
+        if region is None:
+            return self.national_buffer[: self.months, OUTPUT_INDEX[name]]
+        return self.regional_buffer[: self.months, REGIONAL_INDEX[name], region]
+
+    def district_attacks(self, first: int = 0) -> np.ndarray:
+        """Attacks in each district over the recorded months from ``first`` (0-based) on."""
+        return self.districts_buffer[first: self.months, 0].sum(axis=0)
 
 
-PROGRAMME_LEVERS = tuple(lever for lever in LEVERS if lever.cost.kind == "programme")
-INSTITUTION_LEVERS = tuple(lever for lever in LEVERS if lever.cost.kind == "institution")
-
-# Recruit subgroups reported as outputs: the Swat profile (FACTS.md s3) by band, living, schooling, religious link.
-RECRUIT_GROUPS = (("recruits_poor", STRATUM_BAND == 0), ("recruits_affluent", STRATUM_BAND == 2),
-                  ("recruits_away_from_family", STRATUM_AWAY == 1),
-                  ("recruits_out_of_school", STRATUM_OUT_OF_SCHOOL == 1),
-                  ("recruits_religious_link", STRATUM_RELIGIOUS == 1))
-
-
-def record_month(model: CTModel, month: MonthOutcome) -> None:
-    """Fill ``model.record`` with every declared output for this month (the only place outputs are written)."""
-    rec = model.record = {}
-    attacks, ops, trials, cells = month.attacks, month.operations, month.trials, month.cells
-    for key, values in (("attacks", attacks.attacks), ("deaths", attacks.deaths), ("injuries", attacks.injuries)):
-        by_district = values.sum(axis=1)
-        rec[key] = float(by_district.sum())
-        rec[f"{key}@regions"] = model.by_region(by_district)
-    by_target = attacks.attacks.sum(axis=0)
-    deaths_by_target = attacks.deaths.sum(axis=0)
-    injuries_by_target = attacks.injuries.sum(axis=0)
-    for t, name in enumerate(TARGETS):
-        rec[f"attacks_on_{name}"] = float(by_target[t])
-        rec[f"deaths_{name}"] = float(deaths_by_target[t])
-        rec[f"injuries_{name}"] = float(injuries_by_target[t])
-    rec["new_radicals@regions"] = model.by_region(month.radicalised.sum(axis=1))
-    rec["new_radicals"] = float(month.radicalised.sum())
-    by_stratum = month.recruited.sum(axis=0)
-    rec["recruits@strata"] = by_stratum
-    rec["recruits"] = float(by_stratum.sum())
-    rec["recruits@regions"] = model.by_region(month.recruited.sum(axis=1))
-    # By district, for maps (the dashboard); not stored by the DataCollector, so runs keep their size.
-    rec["attacks@districts"] = attacks.attacks.sum(axis=1).astype(float)
-    rec["recruits@districts"] = month.recruited.sum(axis=1).astype(float)
-    for key, mask in RECRUIT_GROUPS:
-        rec[key] = float(by_stratum[mask].sum())
-    flows = month.flows
-    rec["sympathisers"] = float(model.sympathisers.sum())
-    rec["active_militants"] = float(cells.members_by_district.sum())
-    rec["active_militants@regions"] = model.by_region(cells.members_by_district)
-    rec["cells"] = float(len(model.cell_table))
-    rec["arrivals"] = float(flows["arrived"])
-    rec["dormant_cells"] = float(cells.dormant)
-    rec["cells_in_sanctuary"] = float(cells.in_sanctuary)
-    rec["militants_killed"] = float(flows["killed"])
-    rec["arrests"] = float(flows["arrested"])
-    rec["prosecutions"] = float(trials.decided.sum())
-    rec["convictions"] = float(trials.convicted.sum())
-    rec["releases"] = float(trials.released.sum())
-    rec["released_untried"] = float(trials.released_untried.sum())
-    rec["returned_to_militancy"] = float(flows["returned"])
-    rec["deradicalised"] = float(flows["deradicalised"])
-    rec["rehabilitated"] = float(trials.rehabilitated.sum() + trials.surrendered.sum())
-    rec["detained_without_trial"] = float(model.justice.awaiting)
-    rec["collateral_casualties"] = float(ops.collateral.sum())
-    rec["legitimacy"], rec["legitimacy@regions"] = model.weighted_by_region(model.legitimacy)
-    rec["fear"], rec["fear@regions"] = model.weighted_by_region(model.fear)
-    rec["militant_support"], rec["militant_support@regions"] = model.weighted_by_region(model.support)
-    rec["operations_police"], rec["operations_paramilitary"], rec["operations_military"] = map(
-        float, ops.operations_by_force)
-    rec["deployed_formations"] = float(sum(f.cell is not None for f in model.forces.formations))
-    rec["triggers_fired"] = float(sum(1 for e in model.trigger_events if e[0] == model.steps and e[2] == "fired"))
-    rec["cost"] = model.forces.monthly_cost() + programme_cost(model)
-    missing = {o.name for o in OUTPUTS} - rec.keys()
-    assert not missing, f"outputs not recorded: {sorted(missing)}"
-
-
-def programme_effort(model: CTModel) -> dict[str, float]:
-    """Each priced lever's cost this month in units of its cost parameter (:class:`ctsim.declarations.levers.Cost`):
-    a programme's declared weight x its implemented level (less the status quo's, for levers priced above it), or
-    1 for an institution while the lever is at a priced value."""
-    level = model.programmes.level
-    effort = {lever.name: lever.cost.weight * (level(lever.name) - (lever.default if lever.cost.above_status_quo
-                                                                   else 0.0))
-              for lever in PROGRAMME_LEVERS}
-    effort.update({lever.name: float(getattr(model.policy, lever.name) in lever.cost.when)
-                   for lever in INSTITUTION_LEVERS})
-    return effort
-
-
-def programme_cost(model: CTModel) -> float:
-    """Cost this month of every lever not priced through the forces, in police-equivalent personnel-months: each
-    lever's effort x its cost parameter (docs/odd.md section 7.11)."""
-    p = model.p
-    return sum(p[LEVERS_BY_NAME[name].cost.parameter] * effort for name, effort in programme_effort(model).items())
-
-
-def make_datacollector() -> DataCollector:
-    """A Mesa DataCollector with one model reporter per national output and one per regional output."""
-    reporters = {o.name: partial(_recorded, o.name) for o in OUTPUTS}
-    reporters.update({f"{name}@regions": partial(_recorded, f"{name}@regions") for name in REGIONAL_OUTPUTS})
-    reporters["recruits@strata"] = partial(_recorded, "recruits@strata")
-    return DataCollector(model_reporters=reporters)
-
-
-def _recorded(key: str, model: CTModel):
-    """One key of the model's monthly record. Reporters are ``partial(_recorded, key)``: a module-level function,
-    not a closure, so that a model pickles (and Mesa's DataCollector calls partials with the model)."""
-    return model.record[key]
-
-
-def _collected(model: CTModel, include_history: bool) -> tuple[dict[str, list], pd.DatetimeIndex]:
-    """The collected values of each reporter, month by month (without the history months unless asked), and their
-    month labels. Read from the DataCollector's ``model_vars`` (one list per reporter) rather than through a
-    DataFrame of objects, which cost a batch run more than a tenth of its time."""
-    collected = model.datacollector.model_vars
-    n = len(collected["attacks"])
-    first = 0 if include_history else model.branch_month
-    months = pd.period_range(model.start, periods=n, freq="M").to_timestamp()
-    return {name: values[first:] for name, values in collected.items()}, months[first:]
+def _months(model: CTModel, include_history: bool) -> tuple[slice, pd.DatetimeIndex]:
+    first = 0 if include_history else model.state.branch_month
+    months = pd.period_range(model.start, periods=model.recorder.months, freq="M").to_timestamp()
+    return slice(first, None), months[first:]
 
 
 def monthly_frames(model: CTModel, include_history: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The collected months as (national, regional) DataFrames.
+    """The recorded months as (national, regional) DataFrames.
 
     National: one row per month, a ``month`` column (period start dates) and one column per output.
     Regional: one row per month and region, with ``region`` and ``region_key`` columns.
     A run that started with a history (see :mod:`ctsim.scenarios.files`) reports only the scenario's months, unless
     ``include_history``.
     """
-    raw, months = _collected(model, include_history)
+    kept, months = _months(model, include_history)
+    national_values = model.recorder.national[kept]
+    regional_values = model.recorder.regional[kept]
     n_months, n_regions = len(months), len(REGIONS)
-    # Every column built first and the frames made at once (inserting columns one by one is slow in pandas).
-    national = pd.DataFrame({"month": months, **{o.name: np.asarray(raw[o.name], dtype=float) for o in OUTPUTS}})
+    national = pd.DataFrame({"month": months, **{name: national_values[:, i] for i, name in enumerate(OUTPUT_NAMES)}})
     regional = pd.DataFrame({
         "month": np.repeat(months.to_numpy(), n_regions),
         "region": np.tile(REGIONS, n_months),
         "region_key": np.tile(REGION_KEYS, n_months),
-        **{name: np.stack(raw[f"{name}@regions"]).reshape(-1) for name in REGIONAL_OUTPUTS},
+        **{name: regional_values[:, i, :].reshape(-1) for i, name in enumerate(REGIONAL_OUTPUTS)},
     })
     return national, regional
 
 
 def recruits_by_stratum(model: CTModel) -> pd.DataFrame:
     """Recruits per month in each of the 24 youth strata (columns named band|living|schooling|religious link)."""
-    raw, months = _collected(model, include_history=False)
-    frame = pd.DataFrame(np.stack(raw["recruits@strata"]), columns=list(STRATUM_NAMES))
+    kept, months = _months(model, include_history=False)
+    frame = pd.DataFrame(model.recorder.strata[kept], columns=list(STRATUM_NAMES))
     frame.insert(0, "month", months)
     return frame
 

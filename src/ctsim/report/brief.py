@@ -12,7 +12,16 @@ import pandas as pd
 
 from ctsim.analysis.paired import Paired
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
-from ctsim.report import words
+from ctsim.report.summary import Summary
+from ctsim.verdicts import (
+    Verdict,
+    format_difference,
+    format_interval,
+    format_percent,
+    format_rupees,
+    format_value,
+)
+from ctsim.verdicts.formats import directions
 
 
 class ReportError(ValueError):
@@ -33,6 +42,7 @@ class LeverChange:
         lag_months: the declared lag.
         provenance: where the size of its effect comes from (declared).
         assumed: whether that provenance says the size is an assumption.
+        cost: how it costs in rupees (its price, range and basis), or why it is not priced, in words.
     """
 
     name: str
@@ -44,14 +54,17 @@ class LeverChange:
     lag_months: float
     provenance: str
     assumed: bool
+    cost: str = ""
 
 
 @dataclass
 class ScenarioInfo:
-    """A scenario of the result: name, description, files, hash and its changes from the reference."""
+    """A scenario of the result: name (a file name, never shown as a title), description and short label in words
+    (its own file's description, or what it changes), files, hash and its changes from the reference."""
 
     name: str
     description: str = ""
+    label: str = ""
     files: list[str] = field(default_factory=list)
     sha256: str = ""
     changes: list[LeverChange] = field(default_factory=list)
@@ -61,33 +74,75 @@ class ScenarioInfo:
 
 @dataclass
 class Row:
-    """One line of an outcome table: a scenario's difference from the reference in one outcome (or region, year).
+    """One line of an outcome table: a scenario's difference from the reference in one outcome (or region, year),
+    with its verdict (:func:`ctsim.verdicts.judge`) and the numbers as a reader sees them.
 
     Attributes:
-        scenario: the scenario compared with the reference.
+        scenario: the scenario compared with the reference (its name, a key).
         key: the outcome name, region key or year label.
         label: what the line is about, in words.
-        unit: the unit of the numbers.
+        output: the output the numbers are of (``attacks`` for regions and years).
         diff: the paired difference and its interval.
-        verdict: the plain verdict.
+        verdict: the verdict.
+        months: the span the numbers cover (money is shown a year).
     """
 
     scenario: str
     key: str
     label: str
-    unit: str
+    output: str
     diff: Paired
-    verdict: words.Verdict
+    verdict: Verdict
+    months: int
 
     @property
-    def index(self) -> bool:
-        """Whether the numbers are an index between 0 and 1 (printed with three decimals)."""
-        return self.key in OUTPUTS_BY_NAME and OUTPUTS_BY_NAME[self.key].unit.startswith("index")
+    def _per(self) -> tuple[float, str | None]:
+        money = OUTPUTS_BY_NAME[self.output].unit == "rupees"
+        return (12 / self.months, "year") if money else (1.0, None)
+
+    def value_text(self, value: float) -> str:
+        """A value of the outcome with its unit (money a year)."""
+        scale, period = self._per
+        if period:
+            return format_rupees(value * scale, period)
+        return format_value(self.output, value)
 
     @property
-    def millions(self) -> bool:
-        """Whether the numbers are written in millions (the cost, so that it and its difference read alike)."""
-        return self.key == "cost"
+    def reference_text(self) -> str:
+        """The reference's mean, with its unit."""
+        return self.value_text(self.diff.reference)
+
+    @property
+    def scenario_text(self) -> str:
+        """The scenario's mean, with its unit."""
+        return self.value_text(self.diff.scenario)
+
+    @property
+    def difference_text(self) -> str:
+        """The mean paired difference in words, at the precision of its interval."""
+        scale, period = self._per
+        d = self.diff
+        return format_difference(self.output, d.difference * scale, d.low * scale, d.high * scale, period)
+
+    @property
+    def interval_text(self) -> str:
+        """The interval of the difference in words, never printed as 0.000 to 0.000."""
+        scale, period = self._per
+        return format_interval(self.output, self.diff.low * scale, self.diff.high * scale, period)
+
+    @property
+    def threshold_text(self) -> str:
+        """The smallest change that matters, with its unit (money a year)."""
+        return self.value_text(self.verdict.threshold)
+
+    @property
+    def change_text(self) -> str:
+        """The relative change (``8.1% fewer``), or empty when undefined."""
+        share = format_percent(self.diff.relative)
+        if not share or not self.diff.difference:
+            return ""
+        down, up = directions(OUTPUTS_BY_NAME[self.output])
+        return f"{share} {up if self.diff.difference > 0 else down}"
 
 
 @dataclass
@@ -96,16 +151,32 @@ class Spread:
 
     key: str
     label: str
-    unit: str
     median: float
     p05: float
     p95: float
     runs: int
+    months: int = 120
+
+    def _text(self, value: float) -> str:
+        if OUTPUTS_BY_NAME[self.key].unit == "rupees":
+            return format_rupees(value * 12 / self.months, "year")
+        return format_value(self.key, value)
+
+    @property
+    def median_text(self) -> str:
+        """The middle run, with its unit (money a year)."""
+        return self._text(self.median)
+
+    @property
+    def range_text(self) -> str:
+        """The range holding 90% of runs, with its unit."""
+        return f"{self._text(self.p05)} to {self._text(self.p95)}"
 
 
 @dataclass
 class Ranked:
-    """One factor of a sensitivity ranking."""
+    """One factor of a sensitivity ranking (``value`` and ``conf`` in the outcome's unit for a screening, a share
+    for a Sobol index; ``months`` the horizon, for money a year)."""
 
     outcome: str
     stratum: str
@@ -116,6 +187,24 @@ class Ranked:
     conf: float
     rank: int
     above_noise: bool
+    months: int = 120
+
+    def _text(self, value: float) -> str:
+        if self.measure != "mu_star":
+            return f"{value:.2f}" if abs(value) >= 0.005 or value == 0 else f"{value:.2g}"
+        if OUTPUTS_BY_NAME.get(self.outcome) and OUTPUTS_BY_NAME[self.outcome].unit == "rupees":
+            return format_rupees(value * 12 / self.months, "year")
+        return format_value(self.outcome, value) if self.outcome in OUTPUTS_BY_NAME else f"{value:.3g}"
+
+    @property
+    def value_text(self) -> str:
+        """The index, with its unit for a screening (money a year)."""
+        return self._text(self.value)
+
+    @property
+    def conf_text(self) -> str:
+        """The half-width of its 95% interval, in the same unit."""
+        return self._text(self.conf)
 
 
 @dataclass
@@ -159,6 +248,8 @@ class Brief:
         question: the question in a sentence.
         factors: the factors a design varied, in words (batch and sensitivity).
         headline: one row per scenario and headline outcome.
+        summaries: per scenario after the reference, the bottom line, the verdicts "In short" lists and the
+            regional side-effects that matter.
         years: per-year differences in attacks.
         regions: per-region differences in attacks.
         districts: per district, the first scenario's mean paired difference in attacks from the reference
@@ -186,6 +277,7 @@ class Brief:
     question: str
     factors: list[str] = field(default_factory=list)
     headline: list[Row] = field(default_factory=list)
+    summaries: list[Summary] = field(default_factory=list)
     years: list[Row] = field(default_factory=list)
     regions: list[Row] = field(default_factory=list)
     districts: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ctsim.analysis.paired import LEVEL, paired
+from ctsim.data import load_districts
 from ctsim.report import words
 
 WIDTH = 7.2  # inches: the text width of an A4 page with 15 mm margins
@@ -31,6 +32,11 @@ def _names(brief) -> list[str]:
     return [s.name for s in brief.scenarios]
 
 
+def _label(brief, name: str) -> str:
+    """A scenario's short label in words (its name only when it has none)."""
+    return next((s.label for s in brief.scenarios if s.name == name and s.label), name)
+
+
 def attacks_over_time(brief) -> Figure | None:
     """Monthly national attacks per scenario: the median run and the band holding 90% of runs (5th-95th)."""
     monthly = brief.monthly
@@ -46,9 +52,10 @@ def attacks_over_time(brief) -> Figure | None:
         colour = COLOURS[i % len(COLOURS)]
         ax.fill_between(table.index, table.quantile(0.05, axis=1), table.quantile(0.95, axis=1), color=colour,
                         alpha=0.18, linewidth=0)
-        ax.plot(table.index, table.median(axis=1), color=colour, linewidth=1.6, label=f"{name} (median run)")
+        ax.plot(table.index, table.median(axis=1), color=colour, linewidth=1.6, label=f"{_label(brief, name)} "
+                                                                                          f"(middle simulation)")
     ax.set_ylabel("attacks per month")
-    ax.set_title("Attacks per month: middle run and the range of 90% of runs", fontsize=10)
+    ax.set_title("Attacks per month: the middle simulation and the range of 90% of simulations", fontsize=10)
     ax.legend(fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     return fig
@@ -74,17 +81,18 @@ def difference_over_time(brief) -> Figure | None:
         q, mean, low, high = (np.array(v) for v in zip(*rows, strict=True))
         colour = COLOURS[i % len(COLOURS)]
         ax.fill_between(q, low, high, color=colour, alpha=0.2, linewidth=0)
-        ax.plot(q, mean, color=colour, linewidth=1.6, marker="o", markersize=2.5, label=f"{name} minus {names[0]}")
+        ax.plot(q, mean, color=colour, linewidth=1.6, marker="o", markersize=2.5, label=_label(brief, name))
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_ylabel("attacks per quarter")
-    ax.set_title(f"Difference in attacks per quarter (below zero: fewer than '{names[0]}'), with 90% interval",
+    reference = words.in_sentence(_label(brief, names[0]))
+    ax.set_title(f"Difference in attacks per quarter from {reference} (below zero: fewer), with 90% interval",
                  fontsize=10)
     ax.legend(fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     return fig
 
 
-TRADE_OFFS = (("cost", "extra cost, millions of\npersonnel-months (index)"),
+TRADE_OFFS = (("cost", "extra cost,\nRs bn a year"),
               ("detained_without_trial", "extra people held\nwithout trial (at end)"),
               ("collateral_casualties", "extra bystanders\nharmed in operations"))
 
@@ -108,22 +116,22 @@ def trade_offs(brief) -> Figure | None:
             common = ref.index.intersection(other.index)
             averted = paired(other.loc[common, "attacks"].to_numpy(), ref.loc[common, "attacks"].to_numpy())
             for ax, (key, _) in zip(axes, TRADE_OFFS, strict=True):
-                scale = 1e-6 if key == "cost" else 1.0  # cost in millions of personnel-months
+                scale = 12 / brief.months / 1e9 if key == "cost" else 1.0  # cost in Rs bn a year
                 d = paired(scale * ref.loc[common, key].to_numpy(), scale * other.loc[common, key].to_numpy())
                 ax.errorbar(averted.difference, d.difference,
                             xerr=[[averted.difference - averted.low], [averted.high - averted.difference]],
                             yerr=[[d.difference - d.low], [d.high - d.difference]], fmt="o",
-                            color=COLOURS[i % len(COLOURS)], capsize=3, label=name)
-        xlabel = f"attacks averted vs '{names[0]}'"
+                            color=COLOURS[i % len(COLOURS)], capsize=3, label=_label(brief, name))
+        xlabel = f"attacks averted over {words.horizon(brief.months)}"
         for ax in axes:
             ax.axhline(0, color="black", linewidth=0.6)
             ax.axvline(0, color="black", linewidth=0.6)
         axes[0].legend(fontsize=7, frameon=False)
     else:
         for ax, (key, _) in zip(axes, TRADE_OFFS, strict=True):
-            scale = 1e-6 if key == "cost" else 1.0
+            scale = 12 / brief.months / 1e9 if key == "cost" else 1.0
             ax.scatter(runs["attacks"], scale * runs[key], s=6, alpha=0.5, color=COLOURS[0])
-        xlabel = "attacks over the horizon (one dot per run)"
+        xlabel = f"attacks over {words.horizon(brief.months)} (one dot per simulation)"
     for ax, (_key, label) in zip(axes, TRADE_OFFS, strict=True):
         ax.set_ylabel(label if len(names) > 1 else label.replace("extra ", ""), fontsize=8)
         ax.set_xlabel(xlabel, fontsize=8)
@@ -148,16 +156,22 @@ def ranking(brief) -> Figure | None:
     for ax, outcome in zip(axes, outcomes, strict=False):
         rows = table[(table["outcome"] == outcome) & (table["factor"] != "dummy")].sort_values("value").tail(6)
         floor = table[(table["outcome"] == outcome) & (table["factor"] == "dummy")]["value"]
-        ax.barh(rows["label"], rows["value"], xerr=rows["conf"], color=COLOURS[0], alpha=0.8, capsize=2)
+        scale = 12 / brief.months if outcome == "cost" and table["measure"].iloc[0] == "mu_star" else 1.0
+        ax.barh(rows["label"], scale * rows["value"], xerr=scale * rows["conf"], color=COLOURS[0], alpha=0.8,
+                capsize=2)
         if len(floor):
-            ax.axvline(float(floor.iloc[0]), color=COLOURS[1], linestyle="--", linewidth=1, label="noise floor")
+            ax.axvline(scale * float(floor.iloc[0]), color=COLOURS[1], linestyle="--", linewidth=1,
+                       label="noise floor")
             ax.legend(fontsize=6, frameon=False, loc="lower right")
-        ax.set_title(words.noun(outcome), fontsize=9)
+        ax.set_title(words.label(outcome) + (", Rs a year" if outcome == "cost" and
+                                              table["measure"].iloc[0] == "mu_star" else ""), fontsize=9)
         ax.tick_params(labelsize=6.5)
     for ax in axes[len(outcomes):]:
         ax.set_visible(False)
-    fig.suptitle(f"Which levers move each outcome most ({first}; {table['measure'].iloc[0]}, 95% intervals)",
-                 fontsize=10)
+    index = "average change when the lever moves a step" if table["measure"].iloc[0] == "mu_star" else \
+        "share of the spread the lever explains"
+    within = "" if first == "all" else f", {first}"
+    fig.suptitle(f"Which levers move each outcome most ({index}{within}; 95% intervals)", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -167,13 +181,12 @@ def regional_map(brief) -> Figure | None:
     mean paired difference when the result holds district figures, otherwise its region's (and the title says so)."""
     if not brief.regions and brief.districts.empty:
         return None
-    from ctsim.data import load_districts
 
     districts = load_districts()
     if not brief.districts.empty:
         scenario = brief.scenarios[1].name if len(brief.scenarios) > 1 else brief.regions[0].scenario
         values = districts["district_id"].map(brief.districts.set_index("district_id")["difference"]).astype(float)
-        what = "each dot a district, coloured by its own change"
+        what = "each dot a district, coloured by its own change (average over the runs)"
     else:
         scenario = brief.regions[0].scenario
         change = {r.label: r.diff.difference for r in brief.regions if r.scenario == scenario}
@@ -192,7 +205,8 @@ def regional_map(brief) -> Figure | None:
     ax.set_xlabel("longitude", fontsize=7)
     ax.set_ylabel("latitude", fontsize=7)
     ax.tick_params(labelsize=6)
-    ax.set_title(f"'{scenario}' vs '{brief.reference}' by district\n({what})", fontsize=8)
+    reference = words.in_sentence(_label(brief, brief.reference))
+    ax.set_title(f"{_label(brief, scenario)}: change in attacks from {reference}\n({what})", fontsize=8)
     return fig
 
 

@@ -14,13 +14,18 @@ import numpy as np
 import pandas as pd
 
 from ctsim.analysis.paired import LEVEL, Paired, paired
+from ctsim.calibration.parameter_sets import describe
 from ctsim.data import REGION_KEYS, REGIONS
+from ctsim.declarations import registry
 from ctsim.declarations.levers import LEVERS_BY_NAME
+from ctsim.experiments.results import read
 from ctsim.report import words
 from ctsim.report.brief import Brief, Ranked, ReportError, Row, ScenarioInfo, Spread
 from ctsim.report.changes import scenario_infos
+from ctsim.report.summary import regional_verdicts, summarise
 from ctsim.report.trust import trust
 from ctsim.storage.results import read_batch_info, read_compare, read_ranking
+from ctsim.verdicts import judge
 
 __all__ = ["KINDS", "ReportError", "gather", "kind_of"]
 
@@ -71,29 +76,60 @@ def _compare(folder: Path) -> Brief:
     level = float(manifest.get("confidence", LEVEL))
     infos = scenario_infos(manifest["scenarios"], folder)
     start = str(manifest.get("start") or _first_month(monthly) or "")
+    versus = _versus(infos[0])
+    priced = _cost_in_rupees(runs, months)
     headline = []
     for name in names[1:]:
         table = differences[differences["scenario"] == name].set_index("outcome")
         for outcome in words.HEADLINE:
-            if outcome not in table.index:
+            if outcome not in table.index or (outcome == "cost" and not priced):
                 continue
             r = table.loc[outcome]
             diff = Paired(float(r["reference_mean"]), float(r["scenario_mean"]), float(r["difference"]),
                           float(r["ci90_low"]), float(r["ci90_high"]), int(r["replications"]))
-            headline.append(_row(name, outcome, diff, months, level))
+            headline.append(_row(name, outcome, diff, months, level, versus))
     runs = runs.assign(pair=runs["replication"])
     brief = Brief(
-        kind="compare", folder=folder, title=_title(names), reference=reference, scenarios=infos, months=months,
+        kind="compare", folder=folder, title=_title(infos), reference=reference, scenarios=infos, months=months,
         start=start, replications=replications, runs=len(runs),
-        uncertainty=_parameter_uncertainty(manifest.get("parameters")),
-        question=_question(names, months, replications), headline=headline,
+        uncertainty=_parameter_uncertainty(manifest.get("parameters"), manifest.get("prices")),
+        question=_question(infos, months, replications), headline=headline,
         monthly=monthly, run_table=runs)
-    brief.years = _years(monthly, names, months, level)
-    brief.regions = _regions(runs, names, months, level)
+    brief.years = _years(monthly, names, months, level, versus)
+    brief.regions = _regions(runs, names, months, level, versus)
+    brief.summaries = _summaries(brief, versus)
     brief.districts = _districts(result.districts, names)
     brief.provenance = _provenance_compare(manifest, infos)
-    brief.missing = _missing_common(brief)
+    brief.missing = _missing_common(brief) + ([] if priced else [OLD_COST])
     return brief
+
+
+# Personnel alone cost some Rs 60 bn a month at FY2024-25 prices; results made before the repricing hold an index of
+# police-equivalent personnel-months (about a million a month), which must not be shown as rupees.
+RUPEES_A_MONTH_AT_LEAST = 1e8
+OLD_COST = ("Cost: this result was made before costs were priced in rupees (its cost is an index of police-equivalent "
+            "personnel-months), so the brief leaves cost out; rerun the comparison to see it in rupees.")
+
+
+def _cost_in_rupees(runs: pd.DataFrame, months: int) -> bool:
+    """Whether the runs' cost is in rupees (made after the repricing) rather than the older index."""
+    return "cost" in runs and float(runs["cost"].median()) / max(months, 1) >= RUPEES_A_MONTH_AT_LEAST
+
+
+def _versus(reference: ScenarioInfo) -> str:
+    """How sentences name the reference: "the status quo of end-2024" (its label, in a sentence)."""
+    return words.in_sentence(reference.label or "the reference")
+
+
+def _summaries(brief: Brief, versus: str) -> list:
+    """Per scenario after the reference: its verdicts, regional side-effects and bottom line."""
+    out = []
+    for info in brief.scenarios[1:]:
+        verdicts = {row.key: row.verdict for row in brief.headline if row.scenario == info.name}
+        regions = [row.verdict for row in brief.regions if row.scenario == info.name]
+        if verdicts:
+            out.append(summarise(info.name, info.label, info.description, verdicts, regions, brief.months))
+    return out
 
 
 def _districts(table: pd.DataFrame, names: list[str]) -> pd.DataFrame:
@@ -108,35 +144,49 @@ def _districts(table: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"district_id": diff.index, "difference": diff.to_numpy()})
 
 
-def _row(scenario: str, outcome: str, diff: Paired, months: int, level: float) -> Row:
-    return Row(scenario, outcome, words.noun(outcome).capitalize(), words.unit(outcome), diff,
-               words.verdict(outcome, diff.difference, diff.low, diff.high, months, level))
+def _row(scenario: str, outcome: str, diff: Paired, months: int, level: float, versus: str) -> Row:
+    verdict = judge(outcome, diff.difference, diff.low, diff.high, diff.reference, months=months, level=level,
+                    versus=versus)
+    return Row(scenario, outcome, words.label(outcome), outcome, diff, verdict, months)
 
 
-def _title(names: list[str]) -> str:
-    others = ", ".join(f"'{n}'" for n in names[1:])
-    return f"What changes with {others} compared with '{names[0]}'"
+def _title(infos: list[ScenarioInfo]) -> str:
+    """The brief's title from the scenarios' own descriptions (never their file names)."""
+    reference = _versus(infos[0])
+    if len(infos) == 2:
+        return f"{infos[1].description}: what would change against {reference}"
+    if len(infos) > 2:
+        return f"{len(infos) - 1} policies against {reference}: " + "; ".join(i.label for i in infos[1:])
+    return infos[0].description
 
 
-def _question(names: list[str], months: int, replications: int) -> str:
-    others = " and ".join(f"'{n}'" for n in names[1:])
-    return (f"If Pakistan followed {others} instead of '{names[0]}', how would attacks, deaths, recruitment, "
-            f"legitimacy, civil liberties and cost differ over the following {words.horizon(months)}? Each scenario "
-            f"was run {replications} times with the same {replications} sequences of chance events, so that the "
-            f"differences come from the policies, not from luck.")
+def _question(infos: list[ScenarioInfo], months: int, replications: int) -> str:
+    others = " or ".join(f"\u201c{i.description}\u201d" for i in infos[1:])
+    return (f"If Pakistan chose {others} instead of {_versus(infos[0])}, how would attacks, deaths, recruitment, "
+            f"legitimacy, civil liberties and cost differ over the following {words.horizon(months)}? Each policy "
+            f"was simulated {words.count_words(replications)} times with the same "
+            f"{words.count_words(replications)} sequences of chance events, so that the differences come from the "
+            f"policies, not from luck.")
 
 
-def _parameter_uncertainty(record: dict | None) -> str:
-    """What the intervals carry, from the result's recorded parameter set (none recorded: the point calibration)."""
+def _parameter_uncertainty(record: dict | None, prices: dict | None = None) -> str:
+    """What the intervals carry, from the result's recorded parameter set (none recorded: the point calibration)
+    and prices."""
+    priced = (" Prices are uncertain too: each simulation draws its prices within their plausible ranges (the same "
+              "prices for every policy), so the cost intervals include that uncertainty."
+              if prices and prices.get("mode") == "drawn" else
+              " Every simulation uses the central prices, so the cost intervals leave out how uncertain the prices "
+              "are." if prices else "")
     if record and record.get("mode") == "draws":
-        return (f"Included for the fitted parameters. Each replication runs on one of {record.get('draws')} "
-                f"parameter sets that fit 2022-2024 about equally well (posterior draws of the calibration), the same "
-                f"set in every scenario; the intervals show chance variation and how uncertain those fitted values "
-                f"are. The effect sizes of the levers are assumptions and are not varied, so the real uncertainty "
-                f"about how strongly each lever works is larger still.")
-    return ("Not included. Every run uses the same calibrated parameter values (the point calibration, --point); "
-            "the intervals show only the model's chance variation (which events happen, who is recruited). The "
-            "real uncertainty about how strongly each lever works is larger than the intervals suggest.")
+        return (f"Included for the fitted parameters. The model has settings that cannot be observed directly (how "
+                f"fast young people are radicalised, how easily cells are found, ...); they were fitted to the "
+                f"attacks of 2022-2024, and {record.get('draws')} combinations of them fit about equally well. Each "
+                f"simulation uses one of these combinations (the same one for every policy), so the intervals show "
+                f"chance and how uncertain those settings are. How strongly each policy works is assumed, not "
+                f"varied, so the real uncertainty is larger still.{priced}")
+    return ("Not included. Every simulation uses the same fitted settings; the intervals show only chance (which "
+            "events happen, who is recruited). How strongly each policy works is assumed, so the real uncertainty "
+            f"is larger than the intervals suggest.{priced}")
 
 
 def _first_month(monthly: pd.DataFrame) -> str:
@@ -145,7 +195,8 @@ def _first_month(monthly: pd.DataFrame) -> str:
     return pd.Timestamp(monthly["month"].min()).strftime("%Y-%m")
 
 
-def _years(monthly: pd.DataFrame, names: list[str], months: int, level: float) -> list[Row]:
+def _years(monthly: pd.DataFrame, names: list[str], months: int, level: float,
+           versus: str = "the status quo") -> list[Row]:
     """Paired differences in attacks per 12-month year of the horizon (the last year may be shorter)."""
     if monthly.empty or "attacks" not in monthly:
         return []
@@ -163,8 +214,9 @@ def _years(monthly: pd.DataFrame, names: list[str], months: int, level: float) -
             diff = paired(ref.to_numpy(), other.to_numpy(), level)
             span = min(12, months - 12 * int(year))
             label = _year_label(first, int(year), span)
-            v = words.verdict("attacks", diff.difference, diff.low, diff.high, span, level)
-            rows.append(Row(name, str(int(year) + 1), label, "attacks", diff, v))
+            v = judge("attacks", diff.difference, diff.low, diff.high, diff.reference, months=span, level=level,
+                      versus=versus)
+            rows.append(Row(name, str(int(year) + 1), label, "attacks", diff, v, span))
     return rows
 
 
@@ -176,18 +228,18 @@ def _year_label(first: pd.Timestamp, year: int, span: int) -> str:
     return f"Year {year + 1} ({begin:%b %Y} to {end:%b %Y})"
 
 
-def _regions(runs: pd.DataFrame, names: list[str], months: int, level: float) -> list[Row]:
-    """Paired differences in attacks per region over the horizon (from the runs' ``attacks_<region>`` totals)."""
+def _regions(runs: pd.DataFrame, names: list[str], months: int, level: float,
+             versus: str = "the status quo") -> list[Row]:
+    """Paired differences in attacks per region over the horizon (from the runs' ``attacks_<region>`` totals), with
+    their verdicts."""
     rows = []
-    if not all(f"attacks_{k}" in runs for k in REGION_KEYS):
-        return rows
     ref = runs[runs["scenario"] == names[0]].set_index("pair").sort_index()
     for name in names[1:]:
+        verdicts = regional_verdicts(runs, names[0], name, months, level, "pair", versus)
         other = runs[runs["scenario"] == name].set_index("pair").reindex(ref.index)
-        for key, region in zip(REGION_KEYS, REGIONS, strict=True):
+        for key, region, v in zip(REGION_KEYS, REGIONS, verdicts, strict=False):
             diff = paired(ref[f"attacks_{key}"].to_numpy(), other[f"attacks_{key}"].to_numpy(), level)
-            v = words.verdict("attacks", diff.difference, diff.low, diff.high, months, level)
-            rows.append(Row(name, key, region, "attacks", diff, v))
+            rows.append(Row(name, key, region, "attacks", diff, v, months))
     return rows
 
 
@@ -197,7 +249,11 @@ def _provenance_compare(manifest: dict, infos: list[ScenarioInfo]) -> list[tuple
                            f"of numpy SeedSequence({manifest.get('root_seed')}), with a separate stream per "
                            f"subsystem (common random numbers)"))
     for info in infos:
-        items.append((f"Scenario '{info.name}'", f"{', '.join(info.files)}; SHA-256 {info.sha256 or 'not recorded'}"))
+        items.append((f"Scenario: {info.label}", f"{', '.join(info.files)}; SHA-256 {info.sha256 or 'not recorded'}"))
+    prices = manifest.get("prices")
+    items.append(("Prices", f"{prices.get('price_year')} rupees; {prices.get('rule')}" if prices else
+                  "not recorded (a result made before costs were in rupees: its costs are in police-equivalent "
+                  "personnel-months, not rupees)"))
     items.append(("Created", str(manifest.get("created_utc", "not recorded"))))
     return items
 
@@ -220,7 +276,6 @@ def _versions(manifest: dict) -> list[tuple[str, str]]:
 
 
 def _parameters(record: dict | None) -> str:
-    from ctsim.calibration.parameter_sets import describe
 
     line = describe(record).removeprefix("parameters: ")
     if record and record.get("mode") == "draws":
@@ -246,8 +301,6 @@ def _missing_common(brief: Brief) -> list[str]:
 # --- batch ---------------------------------------------------------------------------------------------------------
 
 def _batch(folder: Path) -> Brief:
-    from ctsim.experiments.results import read
-
     batch = read(folder)  # the validated loader: a changed or damaged file is one line naming it
     info, frame = batch.info, batch.runs
     ok = frame[frame["status"] == "ok"].copy()
@@ -274,36 +327,37 @@ def _batch(folder: Path) -> Brief:
                 "replication": monthly["point"].astype(str) + ":" + monthly["replication"].astype(str),
                 "month": pd.to_datetime(monthly["month"]), "attacks": monthly["attacks"]})
     uncertain = [f for f in factors if f not in LEVERS_BY_NAME]
+    infos = scenario_infos([{"name": n, "files": s.get("files", [])} for n, s in zip(names, info["scenarios"],
+                                                                                       strict=True)], folder)
+    priced = _cost_in_rupees(ok, months)
     brief = Brief(
-        kind="batch", folder=folder, title=(_title(names) if len(names) > 1 else f"Batch experiment "
-                                             f"'{info['experiment']}'"),
-        reference=names[0], scenarios=[ScenarioInfo(name=n, files=s.get("files", []))
-                                       for n, s in zip(names, info["scenarios"], strict=True)],
+        kind="batch", folder=folder, title=(_title(infos) if len(names) > 1 else
+                                            f"{infos[0].description}: what the runs span"),
+        reference=names[0], scenarios=infos,
         months=months, start=_first_month(monthly_out), replications=replications, runs=len(ok),
         uncertainty=_design_uncertainty(uncertain, info.get("parameters")),
-        question=_batch_question(info, names, factors, months), factors=_factor_words(frame, factors),
+        question=_batch_question(infos, factors, months), factors=_factor_words(frame, factors),
         monthly=monthly_out, run_table=ok)
-    loaded = scenario_infos([{"name": n, "files": s.get("files", [])} for n, s in zip(names, info["scenarios"],
-                                                                                        strict=True)], folder)
-    brief.scenarios = loaded
+    versus = _versus(infos[0])
     if len(names) > 1:
         for name in names[1:]:
             ref = ok[ok["scenario"] == names[0]].set_index("pair").sort_index()
             other = ok[ok["scenario"] == name].set_index("pair")
             common = ref.index.intersection(other.index)
             for outcome in words.HEADLINE:
-                if outcome in ok:
+                if outcome in ok and (outcome != "cost" or priced):
                     diff = paired(ref.loc[common, outcome].to_numpy(), other.loc[common, outcome].to_numpy())
-                    brief.headline.append(_row(name, outcome, diff, months, LEVEL))
-        brief.years = _years(monthly_out, names, months, LEVEL) if not monthly_out.empty else []
-        brief.regions = _regions(ok, names, months, LEVEL)
-    brief.spreads = _spreads(ok)
+                    brief.headline.append(_row(name, outcome, diff, months, LEVEL, versus))
+        brief.years = _years(monthly_out, names, months, LEVEL, versus) if not monthly_out.empty else []
+        brief.regions = _regions(ok, names, months, LEVEL, versus)
+        brief.summaries = _summaries(brief, versus)
+    brief.spreads = _spreads(ok, months, priced)
     brief.provenance = _versions(info) + [
         ("Experiment", f"{info.get('experiment_file')} (SHA-256 {info.get('experiment_sha256', 'not recorded')})"),
         ("Seeds", f"root seed {info.get('root_seed')}: {info.get('seeds', '')}"),
         ("Design", f"{info.get('method')}, {info.get('runs')} runs ({len(ok)} finished)"),
         ("Created", str(info.get("created_utc", "not recorded")))]
-    brief.missing = _missing_common(brief)
+    brief.missing = _missing_common(brief) + ([] if priced else [OLD_COST])
     if not brief.years:
         brief.missing.append("Per-year effects: the batch must keep monthly attacks for every month "
                              "([outputs] monthly = [\"attacks\"], monthly_every = 1)"
@@ -312,7 +366,6 @@ def _batch(folder: Path) -> Brief:
 
 
 def _design_factors(frame: pd.DataFrame) -> list[str]:
-    from ctsim.declarations import registry
 
     known = {f.name for f in registry.levers()} | {f.name for f in registry.uncertainties()}
     return [c for c in frame.columns if c in known]
@@ -348,33 +401,37 @@ def _design_uncertainty(uncertain: list[str], record: dict | None = None) -> str
             f"range; {others}, so the intervals understate the real uncertainty.")
 
 
-def _batch_question(info: dict, names: list[str], factors: list[str], months: int) -> str:
+def _batch_question(infos: list[ScenarioInfo], factors: list[str], months: int) -> str:
     varied = ", ".join(words.lever_label(f) for f in factors) or "nothing"
-    if len(names) > 1:
-        return (f"How do {' and '.join(repr(n) for n in names[1:])} compare with '{names[0]}' over "
-                f"{words.horizon(months)}, across the settings the experiment varies ({varied})?")
-    return f"How do the outcomes of '{names[0]}' over {words.horizon(months)} move as the experiment varies {varied}?"
+    if len(infos) > 1:
+        others = " or ".join(f"\u201c{i.description}\u201d" for i in infos[1:])
+        return (f"How would {others} compare with {_versus(infos[0])} over {words.horizon(months)}, across the "
+                f"settings the experiment varies ({varied})?")
+    return (f"How do the outcomes of \u201c{infos[0].description}\u201d over {words.horizon(months)} move as the "
+            f"experiment varies {varied}?")
 
 
-def _spreads(runs: pd.DataFrame) -> list[Spread]:
+def _spreads(runs: pd.DataFrame, months: int, priced: bool = True) -> list[Spread]:
     out = []
     for outcome in words.HEADLINE:
-        if outcome in runs:
+        if outcome in runs and (outcome != "cost" or priced):
             values = runs[outcome].to_numpy(dtype=float)
-            out.append(Spread(outcome, words.noun(outcome).capitalize(), words.unit(outcome),
-                              float(np.median(values)), float(np.quantile(values, 0.05)),
-                              float(np.quantile(values, 0.95)), len(values)))
+            out.append(Spread(outcome, words.label(outcome), float(np.median(values)),
+                              float(np.quantile(values, 0.05)), float(np.quantile(values, 0.95)), len(values), months))
     return out
 
 
 # --- sensitivity ---------------------------------------------------------------------------------------------------
 
 MEASURES = {
-    "mu_star": ("Morris screening", "mu*, the mean absolute change in the outcome (in its own units) when the factor "
-                "moves one step across its range, other factors held at sampled values; sigma shows interactions"),
-    "ST": ("Sobol ranking", "ST, the share of the outcome's variation across runs that the factor explains, alone "
-           "and through its interactions (0 = none, 1 = all)"),
-    "S1": ("Sobol ranking", "S1, the share of the outcome's variation the factor explains alone"),
+    "mu_star": ("A screening that moves each lever one step at a time from many starting points (the Morris "
+                "method)", "the average size of the change in the outcome, in its own units, when the lever moves "
+                "one step across its range with the others held at sampled values"),
+    "ST": ("A ranking by how much of the spread in an outcome each lever explains (Sobol indices)", "the share of the "
+           "outcome's spread across the runs that the lever explains, alone and together with others (0 none, 1 "
+           "all)"),
+    "S1": ("A ranking by how much of the spread in an outcome each lever explains (Sobol indices)", "the share of "
+           "the outcome's spread across the runs that the lever explains alone (0 none, 1 all)"),
 }
 
 
@@ -384,26 +441,26 @@ def _sensitivity(folder: Path) -> Brief:
     info = read_batch_info(folder / "runs")
     brief.kind = "sensitivity"
     brief.folder = folder
-    brief.title = f"Which levers matter most: sensitivity study '{info['experiment']}'"
+    brief.title = f"Which levers matter most over {words.horizon(brief.months)}: a study of what moves the outcomes"
     brief.question = (f"Which of the levers varied in the study move attacks, deaths, recruitment, legitimacy and cost "
                       f"most over {words.horizon(brief.months)}, and how sure is that ranking?")
     measure = next((m for m in MEASURES if m in ranking.columns), None)
     if measure is None:
         raise ReportError(f"{folder / 'ranking.csv'}: no known index column (one of {', '.join(MEASURES)})")
     method, reading = MEASURES[measure]
-    brief.ranking_method = (f"{method}, {info.get('runs')} runs, "
-                            f"{info.get('replications')} replication(s) per point, {words.horizon(brief.months)} "
-                            f"after the 2022-2024 history. The index is {reading}. Intervals are 95% bootstrap "
-                            f"intervals. A factor counts only if its index minus its interval exceeds the noise "
-                            f"floor (the index of a dummy factor that changes nothing but the random numbers).")
+    brief.ranking_method = (f"{method}: {info.get('runs')} simulations, {info.get('replications')} per setting, "
+                            f"{words.horizon(brief.months)} after the simulated 2022-2024. The index is {reading}. "
+                            f"Intervals are 95% intervals from resampling the runs. A lever counts only if its index, "
+                            f"less its interval, exceeds the noise floor: the index of a stand-in lever that changes "
+                            f"nothing but chance.")
     factor_col = "factor" if "factor" in ranking.columns else ranking.columns[2]
     for r in ranking.to_dict("records"):
         name = str(r[factor_col])
         brief.ranking.append(Ranked(
             outcome=str(r["outcome"]), stratum=str(r.get("stratum", "all")), factor=name,
-            label="noise floor (dummy)" if name == "dummy" else words.lever_label(name), measure=measure,
+            label="noise floor (a stand-in lever)" if name == "dummy" else words.lever_label(name), measure=measure,
             value=float(r[measure]), conf=float(r.get(f"{measure}_conf", float("nan"))), rank=int(r["rank"]),
-            above_noise=bool(r.get("above_noise", False))))
+            above_noise=bool(r.get("above_noise", False)), months=brief.months))
     brief.headline = []  # a sensitivity design has no reference to compare with: the spreads describe it
     brief.missing = [m for m in brief.missing if not m.startswith("Per-year")]
     brief.missing.append("Per-year effects: a sensitivity study keeps one summary per run (totals over the "

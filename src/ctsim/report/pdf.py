@@ -1,7 +1,7 @@
 """Print the brief's HTML to an A4 PDF with headless Chromium (Playwright driving Debian's /usr/bin/chromium), or
-take a screenshot of its first screen (docs/figures/brief.png)::
+take a picture of its first A4 page as printed (docs/figures/brief.png)::
 
-    python -m ctsim.report.pdf BRIEF.html OUT.png      # screenshot
+    python -m ctsim.report.pdf BRIEF.html OUT.png      # page 1, as printed on A4
     python -m ctsim.report.pdf BRIEF.html OUT.pdf      # A4 PDF
 
 Only the HTML file itself is loaded: every request that is not for a local file is aborted, so printing works
@@ -50,8 +50,20 @@ def print_pdf(html: str | Path, out: str | Path | None = None) -> Path:
     return out
 
 
-def screenshot(html: str | Path, out: str | Path, width: int = 900, height: int = 1500) -> Path:
-    """A PNG of the brief's first ``width`` x ``height`` pixels as a screen shows it.
+# An A4 page at the browser's 96 pixels to the inch, and the brief's page margins (its @page rule: 15 mm top, 14 mm
+# sides, 16 mm bottom), so that a picture of the first page holds what the printed page 1 holds.
+A4_PX = (794, 1123)
+PAGE_MARGINS = "15mm 14mm 16mm"
+
+
+def screenshot(html: str | Path, out: str | Path, scale: float = 1.25) -> Path:
+    """A PNG of the brief's first A4 page as printed: the print stylesheet, the page's width and margins, cut at the
+    page's height (Chromium lays the page out as it prints it; only the page break itself is not simulated).
+
+    Args:
+        html: the brief.
+        out: the PNG.
+        scale: device pixels per CSS pixel (1.25: sharp enough to read in docs, small enough to keep in git).
 
     Raises:
         PdfError: when Playwright or the Chromium binary is missing.
@@ -62,20 +74,23 @@ def screenshot(html: str | Path, out: str | Path, width: int = 900, height: int 
     from playwright.sync_api import sync_playwright
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(_drive, sync_playwright, html, out, (width, height)).result()
+        pool.submit(_drive, sync_playwright, html, out, scale).result()
     return out
 
 
-def _drive(sync_playwright, html: Path, out: Path, viewport: tuple[int, int] | None) -> None:
-    """Open ``html`` offline and write a PDF (``viewport`` None) or a screenshot of that size."""
+def _drive(sync_playwright, html: Path, out: Path, scale: float | None) -> None:
+    """Open ``html`` offline and write a PDF (``scale`` None) or a picture of page 1 at that scale."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]} if viewport else None)
+            page = browser.new_page(viewport={"width": A4_PX[0], "height": A4_PX[1]} if scale else None,
+                                    device_scale_factor=scale or 1)
             page.route("**/*", offline_only)
             page.goto(html.as_uri(), wait_until="load")
-            if viewport:
-                page.screenshot(path=str(out))
+            if scale:
+                page.emulate_media(media="print")
+                page.add_style_tag(content=f"body {{ padding: {PAGE_MARGINS} !important; }}")
+                page.screenshot(path=str(out), clip={"x": 0, "y": 0, "width": A4_PX[0], "height": A4_PX[1]})
             else:
                 page.emulate_media(media="print")
                 page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True)

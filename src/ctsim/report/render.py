@@ -20,9 +20,6 @@ def environment() -> Environment:
     """The Jinja2 environment: templates from the package, autoescaped, strict about missing names."""
     env = Environment(loader=PackageLoader("ctsim.report", "templates"), autoescape=select_autoescape(["j2", "html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["num"] = lambda v, index=False, millions=False: words.number(v, index=index, millions=millions)
-    env.filters["signed"] = lambda v, index=False, millions=False: words.signed(v, index=index, millions=millions)
-    env.filters["pct"] = words.percent
     return env
 
 
@@ -31,7 +28,8 @@ def render(brief: Brief) -> str:
     template = environment().get_template("brief.html.j2")
     drawn = defaultdict(str, charts.all_charts(brief))  # a chart without data is "" and its figure is left out
     return template.render(b=brief, charts=drawn, words=words, version=version(),
-                           horizon=words.horizon(brief.months), cost_note=words.COST_NOTE)
+                           horizon=words.horizon(brief.months), money_note=words.MONEY_NOTE,
+                           start_words=words.month_words(brief.start))
 
 
 def write_html(brief: Brief, out: str | Path) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,41 @@ def calibration_file() -> Path:
     return Path(__file__).resolve().parents[1] / "data" / "calibration.json"
 
 
+# What each section of the project's fact sheet rests on, named as a reader can look it up (the reader does not have
+# the fact sheet).
+_SOURCES = {"1": "PICSS's counts of attacks", "2": "the census and provincial police figures",
+            "3": "the interviews of 500 militants captured in Swat, as the NIPP roundtable of 2024 reports them",
+            "4": "the NIPP roundtable report of 2024 on internal security",
+            "5": "press and think-tank reports"}
+_FACTS = re.compile(r"FACTS\.md,? (?:s(?:ection)?\s?)?(\d+)(?:\.\d+)?")
+_DOCS = re.compile(r"\s*\(?(?:see )?(?:docs/[\w./]+|DESIGN\.md s\d+)(?: section [\d.]+)?\)?")
+METHOD_WORDS = {
+    "differential_evolution": "a search that tries many combinations of the settings, generation after generation, "
+                              "and keeps the ones that reproduce the record best (differential evolution)",
+}
+
+
+def plain_sources(text: str) -> str:
+    """``text`` with references to files the reader does not have replaced by the sources behind them (``FACTS.md
+    s3`` -> the Swat interviews) or dropped (``docs/odd.md``)."""
+    text = _FACTS.sub(lambda m: _SOURCES.get(m.group(1), "published sources"), text)
+    return _DOCS.sub("", text).replace("()", "").strip()
+
+
+def method_words(method: str) -> str:
+    """A calibration method in words a non-modeller reads."""
+    for key, words in METHOD_WORDS.items():
+        if key in method:
+            return words
+    return "a numerical search for the settings that reproduce the record best"
+
+
 def trust(brief: Brief) -> Trust:
     """What the brief says about how far to trust it: the caveat, the calibration, the fit and the pattern checks
     (when docs/ is beside the package, as in a source checkout) and the changed levers with assumed effects."""
-    notes = ["Exploratory, not a forecast: the model makes its assumptions explicit and is calibrated on two years "
+    notes = ["Exploratory, not a forecast: the model makes its assumptions explicit and is fitted to three years "
              "(2022-2024) of national counts, which cannot pin down the long run. Read the differences between "
-             "scenarios and their directions, not the levels, as the model's answer."]
+             "policies and their directions, not the levels, as the model's answer."]
     path = calibration_file()
     calibration: dict[str, Any] = {}
     if path.is_file():
@@ -34,8 +64,10 @@ def trust(brief: Brief) -> Trust:
         calibration = {k: record.get(k) for k in ("version", "created_utc", "method", "loss", "evaluations",
                                                   "history_scenario")}
         calibration["free_parameters"] = len(record.get("free_parameters", {}))
+        calibration["method_words"] = method_words(str(record.get("method", "")))
+        calibration["date"] = str(record.get("created_utc", ""))[:10]
     else:
-        notes.append(f"No stored calibration was found at {path}: the runs may use hand-set parameters.")
+        notes.append("No stored fit was found with this installation: the runs may use hand-set settings.")
     docs = project_docs()
     fit, patterns = "", []
     validation = docs / "validation.md"
@@ -44,10 +76,10 @@ def trust(brief: Brief) -> Trust:
         fit = _fit_summary(text)
         patterns = _patterns(text, docs / "pattern_robustness.csv")
     else:
-        notes.append("The validation report (docs/validation.md) is not beside this installation, so the fit and "
-                     "the pattern checks are not shown; see the project's docs/validation.md.")
+        notes.append("The project's validation report is not beside this installation, so the fit and the checks "
+                     "against the historical record are not shown here.")
     changed = {c.name: c for s in brief.scenarios for c in s.changes}
-    assumed = [c for c in changed.values() if c.assumed]
+    assumed = [replace(c, provenance=plain_sources(c.provenance)) for c in changed.values() if c.assumed]
     return Trust(calibration, fit, patterns, assumed, notes)
 
 
@@ -78,8 +110,8 @@ def _fit_summary(text: str) -> str:
     met = sum(1 for r in rows if r[-1].lower() == "yes")
     corr = re.search(r"observed months: \*\*([0-9.]+)\*\*", text)
     extra = f"; the monthly pattern correlates {corr.group(1)} with the observed months" if corr else ""
-    return (f"The calibrated model reproduces {met} of {len(rows)} 2022-2024 targets (PICSS annual attacks, deaths, "
-            f"injuries and 2023 regional shares) within their tolerances{extra}.")
+    return (f"The fitted model reproduces {met} of {len(rows)} figures of 2022-2024 (PICSS's yearly attacks, deaths "
+            f"and injuries and the regions' shares of attacks) within their tolerances{extra}.")
 
 
 def _patterns(text: str, robustness: Path) -> list[Pattern]:
@@ -91,8 +123,10 @@ def _patterns(text: str, robustness: Path) -> list[Pattern]:
     if not {"pattern", "measured", "tolerance", "result"} <= column.keys():
         return []
     # The report marks failures in bold Markdown (**FAIL**): keep the word.
-    out = [Pattern(r[column["pattern"]], r[column["measured"]], r[column["tolerance"]],
-                   r[column["result"]].strip("* ").lower(), kind=r[column["kind"]] if "kind" in column else "")
+    kinds = {"input reproduced": "built in", "emergent": "not built in"}
+    out = [Pattern(plain_sources(r[column["pattern"]]), r[column["measured"]], r[column["tolerance"]],
+                   r[column["result"]].strip("* ").lower(),
+                   kind=kinds.get(r[column["kind"]], r[column["kind"]]) if "kind" in column else "")
            for r in table[1:] if len(r) >= len(column)]
     if robustness.is_file() and out:
         with robustness.open(newline="") as handle:
@@ -105,8 +139,7 @@ def _patterns(text: str, robustness: Path) -> list[Pattern]:
             if calibrated and calibrated[0] != (pattern.result.lower() == "pass"):
                 continue
             passed = [r["passed"] == "True" for r in rows_of]
-            pattern.robustness = (f"passes in {sum(passed)} of {len(passed)} settings of the assumptions "
-                                  f"(each at the ends of its plausible range)")
+            pattern.robustness = f"holds in {sum(passed)} of {len(passed)} variants"
     return out
 
 

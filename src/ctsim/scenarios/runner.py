@@ -25,7 +25,14 @@ import pandas as pd
 from ctsim.data.geography import Geography, packaged
 from ctsim.declarations.limits import check_running_size
 from ctsim.model.core import CTModel
-from ctsim.model.recording import annual_table, monthly_frames, recruits_by_stratum, summarise
+from ctsim.model.recording import (
+    OUTPUT_INDEX,
+    REGIONAL_INDEX,
+    annual_table,
+    monthly_frames,
+    recruits_by_stratum,
+    summarise,
+)
 from ctsim.scenarios.files import Scenario, resolve_scenario
 
 Seed = int | np.random.SeedSequence
@@ -123,18 +130,61 @@ def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
     model = build_model(scenario, seed, uncertainties=uncertainties, draw=draw, geography_overrides=geography_overrides,
                         admin_overrides=admin_overrides)
     try:
-        district_attacks = np.zeros(model.n_districts)
-        for _ in range(scenario.history_months + (scenario.months if months is None else months)):
-            model.step()
-            check_running_size(model.record, model.steps, scenario.path or scenario.name)  # the cost guard
-            if model.steps > scenario.history_months:  # the district figures stay out of the DataCollector
-                district_attacks += model.record["attacks@districts"]
+        _run_months(model, scenario.history_months + (scenario.months if months is None else months), scenario)
+        district_attacks = model.recorder.district_attacks(first=scenario.history_months)
         national, regional = monthly_frames(model, include_history=include_history)
         return RunResult(scenario, seed, national, regional, summarise(national, regional),
                          list(model.reverted_levers), recruits_by_stratum(model), list(model.trigger_events),
                          district_attacks)
     finally:
         model.release()
+
+
+@dataclass
+class Recorded:
+    """What a run recorded, as arrays (no frames): a caller that reduces a run to a few numbers (the calibration's
+    candidates) reads these instead of the DataFrames :func:`run` builds.
+
+    Attributes:
+        months: the first day of every recorded month (the history's included).
+        national: (months, outputs) in ``ctsim.model.recording.OUTPUT_NAMES`` order.
+        regional: (months, regional outputs, regions) in ``REGIONAL_OUTPUTS`` and ``REGIONS`` order.
+    """
+
+    months: pd.DatetimeIndex
+    national: np.ndarray
+    regional: np.ndarray
+
+    def series(self, name: str) -> np.ndarray:
+        """One national output, month by month."""
+        return self.national[:, OUTPUT_INDEX[name]]
+
+    def regional_series(self, name: str) -> np.ndarray:
+        """One regional output, (months, regions)."""
+        return self.regional[:, REGIONAL_INDEX[name]]
+
+
+def run_recorded(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
+                 months: int | None = None, *, uncertainties: Mapping[str, float] | None = None,
+                 draw: Mapping[str, float] | None = None) -> Recorded:
+    """Build and run a model as :func:`run` does (history included) and return its recorded months as arrays."""
+    scenario = resolve_scenario(scenario)
+    model = build_model(scenario, scenario.seed if seed is None else seed, uncertainties=uncertainties, draw=draw)
+    try:
+        _run_months(model, scenario.history_months + (scenario.months if months is None else months), scenario)
+        recorder = model.recorder
+        dates = pd.period_range(model.start, periods=recorder.months, freq="M").to_timestamp()
+        return Recorded(dates, recorder.national.copy(), recorder.regional.copy())
+    finally:
+        model.release()
+
+
+def _run_months(model: CTModel, months: int, scenario: Scenario) -> None:
+    """Step ``model`` ``months`` times, checking its size after each month (the cost guard,
+    :func:`ctsim.declarations.limits.check_running_size`: a run past the limits stops with one line)."""
+    for _ in range(months):
+        model.step()
+        check_running_size(model.record, model.steps, scenario.path or scenario.name)
 
 
 def _counterfactual_geography(overrides: Mapping[str, Mapping[str, float]]) -> Geography:

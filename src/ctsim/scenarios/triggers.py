@@ -37,8 +37,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, check_value
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
@@ -81,16 +79,12 @@ class Trigger:
 
     def level(self, model: CTModel) -> float | None:
         """The mean of the watched output over the last ``window`` recorded months (None: not enough months)."""
-        data = model.datacollector.model_vars
         if self.when == CHANGE_OF_GOVERNMENT:
-            return float(model.steps in [t + 1 for t in model.politics.transitions])
-        key = self.when if self.region is None else f"{self.when}@regions"
-        series = data.get(key, [])
-        if len(series) < self.window:
+            return float(model.steps in [t + 1 for t in model.state.politics.transitions])
+        if model.recorder.months < self.window:
             return None
-        recent = series[-self.window:]
-        values = [float(v) if self.region is None else float(np.asarray(v)[self.region]) for v in recent]
-        return sum(values) / len(values)
+        recent = model.recorder.series(self.when, self.region)[-self.window:]
+        return float(sum(recent.tolist()) / len(recent))
 
     def fires(self, level: float) -> bool:
         if self.when == CHANGE_OF_GOVERNMENT:

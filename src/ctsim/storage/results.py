@@ -137,6 +137,8 @@ COMPARE_MANIFEST = {
     "git_commit": _opt("text", "nothing"), "commit": _opt("text", "nothing"),
     "calibration_version": _opt("text", "nothing"), "calibration": _opt("text", "nothing"),
     "created_utc": _opt("text", "nothing"), "cpu_count": _opt("a whole number", "nothing"),
+    "prices": _opt("a table", "nothing", inner={"mode": _opt("text"), "rule": _opt("text"),
+                                                 "price_year": _opt("text", "a whole number")}),
 }
 BATCH_SCENARIO = {"name": _req("text"), "files": _opt("a list of text")}
 BATCH_INFO = {

@@ -147,3 +147,51 @@ def test_the_report_section_describes_the_stored_draws(tiny):
     record["model"]["dynamics_fingerprint"] = "0" * 16
     output.with_name("stale.json").write_text(json.dumps(record))
     assert "another state of the model" in "\n".join(posterior_section(output.with_name("stale.json")))
+
+
+def test_a_sigkilled_abc_driver_leaves_no_worker_behind(tmp_path):
+    """The ABC's worker processes come from the executors' pool: they exit by themselves when the driver is killed
+    (no handler runs on SIGKILL), as the batch's do."""
+    import contextlib
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    command = [sys.executable, "-m", "ctsim", "calibrate", "--abc", "--population", "40", "--generations", "3",
+               "--months", "12", "--workers", "2", "--seed", "5", "--work", str(tmp_path / "work"),
+               "--output", str(tmp_path / "posterior.json")]
+    driver = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    children: list[int] = []
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and driver.poll() is None:
+            kids = psutil.Process(driver.pid).children(recursive=True)
+            if len(kids) >= 2:
+                children = [k.pid for k in kids]
+                break
+            time.sleep(0.1)
+        assert children, "the ABC driver should have started its worker processes"
+        os.kill(driver.pid, signal.SIGKILL)  # the driver alone: its workers must notice by themselves
+        driver.wait()
+        deadline = time.time() + 8
+
+        def alive() -> list[int]:
+            out = []
+            for pid in children:
+                try:
+                    if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                        out.append(pid)
+                except psutil.NoSuchProcess:
+                    pass
+            return out
+
+        while alive() and time.time() < deadline:
+            time.sleep(0.1)
+        assert not alive(), f"ABC workers survived their driver: {alive()}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(driver.pid, signal.SIGKILL)

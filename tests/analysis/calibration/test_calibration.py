@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from ctsim.analysis.calibration import point
@@ -30,8 +31,9 @@ def test_targets_are_the_facts():
 
 def _perfect() -> point.Fit:
     shares = {y: {**{k: 0.0 for k in observed.REST}, **dict(v)} for y, v in observed.SHARES.items()}
+    months = pd.date_range("2022-01-01", periods=len(observed.MONTHLY_ATTACKS), freq="MS")
     return point.Fit(observed.MONTHLY_ATTACKS.copy(), {y: dict(v) for y, v in observed.ANNUAL.items()}, shares,
-                   dict(observed.KILLED), None)
+                     dict(observed.KILLED), months, np.zeros((1, len(months), 4)))
 
 
 def test_loss_is_zero_at_the_targets_and_grows_away_from_them():

@@ -134,7 +134,7 @@ def test_robustness_in_worker_processes_reproduces_the_checks_and_moves_the_para
         asked.extend((setting.factor, setting.end) for setting in settings)
         return [long[(long["factor"] == s.factor) & (long["end"] == s.end)].reset_index(drop=True) for s in settings]
 
-    monkeypatch.setattr(patterns, "map_ordered", answer_from_the_study)
+    monkeypatch.setattr(patterns, "replicate", answer_from_the_study)
     again = patterns.robustness(2, ["return_rate_released"], workers=2, calibrated=reference)
     assert asked == [("return_rate_released", "low"), ("return_rate_released", "high")]
     pd.testing.assert_frame_equal(again, long)

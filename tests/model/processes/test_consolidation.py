@@ -9,16 +9,20 @@ import numpy as np
 from ctsim.declarations.levers import Policy
 from ctsim.model.core import CTModel
 from ctsim.model.militants import CellTable
-from ctsim.model.processes.lifecycle import consolidate
+from ctsim.model.processes.step11_lifecycle import consolidate as consolidate_kernel
 
 
 def _table(rows):
     """A bare cell table: rows of (members, district, affiliation, in_sanctuary), resources equal to members."""
     table = CellTable(capacity=2)
     for members, district, affiliation, sanctuary in rows:
-        table.append(None, members=members, district=district, affiliation=affiliation, resources=float(members),
-                     dormant=False, in_sanctuary=sanctuary)
+        table.append(members, district, affiliation, float(members), False, sanctuary)
     return table
+
+
+def consolidate(table, ceiling):
+    members, district, affiliation, resources, _, in_sanctuary = table.columns()
+    consolidate_kernel(members, district, affiliation, resources, in_sanctuary, table.n, ceiling)
 
 
 def test_small_cells_of_one_group_merge_smallest_first_within_the_ceiling():

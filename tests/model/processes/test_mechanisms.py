@@ -5,26 +5,38 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_justice import pipeline_month, streams_of  # noqa: E402 (beside this file)
 
 from ctsim.declarations.levers import Policy
 from ctsim.declarations.parameters import resolve
 from ctsim.model.core import CTModel
-from ctsim.model.institutions import JusticePipeline, allocate_places
-from ctsim.model.population import STRATUM_AWAY, StrataShares, composition
-from ctsim.model.processes import legitimacy, operations, radicalisation
+from ctsim.model.population import COMPOSITION_PARAMS, STRATUM_AWAY, compose_youth
+from ctsim.model.processes import step03_radicalisation as radicalisation
+from ctsim.model.processes import step05_operations as operations
+from ctsim.model.processes import step08_legitimacy
+from ctsim.model.processes.step06_justice import allocate_places
+from ctsim.model.state import Parameters
+
+
+def update_legitimacy(model, attacks, ops):
+    step08_legitimacy.update_legitimacy(model.state, model.p, attacks, ops.collateral)
+
+
+def hazard(model, militants):
+    return radicalisation.hazard(model.state, model.p, militants.astype(float))
 
 
 # ------------------------------------------------------------------------------------------ rehabilitation places
 def test_places_take_everyone_when_there_are_enough():
     rng = np.random.default_rng(1)
-    candidates = np.array([3, 0, 5])
+    candidates = np.array([3, 0, 5], dtype=np.int64)
     assert allocate_places(rng, candidates, 8.0).tolist() == [3, 0, 5]
     assert allocate_places(rng, candidates, 100.0).tolist() == [3, 0, 5]
 
 
 def test_places_are_never_exceeded_and_fractions_are_drawn():
     rng = np.random.default_rng(2)
-    candidates = np.array([40, 10, 50])
+    candidates = np.array([40, 10, 50], dtype=np.int64)
     taken = [int(allocate_places(rng, candidates, 2.5).sum()) for _ in range(4000)]
     assert set(taken) == {2, 3}, "2.5 places are two, or three with chance one half"
     assert np.mean(taken) == pytest.approx(2.5, abs=0.05)
@@ -35,12 +47,11 @@ def test_places_are_never_exceeded_and_fractions_are_drawn():
 
 
 def _pipeline(places, relapse, return_rate=0.5, months=24):
-    p = resolve({"max_pretrial_months": 3})
-    justice = JusticePipeline(2, p)
-    rng = np.random.default_rng(3)
+    queue = np.zeros((2, 3), dtype=np.int64)
+    streams = streams_of(3)
     totals = {"released": 0, "rehabilitated": 0, "returned": 0}
     for _ in range(months):
-        out = justice.step(rng, np.array([50, 30]), 10.0, return_rate, places, relapse)
+        out = pipeline_month(streams, queue, [50, 30], 10.0, return_rate, places, relapse)
         assert np.all(out["rehabilitated"] <= out["released"])
         for key in totals:
             totals[key] += int(out[key].sum())
@@ -91,7 +102,8 @@ def test_deradicalisation_leaves_the_sympathiser_pool_alone():
     on.programmes._levels["deradicalisation"] = 1.0
     a, b = off.streams["population"], on.streams["population"]
     assert a.bit_generator.state == b.bit_generator.state
-    new_off, new_on = radicalisation.radicalise(off), radicalisation.radicalise(on)
+    new_off = radicalisation.radicalise(off.state, off.p, off.compiled_streams)
+    new_on = radicalisation.radicalise(on.state, on.p, on.compiled_streams)
     np.testing.assert_array_equal(new_off, new_on)
     np.testing.assert_array_equal(off.sympathisers, on.sympathisers)
     off.release()
@@ -134,10 +146,10 @@ def test_at_the_status_quo_nothing_adapts():
 def test_collateral_harm_is_remembered_and_raises_radicalisation_where_it_fell():
     model = _model(months=6)
     militants = np.bincount(model.cell_table.district, model.cell_table.members, model.n_districts)
-    before = radicalisation.radicalisation_hazard(model, militants)
+    before = hazard(model, militants)
     d = int(np.argmax(before[:, 0]))
     model.harm[d] += 10.0
-    after = radicalisation.radicalisation_hazard(model, militants)
+    after = hazard(model, militants)
     weight = model.p["harm_radicalisation_weight"]
     assert weight > 0
     changed = np.flatnonzero(np.any(after != before, axis=1))
@@ -149,7 +161,7 @@ def test_collateral_harm_is_remembered_and_raises_radicalisation_where_it_fell()
                                              arrested=model.outcome.operations.arrested,
                                              collateral=np.zeros(model.n_districts),
                                              operations_by_force=model.outcome.operations.operations_by_force)
-    legitimacy.update_legitimacy(model, model.outcome.attacks, quiet)
+    update_legitimacy(model, model.outcome.attacks, quiet)
     np.testing.assert_allclose(model.harm, harm * (1.0 - 1.0 / model.p["harm_memory_months"]))
     model.release()
 
@@ -160,20 +172,20 @@ def test_searching_harms_bystanders_where_cells_are_found_or_not():
     model = _model(months=3)
     cols = model.cell_table
     present = np.bincount(cols.district, cols.members * ~cols.in_sanctuary, model.n_districts) > 0
-    harm = operations.search_harm(model, 1.0)
-    assert np.all(harm[~present] == 0.0) and np.all(harm[present & (model.forces.effective.sum(axis=1) > 0)] > 0)
-    np.testing.assert_allclose(operations.search_harm(model, 2.0), 2.0 * harm)
+    harm = operations.search_harm(model.state, model.p, 1.0)
+    assert np.all(harm[~present] == 0.0) and np.all(harm[present & (model.effective.sum(axis=1) > 0)] > 0)
+    np.testing.assert_allclose(operations.search_harm(model.state, model.p, 2.0), 2.0 * harm)
     p = model.p
     d = int(np.flatnonzero(present)[0])
-    model.forces.effective[:] = 0.0
-    model.forces.effective[d] = [1000.0, 0.0, 0.0]
-    police = operations.search_harm(model, 1.0)[d]
-    model.forces.effective[d] = [0.0, 0.0, 1000.0]
-    military = operations.search_harm(model, 1.0)[d]
+    model.effective[:] = 0.0
+    model.effective[d] = [1000.0, 0.0, 0.0]
+    police = operations.search_harm(model.state, model.p, 1.0)[d]
+    model.effective[d] = [0.0, 0.0, 1000.0]
+    military = operations.search_harm(model.state, model.p, 1.0)[d]
     assert military == pytest.approx(p["search_harm_rate"])
     assert police == pytest.approx(p["search_harm_rate"] * p["collateral_police"] / p["collateral_military"])
     zero = _model(params={"search_harm_rate": 0.0})
-    assert np.all(operations.search_harm(zero, 1.0) == 0.0)
+    assert np.all(operations.search_harm(zero.state, zero.p, 1.0) == 0.0)
     for m in (model, zero):
         m.release()
 
@@ -221,11 +233,11 @@ def test_higher_tempo_displaces_more_pressed_cells():
 # -------------------------------------------------------------------------------------------------- legitimacy
 def test_detention_without_trial_lowers_legitimacy_where_people_wait():
     a, b = _model(months=3), _model(months=3)
-    b.justice.queue[0, 0] += 10_000
+    b.queue[0, 0] += 10_000
     d = 0
     attacks, ops = a.outcome.attacks, a.outcome.operations
-    legitimacy.update_legitimacy(a, attacks, ops)
-    legitimacy.update_legitimacy(b, attacks, ops)
+    update_legitimacy(a, attacks, ops)
+    update_legitimacy(b, attacks, ops)
     assert b.legitimacy[d] < a.legitimacy[d]
     others = np.arange(a.n_districts) != d
     np.testing.assert_allclose(a.legitimacy[others], b.legitimacy[others])
@@ -241,15 +253,15 @@ def test_a_higher_tempo_costs_standing_through_heavy_handed_contact():
     attacks, ops = model.outcome.attacks, model.outcome.operations
     state = [x.copy() for x in (model.legitimacy, model.fear, model.support, model.harm, model.threat)]
     p = model.p
-    model.forces.strength[:] = 0.0
-    model.forces.strength[0] = [1000.0, 0.0, 0.0]
-    model.forces.strength[1] = [0.0, 0.0, 1000.0]
-    model.forces.strength[2:] = [500.0, 0.0, 500.0]
+    model.strength[:] = 0.0
+    model.strength[0] = [1000.0, 0.0, 0.0]
+    model.strength[1] = [0.0, 0.0, 1000.0]
+    model.strength[2:] = [500.0, 0.0, 500.0]
     results = []
     for factor in (1.0, 2.0):
         model.legitimacy, model.fear, model.support, model.harm, model.threat = (x.copy() for x in state)
         model.tempo = factor * model.reference_tempo
-        legitimacy.update_legitimacy(model, attacks, ops)
+        update_legitimacy(model, attacks, ops)
         results.append(model.legitimacy.copy())
     drop = results[0] - results[1]
     unit = p["legitimacy_adjustment_rate"] * p["legitimacy_heavy_handed_effect"]
@@ -275,10 +287,10 @@ def test_the_fear_militants_leave_lowers_the_support_they_can_build():
         support_before = model.support.copy()
         # Deaths this month add fear_per_death x deaths; the support update uses the fear after that.
         model.fear = model.fear * scale
-        legitimacy.update_legitimacy(model, attacks, ops)
+        update_legitimacy(model, attacks, ops)
         results.append((support_before, model.fear.copy(), model.support.copy()))
     (before, _, calm), (_, fear, afraid) = results
-    target = radicalisation.support_target(model, militants)
+    target = radicalisation.support_target(militants.astype(float), model.youth, p["support_scale_militants"])
     np.testing.assert_allclose(afraid, before + (target / (1.0 + p["support_fear_effect"] * fear) - before)
                                / p["support_months"], rtol=1e-12)
     feared = fear > results[0][1] + 1e-12
@@ -298,21 +310,27 @@ def test_police_capacity_has_no_legitimacy_constant_of_its_own():
     for level in (0.0, 1.0):
         model.legitimacy, model.fear, model.support, model.harm, model.threat = (x.copy() for x in state)
         model.programmes._levels["police_capacity"] = level
-        legitimacy.update_legitimacy(model, attacks, ops)
+        update_legitimacy(model, attacks, ops)
         results.append(model.legitimacy.copy())
     np.testing.assert_array_equal(results[0], results[1])
     model.release()
 
 
 # ---------------------------------------------------------------------------------------------------- education
+def _youth(away_scale):
+    p = Parameters({**resolve(), "youth_share": 1.0})  # every person counted: shares are exact to 1e-8
+    youth = np.zeros((2, 24), dtype=np.int64)
+    compose_youth(np.array([1e8, 1e8]), np.array([0.4, 0.2]), np.array([0.3, 0.3]), away_scale,
+                  p.vector(COMPOSITION_PARAMS), youth)
+    return youth
+
+
 def test_education_lowers_the_share_living_away_from_family():
-    p = resolve()
-    shares = StrataShares(np.array([0.4, 0.2]), np.array([0.3, 0.3]))
-    less_away = StrataShares(shares.poor, shares.out_of_school, away_scale=0.7)
-    away = composition(shares, p)[:, STRATUM_AWAY == 1].sum(axis=1)
-    fewer = composition(less_away, p)[:, STRATUM_AWAY == 1].sum(axis=1)
-    np.testing.assert_allclose(fewer, 0.7 * away)
-    np.testing.assert_allclose(composition(less_away, p).sum(axis=1), 1.0)
+    youth, fewer_away = _youth(1.0), _youth(0.7)
+    away = youth[:, STRATUM_AWAY == 1].sum(axis=1)
+    fewer = fewer_away[:, STRATUM_AWAY == 1].sum(axis=1)
+    np.testing.assert_allclose(fewer, 0.7 * away, rtol=1e-6)
+    np.testing.assert_allclose(fewer_away.sum(axis=1), 1e8, rtol=1e-6)
 
 
 def test_education_works_through_schooling_with_the_admin_link_off_by_default():

@@ -8,7 +8,7 @@ import pytest
 
 from ctsim.declarations.levers import Policy
 from ctsim.model.core import CTModel
-from ctsim.model.processes.socioeconomics import development_allocation
+from ctsim.model.processes.step02_socioeconomics import development_allocation
 
 
 def _after(months: int, **levers) -> CTModel:

@@ -23,9 +23,15 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from ctsim.analysis.calibration import point
+from ctsim.analysis.calibration.posterior import run_ctsim_abc
+from ctsim.calibration.draws import write_draws
 from ctsim.calibration.parameter_sets import POSTERIOR_FILE, current_model, read_posterior
+from ctsim.experiments.executors import check_scheduler, dask_client
 from ctsim.inputs import excerpt_path
-from ctsim.scenarios.files import ScenarioError
+from ctsim.scenarios.files import ScenarioError, load_scenario
 from ctsim.storage import temporary_folder, write_text
 
 DEFAULTS = {"population": 100, "generations": 6, "replications": 1, "seed": 20220101}  # make posterior sets its own
@@ -49,9 +55,6 @@ def _check_options(args: argparse.Namespace, stored: dict[str, Any] | None) -> d
     else:
         base = {**DEFAULTS, "months": None}
     settings = {k: (v if v is not None else base.get(k)) for k, v in given.items()}
-    from ctsim.analysis.calibration import point
-    from ctsim.scenarios.files import load_scenario
-
     history_months = load_scenario(point.HISTORY).months
     for option, value, low, high in (("--population", settings["population"], 5, 100_000),
                                      ("--generations", settings["generations"], 1, 100),
@@ -87,19 +90,11 @@ def _open_sampler(args: argparse.Namespace, stack: ExitStack):
         return "single"
     if kind == "processes":
         return int(args.workers)  # run_abc's reproducible sampler on this many processes
-    from distributed import Client, LocalCluster
-
-    if args.scheduler:
-        client = stack.enter_context(Client(args.scheduler, timeout="30s"))
-    else:
-        cluster = stack.enter_context(LocalCluster(n_workers=args.dask_local, threads_per_worker=1, processes=True,
-                                                   host="127.0.0.1", dashboard_address=None))
-        client = stack.enter_context(Client(cluster))
+    client = stack.enter_context(dask_client(args.scheduler, args.dask_local))
     return pyabc.sampler.DaskDistributedSampler(dask_client=client)
 
 
 def _run(args: argparse.Namespace, settings: dict[str, Any], work: Path, resume: bool, show_progress: bool):
-    from ctsim.analysis.calibration.posterior import run_ctsim_abc
 
     with ExitStack() as stack:
         sampler = _open_sampler(args, stack)
@@ -152,15 +147,11 @@ def _write_work_settings(work: Path, wanted: dict[str, Any], stops: list[int]) -
 
 def run_command(args: argparse.Namespace) -> int:
     """``ctsim calibrate --abc [--check]``; returns the exit status."""
-    from ctsim.calibration.draws import write_draws
-
     output = args.output or POSTERIOR_FILE
     stored = read_posterior(output, "give the draws file to check with --output, or make it first with ctsim "
                                     "calibrate --abc") if args.check else None
     settings = _check_options(args, stored.settings if stored is not None else None)
     if args.scheduler:
-        from ctsim.experiments.executors import check_scheduler
-
         try:
             check_scheduler(args.scheduler)
         except ValueError as exc:
@@ -205,7 +196,6 @@ def run_command(args: argparse.Namespace) -> int:
 
 def same_draws(a, b) -> bool:
     """Whether two posteriors hold exactly the same draws (parameters, values and weights, bit for bit)."""
-    import numpy as np
 
     return bool(list(a.values.columns) == list(b.values.columns) and a.values.shape == b.values.shape
                 and np.array_equal(a.values.to_numpy(), b.values.to_numpy()) and np.array_equal(a.weights, b.weights))

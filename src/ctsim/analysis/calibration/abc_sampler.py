@@ -8,8 +8,9 @@ candidates strictly in number order until ``n`` are accepted. Any number of work
 same particles, the same rejected candidates and the same evaluation count as one process: ``ctsim calibrate --abc
 --check`` can rerun a two-process calibration on one process and compare.
 
-Workers are forked (Linux), so pyabc's ``simulate_one`` closure reaches them without pickling. A sliding window of
-``lookahead`` candidates per worker keeps both busy while results are consumed in order; candidates beyond the
+Workers are forked (Linux), so pyabc's ``simulate_one`` closure reaches them without pickling; the pool is the
+executors' (:func:`ctsim.experiments.executors.forked_pool`), whose workers exit when the driver dies. A sliding
+window of ``lookahead`` candidates per worker keeps both busy while results are consumed in order; candidates beyond the
 ``n``-th acceptance are evaluated and discarded (at most one window per generation). ``base`` is drawn from numpy's
 global generator when a generation starts, which :func:`ctsim.analysis.calibration.posterior.run_abc` seeds, so resuming
 at a generation gives the same draws as an uninterrupted run.
@@ -17,15 +18,15 @@ at a generation gives the same draws as an uninterrupted run.
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 
 import numpy as np
 from jabbar import jabbar
 from pyabc.sampler import Sampler
+
+from ctsim.experiments.executors import forked_pool
 
 _WORKER_SIMULATE = None  # pyabc's simulate_one, inherited by each forked worker
 
@@ -102,9 +103,7 @@ class SeededOrderedSampler(Sampler):
             while True:
                 yield _evaluate(simulate_one, base, t, index)
                 index += 1
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(self.n_procs, mp_context=context, initializer=_install,
-                                 initargs=(simulate_one,)) as pool:
+        with forked_pool(self.n_procs, _install, (simulate_one,)) as pool:
             pending: deque = deque()
             next_index = 0
             try:

@@ -16,6 +16,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -28,12 +29,17 @@ from ctsim.calibration.targets import (
     HISTORY_NAME,
     KILLED,
     MONTHLY_ATTACKS,
+    REST,
     SHARES,
     TOLERANCE,
-    regional_shares,
 )
+from ctsim.data import REGION_KEYS
 from ctsim.declarations.parameters import CALIBRATION_FILE, PARAMETERS_BY_NAME
+from ctsim.experiments.executors import replicate
+from ctsim.experiments.executors import replications as replications_of
+from ctsim.scenarios.files import ScenarioError
 from ctsim.scenarios.library import LIBRARY_DIR
+from ctsim.scenarios.runner import Recorded, run_recorded
 from ctsim.storage import write_text
 
 HISTORY = LIBRARY_DIR / f"{HISTORY_NAME}.toml"
@@ -53,33 +59,71 @@ VERSION = 10
 
 @dataclass
 class Fit:
-    """Mean simulated outcomes of a parameter set over the calibration window."""
+    """Mean simulated outcomes of a parameter set over the calibration window.
+
+    Attributes:
+        monthly_attacks: national attacks each month, mean over the replications.
+        annual: year -> attacks, deaths and injuries (means of the replications' totals).
+        shares: year -> each region's share of the year's attacks (mean over the replications; "rest" too).
+        killed: year -> militants killed.
+        months: the first day of every month simulated.
+        by_replication: (replications, months, 4) attacks, deaths, injuries and militants killed of each run.
+    """
 
     monthly_attacks: np.ndarray
     annual: dict[int, dict[str, float]]
     shares: dict[int, dict[str, float]]
     killed: dict[int, float]
-    runs: pd.DataFrame  # one row per replication and month: attacks, deaths, injuries, killed (for intervals)
+    months: pd.DatetimeIndex
+    by_replication: np.ndarray
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """One row per replication and month: attacks, deaths, injuries, militants killed (for intervals)."""
+        r, m, _ = self.by_replication.shape
+        values = self.by_replication.reshape(r * m, 4)
+        return pd.DataFrame({"month": np.tile(self.months, r), **{k: values[:, i] for i, k in enumerate(KEPT)},
+                             "replication": np.repeat(np.arange(r), m)})
+
+    @property
+    def full_years(self) -> set[int]:
+        """The years every month of which was simulated."""
+        years = pd.Series(self.months.year).value_counts()
+        return {int(y) for y, n in years.items() if n == 12}
+
+
+KEPT = ("attacks", "deaths", "injuries", "militants_killed")
 
 
 def simulate(values: dict[str, float], history, seeds: list[np.random.SeedSequence]) -> Fit:
     """Run the history scenario once per seed with the given parameter values; return means and the runs."""
-    from ctsim.scenarios.runner import run
+    recorded = replicate(partial(_record, values=values, history=history), seeds)
+    months = recorded[0].months
+    by_replication = np.stack([np.column_stack([r.series(k) for k in KEPT]) for r in recorded])
+    mean = by_replication.mean(axis=0)
+    years = months.year.to_numpy()
+    annual, killed, shares = {}, {}, {}
+    for year in np.unique(years):
+        in_year = years == year
+        totals = mean[in_year].sum(axis=0)
+        annual[int(year)] = {k: float(totals[i]) for i, k in enumerate(("attacks", "deaths", "injuries"))}
+        killed[int(year)] = float(totals[3])
+    for year in SHARES:
+        in_year = years == year
+        if not in_year.any():
+            continue
+        per_run = []
+        for r in recorded:
+            totals = r.regional_series("attacks")[in_year].sum(axis=0)
+            share = dict(zip(REGION_KEYS, (totals / max(totals.sum(), 1.0)).tolist(), strict=True))
+            share["rest"] = sum(share[k] for k in REST)
+            per_run.append(share)
+        shares[year] = {k: float(np.mean([s[k] for s in per_run])) for k in per_run[0]}
+    return Fit(mean[:, 0].copy(), annual, shares, killed, months, by_replication)
 
-    rows, shares = [], {y: [] for y in SHARES}
-    for r, seed in enumerate(seeds):
-        result = run(history, seed, uncertainties=values)
-        national, regional = result.national, result.regional
-        rows.append(national[["month", "attacks", "deaths", "injuries", "militants_killed"]].assign(replication=r))
-        for year in SHARES:
-            shares[year].append(pd.Series(regional_shares(regional, year)))
-    runs = pd.concat(rows, ignore_index=True)
-    mean = runs.groupby("month")[["attacks", "deaths", "injuries", "militants_killed"]].mean()
-    by_year = mean.groupby(mean.index.year).sum()
-    annual = {int(y): {k: float(row[k]) for k in ("attacks", "deaths", "injuries")} for y, row in by_year.iterrows()}
-    killed = {int(y): float(row["militants_killed"]) for y, row in by_year.iterrows()}
-    return Fit(mean["attacks"].to_numpy(), annual,
-               {y: pd.concat(v, axis=1).mean(axis=1).to_dict() for y, v in shares.items()}, killed, runs)
+
+def _record(seed: np.random.SeedSequence, values: dict[str, float], history) -> Recorded:
+    return run_recorded(history, seed, uncertainties=values)
 
 
 OUT_OF_TOLERANCE_WEIGHT = 10.0
@@ -150,7 +194,7 @@ def calibrate(history, replications: int = DEFAULT_SETTINGS["replications"], see
         if outside:
             raise ValueError(f"warm start outside the search bounds: {', '.join(outside)}")
         x0 = np.array([float(start[name]) for name in FREE])
-    seeds = np.random.SeedSequence(seed).spawn(replications)
+    seeds = [r.seed for r in replications_of(replications, seed)]
     mapper = (lambda f, xs: list(executor.map(f, xs))) if executor is not None else map  # noqa: E731
     started = time.perf_counter()
     generation = [0]
@@ -192,7 +236,6 @@ def outside_bounds(values: dict[str, float]) -> list[str]:
 
 def stored_start(where: object) -> dict[str, float]:
     """The stored calibration's values of the free parameters, for a warm start; a clear error if there are none."""
-    from ctsim.scenarios.files import ScenarioError
 
     try:
         stored = json.loads(CALIBRATION_FILE.read_text())["free_parameters"]

@@ -63,6 +63,7 @@ from statsmodels.discrete.discrete_model import NegativeBinomial
 from statsmodels.tools.sm_exceptions import HessianInversionWarning
 
 from ctsim.analysis.calibration import point
+from ctsim.analysis.calibration.abc_sampler import SeededOrderedSampler
 from ctsim.calibration import targets as calibration_targets
 
 # The draws file's format lives in ctsim.calibration.draws (cheap to import for every run); re-exported here.
@@ -77,6 +78,7 @@ from ctsim.calibration.draws import (  # noqa: F401
     write_draws,
 )
 from ctsim.declarations.parameters import PARAMETERS_BY_NAME
+from ctsim.experiments.executors import replications as replications_of
 from ctsim.scenarios.files import load_scenario
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -174,7 +176,6 @@ def perturbation() -> pyabc.MultivariateNormalTransition:
 
 
 def _sampler(sampler: str | int | pyabc.sampler.Sampler, show_progress: bool) -> pyabc.sampler.Sampler:
-    from ctsim.analysis.calibration.abc_sampler import SeededOrderedSampler
 
     if sampler == "single":
         chosen = SeededOrderedSampler(1)
@@ -305,9 +306,7 @@ def ctsim_targets() -> dict[str, Any]:
 def ctsim_summary(fit) -> dict[str, Any]:
     """A :class:`ctsim.analysis.calibration.point.Fit` as a flat summary with :func:`ctsim_targets`'s keys, keeping only
     the years the run covers in full (a shortened history has no annual figures for its partial year)."""
-    runs = fit.runs[fit.runs["replication"] == fit.runs["replication"].iloc[0]]
-    months_per_year = pd.to_datetime(runs["month"]).dt.year.value_counts()
-    full = {int(y) for y, n in months_per_year.items() if n == 12}
+    full = fit.full_years
     shares, killed = fit.shares, fit.killed
     summary: dict[str, Any] = {MONTHLY: np.asarray(fit.monthly_attacks, dtype=float)}
     summary.update(_flatten({y: v for y, v in fit.annual.items() if y in full},
@@ -379,7 +378,7 @@ def run_ctsim_abc(out_dir: str | Path, *, population_size: int = 100, max_popula
     history = load_scenario(point.HISTORY)
     if months is not None:
         history = replace(history, months=int(months))
-    seeds = np.random.SeedSequence(seed, spawn_key=(0,)).spawn(replications)
+    seeds = [r.seed for r in replications_of(replications, seed, spawn_key=(0,))]
     priors = {name: tuple(PARAMETERS_BY_NAME[name].plausible) for name in calibration_targets.FREE}
 
     def simulate(values: dict[str, float], rng: np.random.Generator) -> dict[str, Any]:

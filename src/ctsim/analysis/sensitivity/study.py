@@ -25,6 +25,7 @@ failed runs (rerun with ``--retry-failed``) instead of analysing a broken design
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -122,7 +123,6 @@ def load_study(path: str | Path) -> Study:
     path = Path(path)
     where = excerpt_path(path)
     raw, data = read_toml(path, TOP_KEYS, ExperimentError)
-    import hashlib
 
     # The name becomes the results folder (results/sensitivity/<name>): a plain name, never a path or '..'.
     name = plain_name(where, "name" if "name" in data else "name (from the file name)", data.get("name", path.stem),

@@ -23,7 +23,8 @@ from ctsim.analysis.paired import paired
 from ctsim.calibration.fingerprint import model_fingerprint
 from ctsim.declarations.evidence import LEVER_EVIDENCE, WINDOW_OUTCOMES, LeverEvidence
 from ctsim.declarations.outputs import OUTPUTS
-from ctsim.experiments.executors import ExecutorSpec, map_ordered
+from ctsim.experiments.executors import ExecutorSpec, replicate
+from ctsim.experiments.executors import replications as replications_of
 from ctsim.scenarios.runner import run
 from ctsim.storage import write_text
 
@@ -63,7 +64,7 @@ def measure(entries: tuple[LeverEvidence, ...] = LEVER_EVIDENCE, replications: i
             months: int | None = None, seed: int = EVIDENCE_SEED) -> pd.DataFrame:
     """One row per lever and outcome: reference mean, paired difference with its 90% interval, relative change, and
     the verdict where a direction is expected."""
-    seeds = np.random.SeedSequence(seed).spawn(replications)
+    seeds = [r.seed for r in replications_of(replications, seed)]
     arms: dict[tuple, tuple[dict, dict]] = {}
     for entry in entries:
         base = (tuple(sorted(entry.context.items())), tuple(sorted(entry.params.items())))
@@ -72,7 +73,7 @@ def measure(entries: tuple[LeverEvidence, ...] = LEVER_EVIDENCE, replications: i
                         ({**entry.context, entry.lever: entry.contrast}, dict(entry.params)))
     keys = list(arms)
     tasks = [(arms[k][0], arms[k][1], s, months) for k in keys for s in seeds]
-    results = map_ordered(_one_run, tasks, ExecutorSpec(kind="processes", workers=workers))
+    results = replicate(_one_run, tasks, ExecutorSpec(kind="processes", workers=workers))
     by_arm = {k: results[i * replications:(i + 1) * replications] for i, k in enumerate(keys)}
     rows = []
     for entry in entries:

@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from ctsim.analysis.validation import forecast, predictive, rolling_origin
+from ctsim.calibration.fingerprint import model_fingerprint
+from ctsim.declarations.parameters import calibration_version
 from ctsim.storage import write_text
 
 FORMAT = "ctsim-forecast-study"
@@ -62,7 +64,6 @@ def rolling_origin_part(abc_dir: Path, *, origin: int, horizon: int, population:
     The ABC is kept in ``abc_dir/<model fingerprint>``: a rerun on the same model resumes it, a changed model starts
     afresh rather than resuming particles simulated by another model (the targets alone would not tell them apart).
     """
-    from ctsim.calibration.fingerprint import model_fingerprint
 
     abc_dir = Path(abc_dir) / model_fingerprint()
     started = time.perf_counter()
@@ -103,8 +104,6 @@ def run_study(*, draws: str | Path | None = None, runs: int = 200, months: int |
               time_budget: float | None = 720.0, forecast_runs: int = 200, workers: int = 1,
               progress=None) -> dict[str, Any]:
     """Both parts; the record :func:`ctsim.docs.validation.forecast_section` renders."""
-    from ctsim.calibration.fingerprint import model_fingerprint
-    from ctsim.declarations.parameters import calibration_version
 
     started = time.perf_counter()
     checks = predictive_part(draws, runs, months, progress=progress)

@@ -28,7 +28,7 @@ from ctsim.calibration.fingerprint import model_fingerprint
 from ctsim.calibration.parameter_sets import ParameterSet
 from ctsim.data import REGION_KEYS
 from ctsim.declarations.parameters import calibration_version
-from ctsim.experiments.executors import ExecutorSpec, map_ordered
+from ctsim.experiments.executors import ExecutorSpec, replicate, replications
 from ctsim.scenarios.runner import run
 
 SEED = 20_240_101
@@ -78,10 +78,9 @@ def long_run(parameters: ParameterSet, scenario: str = "baseline", seeds: int = 
              workers: int = 2) -> LongRun:
     """Run ``scenario`` for ``years`` after its history on ``seeds`` seeds (seed i takes the parameter set's
     replication i) and summarise it."""
-    seed_list = np.random.SeedSequence(SEED).spawn(seeds)
-    tasks = [(seed, parameters.values(i) or None) for i, seed in enumerate(seed_list)]
-    frames = map_ordered(partial(one, scenario=scenario, months=12 * years), tasks,
-                         ExecutorSpec(kind="processes", workers=workers))
+    tasks = [(r.seed, r.draw or None) for r in replications(seeds, SEED, parameters)]
+    frames = replicate(partial(one, scenario=scenario, months=12 * years), tasks,
+                       ExecutorSpec(kind="processes", workers=workers))
     runs = pd.concat([f.assign(seed=i) for i, f in enumerate(frames)])
     by_year = runs.groupby(level=0)
     table = pd.DataFrame({

@@ -12,14 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest, bootstrap
+from tqdm import tqdm
 
 from ctsim.calibration.draws import Posterior, draw_for_replication
-from ctsim.experiments.executors import ExecutorSpec, map_ordered
+from ctsim.calibration.targets import FREE
+from ctsim.data.geography import packaged
+from ctsim.declarations.levers import LEVERS_BY_NAME
+from ctsim.declarations.parameters import ADMIN_CAPACITY_BY_REGION, PARAMETERS, PARAMETERS_BY_NAME
+from ctsim.experiments.executors import ExecutorSpec, Replication, replicate
+from ctsim.experiments.executors import replications as replications_of
 from ctsim.scenarios import runner
-from ctsim.scenarios.files import Scenario, load_scenario
+from ctsim.scenarios.files import Scenario, ScheduleEntry, load_scenario
 from ctsim.scenarios.library import LIBRARY_DIR
 
 PATTERN_SEED = 5_2024
@@ -76,13 +84,16 @@ def run(scenario: Scenario, replications: int, months: int | None = None, seed: 
 
     ``uncertainties`` overrides parameters (the robustness study moves one assumption at a time).
     """
-    national, regional = [], []
-    for seed_r in np.random.SeedSequence(seed).spawn(replications):
-        result = runner.run(scenario, seed_r, months, uncertainties=dict(uncertainties or {}),
-                            geography_overrides=table_overrides, admin_overrides=admin_overrides)
-        national.append(result.national)
-        regional.append(result.regional)
-    return Runs(national, regional)
+    results = replicate(partial(_one_run, scenario=scenario, months=months, uncertainties=dict(uncertainties or {}),
+                                table_overrides=table_overrides, admin_overrides=admin_overrides),
+                        replications_of(replications, seed))
+    return Runs([r.national for r in results], [r.regional for r in results])
+
+
+def _one_run(replication: Replication, scenario: Scenario, months: int | None, uncertainties: dict[str, float],
+             table_overrides: dict | None, admin_overrides: dict[str, float] | None) -> runner.RunResult:
+    return runner.run(scenario, replication.seed, months, uncertainties=uncertainties,
+                      geography_overrides=table_overrides, admin_overrides=admin_overrides)
 
 
 def _scenario(name: str) -> Scenario:
@@ -91,7 +102,6 @@ def _scenario(name: str) -> Scenario:
 
 def _status_quo(scenario: Scenario, name: str):
     """The value ``scenario`` starts ``name`` at: its own setting, else the lever's status-quo default."""
-    from ctsim.declarations.levers import LEVERS_BY_NAME
 
     return scenario.levers.get(name, LEVERS_BY_NAME[name].default)
 
@@ -100,7 +110,6 @@ def _with_levers(scenario: Scenario, name: str, levers: Mapping[str, object],
                  back_at_month: int | None = None) -> Scenario:
     """``scenario`` with only ``levers`` changed from the first month (and, with ``back_at_month``, set back to the
     scenario's own values at that month): the pattern's change and nothing else."""
-    from ctsim.scenarios.files import ScheduleEntry
 
     schedule = scenario.schedule
     if back_at_month is not None:
@@ -114,7 +123,6 @@ def _ratio_interval(a: np.ndarray, b: np.ndarray, confidence: float = 0.9) -> tu
 
     A reading aid for how far a verdict is from its bar; with a handful of replications it is rough.
     """
-    from scipy.stats import bootstrap
 
     if len(a) < 2:
         return float("nan"), float("nan")
@@ -154,8 +162,6 @@ def swat_profile(replications: int, uncertainties: Mapping[str, float] | None = 
 
 def gb_ajk_quiet(replications: int, uncertainties: Mapping[str, float] | None = None) -> PatternResult:
     """GB and AJK under 2% of attacks together; with Balochistan's schooling and administration, clearly more."""
-    from ctsim.data.geography import packaged
-    from ctsim.declarations.parameters import ADMIN_CAPACITY_BY_REGION
 
     quiet_regions = ("Gilgit-Baltistan", "AJK")
     base = run(_scenario("baseline"), replications, uncertainties=uncertainties)
@@ -396,12 +402,10 @@ class Setting:
 def robustness_settings(factors: list[str] | None = None) -> list[Setting]:
     """The model as calibrated, then each assumed uncertainty at the low and the high end of its plausible range.
 
-    The fitted parameters are left out: moving one of them alone breaks the fit the checks presuppose.
+    The fitted parameters are left out: moving one of them alone breaks the fit the checks presuppose; so are prices.
     """
-    from ctsim.calibration.targets import FREE
-    from ctsim.declarations.parameters import PARAMETERS, PARAMETERS_BY_NAME
-
-    eligible = [p.name for p in PARAMETERS if p.is_uncertainty and p.name not in FREE]
+    # Prices move only the cost, which no check reads: not varied.
+    eligible = [p.name for p in PARAMETERS if p.is_uncertainty and p.name not in FREE and not p.is_price]
     if factors:
         for name in factors:
             if name not in eligible:
@@ -441,15 +445,13 @@ def robustness(replications: int = 6, factors: list[str] | None = None, workers:
     model as calibrated, when already computed with these replications (it is then not rerun). One row per setting
     and check.
     """
-    from functools import partial
 
-    from tqdm import tqdm
 
     first, *moved = robustness_settings(factors)
     parts = [] if calibrated is None else [_as_robustness_rows(calibrated, first, replications)]
     todo = moved if calibrated is not None else [first, *moved]
     with tqdm(total=len(todo), desc="robustness", unit="setting", disable=not progress) as bar:
-        parts += map_ordered(partial(_run_setting, replications=replications), todo,
+        parts += replicate(partial(_run_setting, replications=replications), todo,
                              ExecutorSpec(kind="processes", workers=workers), on_result=bar.update)
     return pd.concat(parts, ignore_index=True)
 
@@ -502,9 +504,7 @@ def posterior_study(posterior: Posterior, draws: int = 20, replications: int = 6
     come first, from ``calibrated`` (a :func:`run_checks` table with these replications) or run here; then one row
     per draw and check, in the robustness study's columns. Draws run in parallel in ``workers`` processes.
     """
-    from functools import partial
 
-    from tqdm import tqdm
 
     point = Setting("", "as calibrated", float("nan"))
     todo = posterior_settings(posterior, draws)
@@ -514,7 +514,7 @@ def posterior_study(posterior: Posterior, draws: int = 20, replications: int = 6
     else:
         parts = [_as_robustness_rows(calibrated, point, replications)]
     with tqdm(total=len(todo), desc="posterior", unit="draw", disable=not progress) as bar:
-        parts += map_ordered(partial(_run_setting, replications=replications), todo,
+        parts += replicate(partial(_run_setting, replications=replications), todo,
                              ExecutorSpec(kind="processes", workers=workers), on_result=bar.update)
     return pd.concat(parts, ignore_index=True)
 
@@ -522,7 +522,6 @@ def posterior_study(posterior: Posterior, draws: int = 20, replications: int = 6
 def posterior_summary(long: pd.DataFrame, confidence: float = POSTERIOR_CONFIDENCE) -> pd.DataFrame:
     """Per check: its verdict as calibrated, in how many draws it holds, the share, and the Clopper-Pearson
     (exact binomial) interval at ``confidence`` for that share (``scipy.stats.binomtest``)."""
-    from scipy.stats import binomtest
 
     rows = []
     for name, group in long.groupby("check", sort=False):

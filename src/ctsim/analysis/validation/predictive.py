@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,9 @@ from ctsim.analysis.validation import forecast
 from ctsim.calibration import targets as calibration_targets
 from ctsim.calibration.parameter_sets import POSTERIOR_FILE, DrawsError, staleness
 from ctsim.declarations.parameters import calibrated, calibration_version
+from ctsim.experiments.executors import ExecutorSpec, replicate, replications
 from ctsim.inputs import excerpt_path
+from ctsim.scenarios.files import load_scenario
 
 # Where the packaged posterior draws live when a calibration has stored them (written by an ABC run; see posterior.py).
 STORED_DRAWS = POSTERIOR_FILE
@@ -130,7 +133,7 @@ def parameter_sets(source: str | Path | None, n: int) -> ParameterSets:
 
 
 def simulate_sample(values: Sequence[Mapping[str, float]], history=None, months: int | None = None,
-                    seed: int = PREDICTIVE_SEED, progress=None) -> PredictiveSample:
+                    seed: int = PREDICTIVE_SEED, progress=None, workers: int = 1) -> PredictiveSample:
     """Run the history once per parameter set, run ``i`` with seed ``i`` of ``SeedSequence(seed)``.
 
     Args:
@@ -139,27 +142,36 @@ def simulate_sample(values: Sequence[Mapping[str, float]], history=None, months:
         months: run only its first ``months`` months (quick checks; years not run in full have no annual targets).
         seed: the root of the runs' seeds.
         progress: optional callable ``f(done, total)``.
+        workers: local processes (the same runs, in any number of processes).
     """
     if history is None:
-        from ctsim.scenarios.files import load_scenario
-
         history = load_scenario(point.HISTORY)
     if months is not None:
         history = replace(history, months=int(months))
-    seeds = np.random.SeedSequence(seed).spawn(len(values))
-    monthly, scalars, labels = [], [], None
-    for i, (run_values, run_seed) in enumerate(zip(values, seeds, strict=True)):
-        fit = point.simulate(dict(run_values), history, [run_seed])
+    tasks = [(dict(run_values), r.seed) for run_values, r in zip(values, replications(len(values), seed), strict=True)]
+    done = [0]
+
+    def advanced() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(values))
+
+    fits = replicate(partial(_simulate, history=history), tasks, ExecutorSpec(kind="processes", workers=workers),
+                     on_result=advanced)
+    monthly, scalars = [], []
+    for fit in fits:
         summary = posterior.ctsim_summary(fit)
         monthly.append(np.asarray(summary.pop(posterior.MONTHLY), dtype=float))
         scalars.append(summary)
-        if labels is None:
-            labels = [m.strftime("%Y-%m") for m in pd.to_datetime(fit.runs["month"])]
-        if progress is not None:
-            progress(i + 1, len(values))
+    labels = [m.strftime("%Y-%m") for m in fits[0].months] if fits else None
     keys = list(scalars[0])
     return PredictiveSample(labels or [], np.vstack(monthly),
                             {k: np.array([s[k] for s in scalars], dtype=float) for k in keys})
+
+
+def _simulate(task: tuple[dict[str, float], np.random.SeedSequence], history) -> point.Fit:
+    values, seed = task
+    return point.simulate(values, history, [seed])
 
 
 def predictive_checks(sample: PredictiveSample, targets: Mapping[str, Any] | None = None

@@ -38,6 +38,8 @@ import statsmodels.api as sm
 from ctsim.analysis.calibration import point, posterior
 from ctsim.analysis.validation import forecast, predictive
 from ctsim.calibration import targets as calibration_targets
+from ctsim.declarations.parameters import PARAMETERS_BY_NAME
+from ctsim.scenarios.files import load_scenario
 
 ORIGIN = 24  # December 2023: calibrate on 2022-2023
 HORIZON = 12  # forecast the 12 months of 2024
@@ -104,8 +106,6 @@ def calibrate_to_origin(out_dir: str | Path, *, origin: int = ORIGIN, population
     default. Calling it again on the same folder resumes the stored run up to ``max_populations`` generations (a
     folder made against other targets is refused by :func:`ctsim.analysis.calibration.posterior.run_abc`).
     """
-    from ctsim.declarations.parameters import PARAMETERS_BY_NAME
-    from ctsim.scenarios.files import load_scenario
 
     history = replace(load_scenario(point.HISTORY), months=int(origin))
     seeds = np.random.SeedSequence(seed, spawn_key=(0,)).spawn(1)

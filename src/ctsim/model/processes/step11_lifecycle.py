@@ -1,0 +1,201 @@
+"""Process 11 of the month: cell lifecycle: dormancy, sanctuary across the border, moves of pressed cells, splits,
+remnants absorbed by a larger cell, small cells consolidating, and dissolution of empty cells.
+
+Writes ``cells`` (dormancy, sanctuary, district, members and resources of merged cells; new rows for splits; rows of
+empty cells removed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ctsim.compiling import kernel
+from ctsim.model.compiled import Streams
+from ctsim.model.processes.step07_attacks import border_openness
+from ctsim.model.state import Parameters, State
+
+PARAMS = ("reactivation_rate", "dormancy_rate", "sanctuary_entry_unpressed", "sanctuary_return_rate",
+          "cell_move_rate_under_pressure", "force_density_half_saturation", "split_size", "split_stay_share",
+          "cell_viable_size", "cell_consolidation_size")
+(REACTIVATION, DORMANCY, ENTRY_UNPRESSED, RETURN, MOVE_RATE, HALF_SATURATION, SPLIT_SIZE, STAY, VIABLE,
+ CEILING) = range(len(PARAMS))
+
+
+@dataclass
+class CellCounts:
+    """Cells at the end of the month: members by district, dormant cells, cells in sanctuary."""
+
+    members_by_district: np.ndarray
+    dormant: int
+    in_sanctuary: int
+
+
+@dataclass
+class Changes:
+    """What the lifecycle changed in the cell table, for its agents: the rows in use after splits, the rows that
+    moved district, and (once empty cells dissolved) which of those rows remain."""
+
+    rows: int
+    moved: np.ndarray
+    keep: np.ndarray | None = None
+
+
+def lifecycle(s: State, p: Parameters, streams: Streams, hit: np.ndarray) -> Changes:
+    """Dormancy, sanctuary and moves of pressed cells, splits, remnants absorbed and small cells consolidated (the
+    caller brings the agents in step, then dissolves the empty cells with :func:`dissolve_empty`)."""
+    enter = p["sanctuary_strength"] * border_openness(s, p)
+    move_rate = min(1.0, p["cell_move_rate_under_pressure"] * s.tempo / s.reference_tempo)
+    rows, moved = lifecycle_kernel(
+        streams, p.vector(PARAMS), enter, move_rate, hit, *s.cells.columns(), s.cells.n, s.sanctuary_border,
+        s.adjacency_indptr, s.adjacency_index, s.effective, s.population, s.sympathisers)
+    return Changes(rows, moved)
+
+
+def dissolve_empty(s: State) -> tuple[np.ndarray, CellCounts]:
+    """Remove the rows of cells without members (compacting the table); return which rows remain and the month's
+    cell counts."""
+    keep, rows = compact(*s.cells.columns(), s.cells.n)
+    buffers = s.cells.buffers
+    counts = CellCounts(np.bincount(buffers["district"][:rows], buffers["members"][:rows], s.population.size),
+                        int(buffers["dormant"][:rows].sum()), int(buffers["in_sanctuary"][:rows].sum()))
+    return keep, counts
+
+
+@kernel
+def compact(members, district, affiliation, resources, dormant, in_sanctuary, n_cells):
+    """Dissolve every cell without members: move the rows that remain up, in order; return which rows remain and
+    how many."""
+    keep = members[:n_cells] > 0
+    kept = 0
+    for c in range(n_cells):
+        if keep[c]:
+            if kept != c:
+                members[kept], district[kept], affiliation[kept] = members[c], district[c], affiliation[c]
+                resources[kept], dormant[kept], in_sanctuary[kept] = resources[c], dormant[c], in_sanctuary[c]
+            kept += 1
+    return keep, kept
+
+
+@kernel
+def absorb_remnants(members, district, affiliation, resources, n_cells, viable):
+    """Cells reduced below ``viable`` members join the largest cell of the same affiliation in their district (a
+    remnant cannot act alone); a remnant with no such cell carries on."""
+    for row in range(n_cells):
+        if members[row] == 0 or members[row] >= viable:
+            continue
+        target = -1
+        for c in range(n_cells):  # the largest viable peer, the first in row order among equals
+            if (district[c] == district[row] and affiliation[c] == affiliation[row] and members[c] >= viable
+                    and (target < 0 or members[c] > members[target])):
+                target = c
+        if target >= 0:
+            members[target] += members[row]
+            resources[target] += resources[row]
+            members[row] = 0
+
+
+@kernel
+def consolidate(members, district, affiliation, resources, in_sanctuary, n_cells, ceiling):
+    """Cells of the same affiliation in a district, on the same side of the border, merge while the merged cell stays
+    within ``ceiling`` members: the two smallest first (the smaller, or the earlier row among equals, joins the other,
+    which keeps its dormancy), until the two smallest together would exceed it."""
+    live = np.flatnonzero(members[:n_cells] > 0)
+    if live.size < 2:
+        return
+    key = (district[live] * 16 + affiliation[live]) * 2 + in_sanctuary[live]
+    order = live[np.argsort(key, kind="mergesort")]
+    key = (district[order] * 16 + affiliation[order]) * 2 + in_sanctuary[order]
+    start = 0
+    while start < order.size:
+        end = start
+        while end < order.size and key[end] == key[start]:
+            end += 1
+        if end - start >= 2:
+            group = order[start:end].copy()
+            # Kept sorted by (members, row): the two smallest are the first two.
+            sizes = members[group].copy()
+            for i in range(1, group.size):  # insertion sort, stable by row
+                j = i
+                while j > 0 and (sizes[j - 1] > sizes[j] or (sizes[j - 1] == sizes[j] and group[j - 1] > group[j])):
+                    sizes[j - 1], sizes[j] = sizes[j], sizes[j - 1]
+                    group[j - 1], group[j] = group[j], group[j - 1]
+                    j -= 1
+            first = 0
+            while group.size - first >= 2 and sizes[first] + sizes[first + 1] <= ceiling:
+                row, target = group[first], group[first + 1]
+                sizes[first + 1] += sizes[first]
+                members[target] += members[row]
+                resources[target] += resources[row]
+                members[row], resources[row] = 0, 0.0
+                first += 1
+                j = first  # the merged cell moves up to its place by (members, row)
+                while j + 1 < group.size and (sizes[j] > sizes[j + 1]
+                                              or (sizes[j] == sizes[j + 1] and group[j] > group[j + 1])):
+                    sizes[j], sizes[j + 1] = sizes[j + 1], sizes[j]
+                    group[j], group[j + 1] = group[j + 1], group[j]
+                    j += 1
+        start = end
+
+
+@kernel
+def lifecycle_kernel(streams, q, enter, move_rate, hit, members, district, affiliation, resources, dormant,
+                     in_sanctuary, n_cells, sanctuary_border, indptr, index, effective, population, sympathisers):
+    rng = streams.lifecycle
+    n = n_cells
+    u = np.empty((n, 5))
+    for c in range(n):
+        for k in range(5):
+            u[c, k] = rng.random()
+    alive = members[:n] > 0
+    was_inside = ~in_sanctuary[:n]
+    entering = np.zeros(n, dtype=np.bool_)
+    for c in range(n):
+        dormant[c] = u[c, 0] >= q[REACTIVATION] if dormant[c] else u[c, 0] < q[DORMANCY]
+        pressed = c < hit.size and hit[c]  # cells born this month were not hit
+        chance = enter * (1.0 if pressed else q[ENTRY_UNPRESSED])
+        if in_sanctuary[c]:
+            in_sanctuary[c] = u[c, 1] >= q[RETURN]
+        else:
+            entering[c] = sanctuary_border[affiliation[c], district[c]] and u[c, 1] < chance
+            in_sanctuary[c] = entering[c]
+    # Pressure displaces: a pressed cell moves more often the higher the tempo of operations, to the neighbour where
+    # support is high and pressure low (sympathisers over force density).
+    moved = np.empty(n, dtype=np.int64)
+    n_moved = 0
+    appeal = np.empty(0)
+    for c in range(n):
+        if not (alive[c] and was_inside[c] and not entering[c] and c < hit.size and hit[c] and u[c, 2] < move_rate):
+            continue
+        if appeal.size == 0:
+            appeal = np.empty(population.size)
+            for d in range(population.size):
+                density = (effective[d, 0] + effective[d, 1] + effective[d, 2]) / population[d] * 1e5
+                appeal[d] = (sympathisers[d].sum() + 1.0) / (density + q[HALF_SATURATION])
+        here = district[c]
+        best, best_appeal = -1, -np.inf
+        for j in range(indptr[here], indptr[here + 1]):
+            if appeal[index[j]] > best_appeal:
+                best, best_appeal = index[j], appeal[index[j]]
+        if best >= 0:
+            district[c] = best
+            moved[n_moved] = c
+            n_moved += 1
+    rows = n
+    for c in range(n):  # splits: half the members and resources form a new cell, here or next door
+        if not (alive[c] and members[c] > q[SPLIT_SIZE]):
+            continue
+        here = district[c]
+        degree = indptr[here + 1] - indptr[here]
+        place = here if (u[c, 3] < q[STAY] or degree == 0) else index[indptr[here] + int(u[c, 4] * degree)]
+        leaving = members[c] // 2
+        members[c] -= leaving
+        resources[c] /= 2.0
+        members[rows], district[rows], affiliation[rows] = leaving, place, affiliation[c]
+        resources[rows], dormant[rows] = resources[c], dormant[c]
+        in_sanctuary[rows] = in_sanctuary[c] and place == here
+        rows += 1
+    absorb_remnants(members, district, affiliation, resources, rows, q[VIABLE])
+    consolidate(members, district, affiliation, resources, in_sanctuary, rows, q[CEILING])
+    return rows, moved[:n_moved]
