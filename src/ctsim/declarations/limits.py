@@ -2,14 +2,14 @@
 the machine: the cost guard.
 
 **What a run costs.** Memory and time grow with the number of militant cells: each cell is an agent, and in the first
-month the small cells of a district merge, which costs about 50 microseconds per initial cell and grows faster than
+month the small cells of a district merge, which costs tens of microseconds per initial cell and grows faster than
 the cells do. Measured on 2026-12-05 with ``benchmarks/bench_state_size.py`` (the baseline without its history, one
-process, on a shared two-core machine): 4,500 initial cells (9,000 militants in cells of 2) took 0.05 s for the first
-month; 25,000 cells 0.9 s; 45,000 cells 2.4 s and 194 MB; 50,000 cells 3.5 s; 500,000 cells
-(``initial_active_militants = 1e6`` with ``initial_cell_size = 2``, both within their admissible bounds) did not
-finish its first month in 150 s (nor in 200 s, holding 490 MB, when the issue was found). The number of militants
-costs little by itself (they are counts in the cells), but sets how many cells splits make later: a million
-militants in cells of 20 settle at about 35,000 cells and 0.1 s a month.
+process, on a shared two-core machine, the model of issue 32 with compiled kernels): 45,000 initial cells (90,000
+militants in cells of 2) took 1.7 s for the first month and 310 MB; 500,000 cells (``initial_active_militants =
+1e6`` with ``initial_cell_size = 2``, both within their admissible bounds) took 138 s for the first month and
+577 MB (on the model before issue 32 it did not finish its first month in 200 s). The number of militants costs
+little by itself (they are counts in the cells), but sets how many cells splits make later: a million militants
+in cells of 20 settle at about 35,000 cells and 0.05 s a month.
 
 **The initial state** (checked when a scenario, experiment or study is loaded, so ``ctsim validate`` and
 ``--dry-run`` refuse it with one line naming the keys). Two parameters size it: ``initial_active_militants`` and
@@ -17,17 +17,18 @@ militants in cells of 20 settle at about 35,000 cells and 0.1 s a month.
 plausible is 9,000 militants (the plausible high of ``initial_active_militants``) in cells of 2 (the admissible low
 of ``initial_cell_size``, an assumption with no plausible range): 4,500 cells. The limits are ten times that
 (:data:`MARGIN`): at most :data:`MAX_INITIAL_MILITANTS` militants and :data:`MAX_INITIAL_CELLS` cells at the start,
-a first month of about 2.5 s and 200 MB at worst. (With cells of at least 2 members the militants' limit implies the
+a first month of about 2 s and 310 MB at worst. (With cells of at least 2 members the militants' limit implies the
 cells'; both are checked, so that a change of the admissible cell size cannot open the door again.)
 
 **The running state** (checked by the runner once a month; a run past it stops with one line). The largest state
-the model reached, measured with the same benchmark: over the 2022-2024 history on 40 posterior draws, at most 475
-cells and 13,550 militants; with 9,000 militants in cells of 2, 752 cells and 18,285 militants; with every
-uncertainty at its plausible high, 1,216 cells and 41,415 militants; over 50 years with every uncertainty at its
-plausible high, 2,726 cells and 97,490 militants. The running limits, :data:`MAX_RUNNING_CELLS` cells and
-:data:`MAX_RUNNING_MILITANTS` militants, are far above all of these (about 37 and 20 times the 50-year figures) and
-keep a run under about 250 MB. They are counts of the model's state, not a reading of the process's memory, so a
-run stops at the same month on every machine: the failure is reproducible bit for bit, as the run is.
+the model reached, measured with the same benchmark: over the 2022-2024 history on 40 posterior draws, at most 469
+cells and 13,538 militants; with 9,000 militants in cells of 2, 736 cells and 18,317 militants; with every
+uncertainty at its plausible high, 1,228 cells and 42,155 militants; over 50 years with every uncertainty at its
+plausible high, 2,554 cells and 91,376 militants (the model before issue 32 gave the same within 10%). The running
+limits, :data:`MAX_RUNNING_CELLS` cells and :data:`MAX_RUNNING_MILITANTS` militants, are far above all of these
+(about 40 and 20 times the 50-year figures) and keep a run under about 400 MB (100,000 initial cells: 339 MB).
+They are counts of the model's state, not a reading of the process's memory, so a run stops at the same month on
+every machine: the failure is reproducible bit for bit, as the run is.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ MAX_INITIAL_MILITANTS = MARGIN * PLAUSIBLE_INITIAL_MILITANTS  # 90,000
 MAX_INITIAL_CELLS = MARGIN * PLAUSIBLE_INITIAL_CELLS  # 45,000
 # Measured (benchmarks/bench_state_size.py, 2026-12-05): the largest state over 50 years with every uncertainty at
 # its plausible high; the running limits lie far above it.
-LARGEST_MEASURED_CELLS = 2_726
-LARGEST_MEASURED_MILITANTS = 97_490
+LARGEST_MEASURED_CELLS = 2_554
+LARGEST_MEASURED_MILITANTS = 91_376
 MAX_RUNNING_CELLS = 100_000
 MAX_RUNNING_MILITANTS = 2_000_000
 
@@ -115,4 +116,4 @@ def check_running_size(record: Mapping[str, object], month: int, where: object =
         raise ModelSizeError(
             f"{where}: stopped in month {month}: the model holds {cells:,.0f} militant cells and {militants:,.0f} "
             f"militants, past the limit of {MAX_RUNNING_CELLS:,} cells and {MAX_RUNNING_MILITANTS:,} militants "
-            f"(far beyond anything the model was calibrated for; the limit keeps a run under about 250 MB)")
+            f"(far beyond anything the model was calibrated for; the limit keeps a run under about 400 MB)")

@@ -61,9 +61,9 @@ EXECUTORS = ("serial", "processes", "dask")
 SECONDS_PER_RUN_MONTH = 0.0021  # measured: a 120-month run of the calibrated model takes about 0.25 s (README)
 SECONDS_PER_RUN_SETUP = 0.01
 # How the cost grows with the initial state (benchmarks/bench_state_size.py, 2026-12-05; ctsim.declarations.limits):
-# the first month merges small cells at about 50 microseconds per initial cell (45,000 cells: 2.4 s), and a month
-# costs 5e-8 to 1e-7 s more per militant beyond the plausible 9,000 (a million militants: 0.05 to 0.1 s a month, on
-# a shared machine); the estimate takes the dearer figure.
+# the first month merges small cells at 35 to 50 microseconds per initial cell (45,000 cells: 1.7 s with issue 32's
+# compiled kernels, 2.4 s before), and a month costs 5e-8 to 1e-7 s more per militant beyond the plausible 9,000 (a
+# million militants: 0.05 to 0.1 s a month, on a shared machine); the estimate takes the dearer figures.
 SECONDS_PER_INITIAL_CELL = 5e-5
 SECONDS_PER_MILITANT_MONTH = 1e-7
 MAX_ISOLATED_ATTEMPTS = 2
