@@ -133,3 +133,10 @@ def test_a_scenario_file_a_result_names_is_shown_only_if_it_is_a_scenario(compar
     html = (tmp_path / "brief.html").read_text()
     assert "not a ctsim scenario file" in html, "the brief says the named file could not be read"
     assert "SECRET_API_KEY" not in html and "sk-LIVE" not in html, "nothing of the file reaches the brief"
+
+
+def test_a_result_that_does_not_record_its_version_says_so(compare_result, tmp_path):
+    folder = copy(compare_result, tmp_path)
+    _json("manifest.json", lambda r: r.pop("ctsim_version"))(folder)
+    assert main(["report", str(folder), "--out", str(tmp_path / "brief.html")]) == 0
+    assert "not recorded in the result (this report was made with ctsim" in (tmp_path / "brief.html").read_text()

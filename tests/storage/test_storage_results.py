@@ -184,6 +184,8 @@ BATCH_TAMPERING = {
                                                                     lambda t: t.drop(columns="status"))),
     "part outcome as text": ("parts/part-000001.parquet", table_edit("parts/part-000001.parquet",
                                                                      lambda t: t.assign(attacks="x"))),
+    "part without an outcome the others hold": ("parts/part-000001.parquet", table_edit(
+        "parts/part-000001.parquet", lambda t: t.drop(columns="attacks"))),
     "part of another name": ("parts/part-abc.parquet", lambda f: (f / "parts" / "part-abc.parquet").write_bytes(b"")),
     "monthly without month": ("monthly/part-000000.parquet", table_edit("monthly/part-000000.parquet",
                                                                         lambda t: t.drop(columns="month"))),

@@ -19,6 +19,7 @@ from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.declarations import registry
 from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.experiments.results import read
+from ctsim.provenance import version
 from ctsim.report import words
 from ctsim.report.brief import Brief, Ranked, ReportError, Row, ScenarioInfo, Spread
 from ctsim.report.changes import scenario_infos
@@ -261,12 +262,12 @@ def _provenance_compare(manifest: dict, infos: list[ScenarioInfo]) -> list[tuple
 def _versions(manifest: dict) -> list[tuple[str, str]]:
     """Version, commit and calibration of the run, as recorded; what is not recorded is said to be missing."""
     packages = manifest.get("packages", {}) or {}
-    version = manifest.get("ctsim_version") or packages.get("ctsim")
+    recorded = manifest.get("ctsim_version") or packages.get("ctsim")
     commit = manifest.get("git_commit") or manifest.get("commit")
     calibration = manifest.get("calibration_version") or manifest.get("calibration")
     return [
-        ("ctsim version", str(version) if version else f"not recorded in the result (this report was made with "
-                                                       f"ctsim {version()})"),
+        ("ctsim version", str(recorded) if recorded else f"not recorded in the result (this report was made with "
+                                                         f"ctsim {version()})"),
         ("Commit", str(commit) if commit else "not recorded in the result"),
         ("Calibration", str(calibration) if calibration else "not recorded in the result; the brief assumes the "
                                                              "calibration packaged now (see How far to trust it)"),

@@ -442,8 +442,19 @@ def read_design(folder: str | Path, names: list[str], factors: Mapping[str, str]
 
 
 def latest_records(folder: str | Path) -> pd.DataFrame:
-    """The latest record of every run that has one (a retried run's newest part wins), with its part's number."""
-    frames = [read_part(p).assign(part=part_number(p)) for p in part_files(Path(folder) / "parts")]
+    """The latest record of every run that has one (a retried run's newest part wins), with its part's number.
+
+    Every part holding a finished run holds the same outcome columns (a run records every summary outcome); a part
+    of failed runs only holds none."""
+    frames, columns, first = [], None, None
+    for path in part_files(Path(folder) / "parts"):
+        frame = read_part(path)
+        if (frame["status"] == "ok").any():
+            if columns is None:
+                columns, first = set(frame.columns) - set(PART_OPTIONAL), path
+            elif set(frame.columns) - set(PART_OPTIONAL) != columns:
+                raise ResultsError(f"{excerpt_path(path)}: its columns differ from those of {first.name}; {DAMAGED}")
+        frames.append(frame.assign(part=part_number(path)))
     if not frames:
         return pd.DataFrame({"run_id": pd.Series(dtype="int64"), "status": pd.Series(dtype="str"),
                              "error": pd.Series(dtype="str"), "elapsed_s": pd.Series(dtype="float64"),
