@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: install check-python browser demo test lint bench docs baseline posterior evidence long-run forecast brief-example \
-  dashboard-figure clean
+  dashboard-figure dashboard-shots clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
@@ -93,6 +93,11 @@ brief-example: install browser
 # The dashboard screenshot for the README (docs/figures/dashboard.png), with the speed figures.
 dashboard-figure: install browser
 	$(BIN)/python benchmarks/bench_dashboard.py --figure docs/figures/dashboard.png
+
+# The screenshots docs/dashboard.md shows (projector view, trade-off panel, map, a team's page, the debrief board),
+# from the real page in headless chromium at 1280x720 (about three minutes).
+dashboard-shots: install browser
+	$(BIN)/python -m ctsim.dashboard.shots docs/figures
 
 docs: install
 	$(BIN)/python -m ctsim.docs

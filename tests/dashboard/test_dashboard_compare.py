@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ctsim.analysis.compare import OUTCOMES
-from ctsim.dashboard.compare import CURRENT, SERIES, check_settings, policy_scenario, run_comparison
+from ctsim.dashboard.compare import CURRENT, SERIES, check_settings, policy_scenario, refuse_identical, run_comparison
+from ctsim.dashboard.compare_view import default_pair, difference_table
 from ctsim.dashboard.state import DashboardError, DashboardSession
 
 
 @pytest.fixture(scope="module")
 def result():
     progress = []
-    session = DashboardSession("baseline", 1)
+    session = DashboardSession("baseline", 1, runs=2)
     session.set_lever("kinetic_intensity", 1.0)
     out = run_comparison(policy_scenario("baseline", None), policy_scenario(CURRENT, session), replications=3,
                          years=1, seed=4, workers=1, on_progress=lambda done, total: progress.append((done, total)))
@@ -43,10 +46,35 @@ def test_differences_are_paired_with_intervals(result):
         "the difference is the mean over paired replications (second minus first)"
 
 
-def test_a_policy_against_itself_differs_by_nothing():
-    out = run_comparison(policy_scenario("baseline", None), policy_scenario("baseline", None), replications=2,
-                         years=1, workers=1)
-    assert (out.differences["difference"] == 0).all(), "common random numbers: identical policies, identical runs"
+def test_a_policy_against_itself_is_refused_before_any_run():
+    progress = []
+    with pytest.raises(DashboardError, match="the two policies are the same"):
+        run_comparison(policy_scenario("baseline", None), policy_scenario("baseline", None), replications=2,
+                       years=1, workers=1, on_progress=lambda *a: progress.append(a))
+    assert progress == [], "refused at once, not after half a minute of runs"
+    session = DashboardSession("baseline", 1, runs=2)
+    with pytest.raises(DashboardError, match="the two policies are the same"):
+        refuse_identical(policy_scenario("baseline", None), policy_scenario(CURRENT, session))
+    session.set_lever("dialogue", 0.5)
+    refuse_identical(policy_scenario("baseline", None), policy_scenario(CURRENT, session))  # now they differ
+
+
+def test_compare_defaults_to_the_chosen_scenario_against_the_status_quo():
+    assert default_pair(DashboardSession("civilian_led", 1, runs=2)) == ("baseline", "civilian_led")
+    changed = DashboardSession("civilian_led", 1, runs=2)
+    changed.set_lever("dialogue", 0.5)
+    assert default_pair(changed) == ("baseline", CURRENT), "the trainer's own changes are what is compared"
+
+
+def test_the_table_speaks_plain_words(result):
+    out, _ = result
+    text = difference_table(out)
+    for code_name in ("new_radicals", "detained_without_trial", "ci90_low", "reference_mean"):
+        assert code_name not in text, f"no code name ({code_name}) in the table"
+    for label in ("Attacks", "People held without trial", "State legitimacy", "Cost", "90% interval", "Rs "):
+        assert label in text
+    assert not re.search(r"\d{4,}\.\d|\d{5,}", text), \
+        "no raw figure such as 111571118.993: thousands separated, money in Rs bn"
 
 
 @pytest.mark.parametrize(("replications", "years", "message"), [(1, 10, "at least"), (10, 0, "years"),

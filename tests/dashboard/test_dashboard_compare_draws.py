@@ -48,11 +48,11 @@ def test_the_result_says_which_parameters_it_used(by_mode):
 
 def test_unusable_draws_name_the_pages_remedy(tmp_path, monkeypatch):
     monkeypatch.setattr(parameter_sets, "POSTERIOR_FILE", tmp_path / "missing.json")
-    baseline = policy_scenario("baseline", None)
+    baseline, civilian = policy_scenario("baseline", None), policy_scenario("civilian_led", None)
     with pytest.raises(DashboardError, match="tick 'point calibration'") as caught:
-        run_comparison(baseline, baseline, replications=2, years=1, workers=1)
+        run_comparison(baseline, civilian, replications=2, years=1, workers=1)
     assert "--point" not in str(caught.value) and "missing.json" in str(caught.value)
-    out = run_comparison(baseline, baseline, replications=2, years=1, workers=1, point=True)
+    out = run_comparison(baseline, civilian, replications=2, years=1, workers=1, point=True)
     assert "point calibration" in out.parameters
 
 
@@ -60,11 +60,11 @@ def test_the_compare_view_offers_the_point_calibration_and_refuses_unusable_draw
     import ipyvuetify as v
     import solara
 
-    from ctsim.dashboard.app import CompareView
+    from ctsim.dashboard.compare_view import CompareView
     from ctsim.dashboard.state import DashboardSession
 
     monkeypatch.setattr(parameter_sets, "POSTERIOR_FILE", tmp_path / "missing.json")
-    _, rc = solara.render(CompareView(DashboardSession("baseline", 1)), handle_error=False)
+    _, rc = solara.render(CompareView(DashboardSession("civilian_led", 1, runs=2)), handle_error=False)
     rc.find(v.Checkbox, label="point calibration (no parameter uncertainty)").assert_single()
     rc.find(v.Btn, class_="ctsim-compare-run").widget.click()
     rc.find(v.Alert).assert_single()

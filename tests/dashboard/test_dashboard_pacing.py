@@ -12,7 +12,7 @@ import solara
 from solara.components.applayout import AppLayout
 
 import ctsim.dashboard.app as app
-from ctsim.dashboard.app import Page
+from ctsim.dashboard.app import TrainerPage
 from ctsim.dashboard.pacing import DrawGate
 from ctsim.dashboard.widgets import LiveChart, MonthLabel
 
@@ -93,7 +93,7 @@ def test_widgets_report_what_they_were_sent_drew_and_left():
 @solara.component
 def InLayout():  # noqa: N802 (a Solara component): the sidebar and app bar need the layout Solara's server adds
     with AppLayout():
-        Page()
+        TrainerPage()
 
 
 def _month(rc) -> int:
@@ -132,7 +132,7 @@ def test_play_steps_the_next_month_only_once_the_page_drew_this_one(page):
     assert _wait_until(lambda: _month(rc) == 1), "play steps the first month"
     time.sleep(1.0)
     assert _month(rc) == 1, "with nothing drawn in the browser, play waits instead of stepping on"
-    assert len(gate.behind()) == 4, "the month label, the map and both national charts are awaited"
+    assert len(gate.behind()) == 4, "the month label, the map and both attacks charts are awaited"
     for month in (2, 3):
         _browser_draws(gate)
         assert _wait_until(lambda month=month: _month(rc) == month), "each report lets one more month through"
@@ -155,9 +155,9 @@ def test_a_page_that_never_draws_slows_play_but_does_not_stop_it(page, monkeypat
 def test_charts_of_a_tab_left_are_no_longer_awaited(page):
     rc, gate = page
     rc.find(v.Btn, class_="ctsim-step1").widget.click()
-    assert len(gate.behind()) == 4, "on the Run tab the label, the map and both national charts await their month"
-    rc.find(v.Tabs).widget.v_model = 1  # "By region"
+    assert len(gate.behind()) == 4, "on the Run tab the label, the map and both attacks charts await their month"
+    rc.find(v.Tabs).widget.v_model = 1  # "Compare"
     rc.find(v.Btn, class_="ctsim-step1").widget.click()
-    assert len(gate.behind()) == 2, "on the By region tab only the label and the regional chart are awaited"
+    assert len(gate.behind()) == 1, "on the Compare tab only the month label follows the run"
     _browser_draws(gate)
     assert gate.caught_up(rc.find(MonthLabel).widget.frame), "the charts that left do not hold play back"

@@ -1,26 +1,36 @@
-"""The dashboard's session: the model the controls describe, lever changes, changes of government, undo, district
-figures, and the messages a trainer sees for a mistake."""
+"""The dashboard's session: the trainer's policy and the status quo stepped in lockstep on the same seeds and posterior
+draws, lever changes (one per lever and month), changes of government, undo, district figures, and the messages a
+trainer sees for a mistake."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from ctsim.dashboard.controls import slider_step
-from ctsim.dashboard.state import DashboardError, DashboardSession, parse_seed, scenario_choices
+from ctsim.dashboard.controls import GROUPS, grouped, slider_step
+from ctsim.dashboard.state import (
+    DashboardError,
+    DashboardSession,
+    live_parameters,
+    parse_seed,
+    replications,
+    scenario_choices,
+)
 from ctsim.declarations.levers import LEVERS
-from ctsim.model.recording import monthly_frames
-from ctsim.scenarios.files import resolve_scenario
+from ctsim.scenarios.files import MAX_SEED, resolve_scenario
 from ctsim.scenarios.runner import run
+from ctsim.verdicts import price_draws
+
+RUNS = 3
 
 
 @pytest.fixture(scope="module")
 def session():
-    """A baseline session, seed 5, twelve months into the scenario with two lever changes."""
-    s = DashboardSession("baseline", 5)
+    """A baseline session, seed 5, three runs of each, twelve months in with a police lead from the start and a
+    prosecution change in month 7."""
+    s = DashboardSession("baseline", 5, runs=RUNS)
     s.set_lever("ct_lead", "police")  # at the branch: becomes a starting lever
     s.step(6)
     s.set_lever("prosecution_capacity", 3.0)  # mid-run: from month 7
@@ -28,14 +38,63 @@ def session():
     return s
 
 
-def test_first_model_is_the_cli_model():
-    s = DashboardSession("civilian_led", 3)
-    assert s.model.steps == s.history_months == 36, "the page opens after the 2022-2024 history"
+def test_every_run_is_the_cli_run_of_its_seed_and_draw():
+    s = DashboardSession("civilian_led", 3, runs=2)
+    assert s.policy.steps == s.history_months == 36, "the page opens after the 2022-2024 history"
     s.step(12)
-    national = monthly_frames(s.model)[0]
-    expected = run("civilian_led", 3, 12).national
-    pd.testing.assert_frame_equal(national.reset_index(drop=True), expected.reset_index(drop=True),
-                                  obj="the dashboard's model follows the same path as ctsim run for the same seed")
+    parameters, _ = live_parameters()
+    for rep in replications(3, 2, parameters):
+        expected = run("civilian_led", rep.seed, 12, draw=rep.draw).national["attacks"].to_numpy()
+        mine = s.policy.array("attacks")[36:, rep.index]
+        np.testing.assert_array_equal(mine, expected, err_msg=f"policy run {rep.index} follows ctsim's run of "
+                                                              f"seed {rep.index} and draw {rep.index}")
+        status_quo = run("baseline", rep.seed, 12, draw=rep.draw).national["attacks"].to_numpy()
+        np.testing.assert_array_equal(s.status_quo.array("attacks")[36:, rep.index], status_quo,
+                                      err_msg="the status quo's run r has the same seed and draw as the policy's")
+
+
+def test_replication_r_gets_seed_r_and_draw_r():
+    parameters, _ = live_parameters()
+    reps = replications(11, 4, parameters)
+    children = np.random.SeedSequence(11).spawn(4)
+    assert [r.seed.spawn_key for r in reps] == [c.spawn_key for c in children], "seed r: child r of the root seed"
+    prices = price_draws(11, 4)
+    assert [r.draw for r in reps] == [{**prices[r], **parameters.values(r)} for r in range(4)], \
+        "draw r: the posterior's draw r and price draw r, as ctsim compare takes them"
+
+
+def test_the_page_runs_as_ctsim_compare_does(tmp_path):
+    from ctsim.analysis.compare import compare
+    from ctsim.calibration.parameter_sets import choose
+
+    s = DashboardSession("civilian_led", 6, runs=2)
+    s.step(12)
+    result = compare([resolve_scenario("baseline"), resolve_scenario("civilian_led")], 2, seed=6, months=12,
+                     progress=False, parameters=choose(False))
+    runs = result.runs.set_index(["scenario", "replication"])
+    for r in range(2):
+        assert runs.loc[("civilian_led", r), "cost"] == pytest.approx(s.policy.array("cost")[36:, r].sum()), \
+            "run r of the page is run r of ctsim compare: same seed, parameter draw and prices"
+        assert runs.loc[("baseline", r), "attacks"] == s.status_quo.array("attacks")[36:, r].sum()
+
+
+def test_the_status_quo_against_itself_is_identical_and_said_so():
+    s = DashboardSession("baseline", 2, runs=2)
+    assert s.same_as_status_quo, "the baseline with no change is the status quo"
+    s.step(6)
+    for output in ("attacks", "cost", "legitimacy"):
+        np.testing.assert_array_equal(s.policy.array(output), s.status_quo.array(output),
+                                      err_msg="common random numbers: the same policy gives the same runs")
+    s.set_lever("dialogue", 0.5)
+    assert not s.same_as_status_quo, "a changed lever makes it a policy of its own"
+
+
+def test_a_policy_differs_from_the_status_quo_after_the_branch_only():
+    s = DashboardSession("kinetic_surge", 2, runs=2)
+    s.step(12)
+    mine, reference = s.policy.array("cost"), s.status_quo.array("cost")
+    np.testing.assert_array_equal(mine[:36], reference[:36], err_msg="the shared history is the same for both")
+    assert not np.array_equal(mine[36:], reference[36:]), "after the branch the policy's levers act"
 
 
 def test_lever_change_applies_from_next_month_and_is_marked(session):
@@ -43,10 +102,25 @@ def test_lever_change_applies_from_next_month_and_is_marked(session):
     assert [(e.lever, e.month) for e in changes] == [("ct_lead", 37), ("prosecution_capacity", 43)], \
         "each change is marked at the month from which it applies"
     assert session.levers["prosecution_capacity"] == 3.0 and session.levers["ct_lead"] == "police"
+    assert all(m.policy.prosecution_capacity == 3.0 for m in session.policy.models), "every run of the policy"
+    assert all(m.policy.prosecution_capacity == 1.0 for m in session.status_quo.models), "not the status quo"
     assert session.start_levers["ct_lead"] == "police", "a change at the branch is a starting lever"
+    assert "the police" in changes[0].text and "ct_lead" not in changes[0].text, "marked in words"
 
 
-def test_exported_schedule_reproduces_the_session(session, tmp_path):
+def test_one_drag_is_one_change():
+    s = DashboardSession("baseline", 1, runs=2)
+    s.step(2)
+    for value in (0.1, 0.2, 0.3, 0.4, 0.5):  # a slider passing through five positions in one month
+        s.set_lever("dialogue", value)
+    assert s.changes == [(39, "dialogue", 0.5)], "five values in one month are one change, to the last"
+    assert [e.value for e in s.events if e.kind == "lever"] == [0.5], "and one mark"
+    s.set_lever("dialogue", 0.0)
+    assert s.changes == [] and not [e for e in s.events if e.kind == "lever"], \
+        "dragged back to where it was, the month holds no change"
+
+
+def test_exported_schedule_reproduces_every_run(session, tmp_path):
     from ctsim.dashboard.export import scenario_toml
     from ctsim.scenarios.files import load_scenario
 
@@ -56,63 +130,67 @@ def test_exported_schedule_reproduces_the_session(session, tmp_path):
     assert loaded.policy().as_dict() == session.start_levers, "the exported file starts with the session's levers"
     assert [(e.month, e.lever, e.value) for e in loaded.schedule] == [(7, "prosecution_capacity", 3.0)], \
         "changes made during the run are scheduled at their month"
-    replayed = run(path, months=session.scenario_month).national
-    mine = monthly_frames(session.model)[0]
-    pd.testing.assert_frame_equal(replayed.reset_index(drop=True), mine.reset_index(drop=True),
-                                  obj="running the exported file reproduces the session's run")
+    parameters, _ = live_parameters()
+    for rep in replications(loaded.seed, RUNS, parameters):
+        replayed = run(path, rep.seed, months=session.scenario_month, draw=rep.draw).national["attacks"].to_numpy()
+        np.testing.assert_array_equal(replayed, session.policy.array("attacks")[36:, rep.index],
+                                      err_msg="run r of the exported file (seed r, draw r) is the session's run r")
 
 
 def test_change_of_government_reverts_levers_next_month():
-    s = DashboardSession("baseline", 2)
+    s = DashboardSession("baseline", 2, runs=RUNS)
     s.set_lever("political_continuity", 0.0)
     s.step(1)
     s.set_lever("madrasa_reform", 1.0)
     s.change_government()
     s.step(1)
-    month = s.model.steps
-    assert month in s.model.politics.transitions, "the government changes in the next month"
-    assert (month, "madrasa_reform") in s.model.reverted_levers, "with no continuity, a changed lever reverts"
-    assert s.levers["madrasa_reform"] == 0.0
-    kinds = {e.kind for e in s.events if e.month == month}
-    assert {"government", "reverted"} <= kinds, "the change and the reversion are marked on the charts"
+    month = s.policy.steps
+    for model in s.policy.models:
+        assert month in model.politics.transitions, "the government changes next month in every run"
+        assert (month, "madrasa_reform") in model.reverted_levers, "with no continuity, a changed lever reverts"
+        assert model.policy.madrasa_reform == 0.0
+    assert all(month in m.politics.transitions for m in s.status_quo.models), "the status quo's government too"
     assert s.model.politics.next_transition == month + s.model.politics.term, "later terms count from the change"
 
 
 def test_cross_party_ownership_survives_a_change_of_government():
-    s = DashboardSession("baseline", 2)
+    s = DashboardSession("baseline", 2, runs=2)
     s.set_lever("political_continuity", 0.0)
     s.set_lever("cross_party_ownership", True)
     s.set_lever("madrasa_reform", 1.0)
     s.change_government()
     s.step(1)
-    assert s.levers["madrasa_reform"] == 1.0, "a policy owned across parties survives"
+    assert all(m.policy.madrasa_reform == 1.0 for m in s.policy.models), "a policy owned across parties survives"
 
 
 def test_undo_restores_the_scenario_levers():
-    s = DashboardSession("justice_reform", 1)
+    s = DashboardSession("justice_reform", 1, runs=2)
     s.step(2)
     s.set_lever("prosecution_capacity", 0.5)
     s.set_lever("dialogue", 0.4)
     s.undo()
-    assert s.levers == resolve_scenario("justice_reform").policy().as_dict(), "undo puts back the scenario's levers"
+    expected = resolve_scenario("justice_reform").policy().as_dict()
+    assert s.levers == expected, "undo puts back the scenario's levers"
+    assert all((m.policy.prosecution_capacity, m.policy.dialogue) == (expected["prosecution_capacity"],
+                                                                     expected["dialogue"]) for m in s.policy.models)
     assert s.events[-1].kind == "undo"
 
 
-def test_district_figures_add_up_to_the_regional_records(session):
+def test_district_figures_are_the_mean_of_the_runs(session):
     districts = session.districts()
     assert len(districts) == 160
-    _, regional = monthly_frames(session.model)
-    last = regional[regional["month"] == regional["month"].max()].set_index("region")
-    for measure in ("attacks", "recruits"):
-        by_region = districts.groupby("region")[measure].sum()
-        np.testing.assert_allclose(by_region.reindex(last.index).to_numpy(), last[measure].to_numpy(),
-                                   err_msg=f"district {measure} sum to the model's regional {measure}")
+    last_year = session.policy.array("attacks")[-12:].sum(axis=0).mean()
+    assert districts["attacks_12m"].sum() == pytest.approx(last_year), \
+        "districts' attacks in the last 12 months add up to the runs' mean national attacks"
+    reference = session.status_quo.array("attacks")[-12:].sum(axis=0).mean()
+    assert districts["attacks_12m_change"].sum() == pytest.approx(last_year - reference), \
+        "the change map is this policy minus the status quo"
     shares = districts[["police_share", "paramilitary_share", "military_share"]].sum(axis=1)
     np.testing.assert_allclose(shares, 1.0, err_msg="deployment shares of a district sum to one")
 
 
 def test_step_stops_at_the_horizon():
-    s = DashboardSession("baseline", 1)
+    s = DashboardSession("baseline", 1, runs=2)
     s.scenario = replace(s.scenario, months=3)
     assert s.step(10) == 3, "the run stops at the scenario's horizon"
     with pytest.raises(DashboardError, match="horizon"):
@@ -125,16 +203,29 @@ def test_step_stops_at_the_horizon():
     (lambda s: s.set_lever("no_such_lever", 1), "unknown lever"),
     (lambda s: s.load("no_such_scenario"), "unknown scenario"),
     (lambda s: s.load("baseline", "forty-two"), "whole number"),
-    (lambda s: s.load("baseline", "-3"), "0 or more"),
+    (lambda s: s.load("baseline", "-3"), "from 0 to"),
+    (lambda s: s.load("baseline", str(2**63)), "from 0 to 9,223,372,036,854,775,807"),
 ])
 def test_mistakes_give_a_message_naming_what_is_valid(call, message):
-    s = DashboardSession("baseline", 1)
+    s = DashboardSession("baseline", 1, runs=2)
     with pytest.raises(DashboardError, match=message):
         call(s)
 
 
-def test_seed_typed_as_text_is_a_number():
+def test_seeds_are_bounded_as_the_cli_bounds_them():
     assert parse_seed(" 42 ", 0) == 42 and parse_seed("", 9) == 9, "a typed seed arrives as a string"
+    assert parse_seed(str(MAX_SEED), 0) == MAX_SEED, "the largest seed a scenario file accepts is accepted"
+    with pytest.raises(DashboardError):
+        parse_seed(str(MAX_SEED + 1), 0)
+
+
+def test_only_scenarios_that_branch_with_the_status_quo_are_offered():
+    base = resolve_scenario("baseline")
+    choices = scenario_choices()
+    assert "baseline" in choices and "civilian_led" in choices
+    assert "reactive_state" not in choices and "history_2022_2024" not in choices, \
+        "a scenario without the shared history cannot step in lockstep with the status quo"
+    assert all(resolve_scenario(n).history_months == base.history_months for n in choices)
 
 
 def test_sliders_reach_every_value_the_library_uses():
@@ -150,8 +241,29 @@ def test_sliders_reach_every_value_the_library_uses():
                 f"{lever.name} = {value} lies on its slider's grid (a slider would otherwise snap and change it)"
 
 
+def test_every_lever_sits_in_one_group_of_the_drawer():
+    placed = [lever.name for _, levers in grouped() for lever in levers]
+    assert sorted(placed) == sorted(lever.name for lever in LEVERS), "every declared lever is in the drawer once"
+    assert [title for title, _ in GROUPS] == ["Who leads", "Justice", "Prevention", "Borders", "Politics"]
+    assert grouped()[0][1][0].name == "ct_lead", "the most taught lever is on top"
+
+
 def test_sessions_are_independent():
-    a, b = DashboardSession("baseline", 1), DashboardSession("baseline", 1)
+    a, b = DashboardSession("baseline", 1, runs=2), DashboardSession("baseline", 1, runs=2)
     a.step(5)
     a.set_lever("dialogue", 0.5)
     assert b.scenario_month == 0 and b.levers["dialogue"] == 0.0, "one session's actions leave another untouched"
+
+
+def test_closing_a_session_frees_its_models():
+    s = DashboardSession("baseline", 1, runs=2)
+    s.close()
+    assert s.policy.models == [] and s.status_quo.models == [], "a closed tab's models are released"
+
+
+def test_help_under_a_lever_names_no_lever_by_its_code_name():
+    from ctsim.dashboard.controls import help_text
+
+    names = {lever.name for lever in LEVERS if "_" in lever.name}
+    for lever in LEVERS:
+        assert not any(name in help_text(lever) for name in names), f"plain words under {lever.label}"

@@ -1,15 +1,18 @@
-"""Trigger rules that fire during a session are marked on the charts like changes of government."""
+"""The state's reactions to violence (the trigger rules the status quo inherits) are recorded in every run of the
+session and listed in words."""
 
 from __future__ import annotations
 
+from ctsim.dashboard.events import happenings
 from ctsim.dashboard.state import DashboardSession
 
 
-def test_a_firing_trigger_becomes_an_event_marked_on_the_charts():
-    session = DashboardSession("reactive_state", seed=1)
+def test_firing_triggers_become_lines_of_the_event_list():
+    session = DashboardSession("baseline", seed=1, runs=3)
     session.step(36)
-    fired = [e for e in session.model.trigger_events if e[2] == "fired"]
-    events = [e for e in session.events if e.kind == "trigger"]
-    assert fired, "the reactive status quo's surge fires within three years of the baseline's rising violence"
-    assert len(events) == len(session.model.trigger_events), "every firing and release is marked"
-    assert events[0].month == session.model.trigger_events[0][0] and "fired" in events[0].text
+    branch = session.history_months
+    fired = {(e[0], e[1]) for m in session.policy.models for e in m.trigger_events if e[2] == "fired" and e[0] > branch}
+    lines = [h for h in happenings(session) if h.kind == "trigger"]
+    assert fired, "the reactive status quo's surges fire within three years of the baseline's rising violence"
+    assert {h.month for h in lines} == {month for month, _ in fired}, "every month with a firing has its line"
+    assert sum(h.runs for h in lines) == len(fired), "each line counts the runs in which the rule fired"

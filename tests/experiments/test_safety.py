@@ -84,7 +84,8 @@ def test_a_second_driver_is_refused_and_a_stale_lock_is_not(tmp_path):
 
 
 def test_second_driver_process_is_refused_while_the_first_runs(tmp_path):
-    path = points_experiment(tmp_path, values=[round(0.05 * k, 2) for k in range(20)])
+    # enough runs that the first driver is still at work when the second starts (it is killed after the check)
+    path = points_experiment(tmp_path, values=[round(0.0025 * k, 4) for k in range(400)])
     out = tmp_path / "out"
     command = [str(BIN / "ctsim"), "batch", str(path), "--out", str(out), "--executor", "serial"]
     first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

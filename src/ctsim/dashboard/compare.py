@@ -3,7 +3,8 @@
 It follows :func:`ctsim.analysis.compare.compare` (replication ``r`` of both policies uses child ``r`` of one
 ``SeedSequence``, runs go through :func:`ctsim.experiments.executors.replicate`, the paired differences and their
 90% intervals come from the same code) but keeps five monthly series per run instead of one, for the bands, and
-reports progress run by run. A policy is a library scenario or the trainer's current settings.
+reports progress run by run. A policy is a library scenario or the trainer's current settings; two policies that would
+run identically are refused (their comparison would be zeros).
 
 Like ``ctsim compare``, a comparison carries parameter uncertainty by default: replication ``r`` of both policies
 uses draw ``r`` of the stored posterior (:mod:`ctsim.calibration.parameter_sets`) beside seed ``r``, so the bands and
@@ -23,9 +24,11 @@ from ctsim.scenarios.files import Scenario, resolve_scenario
 from ctsim.scenarios.runner import run
 
 from .state import DashboardError, DashboardSession, scenario_choices
+from .state import replications as replications_of
+from .words import OUTCOMES
 
-CURRENT = "current settings"
-SERIES = ("attacks", "deaths", "recruits", "legitimacy", "cost")
+CURRENT = "your current settings"
+SERIES = OUTCOMES  # the five outcomes the debate weighs, month by month
 DEFAULT_REPLICATIONS = 10
 MAX_REPLICATIONS = 100
 MAX_YEARS = 30
@@ -77,6 +80,21 @@ def _run_one(task: tuple[int, Scenario, int, np.random.SeedSequence, int, dict |
     return index, replication, result.summary, result.national[["month", *SERIES]]
 
 
+def same_policy(a: Scenario, b: Scenario) -> bool:
+    """Whether two scenarios would run identically (same levers, schedule, trigger rules, parameters and horizon):
+    their comparison would show zeros and teach nothing."""
+    return (a.policy().as_dict() == b.policy().as_dict() and a.schedule == b.schedule and a.triggers == b.triggers
+            and a.uncertainties == b.uncertainties and a.start == b.start and a.history == b.history)
+
+
+def refuse_identical(a: Scenario, b: Scenario) -> None:
+    """Raise :class:`DashboardError` for two policies that are the same."""
+    if same_policy(a, b):
+        raise DashboardError("the two policies are the same (same levers, schedule and reaction rules), so every "
+                             "difference would be zero: pick another scenario for one of them, or change a lever "
+                             "and compare the current settings")
+
+
 def check_settings(replications: int, years: int) -> None:
     """Raise :class:`DashboardError` for an ensemble size or horizon the page should not start."""
     if not 2 <= replications <= MAX_REPLICATIONS:
@@ -113,12 +131,12 @@ def run_comparison(reference: Scenario, other: Scenario, replications: int = DEF
     from ctsim.experiments.executors import ExecutorSpec, replicate
 
     check_settings(replications, years)
+    refuse_identical(reference, other)
     parameters = parameter_set(point)
     months = 12 * years
     scenarios = core_compare.unique_names([reference, other])
-    seeds = np.random.SeedSequence(seed).spawn(replications)
-    draws = [parameters.values(r) or None for r in range(replications)]
-    tasks = [(i, s, r, seeds[r], months, draws[r]) for i, s in enumerate(scenarios) for r in range(replications)]
+    reps = replications_of(seed, replications, parameters)
+    tasks = [(i, s, rep.index, rep.seed, months, rep.draw) for i, s in enumerate(scenarios) for rep in reps]
     done = 0
 
     def progressed() -> None:

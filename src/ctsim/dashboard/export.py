@@ -12,8 +12,11 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+
+from . import geo
 from .state import MAP_MEASURES, DashboardSession
-from .views import EVENT_COLOURS, SERIES
+from .views import CHARTS, COLOURS, POLICY, SHOWN_SCALE, STATUS_QUO
 
 
 def toml_value(value: Any) -> str:
@@ -57,48 +60,48 @@ def scenario_toml(session: DashboardSession) -> str:
 
 
 def charts_png(session: DashboardSession, measure: str = "attacks_12m") -> bytes:
-    """The national series, the deployment mix and the district map as one PNG (history shaded, events marked)."""
+    """The five outcomes (this policy against the status quo: the middle run and the range of the runs), and the
+    district map over the provinces, as one PNG (history shaded)."""
     import matplotlib  # here, not at the top: the page starts faster without it
 
     matplotlib.use("Agg")  # the server has no display
     import matplotlib.pyplot as plt
 
-    national, _ = session.frames()
-    districts = session.districts()
-    start = session.model.start
+    with session.lock:
+        months = session.months()
+        arrays = {o: (session.policy.array(o) * SHOWN_SCALE.get(o, 1.0),
+                      session.status_quo.array(o) * SHOWN_SCALE.get(o, 1.0)) for o in CHARTS}
+        districts = session.districts()
+        runs = len(session.policy.models)
+    start = session.start
     branch = (start + session.history_months).to_timestamp()
-    fig, axes = plt.subplots(2, 4, figsize=(16, 7), layout="constrained")
-    panels = [*SERIES.items(), ("mix", "Deployment mix (share of operations)")]
-    for ax, (name, title) in zip(axes.flat, panels, strict=False):
+    fig, axes = plt.subplots(2, 3, figsize=(15, 7.5), layout="constrained")
+    for ax, (output, title) in zip(axes.flat, CHARTS.items(), strict=False):
         if session.history_months:
-            ax.axvspan(start.to_timestamp(), branch, color="#bbbbbb", alpha=0.3, label="history")
-        if name == "mix":
-            cols = ["operations_police", "operations_paramilitary", "operations_military"]
-            shares = national[cols].div(national[cols].sum(axis=1).where(lambda s: s > 0), axis=0).fillna(0)
-            ax.stackplot(national["month"], *(shares[c] for c in cols), labels=["police", "paramilitary",
-                                                                                "military"], alpha=0.85)
-            ax.legend(loc="lower left", fontsize=7)
-        else:
-            ax.plot(national["month"], national[name], color="#333333", lw=1.2)
-        for event in session.events:
-            ax.axvline((start + (event.month - 1)).to_timestamp(), color=EVENT_COLOURS[event.kind], ls="--", lw=1)
+            ax.axvspan(start.to_timestamp(), branch, color="#bbbbbb", alpha=0.3)
+        for name, values in zip((POLICY, STATUS_QUO), arrays[output], strict=True):
+            if len(values):
+                ax.fill_between(months, values.min(axis=1), values.max(axis=1), color=COLOURS[name], alpha=0.2)
+                ax.plot(months, np.median(values, axis=1), color=COLOURS[name], lw=1.4, label=name)
         ax.set_title(title, fontsize=9)
         ax.tick_params(labelsize=7)
-    ax = axes.flat[6]
-    label = MAP_MEASURES[measure][0]
-    points = ax.scatter(districts["lon"], districts["lat"], s=districts["population"] / 2e4,
-                        c=districts[measure], cmap="OrRd", edgecolors="#555555", linewidths=0.3)
-    fig.colorbar(points, ax=ax, shrink=0.8).set_label(label, fontsize=7)
-    ax.set_title(f"Districts: {label.lower()}", fontsize=9)
+    axes.flat[0].legend(fontsize=7, loc="upper left")
+    ax = axes.flat[5]
+    for rings in geo.provinces().values():
+        for ring in rings:
+            xs, ys = zip(*ring, strict=True)
+            ax.fill(xs, ys, facecolor="#f4f1ea", edgecolor="#9a9a9a", lw=0.6)
+    thresholds, colours = geo.SCALES[measure]
+    label_text, unit_text = MAP_MEASURES[measure]
+    colour = [colours[geo.bin_of(measure, v)] for v in districts[measure]]
+    ax.scatter(districts["lon"], districts["lat"], s=districts["population"] / 3e4, c=colour,
+               edgecolors="#555555", linewidths=0.3)
+    ax.set_title(f"{label_text} ({unit_text}; mean of {runs} runs), {session.month_words(session.policy.steps)}",
+                 fontsize=9)
     ax.set_aspect("equal")
-    ax.tick_params(labelsize=7)
-    axes.flat[7].axis("off")
-    axes.flat[7].text(0, 0.95, "\n".join([f"scenario: {session.scenario.name}", f"seed: {session.seed}",
-                                          f"last month: {session.month_label()}",
-                                          "dashed lines: blue lever change, grey undo,",
-                                          "red change of government, orange lever reverted",
-                                          "", "ctsim is exploratory, not a forecast."]),
-                      va="top", fontsize=9)
+    ax.axis("off")
+    fig.suptitle(f"ctsim (exploratory, not a forecast): {session.scenario.name}, seed {session.seed}, {runs} runs "
+                 f"each of this policy and the status quo; shaded: the 2022-2024 history", fontsize=10)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     plt.close(fig)

@@ -1,38 +1,54 @@
-"""One model per browser session: the model, what the trainer did to it, and the district figures the map shows.
+"""One browser session: the trainer's policy and the status quo, each a small ensemble of runs stepped in lockstep.
 
-:class:`DashboardSession` holds a model built by :func:`ctsim.scenarios.runner.build_model` (the same 2022-2024
-history as ``ctsim run``), steps it month by month, applies lever changes from the next month, brings a change of
-government forward, and undoes the trainer's changes. It knows nothing of Solara: the page in :mod:`.app` keeps one
-session per browser tab and renders what it holds, so the session can be tested without a browser.
+:class:`DashboardSession` holds two :class:`Ensemble` objects built by :func:`ctsim.scenarios.runner.build_model`
+(the same 2022-2024 history as ``ctsim run``): the trainer's policy and the status quo (the library's ``baseline``).
+Run ``r`` of both uses the same seed and the same posterior draw (:func:`replications`, the dashboard's one loop over
+replications), so every month the page can show "this policy" against "status quo" with bands, and paired
+differences in which much of the chance cancels. The session applies lever changes from the next month (one change
+per lever and month: a slider dragged through five values records one), brings a change of government forward, and
+undoes the trainer's changes. It knows nothing of Solara: the page in :mod:`.app` keeps one session per browser tab,
+so the session can be tested without a browser.
+
+What is read from a model: ``model.step()``, ``model.record`` (the month's outputs by name), ``model.steps``,
+``model.reverted_levers``, ``model.trigger_events``, ``model.start``; and, for the trainer's actions and the district
+map, ``model.policy.set`` (a lever change), ``model.politics.bring_forward`` (an early election) and
+:func:`district_state` (district legitimacy, militants and force strengths, which ``model.record`` does not carry).
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, check_value
-from ctsim.model.recording import monthly_frames
-from ctsim.scenarios.files import Scenario, ScenarioError, ScheduleEntry, resolve_scenario
+from ctsim.scenarios.files import MAX_SEED, Scenario, ScenarioError, ScheduleEntry, resolve_scenario
 from ctsim.scenarios.library import BASELINE, HISTORY, library_names
 from ctsim.scenarios.runner import build_model
+from ctsim.verdicts import price_draws
+
+from . import settings
 
 # The measures of the district map: key -> (label for people, unit).
 MAP_MEASURES: dict[str, tuple[str, str]] = {
-    "attacks_12m": ("Attacks, last 12 months", "attacks"),
-    "attacks": ("Attacks this month", "attacks"),
-    "recruits_12m": ("Recruits, last 12 months", "persons"),
-    "recruits": ("Recruits this month", "persons"),
-    "militants": ("Active militants", "persons"),
-    "legitimacy": ("Legitimacy of the state", "index 0-1"),
-    "military_share": ("Deployment: military share of CT strength", "share"),
-    "police_share": ("Deployment: police share of CT strength", "share"),
+    "attacks_12m": ("Attacks in the last 12 months", "attacks"),
+    "attacks_12m_change": ("Attacks vs status quo, last 12 months", "attacks"),
+    "recruits_12m": ("Recruits in the last 12 months", "people"),
+    "legitimacy": ("State legitimacy", "index from 0 to 1"),
+    "militants": ("Active militants", "people"),
+    "military_share": ("Military share of counterterrorism strength", "share"),
+    "police_share": ("Police share of counterterrorism strength", "share"),
 }
+# Outputs kept month by month for every run of an ensemble (charts, the trade-off panel, the event list).
+KEPT = ("attacks", "deaths", "recruits", "detained_without_trial", "legitimacy", "cost", "operations_police",
+        "operations_paramilitary", "operations_military")
+STATUS_QUO = BASELINE
 
 
 class DashboardError(ValueError):
@@ -41,14 +57,13 @@ class DashboardError(ValueError):
 
 @dataclass(frozen=True)
 class Event:
-    """Something marked on the charts.
+    """A trainer's action, marked on the charts and listed in words (the model's own events are read from the
+    ensembles by :mod:`.events`).
 
     Attributes:
         month: model month (1-based) from which it applies.
-        kind: ``lever`` (a trainer's change), ``undo``, ``government`` (a change of government), ``reverted``
-            (a lever the change of government put back to the status quo) or ``trigger`` (a scenario's trigger rule
-            fired or was released).
-        text: one line for the chart's tooltip.
+        kind: ``lever`` (a trainer's change), ``undo`` or ``government`` (a change of government brought forward).
+        text: one line for people.
         lever: the lever concerned, if any.
         value: its new value, if any.
     """
@@ -60,64 +75,165 @@ class Event:
     value: Any = None
 
 
+@dataclass(frozen=True)
+class Replication:
+    """Replication ``index``: its seed and its parameter values (a posterior draw; None: the point calibration)."""
+
+    index: int
+    seed: np.random.SeedSequence
+    draw: dict[str, float] | None
+
+
+def replications(seed: int, count: int, parameters) -> list[Replication]:
+    """The dashboard's one loop over replications: seed ``r`` is child ``r`` of ``SeedSequence(seed)`` and its
+    parameters draw ``r`` of ``parameters`` (:func:`ctsim.calibration.parameter_sets.choose`), so replication ``r``
+    of every policy, ensemble or team uses the same seed and the same draw (common random numbers). With posterior
+    draws, replication ``r`` also takes price draw ``r`` (:func:`ctsim.verdicts.price_draws`), as ``ctsim compare``
+    does, so cost intervals carry price uncertainty; the point calibration uses the declared prices."""
+    seeds = np.random.SeedSequence(seed).spawn(count)
+    prices = price_draws(seed, count) if parameters.mode == "draws" else [{}] * count
+    return [Replication(r, seeds[r], {**prices[r], **parameters.values(r)} or None) for r in range(count)]
+
+
+def live_parameters():
+    """The parameter values of the live ensembles: the stored posterior draws, or the point calibration when the
+    draws cannot be used (then the page says so), and a line saying which."""
+    from ctsim.calibration.parameter_sets import DrawsError, choose
+
+    try:
+        chosen = choose(False)
+        return chosen, chosen.label()
+    except DrawsError as exc:
+        chosen = choose(True)
+        return chosen, f"{chosen.label()} (the stored posterior draws cannot be used: {exc})"
+
+
 def scenario_choices() -> list[str]:
-    """Library scenarios a trainer may pick (the history is the start of every run, not a policy)."""
-    return [name for name in library_names() if name != HISTORY]
+    """Library scenarios a trainer may pick (see :func:`_choices`)."""
+    return list(_choices())
 
 
-class DistrictRecorder:
-    """District figures for the map: attacks and recruits by district, month by month.
+@lru_cache(maxsize=1)
+def _choices() -> tuple[str, ...]:
+    """Library scenarios a trainer may pick: those that start where the status quo starts, after the same history
+    (so the two step in lockstep); the history itself is the start of every run, not a policy."""
+    base = resolve_scenario(STATUS_QUO)
+    out = []
+    for name in library_names():
+        if name == HISTORY:
+            continue
+        scenario = resolve_scenario(name)
+        if scenario.start == base.start and scenario.history_months == base.history_months:
+            out.append(name)
+    return tuple(out)
 
-    The core records them by district in ``model.record`` (``attacks@districts``, ``recruits@districts``) but its
-    DataCollector keeps only regions, so runs stay small; the recorder keeps the district figures of the months this
-    session has stepped. Sums over each region equal the model's regional records (tested).
+
+def district_state(model) -> dict[str, np.ndarray]:
+    """District legitimacy, active militants and the police, paramilitary and military shares of counterterrorism
+    strength this month: the one place the dashboard reads them (``model.record`` carries districts' attacks and
+    recruits only)."""
+    strength = model.state.effective
+    total = np.maximum(strength.sum(axis=1), 1e-12)
+    militants = np.bincount(model.cell_table.district, model.cell_table.members, model.n_districts)
+    return {"legitimacy": np.asarray(model.legitimacy, float).copy(), "militants": militants.astype(float),
+            "police_share": strength[:, 0] / total, "paramilitary_share": strength[:, 1] / total,
+            "military_share": strength[:, 2] / total}
+
+
+class Ensemble:
+    """Runs of one policy stepped together, one model per replication, with the outputs the page reads.
+
+    Attributes:
+        scenario: the policy's scenario (its starting levers included).
+        models: one model per replication, stepped through the same months.
+        series: output -> one array per month run (one value per replication).
+        district_attacks, district_recruits: the last 12 months by district, one (replications x districts) array
+            per month.
+        trigger_from: for each replication, the value each trigger-driven lever had before the month (for the event
+            list's "from ... to ...").
     """
 
-    def __init__(self, model) -> None:
-        self.model = model
-        self.attacks: list[np.ndarray] = []
-        self.recruits: list[np.ndarray] = []
+    def __init__(self, scenario: Scenario, reps: Sequence[Replication]) -> None:
+        self.scenario = scenario
+        self.models = [build_model(scenario, rep.seed, draw=rep.draw) for rep in reps]
+        self.series: dict[str, list[np.ndarray]] = {name: [] for name in KEPT}
+        self.district_attacks: deque[np.ndarray] = deque(maxlen=12)
+        self.district_recruits: deque[np.ndarray] = deque(maxlen=12)
+        self.watched = sorted({t.lever for t in scenario.triggers})
+        self.lever_history: list[list[dict[str, Any]]] = [[] for _ in self.models]
 
-    def capture(self) -> None:
-        """Keep the month the model has just stepped."""
-        record = self.model.record
-        self.attacks.append(np.asarray(record["attacks@districts"], dtype=float))
-        self.recruits.append(np.asarray(record["recruits@districts"], dtype=float))
+    @property
+    def steps(self) -> int:
+        return self.models[0].steps
 
-    def last(self, which: str, months: int) -> np.ndarray:
-        """Sum over the last ``months`` months of ``attacks`` or ``recruits`` by district (zeros before month 1)."""
-        rows = getattr(self, which)[-months:]
-        return np.sum(rows, axis=0) if rows else np.zeros(self.model.n_districts)
+    def step(self) -> None:
+        """Every run one month on, then keep what the page reads."""
+        for model, history in zip(self.models, self.lever_history, strict=True):
+            history.append({name: getattr(model.policy, name) for name in self.watched})
+            model.step()
+        records = [model.record for model in self.models]
+        for name in KEPT:
+            self.series[name].append(np.array([float(rec[name]) for rec in records]))
+        self.district_attacks.append(np.array([rec["attacks@districts"] for rec in records], float))
+        self.district_recruits.append(np.array([rec["recruits@districts"] for rec in records], float))
+
+    def array(self, output: str) -> np.ndarray:
+        """``output`` as a (months x replications) array, history included."""
+        rows = self.series[output]
+        return np.vstack(rows) if rows else np.zeros((0, len(self.models)))
+
+    def set_lever(self, name: str, value: Any) -> None:
+        for model in self.models:
+            model.policy.set(name, value)
+
+    def bring_forward(self, month: int) -> None:
+        for model in self.models:
+            model.politics.bring_forward(month)
+
+    def release(self) -> None:
+        for model in self.models:
+            model.release()
+        self.models = []
 
 
 class DashboardSession:
-    """The model of one browser session and the trainer's actions on it.
+    """The trainer's policy and the status quo of one browser session, stepped in lockstep.
 
     Args:
-        scenario: a library scenario name (default: the baseline).
-        seed: the run's seed (default: the scenario's).
+        scenario: a library scenario name (default: the status quo).
+        seed: the root seed of the replications (default: the scenario's).
         levers: lever values replacing the scenario's at the start of the scenario.
+        runs: runs per ensemble (default: the ``--runs`` setting, :func:`.settings.runs`).
 
     Attributes:
         scenario: the scenario as loaded from the library (before the trainer's changes).
-        seed: the seed in use.
+        seed: the root seed in use.
         start_levers: the levers the scenario starts with (the scenario's, with ``levers`` applied).
-        model: the model, stepped through the 2022-2024 history already.
-        events: what happened during the run, for markers on the charts.
-        lock: held while the model is stepped or read (the page's play loop runs in a thread).
+        levers: the levers the trainer has set now (what the controls show; a change of government may have
+            reverted some of them in some runs, which the event list says).
+        policy, status_quo: the two ensembles.
+        events: the trainer's actions, for markers and the event list.
+        changes: (model month, lever, value) of every change made during the run, one per lever and month.
+        parameters: one line saying which parameter values the runs use.
+        lock: held while the models are stepped or read (the page's play loop runs in a thread).
     """
 
-    def __init__(self, scenario: str = BASELINE, seed: int | str | None = None,
-                 levers: dict[str, Any] | None = None) -> None:
+    def __init__(self, scenario: str = STATUS_QUO, seed: int | str | None = None,
+                 levers: dict[str, Any] | None = None, runs: int | None = None) -> None:
         self.lock = threading.RLock()
+        self.runs = settings.runs() if runs is None else runs
+        self._parameters, self.parameters = live_parameters()
+        self.policy: Ensemble | None = None
+        self.status_quo: Ensemble | None = None
         self.load(scenario, seed, levers)
 
     # ----------------------------------------------------------------------------------------- building
     def load(self, scenario: str, seed: int | str | None = None, levers: dict[str, Any] | None = None) -> None:
-        """Build a new model for ``scenario`` (a library name) with ``seed`` and the given starting levers.
+        """Start ``scenario`` (a library name) with ``seed`` and the given starting levers, at the branch.
 
         Raises:
-            DashboardError: for an unknown scenario, a seed that is not a whole number >= 0, or a bad lever value.
+            DashboardError: for an unknown scenario, a seed that is not a whole number from 0 to 2**63-1, or a bad
+                lever value.
         """
         if scenario not in scenario_choices():
             raise DashboardError(f"unknown scenario '{scenario}'; choose one of: {', '.join(scenario_choices())}")
@@ -128,24 +244,41 @@ class DashboardSession:
         seed = parse_seed(seed, loaded.seed)
         start_levers = {**loaded.policy().as_dict(), **{k: checked(k, v) for k, v in (levers or {}).items()}}
         with self.lock:
+            reseeded = getattr(self, "seed", None) != seed
             self.scenario, self.seed, self.start_levers = loaded, seed, start_levers
+            self.levers = dict(start_levers)
             self.events: list[Event] = []
-            self.changes: list[tuple[int, str, Any]] = []  # (model month, lever, value) made during the run
-            self._build()
+            self.changes: list[tuple[int, str, Any]] = []
+            self._build(status_quo=reseeded or self.status_quo is None or self.status_quo.steps != self.history_months)
 
-    def _build(self) -> None:
-        """Build the model the controls describe and run its history, so the page opens at the branch month."""
-        model = build_model(self.scenario, self.seed, levers=self.start_levers)
-        self.recorder = DistrictRecorder(model)
+    def _build(self, status_quo: bool = True) -> None:
+        """Build the ensembles the controls describe and run their history, so the page opens at the branch."""
+        reps = replications(self.seed, self.runs, self._parameters)
+        if status_quo:
+            fresh = Ensemble(resolve_scenario(STATUS_QUO), reps)
+            for _ in range(fresh.scenario.history_months):
+                fresh.step()
+            if self.status_quo is not None:
+                self.status_quo.release()
+            self.status_quo = fresh
+        policy = Ensemble(replace(self.scenario, levers=dict(self.start_levers)), reps)
         for _ in range(self.scenario.history_months):
-            model.step()
-            self.recorder.capture()
-        old = getattr(self, "model", None)
-        if old is not None:
-            old.release()
-        self.model = model
-        self._seen_reversions = 0
-        self._seen_triggers = 0
+            policy.step()
+        if self.policy is not None:
+            self.policy.release()
+        self.policy = policy
+
+    def close(self) -> None:
+        """Free the models (the page was closed)."""
+        with self.lock:
+            for ensemble in (self.policy, self.status_quo):
+                if ensemble is not None:
+                    ensemble.release()
+
+    @property
+    def model(self):
+        """The first run of the trainer's policy (its calendar: start, months run)."""
+        return self.policy.models[0]
 
     @property
     def history_months(self) -> int:
@@ -155,106 +288,124 @@ class DashboardSession:
     @property
     def scenario_month(self) -> int:
         """Months of the scenario run so far (0 at the branch)."""
-        return self.model.steps - self.history_months
+        return self.policy.steps - self.history_months
 
     @property
     def horizon(self) -> int:
         """Months the scenario may run (its own horizon; the page stops there)."""
         return self.scenario.months
 
+    @property
+    def start(self) -> pd.Period:
+        """The first month of the history."""
+        return self.model.start
+
     def month_label(self, month: int | None = None) -> str:
         """``YYYY-MM`` of a model month (default: the last one run)."""
-        month = self.model.steps if month is None else month
-        return str(self.model.start + max(month - 1, 0))
+        month = self.policy.steps if month is None else month
+        return str(self.start + max(month - 1, 0))
+
+    def month_words(self, month: int) -> str:
+        """``January 2029`` for a model month."""
+        return (self.start + max(month - 1, 0)).strftime("%B %Y")
+
+    def lever_at(self, month: int, name: str) -> Any:
+        """The value the trainer had given lever ``name`` for model month ``month``."""
+        value = self.start_levers[name]
+        for changed, lever, new in self.changes:
+            if lever == name and changed <= month:
+                value = new
+        return value
+
+    @property
+    def same_as_status_quo(self) -> bool:
+        """Whether the trainer's policy is the status quo itself (then there is no trade-off to show)."""
+        base = resolve_scenario(STATUS_QUO)
+        return (self.levers == base.policy().as_dict() and not self.changes
+                and self.start_levers == base.policy().as_dict() and self.scenario.schedule == base.schedule
+                and self.scenario.triggers == base.triggers and self.scenario.uncertainties == base.uncertainties)
 
     # ----------------------------------------------------------------------------------------- running
     def step(self, months: int = 1) -> int:
-        """Advance up to ``months`` months (not past the horizon); returns the months actually run."""
+        """Advance both ensembles up to ``months`` months (not past the horizon); returns the months run."""
         done = 0
         with self.lock:
             for _ in range(months):
                 if self.scenario_month >= self.horizon:
                     break
-                self.model.step()
-                self.recorder.capture()
+                self.policy.step()
+                self.status_quo.step()
                 done += 1
-                self._note_reversions()
         return done
 
-    def _note_reversions(self) -> None:
-        model = self.model
-        for month in model.politics.transitions:
-            if not any(e.kind == "government" and e.month == month for e in self.events):
-                self.events.append(Event(month, "government", f"{self.month_label(month)}: change of government"))
-        for month, name in model.reverted_levers[self._seen_reversions:]:
-            label = LEVERS_BY_NAME[name].label
-            self.events.append(Event(month, "reverted", f"{self.month_label(month)}: {label} reverted to the "
-                                     f"status quo by the new government", name, getattr(model.policy, name)))
-        self._seen_reversions = len(model.reverted_levers)
-        for month, name, what, lever, value, _ in model.trigger_events[self._seen_triggers:]:
-            label = LEVERS_BY_NAME[lever].label
-            text = (f"{self.month_label(month)}: trigger '{name}' fired: {label} set to {format_value(value)}"
-                    if what == "fired" else f"{self.month_label(month)}: trigger '{name}' released: {label} back "
-                                            f"to {format_value(value)}")
-            self.events.append(Event(month, "trigger", text, lever, value))
-        self._seen_triggers = len(model.trigger_events)
-
-    @property
-    def levers(self) -> dict[str, Any]:
-        """The levers in force now (what the controls show)."""
-        return self.model.policy.as_dict()
-
     def set_lever(self, name: str, value: Any) -> None:
-        """Change a lever from the next month, and mark it on the charts.
+        """Change a lever in every run of the policy from the next month, and mark it.
 
-        At the branch (no scenario month run yet) the model is rebuilt with the new starting value, because the
-        history hands over to the scenario's levers in the first scenario month.
+        At the branch (no scenario month run yet) the policy's runs are rebuilt with the new starting value, because
+        the history hands over to the scenario's levers in the first scenario month. Several changes of one lever
+        before the next month (a slider dragged through several values) are one change, to the last value.
 
         Raises:
             DashboardError: for an unknown lever or a value outside its range.
         """
         value = checked(name, value)
+        lever = LEVERS_BY_NAME[name]
         with self.lock:
             if value == self.levers.get(name):
                 return
+            month = self.policy.steps + 1
+            self.levers[name] = value
+            self.events = [e for e in self.events if not (e.kind == "lever" and e.month == month and e.lever == name)]
             if self.scenario_month == 0:
                 self.start_levers = {**self.start_levers, name: value}
-                self._build()
+                self._build(status_quo=False)
+                if value == self.scenario.policy().as_dict()[name]:
+                    return  # back to the scenario's own start: nothing to mark
             else:
-                self.model.policy.set(name, value)
-                self.changes.append((self.model.steps + 1, name, value))
-            month = self.model.steps + 1
-            lever = LEVERS_BY_NAME[name]
-            self.events.append(Event(month, "lever", f"{self.month_label(month)}: {lever.label} set to "
-                                     f"{format_value(value)} {lever.unit}".rstrip(), name, value))
+                before = [v for m, n, v in self.changes if n == name and m < month]
+                in_force = before[-1] if before else self.start_levers[name]
+                self.changes = [c for c in self.changes if not (c[0] == month and c[1] == name)]
+                self.policy.set_lever(name, value)
+                if value == in_force:
+                    return  # dragged back to where it was this month: no change
+                self.changes.append((month, name, value))
+            self.events.append(Event(month, "lever", f"{self.month_words(month)}: you set {lever.label.lower()} to "
+                                     f"{lever_value_words(lever, value)}", name, value))
 
     def change_government(self) -> None:
-        """Bring the next change of government forward to next month.
+        """Bring the next change of government forward to next month, in every run of both ensembles.
 
-        The model's political cycle (:class:`ctsim.model.institutions.PoliticalCycle`) changes government at
-        ``next_transition``; moving that month forward applies the cycle's own rule next month (each lever that
-        differs from the status quo survives with ``political_continuity``, all survive with cross-party ownership)
-        and the following terms count from then, as after an early election.
+        The model's political cycle changes government at ``next_transition``; moving that month forward applies the
+        cycle's own rule next month (each lever that differs from the status quo survives with
+        ``political_continuity``, all survive with cross-party ownership) and the following terms count from then.
         """
         with self.lock:
             if self.scenario_month >= self.horizon:
                 raise DashboardError("the run has reached its horizon; reset it to start again")
-            self.model.politics.bring_forward(self.model.steps + 1)
+            month = self.policy.steps + 1
+            self.policy.bring_forward(month)
+            self.status_quo.bring_forward(month)
+            self.events.append(Event(month, "government", f"{self.month_words(month)}: you called an early "
+                                     "change of government"))
 
     def undo(self) -> None:
         """Put every lever back to the scenario's starting values, from the next month."""
         with self.lock:
+            scenario_levers = self.scenario.policy().as_dict()
             if self.scenario_month == 0:
-                self.start_levers = self.scenario.policy().as_dict()
-                self._build()
+                self.start_levers = dict(scenario_levers)
+                self.levers = dict(scenario_levers)
                 self.events = []
+                self._build(status_quo=False)
                 return
-            changed = {k: v for k, v in self.scenario.policy().as_dict().items() if self.levers[k] != v}
+            changed = {k: v for k, v in scenario_levers.items() if self.levers[k] != v}
+            month = self.policy.steps + 1
             for name, value in changed.items():
-                self.model.policy.set(name, value)
-                self.changes.append((self.model.steps + 1, name, value))
-            month = self.model.steps + 1
-            self.events.append(Event(month, "undo", f"{self.month_label(month)}: levers back to "
+                self.policy.set_lever(name, value)
+                self.levers[name] = value
+                self.changes = [c for c in self.changes if not (c[0] == month and c[1] == name)]
+                self.changes.append((month, name, value))
+            self.events.append(Event(month, "undo", f"{self.month_words(month)}: you put the levers back to "
                                      f"'{self.scenario.name}' ({len(changed)} changed)"))
 
     def reset(self) -> None:
@@ -262,48 +413,32 @@ class DashboardSession:
         with self.lock:
             self.events = [e for e in self.events if e.kind == "lever" and e.month == self.history_months + 1]
             self.changes = []
+            self.levers = dict(self.start_levers)
             self._build()
 
     # ----------------------------------------------------------------------------------------- reading
-    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """National and regional monthly frames, history included (see :func:`monthly_frames`)."""
-        with self.lock:
-            if self.model.steps == 0:
-                return pd.DataFrame(), pd.DataFrame()
-            return monthly_frames(self.model, include_history=True)
-
-    def national(self, columns: Sequence[str]) -> pd.DataFrame:
-        """Some national series by month, history included: the page's fast path (Mesa's DataCollector holds each
-        series as a list; :func:`monthly_frames` builds every output and region, several times slower)."""
-        with self.lock:
-            months = pd.period_range(self.model.start, periods=self.model.steps, freq="M").to_timestamp()
-            return pd.DataFrame({"month": months, **{c: self.model.recorder.series(c)[:len(months)].copy()
-                                                     for c in columns}})
+    def months(self) -> pd.DatetimeIndex:
+        """First day of every month run so far, history included."""
+        return pd.period_range(self.start, periods=self.policy.steps, freq="M").to_timestamp()
 
     def districts(self) -> pd.DataFrame:
-        """One row per district: name, region, position, population and every map measure, for the last month."""
+        """One row per district: name, region, position, population and every map measure, for the last month
+        (the mean over the policy's runs; ``attacks_12m_change``: that minus the status quo's mean)."""
         with self.lock:
-            model, rec = self.model, self.recorder
-            strength = model.state.effective
-            total = np.maximum(strength.sum(axis=1), 1e-12)
-            militants = np.bincount(model.cell_table.district, model.cell_table.members, model.n_districts)
+            model = self.model
             table = model.geography.table
-            return pd.DataFrame({
-                "district": [d.name for d in model.districts],
-                "region": model.region_names,
-                "lat": table["lat"].to_numpy(float),
-                "lon": table["lon"].to_numpy(float),
-                "population": model.population,
-                "attacks": rec.last("attacks", 1),
-                "attacks_12m": rec.last("attacks", 12),
-                "recruits": rec.last("recruits", 1),
-                "recruits_12m": rec.last("recruits", 12),
-                "militants": militants.astype(float),
-                "legitimacy": model.legitimacy.copy(),
-                "police_share": strength[:, 0] / total,
-                "paramilitary_share": strength[:, 1] / total,
-                "military_share": strength[:, 2] / total,
-            })
+            frame = pd.DataFrame({
+                "district": table["district"].to_numpy(), "region": model.region_names,
+                "lat": table["lat"].to_numpy(float), "lon": table["lon"].to_numpy(float),
+                "population": np.asarray(model.population, float)})
+            policy = _mean_12(self.policy.district_attacks, model.n_districts)
+            frame["attacks_12m"] = policy
+            frame["attacks_12m_change"] = policy - _mean_12(self.status_quo.district_attacks, model.n_districts)
+            frame["recruits_12m"] = _mean_12(self.policy.district_recruits, model.n_districts)
+            states = [district_state(m) for m in self.policy.models]
+            for key in states[0]:
+                frame[key] = np.mean([s[key] for s in states], axis=0)
+            return frame
 
     def scenario_for_export(self) -> Scenario:
         """The scenario as the trainer has it now: its starting levers, and the changes made during the run as a
@@ -312,6 +447,13 @@ class DashboardSession:
                         for month, name, value in self.changes)
         return replace(self.scenario, levers=dict(self.start_levers), seed=self.seed,
                        schedule=self.scenario.schedule + entries)
+
+
+def _mean_12(months: deque, districts: int) -> np.ndarray:
+    """Per district, the mean over runs of the sum over the kept months (zeros before the first)."""
+    if not months:
+        return np.zeros(districts)
+    return np.sum(months, axis=0).mean(axis=0)
 
 
 def checked(name: str, value: Any) -> Any:
@@ -326,6 +468,8 @@ def checked(name: str, value: Any) -> Any:
             raise DashboardError(f"{lever.label}: '{value}' is not a number") from None
     if lever.kind == "int" and isinstance(value, float) and value.is_integer():
         value = int(value)
+    if lever.kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
     try:
         return check_value(lever, value)
     except LeverError as exc:
@@ -333,20 +477,21 @@ def checked(name: str, value: Any) -> Any:
 
 
 def parse_seed(seed: int | str | None, default: int) -> int:
-    """The seed as an int (a typed seed arrives as a string), or :class:`DashboardError`."""
+    """The seed as an int from 0 to 2**63-1, as the scenario files and the CLI bound it (a typed seed arrives as a
+    string), or :class:`DashboardError`."""
     if seed is None or (isinstance(seed, str) and not seed.strip()):
         return default
     try:
         value = int(str(seed).strip())
     except ValueError:
         raise DashboardError(f"the seed must be a whole number such as 1 or 42; got '{seed}'") from None
-    if value < 0:
-        raise DashboardError(f"the seed must be 0 or more; got {value}")
+    if not 0 <= value <= MAX_SEED:
+        raise DashboardError(f"the seed must be a whole number from 0 to {MAX_SEED:,}; got {value:,}")
     return value
 
 
 def format_value(value: Any) -> str:
-    """A lever value for people."""
+    """A lever value for people, without its unit."""
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, float):
@@ -354,5 +499,24 @@ def format_value(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
-__all__ = ["MAP_MEASURES", "DashboardError", "DashboardSession", "DistrictRecorder", "Event",
-           "scenario_choices"]
+def lever_value_words(lever, value: Any) -> str:
+    """A lever's value in plain words with its unit: ``the police``, ``on``, ``90% of the full programme``,
+    ``3 times today's``, ``16 formations``."""
+    if lever.kind == "choice":
+        return lever.choice_label(value)
+    if lever.kind == "bool":
+        return "on" if value else "off"
+    unit = lever.unit
+    if unit == "share":
+        return f"{value:.0%}"
+    if unit == "share of full programme":
+        return f"{value:.0%} of the full programme"
+    if unit == "probability":
+        return f"a {value:.0%} chance"
+    if unit == "multiple of status quo":
+        return f"{value:g} times today's"
+    return f"{value:g} {unit}".strip()
+
+
+__all__ = ["MAP_MEASURES", "DashboardError", "DashboardSession", "Ensemble", "Event", "Replication",
+           "replications", "scenario_choices"]

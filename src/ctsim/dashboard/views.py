@@ -1,41 +1,41 @@
-"""The page's pictures as Altair (Vega-Lite) specifications: the district map, the monthly charts, the deployment
-mix and the comparison bands.
+"""The page's pictures as Vega-Lite specifications: "this policy" against "status quo" month by month with bands,
+the attacks averted so far, the district map over the provinces, the deployment mix, and the comparison's charts.
 
-Every chart has dated axes (months); the 2022-2024 history is shaded and labelled; the trainer's lever changes,
-undo, changes of government and the levers a new government reverted are vertical rules whose tooltip says what
-happened. The charts redrawn every month are Vega-Lite dictionaries; the comparison's are Altair charts, and
-:func:`spec` turns one into the dictionary the page sends, without Altair's schema validation (the charts are fixed
-by this module, and validation costs more than drawing).
+Every chart has dated axes; the 2022-2024 history is shaded; the trainer's changes and changes of government are
+vertical rules whose tooltip says what happened in words. The charts redrawn every month are Vega-Lite dictionaries
+whose data sit in named ``datasets``, so that the page swaps the data of a running chart instead of compiling it
+again (``live_chart.vue``); each is as wide as its place on the screen (``width: container``), so the page fills a
+projector's 1024 pixels or a monitor's 1920.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
-from ctsim.data import REGIONS
-from ctsim.declarations.outputs import OUTPUTS_BY_NAME
+from . import geo
+from .state import MAP_MEASURES, DashboardSession, Event
+from .words import label
 
-from .state import MAP_MEASURES, Event
-
-# National series on the main charts: output -> title for people.
-SERIES: dict[str, str] = {
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # names the version; nothing is fetched
+POLICY, STATUS_QUO = "this policy", "status quo"
+COLOURS = {POLICY: "#2166ac", STATUS_QUO: "#8c8c8c"}
+# The outcome charts: output -> title for people.
+CHARTS: dict[str, str] = {
     "attacks": "Attacks per month",
     "deaths": "Deaths in attacks per month",
-    "recruits": "Recruits into militant cells per month",
-    "legitimacy": "Legitimacy of the state (index 0-1)",
-    "cost": "Cost index per month (police-equivalents)",
+    "detained_without_trial": "People held without trial",
+    "legitimacy": "State legitimacy (0 to 1)",
+    "cost": "Cost per month (Rs bn)",
 }
-REGIONAL_SERIES = ("attacks", "deaths", "recruits", "legitimacy")
+# Outputs shown in another scale than the model's unit: output -> factor (rupees as billions of rupees).
+SHOWN_SCALE = {"cost": 1e-9}
 FORCES = {"operations_police": "police", "operations_paramilitary": "paramilitary (Rangers, FC)",
           "operations_military": "military"}
-EVENT_COLOURS = {"lever": "#1f77b4", "undo": "#7f7f7f", "government": "#d62728", "reverted": "#ff7f0e",
-                 "trigger": "#9467bd"}
-EVENT_NAMES = {"lever": "lever changed", "undo": "undo to scenario", "government": "change of government",
-               "reverted": "lever reverted", "trigger": "trigger rule"}
-WIDTH = 290
-HEIGHT = 150
+EVENT_COLOURS = {"lever": "#1f77b4", "undo": "#7f7f7f", "government": "#d62728"}
+EVENT_NAMES = {"lever": "you changed a lever", "undo": "you undid your changes", "government": "change of government"}
 
 
 def spec(chart) -> dict:
@@ -43,20 +43,16 @@ def spec(chart) -> dict:
     return chart if isinstance(chart, dict) else chart.to_dict(validate=False)
 
 
-# The charts redrawn every month are written as Vega-Lite dictionaries directly: Altair takes about 0.2 s to build
-# and serialise the six panels, more than the whole month's budget (benchmarks/bench_dashboard.py). Their data sit in
-# named ``datasets``, so that the page can swap the data of a running chart instead of drawing it anew.
-SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # names the version; nothing is fetched
+def config(large: bool = False) -> dict:
+    """Fonts large enough for the back of a room (``large``: the page's large-type switch)."""
+    size = 16 if large else 12
+    return {"font": "Roboto, sans-serif", "axis": {"labelFontSize": size, "titleFontSize": size},
+            "legend": {"labelFontSize": size, "titleFontSize": size, "orient": "bottom"},
+            "title": {"fontSize": size + 2, "anchor": "start", "frame": "bounds"}, "view": {"stroke": None}}
 
 
 def _iso(values) -> list[str]:
     return [pd.Timestamp(v).strftime("%Y-%m-%d") for v in values]
-
-
-def events_frame(events: Sequence[Event], start: pd.Period) -> list[dict]:
-    """Events as records with the first day of the month from which they apply."""
-    return [{"month": (start + (e.month - 1)).to_timestamp().strftime("%Y-%m-%d"), "kind": e.kind,
-             "what": EVENT_NAMES[e.kind], "text": e.text} for e in events]
 
 
 def history_frame(start: pd.Period, history_months: int) -> list[dict]:
@@ -65,212 +61,240 @@ def history_frame(start: pd.Period, history_months: int) -> list[dict]:
         return []
     return [{"from": start.to_timestamp().strftime("%Y-%m-%d"),
              "to": (start + history_months).to_timestamp().strftime("%Y-%m-%d"),
-             "label": f"history {start.year}-{(start + history_months - 1).year} (calibrated; the scenario starts "
-                      f"after it)"}]
+             "label": f"{start.year}-{(start + history_months - 1).year}: the recorded years the model is "
+                      f"calibrated to; the policy starts after them"}]
+
+
+def events_frame(events: Sequence[Event], start: pd.Period, governments: Sequence[int] = ()) -> list[dict]:
+    """The trainer's actions and the changes of government as records with the first day of their month."""
+    rows = [{"month": (start + (e.month - 1)).to_timestamp().strftime("%Y-%m-%d"), "kind": e.kind,
+             "colour": EVENT_COLOURS[e.kind], "what": EVENT_NAMES[e.kind], "text": e.text}
+            for e in events if e.kind in EVENT_COLOURS]
+    for month in governments:
+        day = (start + (month - 1)).to_timestamp()
+        rows.append({"month": day.strftime("%Y-%m-%d"), "kind": "government", "colour": EVENT_COLOURS["government"],
+                     "what": EVENT_NAMES["government"], "text": f"{day:%B %Y}: a new government took office"})
+    return rows
+
+
+def decorations(session: DashboardSession) -> tuple[list[dict], list[dict], list[str]]:
+    """The shaded history, the marked events and the x domain (the whole run) of the session's charts."""
+    start = session.start
+    governments = sorted({m for m in session.model.politics.transitions if m > session.history_months}
+                         - {e.month for e in session.events if e.kind == "government"})
+    end = (start + session.history_months + session.horizon - 1).to_timestamp()
+    domain = [start.to_timestamp().strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")]
+    return history_frame(start, session.history_months), events_frame(session.events, start, governments), domain
+
+
+def band_rows(session: DashboardSession, output: str) -> list[dict]:
+    """Median and range of the runs of both policies, month by month (the history once: it is shared)."""
+    with session.lock:
+        months = _iso(session.months())
+        scale = SHOWN_SCALE.get(output, 1.0)
+        mine, reference = session.policy.array(output) * scale, session.status_quo.array(output) * scale
+        branch = session.history_months
+    rows = []
+    for name, values, first in ((STATUS_QUO, reference, 0), (POLICY, mine, max(branch - 1, 0))):
+        if len(values) == 0:
+            continue
+        median, low, high = np.median(values, axis=1), values.min(axis=1), values.max(axis=1)
+        for i in range(first, len(values)):
+            rows.append({"month": months[i], "policy": name, "median": round(float(median[i]), 4),
+                         "low": round(float(low[i]), 4), "high": round(float(high[i]), 4)})
+    return rows
 
 
 def _x(domain: list[str]) -> dict:
     return {"field": "month", "type": "temporal", "title": None, "scale": {"domain": domain},
-            "axis": {"format": "%Y", "tickCount": "year"}}
+            "axis": {"format": "%Y", "tickCount": "year", "grid": False}}
 
 
-def _decorations() -> list[dict]:
-    """The shaded history and the event rules (named datasets ``history`` and ``events``); the x scale's domain is
-    set by the chart's main layer only (set twice, Vega-Lite warns of a conflict)."""
+def _decoration_layers() -> list[dict]:
     return [
         {"data": {"name": "history"}, "mark": {"type": "rect", "color": "#bbbbbb", "opacity": 0.3},
-         "encoding": {"x": {"field": "from", "type": "temporal", "title": None},
-                      "x2": {"field": "to"},
-                      "tooltip": [{"field": "label", "type": "nominal", "title": "period"}]}},
+         "encoding": {"x": {"field": "from", "type": "temporal", "title": None}, "x2": {"field": "to"},
+                      "tooltip": [{"field": "label", "type": "nominal", "title": "shaded"}]}},
         {"data": {"name": "events"}, "mark": {"type": "rule", "strokeWidth": 2, "strokeDash": [4, 2]},
          "encoding": {"x": {"field": "month", "type": "temporal", "title": None},
-                      "color": {"field": "what", "type": "nominal", "title": "marks",
-                                "scale": {"domain": list(EVENT_NAMES.values()),
-                                          "range": [EVENT_COLOURS[k] for k in EVENT_NAMES]}},
+                      "color": {"field": "colour", "type": "nominal", "scale": None},
                       "tooltip": [{"field": "text", "type": "nominal", "title": "what happened"}]}},
     ]
 
 
-def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict]:
-    out = frame[list(columns)].copy()
-    out["month"] = _iso(out["month"])
-    return out.to_dict("records")
-
-
-def national_charts(national: pd.DataFrame, history: list[dict], events: list[dict],
-                    horizon_end: pd.Timestamp) -> dict:
-    """Small multiples of the national series, with the history shaded and the events marked.
-
-    One faceted chart (each series a facet with its own y scale) rather than a concatenation of layered charts:
-    the browser compiles it several times faster, which is most of the month's redraw time. The history and the
-    events are repeated for each series so that every facet carries them.
-    """
-    domain = [_iso(national["month"][:1])[0] if len(national) else None, horizon_end.strftime("%Y-%m-%d")]
-    months = _iso(national["month"])
-    rows = [{"series": title, "month": m, "value": float(v)}
-            for name, title in SERIES.items() for m, v in zip(months, national[name], strict=True)]
-    rows += [{"series": title, "from": h["from"], "to": h["to"], "label": h["label"]}
-             for title in SERIES.values() for h in history]
-    rows += [{"series": title, "event_month": e["month"], "what": e["what"], "text": e["text"]}
-             for title in SERIES.values() for e in events]
-    x = {"field": "month", "type": "temporal", "title": None, "scale": {"domain": domain},
-         "axis": {"format": "%Y", "tickCount": "year"}}
+def outcome_chart(session: DashboardSession, output: str, height: int = 160, large: bool = False,
+                  runs: int | None = None) -> dict:
+    """One outcome, this policy against the status quo: the median of the runs and the band from the lowest to the
+    highest run, month by month."""
+    history, events, domain = decorations(session)
+    runs = len(session.policy.models) if runs is None else runs
+    title = CHARTS.get(output, label(output))
+    colour = {"field": "policy", "type": "nominal", "title": None,
+              "scale": {"domain": [POLICY, STATUS_QUO], "range": [COLOURS[POLICY], COLOURS[STATUS_QUO]]}}
+    tooltip = [{"field": "policy", "type": "nominal", "title": "policy"},
+               {"field": "month", "type": "temporal", "format": "%B %Y", "title": "month"},
+               {"field": "median", "type": "quantitative", "format": ",.3~f", "title": f"middle of {runs} runs"},
+               {"field": "low", "type": "quantitative", "format": ",.3~f", "title": "lowest run"},
+               {"field": "high", "type": "quantitative", "format": ",.3~f", "title": "highest run"}]
     layers = [
-        {"mark": {"type": "rect", "color": "#bbbbbb", "opacity": 0.3}, "transform": [{"filter": "datum.from"}],
-         "encoding": {"x": {"field": "from", "type": "temporal"}, "x2": {"field": "to"},
-                      "tooltip": [{"field": "label", "type": "nominal", "title": "period"}]}},
-        {"mark": {"type": "line", "color": "#333333"}, "transform": [{"filter": "datum.value != null"}],
-         "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "title": None},
-                      "tooltip": [{"field": "month", "type": "temporal", "format": "%b %Y"},
-                                  {"field": "value", "type": "quantitative", "format": ",.3~f"}]}},
-        {"mark": {"type": "rule", "strokeWidth": 2, "strokeDash": [4, 2]},
-         "transform": [{"filter": "datum.event_month"}],
-         "encoding": {"x": {"field": "event_month", "type": "temporal"},
-                      "color": {"field": "what", "type": "nominal", "title": "marks",
-                                "scale": {"domain": list(EVENT_NAMES.values()),
-                                          "range": [EVENT_COLOURS[k] for k in EVENT_NAMES]}},
-                      "tooltip": [{"field": "text", "type": "nominal", "title": "what happened"}]}},
+        _decoration_layers()[0],
+        {"data": {"name": "bands"}, "mark": {"type": "area", "opacity": 0.22},
+         "encoding": {"x": _x(domain), "y": {"field": "low", "type": "quantitative", "title": None},
+                      "y2": {"field": "high"}, "color": {**colour, "legend": None}}},
+        {"data": {"name": "bands"}, "mark": {"type": "line", "strokeWidth": 2},
+         "encoding": {"x": {"field": "month", "type": "temporal"},
+                      "y": {"field": "median", "type": "quantitative"}, "color": colour, "tooltip": tooltip}},
+        _decoration_layers()[1],
     ]
-    return {"$schema": SCHEMA, "data": {"name": "rows"}, "datasets": {"rows": rows},
-            "facet": {"field": "series", "type": "nominal", "title": None, "sort": list(SERIES.values()),
-                      "header": {"labelFontSize": 12, "labelFontWeight": "bold"}},
-            "columns": 3, "spec": {"width": WIDTH, "height": HEIGHT, "layer": layers},
-            "resolve": {"scale": {"y": "independent"}, "axis": {"x": "independent"}}}
+    return {"$schema": SCHEMA, "title": title, "width": "container", "height": height,
+            "autosize": {"type": "fit-x", "contains": "padding"}, "config": config(large),
+            "datasets": {"bands": band_rows(session, output), "history": history, "events": events},
+            "layer": layers}
 
 
-def mix_chart(national: pd.DataFrame, history: list[dict], events: list[dict], horizon_end: pd.Timestamp) -> dict:
-    """The deployment mix as a chart of its own."""
-    domain = [_iso(national["month"][:1])[0] if len(national) else None, horizon_end.strftime("%Y-%m-%d")]
-    return {"$schema": SCHEMA, **_mix_panel(domain),
-            "datasets": {"national": _records(national, ["month", *FORCES]), "history": history, "events": events}}
+def averted_chart(session: DashboardSession, difference: pd.DataFrame, height: int = 120,
+                  large: bool = False) -> dict:
+    """Attacks so far under this policy minus the status quo, summed from the branch, with its 90% interval: below
+    zero, attacks averted."""
+    _, events, _ = decorations(session)
+    start = (session.start + session.history_months).to_timestamp()
+    end = (session.start + session.history_months + session.horizon - 1).to_timestamp()
+    rows = [{"month": m, "difference": round(float(d), 2), "low": round(float(lo), 2), "high": round(float(hi), 2)}
+            for m, d, lo, hi in zip(_iso(difference["month"]), difference["difference"], difference["low"],
+                                    difference["high"], strict=True)
+            if np.isfinite(lo)]
+    x = {"field": "month", "type": "temporal", "title": None,
+         "scale": {"domain": [start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")]},
+         "axis": {"format": "%Y", "tickCount": "year", "grid": False}}
+    tooltip = [{"field": "month", "type": "temporal", "format": "%B %Y", "title": "up to"},
+               {"field": "difference", "type": "quantitative", "format": "+,.0f", "title": "difference"},
+               {"field": "low", "type": "quantitative", "format": "+,.0f", "title": "90% interval from"},
+               {"field": "high", "type": "quantitative", "format": "+,.0f", "title": "to"}]
+    layers = [
+        {"data": {"name": "zero"}, "mark": {"type": "rule", "color": "#333333"},
+         "encoding": {"y": {"field": "y", "type": "quantitative"}}},
+        {"data": {"name": "difference"}, "mark": {"type": "area", "opacity": 0.25, "color": COLOURS[POLICY]},
+         "encoding": {"x": x, "y": {"field": "low", "type": "quantitative",
+                                    "title": "attacks"}, "y2": {"field": "high"}}},
+        {"data": {"name": "difference"}, "mark": {"type": "line", "color": COLOURS[POLICY], "strokeWidth": 2},
+         "encoding": {"x": {"field": "month", "type": "temporal"},
+                      "y": {"field": "difference", "type": "quantitative"}, "tooltip": tooltip}},
+        _decoration_layers()[1],
+    ]
+    # Its title is the page's (AVERTED_TITLE), in HTML above it: a chart whose axis labels carry minus signs is laid
+    # out wider than its frame, and Vega would clip the start of a title anchored to it.
+    return {"$schema": SCHEMA, "width": "container", "height": height,
+            "autosize": {"type": "fit-x", "contains": "padding"},
+            "config": config(large), "datasets": {"difference": rows, "zero": [{"y": 0}], "events": events},
+            "layer": layers}
 
 
-def _mix_panel(domain: list[str]) -> dict:
-    """Share of CT operations led by police, paramilitary and military, month by month."""
-    area = {"data": {"name": "national"},
-            "transform": [{"fold": list(FORCES), "as": ["force_key", "operations"]},
-                          {"calculate": " : ".join(f"datum.force_key === '{k}' ? '{v}'" for k, v in FORCES.items())
-                           + " : ''", "as": "force"}],
-            "mark": {"type": "area", "opacity": 0.85},
-            "encoding": {"x": _x(domain),
-                         "y": {"field": "operations", "type": "quantitative", "stack": "normalize",
-                               "title": "share of operations", "axis": {"format": "%"}},
-                         "color": {"field": "force", "type": "nominal", "title": "force",
-                                   "scale": {"domain": list(FORCES.values()),
-                                             "range": ["#4c78a8", "#72b7b2", "#54a24b"]}},
-                         "tooltip": [{"field": "month", "type": "temporal", "format": "%b %Y"},
-                                     {"field": "force", "type": "nominal"},
-                                     {"field": "operations", "type": "quantitative", "format": ",.0f"}]}}
-    return {"title": "Deployment mix (share of operations)", "width": WIDTH, "height": HEIGHT,
-            "layer": [area, *_decorations()], "resolve": {"scale": {"color": "independent"}}}
-
-
-def regional_chart(regional: pd.DataFrame, output: str, history: list[dict], events: list[dict],
-                   horizon_end: pd.Timestamp) -> dict:
-    """One output by region, month by month."""
-    domain = [_iso(regional["month"][:1])[0] if len(regional) else None, horizon_end.strftime("%Y-%m-%d")]
-    lines = {"data": {"name": "regional"}, "mark": "line",
-             "encoding": {"x": _x(domain),
-                          "y": {"field": output, "type": "quantitative", "title": OUTPUTS_BY_NAME[output].unit},
-                          "stroke": {"field": "region", "type": "nominal", "title": "region",
-                                     "scale": {"domain": list(REGIONS)}},
-                          "tooltip": [{"field": "month", "type": "temporal", "format": "%b %Y"},
-                                      {"field": "region", "type": "nominal"},
-                                      {"field": output, "type": "quantitative", "format": ",.3~f"}]}}
-    return {"$schema": SCHEMA, "title": f"{SERIES.get(output, output)}, by region", "width": 2 * WIDTH + 60,
-            "height": HEIGHT + 60, "layer": [*_decorations(), lines],
-            "resolve": {"scale": {"color": "independent"}},
-            "datasets": {"regional": _records(regional, ["month", "region", output]), "history": history,
-                         "events": events}}
-
+AVERTED_TITLE = ("<b>Attacks so far: this policy minus status quo</b><br><span class='ctsim-note'>below 0: fewer "
+                 "attacks; band: 90% interval</span>")
 
 MAP_TOOLTIP = [("district", "district", None), ("region", "region", None), ("population", "population", ",.0f"),
-               ("attacks", "attacks this month", ",.0f"), ("attacks_12m", "attacks, last 12 months", ",.0f"),
-               ("recruits_12m", "recruits, last 12 months", ",.0f"), ("militants", "active militants", ",.0f"),
-               ("legitimacy", "legitimacy", ".2f"), ("police_share", "police share of CT strength", ".0%"),
-               ("paramilitary_share", "paramilitary share", ".0%"), ("military_share", "military share", ".0%")]
+               ("attacks_12m", "attacks, last 12 months", ",.1f"),
+               ("attacks_12m_change", "attacks, last 12 months, minus status quo", "+,.1f"),
+               ("recruits_12m", "recruits, last 12 months", ",.1f"), ("militants", "active militants", ",.0f"),
+               ("legitimacy", "legitimacy (0 to 1)", ".2f"), ("police_share", "police share of CT strength", ".0%"),
+               ("military_share", "military share of CT strength", ".0%")]
 
 
-def district_map(districts: pd.DataFrame, measure: str) -> dict:
-    """Districts at their centroids, sized by population and coloured by ``measure``; hover names the district
-    and gives its figures. The month is not in the title: a chart whose only change is its data is redrawn in
-    place (see ``live_chart.vue``)."""
-    label, unit = MAP_MEASURES[measure]
-    scheme = {"legitimacy": "blues", "police_share": "blues", "military_share": "greens"}.get(measure, "orangered")
+def district_map(districts: pd.DataFrame, measure: str, runs: int, height: int = 330, large: bool = False) -> dict:
+    """Districts as circles at their centroids, sized by population and coloured by ``measure`` on the measure's one
+    scale for the whole run (:data:`.geo.SCALES`), over the outline of Pakistan's provinces; hover names the
+    district and gives its figures. The month is not in the title: a chart whose only change is its data is redrawn
+    in place."""
+    label_text, unit_text = MAP_MEASURES[measure]
+    thresholds, colours = geo.SCALES[measure]
     tooltip = [{"field": f, "title": t, "type": "nominal" if fmt is None else "quantitative",
                 **({"format": fmt} if fmt else {})} for f, t, fmt in MAP_TOOLTIP]
-    return {"$schema": SCHEMA, "title": f"Districts, {label.lower()}", "width": 420, "height": 440,
-            "data": {"name": "districts"}, "datasets": {"districts": districts.round(4).to_dict("records")},
-            "projection": {"type": "mercator"},
-            "mark": {"type": "circle", "opacity": 0.85, "stroke": "#555555", "strokeWidth": 0.4},
-            "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
-                         "latitude": {"field": "lat", "type": "quantitative"},
-                         "size": {"field": "population", "type": "quantitative", "legend": None,
-                                  "scale": {"range": [15, 500]}},
-                         "color": {"field": measure, "type": "quantitative", "title": [label, f"({unit})"],
-                                   "scale": {"scheme": scheme}},
-                         "tooltip": tooltip}}
+    mean = f"mean of {runs} runs" if measure not in ("legitimacy", "militants", "military_share",
+                                                     "police_share") else f"this month, mean of {runs} runs"
+    columns = ["district", "region", "lat", "lon", "population", *[f for f, _, _ in MAP_TOOLTIP[3:]]]
+    frame = districts[columns].round(4)
+    labels = geo.bin_labels(measure, unit_text)
+    frame["bin"] = [labels[geo.bin_of(measure, v)] for v in districts[measure]]
+    points = frame.to_dict("records")
+    provinces = {"data": {"url": geo.MAP_URL, "format": {"type": "topojson", "feature": geo.FEATURE}},
+                 "mark": {"type": "geoshape", "fill": "#f4f1ea", "stroke": "#9a9a9a", "strokeWidth": 0.8}}
+    circles = {"data": {"name": "districts"},
+               "mark": {"type": "circle", "opacity": 0.9, "stroke": "#555555", "strokeWidth": 0.4},
+               "encoding": {
+                   "longitude": {"field": "lon", "type": "quantitative"},
+                   "latitude": {"field": "lat", "type": "quantitative"},
+                   "size": {"field": "population", "type": "quantitative", "legend": None,
+                            "scale": {"range": [12, 320]}},
+                   "color": {"field": "bin", "type": "ordinal",
+                             "title": [label_text, f"({unit_text}; {mean})"],
+                             "scale": {"domain": labels, "range": colours},
+                             "legend": {"orient": "bottom", "direction": "horizontal", "titleLimit": 600,
+                                        "columns": 3, "columnPadding": 6}},
+                   "tooltip": tooltip}}
+    return {"$schema": SCHEMA, "width": "container", "height": height,
+            "autosize": {"type": "fit-x", "contains": "padding"}, "config": config(large),
+            "projection": {"type": "mercator"}, "datasets": {"districts": points}, "layer": [provinces, circles]}
 
 
-def bands_chart(bands: pd.DataFrame, output: str):
-    """Median and 5-95% band of one output per policy, month by month (``bands`` from :mod:`.compare`), as an
-    Altair chart (drawn once per comparison; imported here so that the page starts faster)."""
-    import altair as alt
+def mix_chart(session: DashboardSession, height: int = 150, large: bool = False) -> dict:
+    """Share of counterterrorism operations led by police, paramilitary and military (this policy, mean of the
+    runs), month by month."""
+    history, events, domain = decorations(session)
+    with session.lock:
+        months = _iso(session.months())
+        rows = [{"month": m, "force": title, "operations": round(float(v), 3)}
+                for key, title in FORCES.items()
+                for m, v in zip(months, session.policy.array(key).mean(axis=1), strict=True)]
+    area = {"data": {"name": "mix"}, "mark": {"type": "area", "opacity": 0.85},
+            "encoding": {"x": _x(domain),
+                         "y": {"field": "operations", "type": "quantitative", "stack": "normalize", "title": None,
+                               "axis": {"format": "%"}},
+                         "color": {"field": "force", "type": "nominal", "title": None,
+                                   "scale": {"domain": list(FORCES.values()),
+                                             "range": ["#4c78a8", "#72b7b2", "#54a24b"]}},
+                         "tooltip": [{"field": "month", "type": "temporal", "format": "%B %Y"},
+                                     {"field": "force", "type": "nominal"},
+                                     {"field": "operations", "type": "quantitative", "format": ",.0f"}]}}
+    return {"$schema": SCHEMA, "title": "Who leads operations (this policy; share of operations)",
+            "width": "container", "height": height, "autosize": {"type": "fit-x", "contains": "padding"},
+            "config": config(large), "datasets": {"mix": rows, "history": history, "events": events},
+            "layer": [_decoration_layers()[0], area, _decoration_layers()[1]]}
 
+
+def bands_chart(bands: pd.DataFrame, output: str, names: tuple[str, str]) -> dict:
+    """Median and 5-95% band of one output per policy, month by month (``bands`` from :mod:`.compare`)."""
     rows = bands[bands["output"] == output]
-    base = alt.Chart(rows).encode(x=alt.X("month:T", title=None),
-                                  color=alt.Color("policy:N", title="policy"))
-    band = base.mark_area(opacity=0.25).encode(y=alt.Y("low:Q", title=OUTPUTS_BY_NAME[output].unit), y2="high:Q")
-    median = base.mark_line().encode(
-        y="median:Q", tooltip=["policy:N", alt.Tooltip("month:T", format="%b %Y"),
-                               alt.Tooltip("median:Q", format=",.3~f", title="median"),
-                               alt.Tooltip("low:Q", format=",.3~f", title="5th percentile"),
-                               alt.Tooltip("high:Q", format=",.3~f", title="95th percentile")])
-    return alt.layer(band, median).properties(title=f"{SERIES.get(output, output)}: median and 5-95% band",
-                                              width=WIDTH, height=HEIGHT)
+    scale = SHOWN_SCALE.get(output, 1.0)
+    records = [{"month": m, "policy": p, "median": float(md) * scale, "low": float(lo) * scale,
+                "high": float(hi) * scale}
+               for m, p, md, lo, hi in zip(_iso(rows["month"]), rows["policy"], rows["median"], rows["low"],
+                                           rows["high"], strict=True)]
+    colour = {"field": "policy", "type": "nominal", "title": None,
+              "scale": {"domain": list(names), "range": [COLOURS[STATUS_QUO], COLOURS[POLICY]]}}
+    title = CHARTS.get(output, label(output))
+    return {"$schema": SCHEMA, "title": f"{title}: middle run and 5-95% band", "width": "container", "height": 170,
+            "autosize": {"type": "fit-x", "contains": "padding"}, "config": config(),
+            "data": {"values": records},
+            "layer": [
+                {"mark": {"type": "area", "opacity": 0.22},
+                 "encoding": {"x": {"field": "month", "type": "temporal", "title": None,
+                                    "axis": {"format": "%Y", "grid": False}},
+                              "y": {"field": "low", "type": "quantitative", "title": None}, "y2": {"field": "high"},
+                              "color": {**colour, "legend": None}}},
+                {"mark": {"type": "line", "strokeWidth": 2},
+                 "encoding": {"x": {"field": "month", "type": "temporal"},
+                              "y": {"field": "median", "type": "quantitative"}, "color": colour,
+                              "tooltip": [{"field": "policy", "type": "nominal"},
+                                          {"field": "month", "type": "temporal", "format": "%B %Y"},
+                                          {"field": "median", "type": "quantitative", "format": ",.3~f",
+                                           "title": "middle run"},
+                                          {"field": "low", "type": "quantitative", "format": ",.3~f",
+                                           "title": "5th percentile"},
+                                          {"field": "high", "type": "quantitative", "format": ",.3~f",
+                                           "title": "95th percentile"}]}}]}
 
 
-def difference_chart(differences: pd.DataFrame, reference: str, other: str):
-    """Paired difference (other - reference) of each outcome with its 90% interval, relative to the reference, as an
-    Altair chart."""
-    import altair as alt
-
-    rows = differences.copy()
-    base_mean = rows["reference_mean"].where(rows["reference_mean"] != 0)
-    rows["relative"] = rows["difference"] / base_mean
-    rows["low"] = rows["ci90_low"] / base_mean
-    rows["high"] = rows["ci90_high"] / base_mean
-    rows = rows.dropna(subset=["relative"])
-    rows["verdict"] = rows.apply(verdict, axis=1)
-    base = alt.Chart(rows).encode(y=alt.Y("outcome:N", title=None, sort=None))
-    bars = base.mark_rule(strokeWidth=3, color="#888888").encode(
-        x=alt.X("low:Q", title=f"{other} minus {reference}, relative to {reference}", axis=alt.Axis(format="%")),
-        x2="high:Q")
-    points = base.mark_point(filled=True, size=60).encode(
-        x="relative:Q",
-        color=alt.Color("verdict:N", title="", scale=alt.Scale(
-            domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values()))),
-        tooltip=["outcome:N", alt.Tooltip("difference:Q", format=",.4~g"),
-                 alt.Tooltip("ci90_low:Q", format=",.4~g", title="90% interval, low"),
-                 alt.Tooltip("ci90_high:Q", format=",.4~g", title="90% interval, high"),
-                 alt.Tooltip("reference_mean:Q", format=",.4~g", title=f"{reference} mean"),
-                 alt.Tooltip("scenario_mean:Q", format=",.4~g", title=f"{other} mean")])
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="black").encode(x="x:Q")
-    return alt.layer(zero, bars, points).properties(
-        title=f"Paired difference per run, 90% interval ({other} vs {reference})", width=420, height=300)
+VERDICT_COLOURS = {"better": "#1a9850", "worse": "#d73027", "negligible": "#7f7f7f", "unclear": "#7f7f7f"}
 
 
-VERDICT_COLOURS = {"better": "#2ca02c", "worse": "#d62728", "different (no better or worse)": "#1f77b4",
-                   "no clear difference": "#7f7f7f"}
-
-
-def verdict(row: pd.Series) -> str:
-    """Whether the 90% interval of the paired difference excludes zero, read with the outcome's declared direction
-    (``better`` says which way is better for people; nothing is optimised)."""
-    if not (row["ci90_low"] > 0 or row["ci90_high"] < 0):
-        return "no clear difference"
-    if row["better"] == "lower":
-        return "better" if row["ci90_high"] < 0 else "worse"
-    if row["better"] == "higher":
-        return "better" if row["ci90_low"] > 0 else "worse"
-    return "different (no better or worse)"
+__all__ = ["CHARTS", "averted_chart", "bands_chart", "district_map", "mix_chart", "outcome_chart", "spec"]

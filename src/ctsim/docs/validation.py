@@ -27,9 +27,10 @@ from ctsim.analysis.validation.patterns import (
     robustness_summary,
 )
 from ctsim.analysis.validation.rolling_origin import table_from_record
+from ctsim.calibration import parameter_sets
 from ctsim.calibration import targets as calibration_targets
 from ctsim.calibration.fingerprint import model_fingerprint
-from ctsim.calibration.parameter_sets import POSTERIOR_FILE, DrawsError, read_posterior, staleness
+from ctsim.calibration.parameter_sets import DrawsError, read_posterior, staleness
 from ctsim.calibration.targets import TOLERANCE
 from ctsim.experiments.executors import replications as replications_of
 from ctsim.figures import save_figure
@@ -146,7 +147,7 @@ def posterior_section(path: Path | None = None, correlations: int = 5) -> list[s
     sample size, acceptance and epsilon per generation, each free parameter's 5/50/95% quantiles against its prior
     range, and the strongest correlations between parameters. Read from the draws file alone (nothing is run)."""
 
-    path = path or POSTERIOR_FILE
+    path = path or parameter_sets.POSTERIOR_FILE  # read when called: the packaged draws, or a test's
     lines = ["## Posterior draws (parameter uncertainty)", ""]
     try:
         posterior = read_posterior(path)
@@ -305,7 +306,7 @@ def posterior_patterns_section(csv: Path, patterns: pd.DataFrame, replications: 
     lines, long = _stored_pattern_study(csv, "Pattern checks over the posterior", command, patterns, replications)
     if long is None:
         return lines
-    draws_file = draws_file or POSTERIOR_FILE
+    draws_file = draws_file or parameter_sets.POSTERIOR_FILE
     try:
         posterior = read_posterior(draws_file)
     except DrawsError as exc:

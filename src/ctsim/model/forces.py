@@ -172,18 +172,18 @@ class Forces:
                            * float(w @ self.police_weight_by_lead))
         border_share = p["paramilitary_border_share"] * (1.0 - float(w @ self.paramilitary_release))
         n_deployed = int(round(policy.military_formations * float(w @ self.military_deployment)))
+        before = s.formation_district.copy()
         moved = deploy_units(threat, self.unit_area, self.unit_border, self.unit_strength, self.unit_is_wing,
                              border_share, self.police, self.allowed[int(np.argmax(w))], n_deployed,
                              p["formation_strength"], p["ctd_ct_weight"], s.police_weight, self.force_weights,
                              self.unit_deployment, s.ctd, s.strength, s.effective, s.formation_district)
         if moved:
-            for formation, where in zip(self.formations, s.formation_district.tolist(), strict=True):
-                now = formation.cell.coordinate if formation.cell is not None else -1
-                if where != now:
-                    if where < 0:
-                        formation.cell = None
-                    else:
-                        formation.move_to(model.grid[where])
+            for k in np.flatnonzero(s.formation_district != before).tolist():
+                formation, where = self.formations[k], int(s.formation_district[k])
+                if where < 0:
+                    formation.cell = None
+                else:
+                    formation.move_to(model.grid[where])
 
     def monthly_cost(self, s: State, p) -> float:
         """Personnel cost this month in rupees (FY2024-25 prices: the ``cost_weight_*`` parameters are each force's

@@ -226,7 +226,7 @@ def seed_population_and_cells(model: CTModel, s: State, p: Parameters, where: Pl
         affiliations = rng.choice(len(AFFILIATIONS), size=n_cells, p=AFFILIATION_MIX_BY_REGION[region])
         for d, a, m in zip(placed.tolist(), affiliations.tolist(), sizes.tolist(), strict=True):
             cells.append(m, d, a, resources)
-    cells.sync(model, cells.n)
+    cells.settle(model)
     militants = np.bincount(cells.district, cells.members, len(s.population)).astype(float)
     # Local support starts from the history of militancy (the 2011 pattern), or from what the militants placed at the
     # start would build, whichever is higher.

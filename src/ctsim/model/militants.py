@@ -6,12 +6,13 @@ lifecycle: recruit, attack, move, split, go dormant, be disrupted, dissolve.
 
 The state of every cell lives in one row of the :class:`CellTable` (a structure of arrays, one column per field, in
 creation order), which the kernels of the month read and write whole. Each :class:`MilitantCell` agent is the view of
-one row; the table keeps the agents in step with its rows once a process has added, moved or removed cells
-(:meth:`CellTable.sync`), so the network always holds every cell where the table says it is.
+one row. The month's processes work on the table alone; at the end of the month the table brings its agents in step
+with its rows (:meth:`CellTable.settle`), so between months the network holds every cell where the table says it is.
 """
 
 from __future__ import annotations
 
+from itertools import compress
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -76,7 +77,7 @@ class CellTable:
         members, district, affiliation, resources, dormant, in_sanctuary: the columns (see :class:`MilitantCell`).
         n: rows in use.
         buffers: the columns' buffers, by name.
-        agents: the agent of each row.
+        agents: the agent of each row (in step with the rows at the end of every month, :meth:`settle`).
     """
 
     COLUMNS = (("members", np.int64), ("district", np.int64), ("affiliation", np.int64),
@@ -92,6 +93,8 @@ class CellTable:
         self.buffers = {name: np.zeros(capacity, dtype=dtype) for name, dtype in self.COLUMNS}
         self.n = 0
         self.agents: list[MilitantCell] = []
+        self._moved: list[np.ndarray] = []
+        self._rows: dict[int, int] | None = None
 
     def __len__(self) -> int:
         return self.n
@@ -130,28 +133,57 @@ class CellTable:
         self.n += 1
         return row
 
-    def sync(self, model: CTModel, rows: int, moved: np.ndarray | None = None) -> None:
-        """Bring the agents in step with the table after a process added rows (``rows`` in use now: rows beyond the
-        agents get new agents) or moved cells (``moved``: their agents move on the network)."""
+    def extend(self, rows: int) -> None:
+        """A kernel appended rows: ``rows`` are in use now (their agents come at :meth:`settle`)."""
         self.n = rows
-        for row in range(len(self.agents), rows):
-            self.agents.append(MilitantCell(model, self, row))
-        if moved is not None:
-            for row in moved.tolist():
-                self.agents[row].move_to(model.grid[int(self.buffers["district"][row])])
 
-    def drop(self, keep: np.ndarray) -> None:
-        """After empty cells dissolved (``keep``: which rows remained, the table already compacted), their agents
-        leave the model and the network, and the others take their new rows."""
+    def note_moved(self, moved: np.ndarray) -> None:
+        """A process moved the cells of these rows to another district (their agents move at :meth:`settle`)."""
+        if moved.size:
+            self._moved.append(moved)
+
+    def settle(self, model: CTModel, keep: np.ndarray | None = None) -> None:
+        """Bring the agents in step with the table once a month's processes are done: the agents of dissolved cells
+        (``keep``: which of the month's rows remained, the table already compacted; None: all) leave the model and
+        the network, moved cells' agents move, and every new row that remained gets its agent, in its district.
+
+        The processes of a month work on the table alone (kernels add, move, merge and empty rows), so a cell
+        founded and dissolved within one month never becomes an agent, and each agent moves at most once a month.
+        """
+        had = len(self.agents)
+        if keep is None:
+            keep = np.ones(self.n, dtype=np.bool_)
         self.n = int(keep.sum())
-        if self.n == len(self.agents):
-            return
-        gone = np.flatnonzero(~keep)
-        for row in gone.tolist():
-            self.agents[row].remove()
-        self.agents = [agent for agent, k in zip(self.agents, keep.tolist(), strict=True) if k]
-        for row in range(int(gone[0]), len(self.agents)):
-            self.agents[row].row = row
+        district = self.buffers["district"]
+        old_keep = keep[:had]
+        survivors = self.agents
+        if not old_keep.all():
+            for row in np.flatnonzero(~old_keep).tolist():
+                survivors[row].remove()
+            survivors = list(compress(survivors, old_keep.tolist()))
+        new_row = np.cumsum(keep) - 1  # each remaining row's place in the compacted table
+        if self._moved:
+            moved = np.unique(np.concatenate(self._moved))
+            moved = moved[(moved < had) & old_keep[np.minimum(moved, had - 1)]] if had else moved[:0]
+            self._moved.clear()
+            for old in moved.tolist():
+                agent = self.agents[old]
+                place = model.grid[int(district[new_row[old]])]
+                if agent.cell is not place:
+                    agent.move_to(place)
+        for row in new_row[had:][keep[had:]].tolist():
+            survivors.append(MilitantCell(model, self, int(district[row])))
+        self.agents = survivors
+        self._rows = None
+
+    def row_of(self, agent: MilitantCell) -> int:
+        """The table row of a cell agent (its place changes as dissolved rows are compacted away)."""
+        if self._rows is None:
+            self._rows = {id(a): row for row, a in enumerate(self.agents)}
+        try:
+            return self._rows[id(agent)]
+        except KeyError:
+            raise LookupError(f"militant cell {agent.unique_id} has dissolved: it has no row in the cell table") from None
 
     def snapshot(self) -> dict[str, np.ndarray]:
         """A copy of the rows in use (tests compare tables with it)."""
@@ -187,11 +219,15 @@ class MilitantCell(CellAgent):
     dormant = _field("dormant", bool, "dormant: no attacks, no recruiting, harder to find")
     in_sanctuary = _field("in_sanctuary", bool, "across the border, out of reach of operations")
 
-    def __init__(self, model: CTModel, table: CellTable, row: int) -> None:
+    def __init__(self, model: CTModel, table: CellTable, district: int) -> None:
         super().__init__(model)
         self.table = table
-        self.row = row
-        self.move_to(model.grid[int(table.buffers["district"][row])])
+        self.move_to(model.grid[district])
+
+    @property
+    def row(self) -> int:
+        """Its row in the cell table."""
+        return self.table.row_of(self)
 
     @property
     def district(self) -> int:
@@ -204,6 +240,8 @@ class MilitantCell(CellAgent):
         return AFFILIATIONS[self.affiliation]
 
     def __repr__(self) -> str:
+        if id(self) not in {id(a) for a in self.table.agents}:
+            return f"MilitantCell({self.unique_id}, dissolved)"
         where = "sanctuary" if self.in_sanctuary else "inside"
         return (f"MilitantCell({self.unique_id}, {self.affiliation_name}, district={self.district}, "
                 f"members={self.members}, {where}{', dormant' if self.dormant else ''})")

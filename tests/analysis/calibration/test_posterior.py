@@ -85,6 +85,34 @@ def test_the_perturbation_kernel_has_twice_the_particle_covariance():
         "the kernel covariance should be twice the weighted covariance of the particles (Beaumont et al. 2009)"
 
 
+def test_the_boxed_kernel_draws_pyabcs_truncated_kernel():
+    """Batched proposals give the distribution of pyabc's own one-at-a-time rejection loop, inside the box."""
+    from scipy import stats
+
+    rng = np.random.default_rng(8)
+    particles = pd.DataFrame({"a": rng.uniform(0.0, 1.0, 200), "b": rng.uniform(0.0, 0.2, 200)})
+    weights = rng.uniform(0.5, 1.5, 200)
+    weights /= weights.sum()
+    box = {"a": (0.0, 1.0), "b": (0.0, 0.2)}
+    boxed, plain = posterior.perturbation(box), posterior.perturbation()
+    boxed.fit(particles, weights)
+    plain.fit(particles, weights)
+    np.random.seed(11)
+    mine = pd.DataFrame([dict(boxed.rvs()) for _ in range(3000)])
+    assert ((mine["a"] >= 0) & (mine["a"] <= 1) & (mine["b"] >= 0) & (mine["b"] <= 0.2)).all()
+    reference = []
+    while len(reference) < 3000:  # pyabc's loop: propose, keep it if the prior density is positive
+        x = plain.rvs()
+        if 0 <= x["a"] <= 1 and 0 <= x["b"] <= 0.2:
+            reference.append(dict(x))
+    reference = pd.DataFrame(reference)
+    for name in ("a", "b"):
+        assert stats.ks_2samp(mine[name], reference[name]).pvalue > 0.001, f"{name}: another distribution"
+    assert abs(np.corrcoef(mine["a"], mine["b"])[0, 1] - np.corrcoef(reference["a"], reference["b"])[0, 1]) < 0.1
+    assert boxed.pdf(pd.Series({"a": 0.5, "b": 0.1})) == plain.pdf(pd.Series({"a": 0.5, "b": 0.1})), \
+        "the density pyabc weights with is the kernel's own"
+
+
 def test_a_stored_run_is_resumed_not_restarted(tmp_path):
     _toy(tmp_path, "resume", max_populations=2)
     resumed = _toy(tmp_path, "resume", max_populations=3)

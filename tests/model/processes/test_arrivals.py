@@ -22,7 +22,8 @@ def arrive(model: CTModel) -> np.ndarray:
     """Fighters arriving this month, with the cell table's agents brought in step (as a month does)."""
     model.cell_table.reserve(1)
     arrivals, rows = arrive_process(model.state, model.p, model.compiled_streams)
-    model.cell_table.sync(model, rows)
+    model.cell_table.extend(rows)
+    model.cell_table.settle(model)
     return arrivals
 
 

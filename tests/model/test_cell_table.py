@@ -1,0 +1,62 @@
+"""The cell table and its agents: the month's processes work on rows; :meth:`CellTable.settle` brings the Mesa agents
+in step once the month is done."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ctsim.model.core import CTModel
+from ctsim.model.militants import MilitantCell
+
+
+@pytest.fixture
+def model():
+    m = CTModel(seed=4, start="2022-01")
+    yield m
+    m.release()
+
+
+def _agents_match_rows(model: CTModel) -> None:
+    table = model.cell_table
+    assert len(table.agents) == table.n
+    assert set(model.agents_of(MilitantCell)) == set(table.agents)
+    for row, agent in enumerate(table.agents):
+        assert agent.row == row
+        assert agent.cell is model.grid[int(table.district[row])]
+
+
+def test_rows_added_moved_and_dissolved_within_a_month_settle_at_its_end(model):
+    table = model.cell_table
+    _agents_match_rows(model)
+    had = table.n
+    first, second = table.agents[0], table.agents[1]
+    # a month's processes: two rows appended, row 0 moved next door, row 1 emptied, one new row emptied too
+    neighbour = int(model.state.adjacency_index[model.state.adjacency_indptr[int(table.district[0])]])
+    table.reserve(2)
+    table.buffers["members"][had:had + 2] = (5, 0)
+    table.buffers["district"][had:had + 2] = (3, 4)
+    table.extend(had + 2)
+    assert len(table.agents) == had, "no agent before the month is done"
+    table.buffers["district"][0] = neighbour
+    table.note_moved(np.array([0]))
+    table.buffers["members"][1] = 0
+    ids_before = {a.unique_id for a in model.agents_of(MilitantCell)}
+    from ctsim.model.processes.step11_lifecycle import dissolve_empty
+    keep, _ = dissolve_empty(model.state)
+    table.settle(model, keep)
+    _agents_match_rows(model)
+    assert table.n == had, "one old and one new row dissolved, one new row remained"
+    assert first.cell is model.grid[neighbour], "the moved cell's agent moved with its row"
+    assert second not in table.agents and second.model is model
+    with pytest.raises(LookupError, match="dissolved"):
+        _ = second.row
+    new = [a for a in model.agents_of(MilitantCell) if a.unique_id not in ids_before]
+    assert len(new) == 1 and new[0].district == 3 and new[0].members == 5, \
+        "only the new row that survived the month became an agent"
+
+
+def test_a_year_of_months_keeps_agents_and_rows_in_step(model):
+    for _ in range(12):
+        model.step()
+        _agents_match_rows(model)
