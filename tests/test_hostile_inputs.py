@@ -79,7 +79,7 @@ def test_the_dry_run_estimate_grows_with_the_initial_state(tmp_path, capsys):
                                f'initial_cell_size = 2.0 }}]\n', "large.toml")
     seconds = []
     for path in (small, large):
-        assert main(["batch", str(path), "--dry-run", "--workers", "1"]) == 0
+        assert main(["batch", str(path), "--dry-run", "--workers", "1", "--point"]) == 0
         out = capsys.readouterr().out
         text = out.split("roughly ")[1].split(" (")[0]
         seconds.append(float(text.split()[0].replace(",", "")) * (60 if text.endswith("min") else 1))
@@ -90,7 +90,7 @@ def test_the_dry_run_estimate_grows_with_the_initial_state(tmp_path, capsys):
 def test_a_run_that_outgrows_the_running_limit_stops_with_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(limits, "MAX_RUNNING_CELLS", 50)  # the baseline holds a few hundred cells
     out = tmp_path / "results"
-    assert main(["run", str(BASELINE), "--months", "2", "--out", str(out), "--no-chart"]) == 2
+    assert main(["run", str(BASELINE), "--months", "2", "--out", str(out), "--no-chart", "--point"]) == 2
     line = one_error_line(capsys)
     assert "stopped in month 1" in line and "past the limit of 50 cells" in line and "baseline" in line, line
     assert not any(out.rglob("*.parquet")), "a stopped run writes no result"

@@ -245,10 +245,11 @@ def test_a_changed_batch_description_refuses_the_resume_in_one_line(tmp_path, ca
 
 
 def test_sigterm_stops_a_batch_with_one_line_and_leaves_nothing_behind(tmp_path):
-    path = points_experiment(tmp_path, values=[round(0.0025 * k, 4) for k in range(400)])
+    # enough runs that the batch is still at work when the signal comes, on a fast machine too
+    path = points_experiment(tmp_path, values=[round(0.0005 * k, 4) for k in range(2000)])
     out = tmp_path / "out"
     driver = subprocess.Popen([str(BIN / "ctsim"), "batch", str(path), "--out", str(out), "--workers", "2",
-                               "--task-seconds", "0.05"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               "--task-seconds", "0.05", "--point"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               text=True, start_new_session=True)
     try:
         deadline = time.time() + 90
