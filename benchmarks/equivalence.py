@@ -9,9 +9,9 @@ reference approximated) cannot reproduce the reference bit for bit; what it must
 what a run produces. The reference commit's ``src`` is exported (``git archive``) and both codes run the library's
 baseline (the 2022-2024 history, then 120 months to December 2034) on seeds 0 to ``--seeds`` - 1, both with the
 reference's point calibration (its ``src/ctsim/data/calibration.json``; the current code takes those values as a
-draw, so that only the code differs; ``--own-calibration`` gives each code its own file instead). For each outcome (2024's
-attacks and deaths, each region's share of 2024's attacks, active militants at the end of 2024, attacks in 2034) the
-two samples are compared with a two-sample Kolmogorov-Smirnov test and a Mann-Whitney U test (scipy.stats); an
+draw, so that only the code differs; ``--own-calibration`` gives each code its own file instead). For each outcome
+(2024's attacks and deaths, each region's share of 2024's attacks, active militants at the end of 2024, attacks in 2034)
+the two samples are compared with a two-sample Kolmogorov-Smirnov test and a Mann-Whitney U test (scipy.stats); an
 outcome whose p-value falls below 0.01 in either test is reported as different.
 """
 

@@ -2,9 +2,11 @@
 work live in its own module (:mod:`ctsim.commands`, :mod:`ctsim.report.command`, :mod:`ctsim.dashboard.server`).
 
 Every user mistake ends in one line on standard error naming the file and the key, and exit status 2: a bad file,
-a bad option, an unreadable input, a full or read-only disk. Ctrl-C ends with one line and exit status 130. Messages
-are one printable line of bounded length (:func:`ctsim.inputs.one_line`); set ``CTSIM_DEBUG=1`` to see the
-traceback of an unexpected error instead of its one-line summary.
+a bad option, an unreadable input, a full or read-only disk, an output that is not a regular file. Ctrl-C ends with
+one line and exit status 130; SIGTERM or SIGHUP unwind the same way (:func:`ctsim.storage.stop_cleanly`: temporary
+folders removed, worker pools shut down) and end with one line and status 143 or 129. Messages are one printable
+line of bounded length (:func:`ctsim.inputs.one_line`); set ``CTSIM_DEBUG=1`` to see the traceback of an unexpected
+error instead of its one-line summary.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ctsim.dashboard import server as dashboard_server
 from ctsim.inputs import InputError, one_line
 from ctsim.provenance import version
 from ctsim.report import command as report_command
+from ctsim.storage.cleanup import Terminated, stop_cleanly
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -58,17 +61,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What a command interrupted partway keeps: batches and studies, and the ABC of calibrate --abc and forecast, pick up
+# where they stopped when the same command is run again; the other commands leave nothing half-written behind.
+RESUMES = {"batch": "the batch", "sensitivity": "the study's batch", "forecast": "its ABC"}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
+    stop_cleanly()  # SIGTERM and SIGHUP unwind like Ctrl-C: every temporary folder and worker pool is cleaned up
+    args = None
     try:
         args = build_parser().parse_args(argv)
         return _guarded(args)
     except KeyboardInterrupt:
-        _error("interrupted (Ctrl-C); a batch resumes when the same command is run again", "ctsim")
+        _error(f"interrupted (Ctrl-C){_resume(args)}", "ctsim")
         return EXIT_INTERRUPTED
+    except Terminated as stop:
+        _error(f"stopped ({stop.name}){_resume(args)}", "ctsim")
+        return int(stop.code)
     except BrokenPipeError:  # output piped into head or similar: stop quietly
         sys.stderr.close()
         return 0
+
+
+def _resume(args: argparse.Namespace | None) -> str:
+    """The end of the interruption line: what resumes when the same command is run again (nothing, for most)."""
+    command = getattr(args, "command", None)
+    what = RESUMES.get(command) or ("its ABC" if command == "calibrate" and getattr(args, "abc", False) else None)
+    return f"; {what} resumes where it stopped when the same command is run again" if what else ""
 
 
 def _error(message: object, prefix: str = "ctsim: error") -> None:

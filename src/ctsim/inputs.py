@@ -10,7 +10,9 @@ file's contents, a terminal escape sequence or a megabyte of text.
 
 from __future__ import annotations
 
+import argparse
 import difflib
+import errno
 import math
 import os
 import re
@@ -129,18 +131,28 @@ def excerpt_key(key: str, limit: int = 80) -> str:
     return one_line(key, limit)
 
 
-def read_input(path: Path, what: str, error: type[Exception], cap: int = MAX_FILE_BYTES) -> bytes:
+def read_input(path: Path, what: str, error: type[Exception], cap: int = MAX_FILE_BYTES,
+               follow_links: bool = True) -> bytes:
     """The bytes of a regular file of at most ``cap`` bytes, or ``error`` with one line naming the file.
 
     Opened without blocking (a FIFO does not hang the command) and checked with ``fstat`` on the open file, so what
-    is checked is what is read; the read itself is bounded, since ``/proc`` files report a size of 0.
+    is checked is what is read; the read itself is bounded, since ``/proc`` files report a size of 0. With
+    ``follow_links=False`` a symbolic link at the file's name is refused (``O_NOFOLLOW``): files ctsim wrote itself
+    are never links.
     """
     where = excerpt_path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise error(f"{where}: file not found") from None
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_links:
+            raise error(f"{where}: is a symbolic link; give the {what} itself") from None
+        raise error(f"{where}: cannot read {what} ({_reason(exc)})") from None
+    except ValueError as exc:
         raise error(f"{where}: cannot read {what} ({_reason(exc)})") from None
     try:
         info = os.fstat(fd)
@@ -193,10 +205,16 @@ def check_path_text(where: str, key: str, value: str, error: type[Exception], li
         raise error(f"{where}: key '{key}' = {excerpt(value)} holds a control character; give a plain file path")
 
 
+def is_plain_name(value: Any) -> bool:
+    """True when ``value`` can be used as one folder or file name: letters, digits, ``_``, ``.``, ``-``, starting
+    with a letter, a digit or ``_`` (so never ``.``, ``..``, a hidden name or an option such as ``-rf``), no
+    separator, at most :data:`MAX_NAME` characters."""
+    return isinstance(value, str) and len(value) <= MAX_NAME and _PLAIN.fullmatch(value) is not None
+
+
 def plain_name(where: str, key: str, value: Any, error: type[Exception]) -> str:
-    """``value`` if it can be used as one folder name: letters, digits, ``_``, ``.``, ``-``, not starting with a
-    dot (so never ``.`` or ``..``), no separator, at most :data:`MAX_NAME` characters."""
-    if not isinstance(value, str) or len(value) > MAX_NAME or not _PLAIN.fullmatch(value):
+    """``value`` if it can be used as one folder name (:func:`is_plain_name`), else ``error`` naming the key."""
+    if not is_plain_name(value):
         raise error(f"{where}: key '{key}' = {excerpt(value)} may hold only letters, digits, _ . - (a plain name of "
                     f"at most {MAX_NAME} characters, not starting with a dot; no folder separators)")
     return value
@@ -210,6 +228,25 @@ def inside(root: Path, path: Path, where: str, error: type[Exception]) -> Path:
         raise error(f"{where}: output path {excerpt_path(target)} would lie outside the output folder "
                     f"{excerpt_path(base)}")
     return path
+
+
+_ASCII_INT = re.compile(r"[+-]?[0-9]{1,30}")
+_ASCII_FLOAT = re.compile(r"[+-]?([0-9]{1,30}(\.[0-9]{0,30})?|\.[0-9]{1,30})([eE][+-]?[0-9]{1,4})?")
+
+
+def ascii_int(text: str) -> int:
+    """A command-line whole number written with the digits 0-9 (an ``argparse`` type). Python's ``int`` also takes
+    other scripts' digits (``'١٢٣'``), underscores and surrounding blanks; a seed or a count is typed plainly."""
+    if not _ASCII_INT.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{excerpt(text)} is not a whole number written with the digits 0-9")
+    return int(text)
+
+
+def ascii_float(text: str) -> float:
+    """A command-line number written with the digits 0-9, a point and an exponent (an ``argparse`` type)."""
+    if not _ASCII_FLOAT.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{excerpt(text)} is not a number written with the digits 0-9")
+    return float(text)
 
 
 def finite_number(where: str, key: str, value: Any, error: type[Exception]) -> None:

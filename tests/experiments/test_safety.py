@@ -200,3 +200,74 @@ def test_ctrl_c_stops_a_batch_with_one_line_and_status_130(tmp_path):
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(driver.pid, signal.SIGKILL)
+
+
+# --- issue 38: a batch folder that holds what ctsim did not put there -------------------------------------------------
+
+@pytest.mark.parametrize("planted", ["batch.lock", ".batch.json.tmp", "parts"])
+def test_a_link_planted_in_a_batch_folder_is_refused_and_its_target_untouched(tmp_path, capsys, planted):
+    from ctsim.cli import main
+
+    path = points_experiment(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim"
+    if planted == "parts":
+        victim.mkdir()
+        (out / planted).symlink_to(victim, target_is_directory=True)
+    else:
+        victim.write_text("the victim's content")
+        (out / planted).symlink_to(victim)
+    assert main(["batch", str(path), "--out", str(out), "--executor", "serial", "--point"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{planted}: is a symbolic link" in err and "Traceback" not in err, err
+    if planted == "parts":
+        assert list(victim.iterdir()) == [], "nothing is written into the folder the link points at"
+    else:
+        assert victim.read_text() == "the victim's content", "the link's target is neither truncated nor written"
+    assert (out / planted).is_symlink(), "the planted link itself is left as it was"
+
+
+def test_a_changed_batch_description_refuses_the_resume_in_one_line(tmp_path, capsys):
+    from ctsim.cli import main
+
+    path = points_experiment(tmp_path)
+    out = tmp_path / "out"
+    run_batch(load_experiment(path), out, SERIAL)
+    info = json.loads((out / "batch.json").read_text())
+    info["parameters"] = "draws"  # a string where a table was: the resume used to stop with an AttributeError
+    (out / "batch.json").write_text(json.dumps(info))
+    for command in (["batch", str(path), "--out", str(out), "--executor", "serial", "--point"],
+                    ["batch", "--status", str(out)]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "batch.json: key 'parameters' must be a table" in err, err
+
+
+def test_sigterm_stops_a_batch_with_one_line_and_leaves_nothing_behind(tmp_path):
+    # enough runs that the batch is still at work when the signal comes, on a fast machine too
+    path = points_experiment(tmp_path, values=[round(0.0005 * k, 4) for k in range(2000)])
+    out = tmp_path / "out"
+    driver = subprocess.Popen([str(BIN / "ctsim"), "batch", str(path), "--out", str(out), "--workers", "2",
+                               "--task-seconds", "0.05", "--point"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    try:
+        deadline = time.time() + 90
+        while not BatchStore(out).part_files() and time.time() < deadline and driver.poll() is None:
+            time.sleep(0.05)
+        assert driver.poll() is None, "the batch should still be running when SIGTERM comes"
+        children = [k.pid for k in psutil.Process(driver.pid).children(recursive=True)]
+        os.kill(driver.pid, signal.SIGTERM)  # the driver alone, as `kill PID` or a service manager sends it
+        _, err = driver.communicate(timeout=60)
+        deadline = time.time() + 8
+        while _alive(children) and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # the resource tracker would print its warning as it exits
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(driver.pid, signal.SIGKILL)
+    assert driver.returncode == 128 + signal.SIGTERM, err
+    assert err.count("\n") == 1 and "stopped (SIGTERM)" in err and "resumes" in err, \
+        f"one line, no semaphore warning from the resource tracker: {err!r}"
+    assert not _alive(children), "no worker or resource tracker outlives a stopped driver"
+    assert not [p for p in out.rglob("*.tmp")], "no temporary file is left behind"

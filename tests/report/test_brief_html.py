@@ -65,6 +65,9 @@ def test_pdf_is_a4_pages_holding_the_headline(compare_result, tmp_path, browser)
 
 def test_report_command_writes_the_brief_and_refuses_a_non_result(compare_result, tmp_path, capsys):
     out = tmp_path / "x" / "b.html"
+    assert main(["report", str(compare_result), "--out", str(out)]) == 2, "a missing folder is not created silently"
+    assert "does not exist" in capsys.readouterr().err and not out.parent.exists()
+    out.parent.mkdir()
     assert main(["report", str(compare_result), "--out", str(out)]) == 0
     assert out.is_file() and f"brief written to {out}" in capsys.readouterr().out
     assert main(["report", str(tmp_path)]) == 2, "a folder that is no result: exit status 2"

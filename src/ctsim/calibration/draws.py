@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ctsim.storage import write_text
+
 FORMAT = "ctsim-abc-draws"
 VERSION = 2  # 1: no model fingerprint; 2: adds "model" (fingerprints of the model and the declarations)
 REPLICATION_STREAM = 1  # spawn key of the stream that orders draws for replications (separate from the ABC's)
@@ -86,10 +88,7 @@ def write_draws(posterior: Posterior, path: str | Path) -> Path:
     """Write the draws and their provenance as JSON (floats written exactly; atomically)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(posterior.to_record(), indent=1, allow_nan=False) + "\n")
-    tmp.replace(path)
-    return path
+    return write_text(path, json.dumps(posterior.to_record(), indent=1, allow_nan=False) + "\n")
 
 
 def load_draws(path: str | Path) -> Posterior:

@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ctsim.storage import write_text
+
 FINGERPRINT_FILE = Path(__file__).parents[1] / "data" / "fingerprint.json"
 UNKNOWN = "unknown"
 # Outputs no process reads back: they do not define the dynamics (see the module docstring).
@@ -60,6 +62,6 @@ def dynamics_fingerprint() -> str:
 def write(baseline_bytes: bytes, path: Path = FINGERPRINT_FILE) -> dict[str, str]:
     """Store the fingerprints of a baseline's content (``make baseline`` calls it) and return them."""
     prints = fingerprints_of(baseline_bytes)
-    path.write_text(json.dumps(prints, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    write_text(path, json.dumps(prints, indent=1, sort_keys=True) + "\n")
     _stored.cache_clear()
     return prints

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ctsim.commands.options import DRY_RUN_HELP, POINT_HELP, add_executor, check_out, scheduler
-from ctsim.inputs import InputError
+from ctsim.inputs import InputError, ascii_float, ascii_int
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -17,8 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, help="batch folder (default: results/batch/<experiment name>)")
     add_executor(parser)
     parser.add_argument("--retry-failed", action="store_true", help="rerun runs recorded as failed")
-    parser.add_argument("--task-seconds", type=float, default=1.0, help="target seconds per task (default 1)")
-    parser.add_argument("--max-in-flight", type=int, help="tasks submitted at once (default: 2 x workers)")
+    parser.add_argument("--task-seconds", type=ascii_float, default=1.0, help="target seconds per task (default 1)")
+    parser.add_argument("--max-in-flight", type=ascii_int, help="tasks submitted at once (default: 2 x workers)")
     parser.add_argument("--point", action="store_true", help=POINT_HELP)
     parser.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
     return parser
@@ -31,10 +31,7 @@ def handle(args: argparse.Namespace) -> int:
     from ctsim.experiments.results import status
 
     if args.status is not None:
-        try:
-            table = status(args.status)
-        except FileNotFoundError as exc:
-            raise InputError(f"{exc}") from None
+        table = status(args.status)  # a folder that holds no batch, or a changed one: one line naming the file
         print(f"batch {args.status}\n{table.to_string()}")
         return 0
     if args.experiment is None:

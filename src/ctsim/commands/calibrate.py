@@ -15,7 +15,7 @@ from pathlib import Path
 from ctsim.calibration import targets as calibration_targets
 from ctsim.commands.options import DRY_RUN_HELP, add_executor, scheduler
 from ctsim.experiments.executors import ExecutorSpec, open_executor
-from ctsim.inputs import InputError
+from ctsim.inputs import InputError, ascii_float, ascii_int
 from ctsim.scenarios.files import load_scenario
 
 
@@ -24,15 +24,16 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                                            "posterior draws runs use")
     cal.add_argument("--history", type=Path,
                      help="history scenario file (default: the library's history_2022_2024)")
-    cal.add_argument("--replications", type=int, help="runs per candidate (default 3; with --check: the stored fit's)")
-    cal.add_argument("--generations", type=int,
+    cal.add_argument("--replications", type=ascii_int,
+                     help="runs per candidate (default 3; with --check: the stored fit's)")
+    cal.add_argument("--generations", type=ascii_int,
                      help="differential-evolution generations (default 25; with --check: the stored fit's)")
-    cal.add_argument("--popsize", type=int, help="population per free parameter (default 8; with --check: the stored "
-                                                 "fit's)")
-    cal.add_argument("--seed", type=int, help="seed of the search and the replications (default 20220101; with "
+    cal.add_argument("--popsize", type=ascii_int,
+                     help="population per free parameter (default 8; with --check: the stored fit's)")
+    cal.add_argument("--seed", type=ascii_int, help="seed of the search and the replications (default 20220101; with "
                                               "--check: the stored fit's)")
     add_executor(cal, "evaluate")
-    cal.add_argument("--time-budget", type=float, metavar="SECONDS",
+    cal.add_argument("--time-budget", type=ascii_float, metavar="SECONDS",
                      help="stop after this long (the result then depends on the machine's speed)")
     cal.add_argument("--output", type=Path, help="where to store the result (default: the packaged "
                                                   "src/ctsim/data/calibration.json; with --abc: "
@@ -56,8 +57,9 @@ def add_abc_arguments(cal: argparse.ArgumentParser) -> None:
                      help="approximate Bayesian computation (ABC-SMC, pyabc): store a set of posterior draws "
                           "(src/ctsim/data/posterior.json) that runs use by default; --generations, --replications "
                           "and --seed then mean the ABC's (defaults 6, 1, 20220101)")
-    cal.add_argument("--population", type=int, help="--abc: particles per generation = draws stored (default 100)")
-    cal.add_argument("--months", type=int, help="--abc: run only the history's first N months (quick checks)")
+    cal.add_argument("--population", type=ascii_int,
+                     help="--abc: particles per generation = draws stored (default 100)")
+    cal.add_argument("--months", type=ascii_int, help="--abc: run only the history's first N months (quick checks)")
     cal.add_argument("--work", type=Path, help="--abc: work folder holding the pyabc database; the same command "
                                                "resumes from it (default: results/posterior)")
 

@@ -7,18 +7,18 @@ import sys
 from pathlib import Path
 
 from ctsim.commands.options import POINT_HELP, bounded, check_out
-from ctsim.inputs import InputError
+from ctsim.inputs import InputError, ascii_int
 from ctsim.scenarios.files import MAX_MONTHS, MAX_REPLICATIONS, MAX_SEED, resolve_scenario
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser("compare", help="compare scenarios against the first, over replications")
     parser.add_argument("scenarios", type=Path, nargs="+", help="scenario files; the first is the reference")
-    parser.add_argument("--replications", type=int, help="runs per scenario (default: the reference's "
+    parser.add_argument("--replications", type=ascii_int, help="runs per scenario (default: the reference's "
                                                          "run.replications)")
-    parser.add_argument("--seed", type=int, help="root seed of the replications (default: the reference's)")
-    parser.add_argument("--months", type=int, help="common horizon (default: the scenarios' own)")
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--seed", type=ascii_int, help="root seed of the replications (default: the reference's)")
+    parser.add_argument("--months", type=ascii_int, help="common horizon (default: the scenarios' own)")
+    parser.add_argument("--jobs", type=ascii_int, default=1, help="worker processes (default 1)")
     parser.add_argument("--out", type=Path, default=Path("results"), help="results folder (default: results)")
     parser.add_argument("--point", action="store_true", help=POINT_HELP)
     parser.add_argument("--report", action="store_true", help="also write the policy brief (brief.html in the "

@@ -7,14 +7,14 @@ import argparse
 from pathlib import Path
 
 from ctsim.declarations.evidence import LEVER_EVIDENCE
-from ctsim.inputs import InputError
+from ctsim.inputs import InputError, ascii_int
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser("evidence", help="measure each lever's effect against the direction the evidence expects "
                                              "(docs/evidence.csv, docs/levers.md)")
-    parser.add_argument("--replications", type=int, default=8, help="paired replications per lever (default 8)")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--replications", type=ascii_int, default=8, help="paired replications per lever (default 8)")
+    parser.add_argument("--workers", type=ascii_int, default=2, help="worker processes (default 2)")
     parser.add_argument("--out", type=Path, help="the table (default docs/evidence.csv)")
     return parser
 

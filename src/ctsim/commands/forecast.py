@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from ctsim.inputs import InputError
+from ctsim.inputs import InputError, ascii_float, ascii_int
 from ctsim.storage import atomic_write
 
 
@@ -20,20 +20,20 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--json", type=Path, default=Path("docs/forecast.json"), help="where to write the record")
     parser.add_argument("--draws", help="predictive checks: 'point' (the stored calibration) or a draws file "
                                         "(default: the packaged draws when present, else 'point')")
-    parser.add_argument("--runs", type=int, default=200, help="predictive checks: runs (default 200)")
-    parser.add_argument("--months", type=int, help="predictive checks: only the history's first months")
+    parser.add_argument("--runs", type=ascii_int, default=200, help="predictive checks: runs (default 200)")
+    parser.add_argument("--months", type=ascii_int, help="predictive checks: only the history's first months")
     parser.add_argument("--abc-dir", type=Path, default=Path("results/forecast/abc"),
                         help="ABC database and draws of the rolling origin (rerunning resumes it)")
-    parser.add_argument("--population", type=int, default=150, help="ABC particles per generation (default 150)")
-    parser.add_argument("--generations", type=int, default=10, help="ABC generations at most (default 10)")
-    parser.add_argument("--time-budget", type=float, default=720.0,
+    parser.add_argument("--population", type=ascii_int, default=150, help="ABC particles per generation (default 150)")
+    parser.add_argument("--generations", type=ascii_int, default=10, help="ABC generations at most (default 10)")
+    parser.add_argument("--time-budget", type=ascii_float, default=720.0,
                         help="seconds after which no new ABC generation starts (default 720)")
-    parser.add_argument("--forecast-runs", type=int, default=200, help="runs from the draws (default 200)")
-    parser.add_argument("--workers", type=int, default=1,
+    parser.add_argument("--forecast-runs", type=ascii_int, default=200, help="runs from the draws (default 200)")
+    parser.add_argument("--workers", type=ascii_int, default=1,
                         help="processes for the rolling origin's ABC (default 1; any number gives the same draws)")
-    parser.add_argument("--origin", type=int, default=24,
+    parser.add_argument("--origin", type=ascii_int, default=24,
                         help="months of the history before the origin (24: 2022-2023)")
-    parser.add_argument("--horizon", type=int, default=12, help="months forecast after the origin (12: 2024)")
+    parser.add_argument("--horizon", type=ascii_int, default=12, help="months forecast after the origin (12: 2024)")
     return parser
 
 

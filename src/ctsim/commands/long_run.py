@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ctsim.commands.options import bounded
 from ctsim.data import REGION_KEYS
+from ctsim.inputs import ascii_int
 from ctsim.storage import atomic_write
 
 
@@ -16,9 +17,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser("long-run", help="run the status quo (or a scenario) for 20 years over many seeds: does "
                                              "it level off, and where does violence go?")
     parser.add_argument("--scenario", default="baseline", help="library name or scenario file (default: baseline)")
-    parser.add_argument("--seeds", type=int, default=20, help="runs, one per seed (default 20)")
-    parser.add_argument("--years", type=int, default=20, help="years after the history (default 20)")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--seeds", type=ascii_int, default=20, help="runs, one per seed (default 20)")
+    parser.add_argument("--years", type=ascii_int, default=20, help="years after the history (default 20)")
+    parser.add_argument("--workers", type=ascii_int, default=2, help="worker processes (default 2)")
     parser.add_argument("--draws", action="store_true",
                         help="seed i uses posterior draw i (default: the point calibration for every seed)")
     parser.add_argument("--json", type=Path, help="also write the yearly table and the checks to this file")

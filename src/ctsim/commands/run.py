@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ctsim.commands.options import POINT_HELP, bounded, check_out
+from ctsim.inputs import ascii_int
 from ctsim.scenarios.files import MAX_MONTHS, MAX_SEED, resolve_scenario
 
 SEED_HELP = ("override the scenario's seed; the seed also chooses the run's posterior draw, as a replication's "
@@ -16,8 +17,8 @@ SEED_HELP = ("override the scenario's seed; the seed also chooses the run's post
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser("run", help="run a scenario and write its results")
     parser.add_argument("scenario", type=Path, help="scenario file (TOML) or a library scenario's name")
-    parser.add_argument("--seed", type=int, help=SEED_HELP)
-    parser.add_argument("--months", type=int, help="override the scenario's horizon")
+    parser.add_argument("--seed", type=ascii_int, help=SEED_HELP)
+    parser.add_argument("--months", type=ascii_int, help="override the scenario's horizon")
     parser.add_argument("--out", type=Path, default=Path("results"), help="results folder (default: results)")
     parser.add_argument("--point", action="store_true", help=POINT_HELP)
     parser.add_argument("--no-chart", action="store_true", help="skip the PNG chart")

@@ -9,13 +9,14 @@ import sys
 from pathlib import Path
 
 from ctsim.commands.options import DRY_RUN_HELP
-from ctsim.inputs import InputError
+from ctsim.inputs import InputError, ascii_int
 from ctsim.scenarios.files import load_scenario
+from ctsim.storage import write_text
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     check = sub.add_parser("validate-model", help="rerun the pattern checks and print a pass/fail table")
-    check.add_argument("--replications", type=int, default=6, help="replications per scenario (default 6)")
+    check.add_argument("--replications", type=ascii_int, default=6, help="replications per scenario (default 6)")
     check.add_argument("--report", type=Path, help="also rewrite this fit report (e.g. docs/validation.md) with "
                                                    "the fit and the pattern checks")
     check.add_argument("--robustness", action="store_true",
@@ -24,11 +25,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                             "pattern_robustness.csv and summarised in the report")
     check.add_argument("--factors", metavar="NAME[,NAME...]",
                        help="robustness: only these uncertainties (default: every assumed one)")
-    check.add_argument("--posterior", type=int, metavar="N",
+    check.add_argument("--posterior", type=ascii_int, metavar="N",
                        help="also rerun every check with each of the first N stored posterior draws (20 is a good "
                             "start); with --report, stored beside it as pattern_posterior.csv and summarised in the "
                             "report")
-    check.add_argument("--workers", type=int,
+    check.add_argument("--workers", type=ascii_int,
                        help="robustness or posterior: worker processes (default: one per core)")
     check.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
     return check
@@ -92,9 +93,9 @@ def handle(args: argparse.Namespace) -> int:
         print(patterns.posterior_summary(over_posterior).to_string(index=False, float_format="{:.2f}".format))
     if args.report is not None:
         if robustness is not None:
-            robustness.to_csv(args.report.parent / ROBUSTNESS_FILE, index=False)
+            write_text(args.report.parent / ROBUSTNESS_FILE, robustness.to_csv(index=False))
         if over_posterior is not None:
-            over_posterior.to_csv(args.report.parent / POSTERIOR_PATTERNS_FILE, index=False)
+            write_text(args.report.parent / POSTERIOR_PATTERNS_FILE, over_posterior.to_csv(index=False))
         record = json.loads(point.CALIBRATION_FILE.read_text())
         write_report(record, load_scenario(point.HISTORY), args.report, patterns=table,
                      pattern_replications=args.replications)

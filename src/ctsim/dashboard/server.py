@@ -18,8 +18,9 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from ctsim.storage import Terminated, stop_cleanly, temporary_folder
 
 from .settings import (
     DEFAULT_MAX_SESSIONS,
@@ -123,8 +124,10 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: bool = Fals
           allowed: list[str] | tuple[str, ...] = ()) -> None:
     """Serve the dashboard until interrupted."""
     check_free(host, port)
-    cdn = Path(tempfile.mkdtemp(prefix="ctsim-dashboard-cdn-"))
-    try:
+    # The offline CDN copy lives in a private temporary folder, removed when the server stops: at Ctrl-C, at SIGTERM
+    # (stop_cleanly, also for `python -m ctsim.dashboard.server`, which tests and benchmarks spawn) and at exit.
+    stop_cleanly()
+    with temporary_folder("ctsim-dashboard-cdn-") as cdn:
         configure(offline_cdn(cdn), runs, max_sessions, work)
         import uvicorn  # after configure: Solara reads its settings on import
         from solara.server.starlette import app
@@ -138,8 +141,6 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: bool = Fals
         if not quiet:
             print(f"ctsim dashboard: open http://{host}:{port}/ in a browser (Ctrl+C stops it)", flush=True)
         server.run()
-    finally:
-        shutil.rmtree(cdn, ignore_errors=True)
 
 
 def free_port() -> int:
@@ -219,7 +220,7 @@ def main(args: argparse.Namespace) -> int:
     except ServerError as exc:
         print(f"ctsim: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated):
         pass
     return 0
 

@@ -16,10 +16,10 @@ Chromium through Playwright at a projector's 1280x720 (every non-loopback reques
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 from pathlib import Path
+
+from ctsim.storage import temporary_folder
 
 from .server import spawn
 
@@ -112,18 +112,17 @@ def main(argv: list[str] | None = None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 
-    work = Path(tempfile.mkdtemp(prefix="ctsim-shots-"))
-    proc, url = spawn(args=["--work", str(work)])
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-            projector(browser, url, folder)
-            board(browser, url, folder)
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        shutil.rmtree(work, ignore_errors=True)
+    with temporary_folder("ctsim-shots-") as work:
+        proc, url = spawn(args=["--work", str(work)])
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+                projector(browser, url, folder)
+                board(browser, url, folder)
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
     for name in ("dashboard_projector", "dashboard_tradeoff", "dashboard_map", "dashboard_team", "dashboard_board"):
         print(folder / f"{name}.png")
     return 0

@@ -30,6 +30,7 @@ from ctsim.declarations.parameters import (
 from ctsim.declarations.registry import levers as registry_levers
 from ctsim.declarations.registry import uncertainties as registry_uncertainties
 from ctsim.figures.tables import cell, compact
+from ctsim.storage import write_text
 from ctsim.verdicts import format_rupees
 
 
@@ -220,7 +221,7 @@ def write_all(paths: list[Path] | tuple[Path, ...] = DOCUMENTS) -> list[Path]:
         text = path.read_text(encoding="utf-8")
         new = render(text)
         if new != text:
-            path.write_text(new, encoding="utf-8")
+            write_text(path, new)
             changed.append(path)
     return changed
 
@@ -238,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         if new != text:
             stale.append(path)
             if not args.check:
-                path.write_text(new, encoding="utf-8")
+                write_text(path, new)
     if args.check and not evidence_is_current():
         print("docs/evidence.csv was measured on another state of the model (or is missing); run 'make evidence'",
               file=sys.stderr)

@@ -36,6 +36,7 @@ from ctsim.experiments.executors import replications as replications_of
 from ctsim.figures import save_figure
 from ctsim.figures.charts import OBSERVED_PICSS, OBSERVED_PIPS, calibration_chart
 from ctsim.figures.tables import number, percent
+from ctsim.storage import write_text
 
 REPORT_SEED = 7_2023  # replications of the report: not the seeds the fit used
 
@@ -137,7 +138,7 @@ def write_report(record: dict, history, path: Path = Path("docs/validation.md"),
         lines += posterior_patterns_section(path.parent / POSTERIOR_PATTERNS_FILE, patterns, pattern_replications)
     lines += long_run_section(path.parent / LONG_RUN_FILE)
     lines += forecast_section(path.parent / FORECAST_FILE)
-    path.write_text("\n".join(lines) + "\n")
+    write_text(path, "\n".join(lines) + "\n")
 
 
 

@@ -47,17 +47,25 @@ from tqdm import tqdm
 
 from ctsim.calibration.parameter_sets import POINT_SET
 from ctsim.declarations.levers import LEVERS_BY_NAME
+from ctsim.declarations.limits import MAX_INITIAL_CELLS, MAX_INITIAL_MILITANTS, PLAUSIBLE_INITIAL_MILITANTS
 from ctsim.declarations.parameters import CALIBRATION_FILE
-from ctsim.experiments.design import Experiment, ExperimentError
+from ctsim.experiments.design import Experiment, ExperimentError, largest_initial_state
 from ctsim.experiments.executors import ExecutorSpec, OpenExecutor, default_workers, open_executor, process_pool
 from ctsim.experiments.worker import RunSpec, TaskResult, execute_task
 from ctsim.inputs import excerpt_path
 from ctsim.provenance import version
-from ctsim.storage import atomic_write
+from ctsim.storage import atomic_write, ensure_folder, open_in_place, write_text
+from ctsim.storage.results import is_batch, latest_records, part_files, part_number, read_batch_info, read_part
 
 EXECUTORS = ("serial", "processes", "dask")
 SECONDS_PER_RUN_MONTH = 0.0021  # measured: a 120-month run of the calibrated model takes about 0.25 s (README)
 SECONDS_PER_RUN_SETUP = 0.01
+# How the cost grows with the initial state (benchmarks/bench_state_size.py, 2026-12-05; ctsim.declarations.limits):
+# the first month merges small cells at 35 to 50 microseconds per initial cell (45,000 cells: 1.7 s with issue 32's
+# compiled kernels, 2.4 s before), and a month costs 5e-8 to 1e-7 s more per militant beyond the plausible 9,000 (a
+# million militants: 0.05 to 0.1 s a month, on a shared machine); the estimate takes the dearer figures.
+SECONDS_PER_INITIAL_CELL = 5e-5
+SECONDS_PER_MILITANT_MONTH = 1e-7
 MAX_ISOLATED_ATTEMPTS = 2
 
 
@@ -134,17 +142,18 @@ class BatchStore:
 
     def exists(self) -> bool:
         """True when a batch has been started in this folder."""
-        return self.design_path.is_file() and self.info_path.is_file()
+        return is_batch(self.folder)
 
     def lock(self, where: object) -> None:
         """Take the folder's single-driver lock, or raise naming the driver that holds it.
 
         ``fcntl.flock`` belongs to the open file: the operating system drops it when the holder exits or is killed,
         so a lock left by a killed driver never blocks. The file keeps the holder's pid and start time for the
-        message.
+        message. It is opened without following a link and must be a regular file with no other hard link
+        (:func:`ctsim.storage.open_in_place`): a link planted there is refused, its target untouched.
         """
         self.folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = open_in_place(self.lock_path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -167,12 +176,8 @@ class BatchStore:
         inputs = input_hashes(experiment)
         parameters = _parameters(experiment).manifest(experiment.replications)
         if self.exists():
-            try:
-                info = json.loads(self.info_path.read_text())
-            except (OSError, ValueError):
-                raise ExperimentError(f"{experiment.path}: {excerpt_path(self.info_path)} is unreadable; write to "
-                                      f"a new folder (--out)") from None
-            mode = info.get("parameters", {}).get("mode", "point")  # batches before issue 14 ran on the point
+            info = read_batch_info(self.folder)  # checked: one line naming batch.json when it was changed
+            mode = (info.get("parameters") or {}).get("mode", "point")  # batches before issue 14 ran on the point
             if mode != parameters["mode"]:
                 started = "posterior draws" if mode == "draws" else "the point calibration (--point)"
                 raise ExperimentError(
@@ -192,7 +197,7 @@ class BatchStore:
                     f"{excerpt_path(self.folder)} started; resume with the original files, or write to a new folder "
                     f"(--out)")
             return
-        self.parts.mkdir(parents=True, exist_ok=True)
+        ensure_folder(self.parts)
         atomic_write(self.design_path, lambda tmp: write_design(experiment, tmp))
         info = {
             "experiment": experiment.name, "experiment_file": str(experiment.path),
@@ -204,7 +209,7 @@ class BatchStore:
             "seeds": "replication r of every scenario and point uses SeedSequence(root_seed, spawn_key=(r,))",
             "parameters": parameters,
         }
-        atomic_write(self.info_path, lambda tmp: tmp.write_text(json.dumps(info, indent=2)))
+        write_text(self.info_path, json.dumps(info, indent=2))
 
     def finished(self, n_runs: int) -> tuple[np.ndarray, np.ndarray]:
         """Masks over run ids: runs whose latest record is ok, and runs whose latest record failed (reading only
@@ -212,7 +217,7 @@ class BatchStore:
         ok = np.zeros(n_runs, dtype=bool)
         failed = np.zeros(n_runs, dtype=bool)
         for part in self.part_files():
-            frame = pd.read_parquet(part, columns=["run_id", "status"])
+            frame = read_part(part, ("run_id", "status"))
             ids = frame["run_id"].to_numpy(dtype=np.int64)
             keep = (ids >= 0) & (ids < n_runs)
             ids, good = ids[keep], (frame["status"].to_numpy() == "ok")[keep]
@@ -220,26 +225,22 @@ class BatchStore:
         return ok, failed
 
     def part_files(self) -> list[Path]:
-        """Finished part files, in the order they were written."""
-        return sorted(self.parts.glob("part-*.parquet")) if self.parts.is_dir() else []
+        """Finished part files, in the order they were written (checked: :func:`ctsim.storage.results.part_files`)."""
+        return part_files(self.parts)
 
     def outcomes(self) -> pd.DataFrame:
         """The latest record of every run that has one (a retried run's newest part wins)."""
-        frames = [pd.read_parquet(p).assign(part=int(p.stem.split("-")[1])) for p in self.part_files()]
-        if not frames:
-            return pd.DataFrame(columns=["run_id", "status", "error", "elapsed_s", "worker", "part"])
-        allruns = pd.concat(frames, ignore_index=True)
-        return allruns.sort_values(["run_id", "part"]).drop_duplicates("run_id", keep="last").reset_index(drop=True)
+        return latest_records(self.folder)
 
     def write(self, result: TaskResult) -> None:
         """Write a finished task as the next part file (and its monthly part), each atomically."""
         if self._next_part is None:
             existing = self.part_files()
-            self._next_part = int(existing[-1].stem.split("-")[1]) + 1 if existing else 0
+            self._next_part = part_number(existing[-1]) + 1 if existing else 0
         name = f"part-{self._next_part:06d}.parquet"
         self._next_part += 1
         if result.monthly is not None and not result.monthly.empty:
-            self.monthly.mkdir(exist_ok=True)
+            ensure_folder(self.monthly)
             _atomic_parquet(result.monthly, self.monthly / name)
         _atomic_parquet(pd.DataFrame(result.runs), self.parts / name)
 
@@ -329,10 +330,12 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def estimated_seconds(runs: int, months: int, workers: int) -> float:
+def estimated_seconds(runs: int, months: int, workers: int, militants: float = 0.0, cells: float = 0.0) -> float:
     """Rough wall time of ``runs`` runs of ``months`` months each on ``workers`` workers (the measured cost of a
-    model month; history months count)."""
-    return runs * (SECONDS_PER_RUN_SETUP + SECONDS_PER_RUN_MONTH * months) / max(1, workers)
+    model month; history months count), each starting with ``militants`` in ``cells`` (the larger the initial state,
+    the dearer the first month and every month after)."""
+    month = SECONDS_PER_RUN_MONTH + SECONDS_PER_MILITANT_MONTH * max(0.0, militants - PLAUSIBLE_INITIAL_MILITANTS)
+    return runs * (SECONDS_PER_RUN_SETUP + month * months + SECONDS_PER_INITIAL_CELL * cells) / max(1, workers)
 
 
 def dry_run_text(experiment: Experiment, options: BatchOptions, folder: Path) -> str:
@@ -345,14 +348,20 @@ def dry_run_text(experiment: Experiment, options: BatchOptions, folder: Path) ->
     where = {"serial": "in this process", "processes": f"on {workers} local processes",
              "dask": f"on the Dask scheduler {spec.scheduler}" if spec.scheduler else
              f"on a Dask LocalCluster of {workers} workers"}[spec.resolved_kind]
-    eta = estimated_seconds(experiment.n_runs, months, workers)
+    militants, cells = largest_initial_state(experiment)
+    eta = estimated_seconds(experiment.n_runs, months, workers, militants, cells)
     basis = ("on one worker: divide by the cluster's workers" if spec.scheduler
              else "at the measured cost of a model month on this machine")
     return (f"batch {experiment.name}: {experiment.n_runs:,} runs ({len(experiment.scenarios)} scenario(s) x "
             f"{max(1, experiment.n_points):,} point(s) x {experiment.replications} replication(s)) of "
-            f"{months} months (history included) {where}, into {folder}; roughly {eta / 60:,.1f} min "
-            f"({basis}). "
+            f"{months} months (history included) {where}, into {folder}; each starting with at most "
+            f"{militants:,.0f} militants in {cells:,.0f} cells (limits {MAX_INITIAL_MILITANTS:,.0f} and "
+            f"{MAX_INITIAL_CELLS:,.0f}); roughly {_duration(eta)} ({basis}). "
             f"Dry run: nothing was run or created.")
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:,.0f} s" if seconds < 60 else f"{seconds / 60:,.1f} min"
 
 
 def runs_per_task(months: int, task_seconds: float) -> int:

@@ -47,6 +47,7 @@ from scipy.stats import qmc
 
 from ctsim.declarations import registry
 from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, check_value
+from ctsim.declarations.limits import CELL_SIZE, INITIAL_KEYS, MAX_INITIAL_CELLS, MAX_INITIAL_MILITANTS, MILITANTS
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.declarations.parameters import PARAMETERS_BY_NAME, ParameterError, resolve
 from ctsim.inputs import (
@@ -62,7 +63,7 @@ from ctsim.inputs import (
     suggest,
     whole_number,
 )
-from ctsim.scenarios.files import MAX_MONTHS, Scenario, ScenarioError, load_scenario, read_toml
+from ctsim.scenarios.files import MAX_MONTHS, Scenario, ScenarioError, check_initial_size, load_scenario, read_toml
 from ctsim.scenarios.library import library_path
 
 TOP_KEYS = ("name", "description", "scenarios", "replications", "months", "seed", "design", "outputs")
@@ -216,11 +217,46 @@ def load_experiment(path: str | Path) -> Experiment:
         _design(where, path, data["design"], experiment)
     _outputs(where, data.get("outputs", {}), experiment)
     _check_count(where, experiment.n_runs)
+    check_initial_states(where, experiment)
     for file, sha in experiment.inputs.items():  # the points file's content is part of what the batch is
         if file != str(path.resolve()):
             digest.update(sha.encode())
     experiment.sha256 = digest.hexdigest()
     return experiment
+
+
+def initial_states(experiment: Experiment) -> Iterator[tuple[Scenario, np.ndarray, np.ndarray]]:
+    """For each scenario, the militants and the cells each design point starts with (one value without a design,
+    or when the design varies neither ``initial_active_militants`` nor ``initial_cell_size``)."""
+    table = experiment.table
+    for scenario in experiment.scenarios:
+        base = resolve({**(scenario.history.uncertainties if scenario.history else {}), **scenario.uncertainties})
+        militants = table[MILITANTS].to_numpy(dtype=float) if MILITANTS in table else np.array([base[MILITANTS]])
+        size = table[CELL_SIZE].to_numpy(dtype=float) if CELL_SIZE in table else np.array([base[CELL_SIZE]])
+        militants, size = np.broadcast_arrays(militants, size)
+        yield scenario, militants, militants / np.maximum(size, 1.0)
+
+
+def largest_initial_state(experiment: Experiment) -> tuple[float, float]:
+    """The most militants and the most cells any run of the design starts with (the time estimate's basis)."""
+    states = [(float(m.max()), float(c.max())) for _, m, c in initial_states(experiment)]
+    return max(m for m, _ in states), max(c for _, c in states)
+
+
+def check_initial_states(where: str, experiment: Experiment) -> None:
+    """Refuse a design one of whose runs would start beyond the cost guard's limits
+    (:mod:`ctsim.declarations.limits`), naming the design's keys; checked on every design point, before anything
+    runs."""
+    for scenario, militants, cells in initial_states(experiment):
+        beyond = np.flatnonzero((militants > MAX_INITIAL_MILITANTS) | (cells > MAX_INITIAL_CELLS))
+        if beyond.size == 0:
+            continue
+        i = int(beyond[0])
+        point = experiment.table.iloc[i] if len(experiment.table) else {}
+        varied = {k: float(point[k]) for k in INITIAL_KEYS if k in experiment.table}
+        label = {"latin_hypercube": "design.factors.{}", "full_factorial": "design.factors.{}",
+                 "list": f"design.points[{i}].{{}}"}.get(experiment.method, f"design.path row {i + 2} column {{}}")
+        check_initial_size(scenario, varied, {k: label.format(k) for k in varied}, where, ExperimentError)
 
 
 def _check_count(where: str, runs: int, what: str = "the design", points: int = 0) -> None:
@@ -248,7 +284,7 @@ def _scenarios(where: str, path: Path, value: Any) -> list[Scenario]:
     for i, item in enumerate(value):
         target = scenario_path(where, f"scenarios[{i}]", path, item)
         try:
-            out.append(load_scenario(target))
+            out.append(load_scenario(target, reached=True))
         except ScenarioError as exc:
             raise ExperimentError(reached_through(str(exc), where, f"scenarios[{i}]")) from None
     names = [s.name for s in out]

@@ -1,7 +1,9 @@
 """Reading batch results: the design joined with each run's outcomes, monthly series, and the batch's status.
 
 The files are plain Parquet (``design.parquet``, ``parts/part-*.parquet``, ``monthly/part-*.parquet``) and read
-directly with pandas or polars as well; these helpers only join them and keep the latest record of a retried run.
+directly with pandas or polars as well; these helpers read them through the validated loader
+(:func:`ctsim.storage.read_batch`: a missing, truncated or changed file is one line naming it), join them and keep
+the latest record of a retried run.
 """
 
 from __future__ import annotations
@@ -10,38 +12,40 @@ from pathlib import Path
 
 import pandas as pd
 
-from ctsim.experiments.batch import BatchStore
+from ctsim.declarations import registry
+from ctsim.declarations.parameters import PARAMETERS
+from ctsim.storage import BatchResult, read_batch
+
+KINDS = {"float": "numbers", "int": "numbers", "bool": "true or false", "choice": "text"}
 
 
-def _store(folder: str | Path) -> BatchStore:
-    store = BatchStore(folder)
-    if not store.exists():
-        raise FileNotFoundError(f"{folder}: no batch here (design.parquet and batch.json are missing)")
-    return store
+def factor_columns() -> dict[str, str]:
+    """The type of the column of every factor a design may vary: levers and uncertainties by their declared kind,
+    any other parameter (varied explicitly) a number."""
+    kinds = {p.name: "numbers" for p in PARAMETERS}
+    kinds.update({f.name: KINDS[f.kind] for f in (*registry.levers(), *registry.uncertainties())})
+    return kinds
+
+
+def read(folder: str | Path, monthly: bool = True) -> BatchResult:
+    """The batch folder, read and checked (:func:`ctsim.storage.read_batch`), its factor columns of their declared
+    types.
+
+    Raises:
+        ctsim.storage.ResultsError: when the folder holds no batch, or a file of it is missing or changed.
+    """
+    return read_batch(folder, monthly, factor_columns())
 
 
 def load(folder: str | Path) -> pd.DataFrame:
     """Design plus outcomes: one row per run of the design, with ``status`` (ok, failed or pending), ``error``,
     ``elapsed_s``, ``worker`` and every summary outcome (missing for runs that are not ok)."""
-    store = _store(folder)
-    design = pd.read_parquet(store.design_path)
-    outcomes = store.outcomes().drop(columns=["part"])
-    frame = design.merge(outcomes, on="run_id", how="left")
-    frame["status"] = frame["status"].fillna("pending")
-    return frame
+    return read(folder, monthly=False).runs
 
 
 def load_monthly(folder: str | Path) -> pd.DataFrame:
     """The monthly series kept by the experiment (``outputs.monthly``), joined with the design; empty if none."""
-    store = _store(folder)
-    parts = sorted(store.monthly.glob("part-*.parquet")) if store.monthly.is_dir() else []
-    if not parts:
-        return pd.DataFrame()
-    monthly = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-    # A retried run may appear in more than one part: keep its last series.
-    monthly = monthly.drop_duplicates(["run_id", "month_index"], keep="last")
-    design = pd.read_parquet(store.design_path)
-    return design.merge(monthly, on="run_id", how="inner")
+    return read(folder).monthly
 
 
 def status(folder: str | Path) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from ctsim.figures import save_figure
 from ctsim.figures.charts import morris_chart, rank_probability_chart, sobol_chart
 from ctsim.figures.tables import markdown
 from ctsim.inputs import inside
+from ctsim.storage import write_text
 
 
 def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
@@ -24,7 +25,7 @@ def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
 
     written = []
     table = result.ranking_table()
-    table.to_csv(folder / "ranking.csv", index=False)
+    write_text(folder / "ranking.csv", table.to_csv(index=False))
     written.append(folder / "ranking.csv")
     lines = [f"# Sensitivity: {result.study.name}", "",
              f"Method: {result.study.method}, N = {result.study.n}, {result.study.replications} replication(s) per "
@@ -38,6 +39,6 @@ def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
         heat = under(folder / f"rank_probability_{slug}.png")
         save_figure(rank_probability_chart(res, f"{outcome} ({stratum})"), heat)
         written += [chart, heat]
-    (folder / "ranking.md").write_text("\n".join(lines) + "\n")
+    write_text(folder / "ranking.md", "\n".join(lines) + "\n")
     written.append(folder / "ranking.md")
     return written

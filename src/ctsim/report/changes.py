@@ -32,7 +32,7 @@ def scenario_infos(entries: list[dict], folder: Path) -> list[ScenarioInfo]:
                          f"the levers it changes cannot be listed")
         else:
             try:
-                scenario = load_scenario(path)
+                scenario = load_scenario(path, reached=True)  # named by the result, not the user
             except ScenarioError as exc:
                 info.note = f"the scenario file no longer loads ({exc})"
             else:

@@ -37,15 +37,34 @@ def dispatch(args: argparse.Namespace) -> int | None:
 
 
 def report(folder: Path, out: Path | None = None, pdf: bool = False) -> int:
-    """Write the brief of ``folder`` and print where it went."""
-    from ctsim.report import make_report
-    from ctsim.report.brief import ReportError
-    from ctsim.report.pdf import PdfError
+    """Write the brief of ``folder`` and print where it went.
 
+    The HTML (and the PDF beside it) is written through :mod:`ctsim.storage`: a new regular file, or one replacing a
+    regular file, never through a link or over a device, FIFO or folder. A file named with ``--out`` must lie in a
+    folder that exists (none is created); both names are checked before the result is read.
+    """
+    from ctsim.report import BRIEF_NAME
+    from ctsim.report.brief import ReportError
+    from ctsim.report.gather import gather
+    from ctsim.report.pdf import PdfError, print_pdf
+    from ctsim.report.render import render
+    from ctsim.storage import check_new_file, check_replaceable, temporary_folder, write_bytes, write_text
+
+    html = check_new_file(out, "--out") if out is not None else Path(folder) / BRIEF_NAME
+    for target in (html, html.with_suffix(".pdf")) if pdf else (html,):
+        check_replaceable(target)
     try:
-        written = make_report(folder, out, pdf)
-    except (ReportError, PdfError) as exc:
+        text = render(gather(folder))
+    except ReportError as exc:
         raise ScenarioError(str(exc)) from None
+    written = [write_text(html, text)]
+    if pdf:
+        with temporary_folder("ctsim-pdf-") as private:  # Chromium writes by name: into a folder only ctsim uses
+            try:
+                printed = print_pdf(html, private / "brief.pdf")
+            except PdfError as exc:
+                raise ScenarioError(str(exc)) from None
+            written.append(write_bytes(html.with_suffix(".pdf"), printed.read_bytes()))
     for path in written:
         print(f"brief written to {path}")
     return 0

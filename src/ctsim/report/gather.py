@@ -18,12 +18,14 @@ from ctsim.calibration.parameter_sets import describe
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.declarations import registry
 from ctsim.declarations.levers import LEVERS_BY_NAME
-from ctsim.experiments.results import load, load_monthly
+from ctsim.experiments.results import read
+from ctsim.provenance import version
 from ctsim.report import words
-from ctsim.report.brief import Brief, Ranked, ReportError, Row, ScenarioInfo, Spread, read_json
+from ctsim.report.brief import Brief, Ranked, ReportError, Row, ScenarioInfo, Spread
 from ctsim.report.changes import scenario_infos
 from ctsim.report.summary import regional_verdicts, summarise
 from ctsim.report.trust import trust
+from ctsim.storage.results import read_batch_info, read_compare, read_ranking
 from ctsim.verdicts import judge
 
 __all__ = ["KINDS", "ReportError", "gather", "kind_of"]
@@ -66,11 +68,8 @@ def gather(folder: str | Path) -> Brief:
 # --- compare -------------------------------------------------------------------------------------------------------
 
 def _compare(folder: Path) -> Brief:
-    manifest = read_json(folder / "manifest.json")
-    runs = pd.read_csv(folder / "runs.csv")
-    differences = pd.read_csv(folder / "differences.csv")
-    monthly_path = folder / "monthly_attacks.parquet"
-    monthly = pd.read_parquet(monthly_path) if monthly_path.is_file() else pd.DataFrame()
+    result = read_compare(folder)  # the validated loader: a changed or damaged file is one line naming it
+    manifest, runs, differences, monthly = result.manifest, result.runs, result.differences, result.monthly
     names = [s["name"] for s in manifest["scenarios"]]
     reference = names[0]
     months = int(manifest["months"])
@@ -100,7 +99,7 @@ def _compare(folder: Path) -> Brief:
     brief.years = _years(monthly, names, months, level, versus)
     brief.regions = _regions(runs, names, months, level, versus)
     brief.summaries = _summaries(brief, versus)
-    brief.districts = _districts(folder / "district_attacks.parquet", names)
+    brief.districts = _districts(result.districts, names)
     brief.provenance = _provenance_compare(manifest, infos)
     brief.missing = _missing_common(brief) + ([] if priced else [OLD_COST])
     return brief
@@ -134,12 +133,11 @@ def _summaries(brief: Brief, versus: str) -> list:
     return out
 
 
-def _districts(path: Path, names: list[str]) -> pd.DataFrame:
+def _districts(table: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """The first scenario's mean paired difference in attacks from the reference, per district (empty when the result
     has no district figures)."""
-    if len(names) < 2 or not path.is_file():
+    if len(names) < 2 or table.empty:
         return pd.DataFrame()
-    table = pd.read_parquet(path)
     wide = table.pivot_table(index=["district_id", "replication"], columns="scenario", values="attacks")
     if names[0] not in wide.columns or names[1] not in wide.columns:
         return pd.DataFrame()
@@ -264,12 +262,12 @@ def _provenance_compare(manifest: dict, infos: list[ScenarioInfo]) -> list[tuple
 def _versions(manifest: dict) -> list[tuple[str, str]]:
     """Version, commit and calibration of the run, as recorded; what is not recorded is said to be missing."""
     packages = manifest.get("packages", {}) or {}
-    version = manifest.get("ctsim_version") or packages.get("ctsim")
+    recorded = manifest.get("ctsim_version") or packages.get("ctsim")
     commit = manifest.get("git_commit") or manifest.get("commit")
     calibration = manifest.get("calibration_version") or manifest.get("calibration")
     return [
-        ("ctsim version", str(version) if version else f"not recorded in the result (this report was made with "
-                                                       f"ctsim {version()})"),
+        ("ctsim version", str(recorded) if recorded else f"not recorded in the result (this report was made with "
+                                                         f"ctsim {version()})"),
         ("Commit", str(commit) if commit else "not recorded in the result"),
         ("Calibration", str(calibration) if calibration else "not recorded in the result; the brief assumes the "
                                                              "calibration packaged now (see How far to trust it)"),
@@ -304,9 +302,8 @@ def _missing_common(brief: Brief) -> list[str]:
 # --- batch ---------------------------------------------------------------------------------------------------------
 
 def _batch(folder: Path) -> Brief:
-
-    info = read_json(folder / "batch.json")
-    frame = load(folder)
+    batch = read(folder)  # the validated loader: a changed or damaged file is one line naming it
+    info, frame = batch.info, batch.runs
     ok = frame[frame["status"] == "ok"].copy()
     if ok.empty:
         raise ReportError(f"{folder}: the batch has no finished runs yet; run it (ctsim batch) and try again")
@@ -317,7 +314,7 @@ def _batch(folder: Path) -> Brief:
     # Runs of different scenarios share their seed at the same design point and replication: that is the pair.
     ok["pair"] = ok["point"].astype(str) + ":" + ok["replication"].astype(str)
     ok["scenario"] = [names[int(i)] for i in ok["scenario_index"]]
-    monthly = load_monthly(folder)
+    monthly = batch.monthly
     monthly_out = pd.DataFrame()
     every = 1
     if not monthly.empty and "attacks" in monthly:
@@ -440,9 +437,9 @@ MEASURES = {
 
 
 def _sensitivity(folder: Path) -> Brief:
-    ranking = pd.read_csv(folder / "ranking.csv")
+    ranking = read_ranking(folder)
     brief = _batch(folder / "runs")
-    info = read_json(folder / "runs" / "batch.json")
+    info = read_batch_info(folder / "runs")
     brief.kind = "sensitivity"
     brief.folder = folder
     brief.title = f"Which levers matter most over {words.horizon(brief.months)}: a study of what moves the outcomes"

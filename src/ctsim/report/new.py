@@ -8,14 +8,12 @@ would be the file name.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ctsim.declarations.levers import LEVERS, Lever
+from ctsim.inputs import excerpt
 from ctsim.report.words import lag_words
 from ctsim.scenarios.files import ScenarioError, load_scenario
-
-NAME = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 def _toml_value(value) -> str:
@@ -79,27 +77,39 @@ def scenario_text(name: str, parent: str, parent_description: str, values: dict)
 def new_scenario(name: str, parent: str = "baseline", folder: str | Path = ".") -> Path:
     """Write ``folder/name.toml``, extending the library scenario ``parent``, and check that it loads.
 
+    Everything is checked before anything is written: the name (a plain name, as a scenario's name must be), the
+    parent, and the text itself (loaded from a private temporary folder). The file is then created new
+    (:func:`ctsim.storage.writing.write_new`): never over an existing file, never through a link.
+
     Raises:
         ScenarioError: for a bad name, an unknown parent, or a file that exists already.
     """
+    from ctsim.inputs import is_plain_name
     from ctsim.scenarios.library import library_names, library_path
+    from ctsim.storage import temporary_folder
+    from ctsim.storage.writing import write_new
 
-    if not NAME.fullmatch(name) or name.endswith(".toml"):
-        raise ScenarioError(f"new: NAME {name!r} may hold only letters, digits, _ . - (no .toml)")
+    # Not '.', '..', '.x' or '-rf': the name becomes a file name here and a folder of the results later.
+    if not is_plain_name(name) or name.endswith(".toml"):
+        raise ScenarioError(f"new: NAME {excerpt(name)} may hold only letters, digits, _ . - and must start with a "
+                            f"letter, a digit or _ (at most 100 characters, without .toml)")
     source = library_path(parent)
     if source is None:
-        raise ScenarioError(f"new: option '--from' = {parent!r} is not a library scenario; one of: "
+        raise ScenarioError(f"new: option '--from' = {excerpt(parent)} is not a library scenario; one of: "
                             f"{', '.join(library_names())}")
     parent = source.stem
     base = load_scenario(source)
+    text = scenario_text(name, parent, base.description, base.policy().as_dict())
+    with temporary_folder("ctsim-new-") as private:  # the template must load as written, before it is written
+        load_scenario(write_new(private / f"{name}.toml", text))
     folder = Path(folder)
     path = folder / f"{name}.toml"
-    if path.exists():
-        raise ScenarioError(f"{path}: file exists already; choose another NAME or --dir")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(scenario_text(name, parent, base.description, base.policy().as_dict()), encoding="utf-8")
+        write_new(path, text)
+    except FileExistsError:
+        raise ScenarioError(f"{path}: a file (or a link, or a folder) of that name exists already; choose another "
+                            f"NAME or --dir") from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot write ({exc.strerror})") from None
-    load_scenario(path)  # the template must load as written
     return path

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from ctsim.provenance import version
 from ctsim.report import charts, words
 from ctsim.report.brief import Brief
+from ctsim.storage import write_text
 
 
 def environment() -> Environment:
@@ -34,9 +35,4 @@ def render(brief: Brief) -> str:
 
 def write_html(brief: Brief, out: str | Path) -> Path:
     """Render and write the brief; returns the path."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(render(brief), encoding="utf-8")
-    tmp.replace(out)
-    return out
+    return write_text(Path(out), render(brief))  # through a fresh temporary file, never through a link

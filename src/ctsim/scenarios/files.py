@@ -26,6 +26,15 @@ A child inherits everything from its parent and overrides what it names: ``[run]
 uncertainties by name; its schedule entries come after the parent's. Every mistake raises :class:`ScenarioError`
 naming the file and the key path and saying what would be valid.
 
+**Files reached through another file.** A file named by ``extends`` or ``history`` (or by an experiment, a study or
+a results folder) was not named by the user, so before anything of it is used it must be *a ctsim scenario file*:
+a regular file whose name ends in ``.toml``, of at most 1 MB, that parses as UTF-8 TOML and holds only scenario keys
+at every level (the top-level keys below, ``[run]``'s, levers in ``[levers]``, declared parameters in
+``[uncertainties]``, the keys of ``[[schedule]]`` and ``[[trigger]]``). Any other file is refused with one line,
+"not a ctsim scenario file", that reveals nothing of its contents: not the parser's position, not a key name (a
+scenario that extends ``/etc/passwd`` or a credentials file learns only that it is not a scenario). Once a file is
+known to be a scenario file, its mistakes are reported in full, as for the file named on the command line.
+
 **History.** A scenario with ``history`` first runs the history scenario (its levers and schedule, from its own
 start) and then, in the same model, switches to its own levers and schedule: every policy branches from the state
 the history reached, so what is calibrated on the history carries over. The history must end the month before the
@@ -37,6 +46,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -44,6 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, Policy, check_value
+from ctsim.declarations.limits import INITIAL_KEYS, check_initial_state
 from ctsim.declarations.parameters import PARAMETERS_BY_NAME, ParameterError, resolve
 from ctsim.inputs import (
     InputError,
@@ -60,7 +71,7 @@ from ctsim.inputs import (
     whole_number,
 )
 from ctsim.scenarios.library import BASELINE, library_names, library_path
-from ctsim.scenarios.triggers import Trigger, TriggerError, Triggers, read_triggers
+from ctsim.scenarios.triggers import TRIGGER_KEYS, Trigger, TriggerError, Triggers, read_triggers
 from ctsim.scenarios.triggers import merge as merge_triggers
 
 if TYPE_CHECKING:
@@ -73,7 +84,7 @@ MAX_MONTHS = 600
 MAX_REPLICATIONS = 10_000
 MAX_SEED = 2**63 - 1
 MAX_CHAIN = 32  # files in a chain of extends and history
-_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")  # ASCII digits only: \d takes any script's digits
 MIN_YEAR, MAX_YEAR = 1900, 2200  # the calendar the model's dates use (pandas timestamps end in 2262)
 
 
@@ -252,8 +263,10 @@ def _month_text(where: str, key: str, value: Any) -> str:
     return value
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file, following ``extends``.
+def load_scenario(path: str | Path, reached: bool = False) -> Scenario:
+    """Read and validate a scenario file, following ``extends``. ``reached``: the file was named by another file or
+    a results folder, not by the user, so it must be a ctsim scenario file (see the module docstring) before any of
+    its mistakes is shown.
 
     Raises:
         ScenarioError: for a missing or unreadable file, bad TOML, an unknown key, a wrong type, an out-of-range
@@ -261,11 +274,11 @@ def load_scenario(path: str | Path) -> Scenario:
             with the file name and names the key.
     """
     path = Path(path)
-    key = str(path.resolve())
+    key = f"{path.resolve()}|{reached}"
     cached = _LOADED.get(key)
     if cached is not None and cached[0] is not None and cached[0] == _stamps(cached[1]):
         return copy.deepcopy(cached[1])  # a copy: a caller may change what it gets
-    scenario = _validated(_resolve_schedule(_load(path, ())))
+    scenario = _validated(_resolve_schedule(_load(path, (), reached)))
     if len(_LOADED) >= 64:
         _LOADED.pop(next(iter(_LOADED)))
     _LOADED[key] = (_stamps(scenario), copy.deepcopy(scenario))
@@ -299,7 +312,20 @@ def _validated(scenario: Scenario) -> Scenario:
                 f"{scenario.path}: key 'history': {history.path.name} runs {history.start} to "
                 f"{_month_after(history.start, history.months - 1)}, but this scenario starts {scenario.start}; the "
                 f"history must end the month before the start")
+    check_initial_size(scenario)
     return scenario
+
+
+def check_initial_size(scenario: Scenario, overrides: dict[str, float] | None = None, keys: dict | None = None,
+                       where: str | None = None, error: type[ScenarioError] = ScenarioError) -> None:
+    """Refuse a scenario whose initial state (militants, cells: :mod:`ctsim.declarations.limits`) lies beyond the
+    cost guard's limits, in one line naming the keys that set it. ``overrides`` (a design point's values) and
+    ``keys`` (how its file names them) come from an experiment or study."""
+    values = {**(scenario.history.uncertainties if scenario.history else {}), **scenario.uncertainties}
+    named = {k: f"uncertainties.{k}" for k in values if k in INITIAL_KEYS}
+    values.update(overrides or {})
+    named.update(keys or {})
+    check_initial_state(where or excerpt_path(scenario.path or scenario.name), resolve(values), error, named)
 
 
 def resolve_scenario(scenario: Scenario | str | Path | None) -> Scenario:
@@ -346,9 +372,53 @@ def read_toml(path: Path, keys: tuple[str, ...], error: type[ScenarioError] = Sc
     return raw, data
 
 
-def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
+NOT_A_SCENARIO = ("not a ctsim scenario file (a .toml file holding only scenario keys); nothing of it is shown: "
+                  "run 'ctsim validate' on it to see why")
+
+
+def read_scenario_file(path: Path) -> tuple[bytes, dict]:
+    """Read a file that another file (or a results folder) names, only if it is a ctsim scenario file (see the
+    module docstring): its bytes and table, or one line that reveals nothing of its contents.
+
+    Raises:
+        ScenarioError: ``PATH: not a ctsim scenario file ...`` (or ``file not found``).
+    """
     where = excerpt_path(path)
-    raw, data = read_toml(path, TOP_KEYS)
+    if not os.path.lexists(path):
+        raise ScenarioError(f"{where}: file not found")
+    if path.suffix != ".toml":
+        raise ScenarioError(f"{where}: {NOT_A_SCENARIO}")
+    try:
+        raw = read_input(path, "TOML file", ScenarioError)
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (ScenarioError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        raise ScenarioError(f"{where}: {NOT_A_SCENARIO}") from None
+    if not _only_scenario_keys(data):
+        raise ScenarioError(f"{where}: {NOT_A_SCENARIO}")
+    check_table(where, data, ScenarioError)  # a scenario file's own keys: its mistakes are named in full
+    return raw, data
+
+
+def _only_scenario_keys(data: dict) -> bool:
+    """True when every key of ``data`` is a scenario key at its level."""
+    def keys_in(table: Any, valid: Any) -> bool:
+        return isinstance(table, dict) and all(k in valid for k in table)
+
+    def tables_in(entries: Any, valid: Any) -> bool:
+        entries = entries if isinstance(entries, list) else [entries]
+        return all(keys_in(e, valid) for e in entries)
+
+    return (keys_in(data, TOP_KEYS)
+            and keys_in(data.get("run", {}), RUN_KEYS)
+            and keys_in(data.get("levers", {}), LEVERS_BY_NAME)
+            and keys_in(data.get("uncertainties", {}), PARAMETERS_BY_NAME)
+            and tables_in(data.get("schedule", []), SCHEDULE_KEYS)
+            and tables_in(data.get("trigger", []), TRIGGER_KEYS))
+
+
+def _load(path: Path, chain: tuple[Path, ...], reached: bool = False) -> Scenario:
+    where = excerpt_path(path)
+    raw, data = read_scenario_file(path) if reached else read_toml(path, TOP_KEYS)
     for section in ("run", "levers", "uncertainties"):
         if section in data and not isinstance(data[section], dict):
             raise ScenarioError(f"{where}: key '{section}' must be a table ([{section}])")
@@ -436,13 +506,13 @@ def _parent(where: str, path: Path, data: dict, chain: tuple[Path, ...], key: st
     if parent_path in seen:
         cycle = " -> ".join(p.name for p in (*seen[seen.index(parent_path):], parent_path))
         raise ScenarioError(f"{where}: key '{key}': cyclic inheritance ({cycle})")
-    if not parent_path.is_file():
+    if not os.path.lexists(parent_path):
         raise ScenarioError(f"{where}: key '{key}': file not found: {excerpt_path(parent_path)} (nor a library "
                             f"scenario: {', '.join(library_names())})")
     if len(seen) > MAX_CHAIN:
         raise ScenarioError(f"{where}: key '{key}': more than {MAX_CHAIN} files in the chain of extends and history")
     try:
-        return _load(parent_path, seen)
+        return _load(parent_path, seen, reached=True)  # not the user's own file: a scenario file, or nothing shown
     except ScenarioError as exc:
         # Name the key that led to the parent, so an error deep in a chain can be traced back to this file.
         raise ScenarioError(reached_through(str(exc), where, key)) from None

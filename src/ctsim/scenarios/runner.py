@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ctsim.data.geography import Geography, packaged
+from ctsim.declarations.limits import check_running_size
 from ctsim.model.core import CTModel
 from ctsim.model.recording import (
     OUTPUT_INDEX,
@@ -129,7 +130,7 @@ def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
     model = build_model(scenario, seed, uncertainties=uncertainties, draw=draw, geography_overrides=geography_overrides,
                         admin_overrides=admin_overrides)
     try:
-        model.run(scenario.history_months + (scenario.months if months is None else months))
+        _run_months(model, scenario.history_months + (scenario.months if months is None else months), scenario)
         district_attacks = model.recorder.district_attacks(first=scenario.history_months)
         national, regional = monthly_frames(model, include_history=include_history)
         return RunResult(scenario, seed, national, regional, summarise(national, regional),
@@ -170,12 +171,20 @@ def run_recorded(scenario: Scenario | str | Path | None = None, seed: Seed | Non
     scenario = resolve_scenario(scenario)
     model = build_model(scenario, scenario.seed if seed is None else seed, uncertainties=uncertainties, draw=draw)
     try:
-        model.run(scenario.history_months + (scenario.months if months is None else months))
+        _run_months(model, scenario.history_months + (scenario.months if months is None else months), scenario)
         recorder = model.recorder
         dates = pd.period_range(model.start, periods=recorder.months, freq="M").to_timestamp()
         return Recorded(dates, recorder.national.copy(), recorder.regional.copy())
     finally:
         model.release()
+
+
+def _run_months(model: CTModel, months: int, scenario: Scenario) -> None:
+    """Step ``model`` ``months`` times, checking its size after each month (the cost guard,
+    :func:`ctsim.declarations.limits.check_running_size`: a run past the limits stops with one line)."""
+    for _ in range(months):
+        model.step()
+        check_running_size(model.record, model.steps, scenario.path or scenario.name)
 
 
 def _counterfactual_geography(overrides: Mapping[str, Mapping[str, float]]) -> Geography:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -33,6 +32,7 @@ from ctsim.calibration.parameter_sets import POSTERIOR_FILE, current_model, read
 from ctsim.experiments.executors import check_scheduler, dask_client
 from ctsim.inputs import excerpt_path
 from ctsim.scenarios.files import ScenarioError, load_scenario
+from ctsim.storage import temporary_folder, write_text
 
 DEFAULTS = {"population": 100, "generations": 6, "replications": 1, "seed": 20220101}  # make posterior sets its own
 # Settings that must match to resume a work folder (generations may grow: a resumed run continues up to them).
@@ -139,7 +139,7 @@ def _fingerprints() -> dict[str, str]:
 def _write_work_settings(work: Path, wanted: dict[str, Any], stops: list[int]) -> None:
     try:
         work.mkdir(parents=True, exist_ok=True)
-        (work / "settings.json").write_text(json.dumps({**wanted, "stops": stops}, indent=1) + "\n")
+        write_text(work / "settings.json", json.dumps({**wanted, "stops": stops}, indent=1) + "\n")
     except OSError as exc:
         raise ScenarioError(f"calibrate --abc: option '--work' = {excerpt_path(work)}: cannot write "
                             f"({exc.strerror or type(exc).__name__})") from None
@@ -204,9 +204,9 @@ def same_draws(a, b) -> bool:
 def _check(args: argparse.Namespace, stored, settings: dict[str, Any], output: Path, show_progress: bool) -> int:
     """Rerun the stored settings in a temporary folder (nothing written in the package) and compare the draws."""
     stops = [int(g) for g in stored.settings.get("stops", [settings["generations"]])]
-    with tempfile.TemporaryDirectory(prefix="ctsim-abc-check-") as tmp:
+    with temporary_folder("ctsim-abc-check-") as tmp:  # removed on SIGTERM too
         for stop in stops:  # replay the calls that made the stored draws, each stopping where it stopped
-            posterior = _run(args, {**settings, "generations": stop}, Path(tmp), resume=True,
+            posterior = _run(args, {**settings, "generations": stop}, tmp, resume=True,
                              show_progress=show_progress)
     same = same_draws(posterior, stored)
     parallel = "dask" in (stored.settings.get("sampler", "single"), _sampler_name(args))

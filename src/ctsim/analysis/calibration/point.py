@@ -40,6 +40,7 @@ from ctsim.experiments.executors import replications as replications_of
 from ctsim.scenarios.files import ScenarioError
 from ctsim.scenarios.library import LIBRARY_DIR
 from ctsim.scenarios.runner import Recorded, run_recorded
+from ctsim.storage import write_text
 
 HISTORY = LIBRARY_DIR / f"{HISTORY_NAME}.toml"
 # Version of the stored calibration: 1 fitted 2022-2023; 2 fitted 2022-2024 with the militant-side feedbacks and the
@@ -257,6 +258,4 @@ def _score_placeholder(theta) -> float:  # pragma: no cover - differential_evolu
 
 def write(record: dict, path: Path = CALIBRATION_FILE) -> None:
     """Store a calibration record (atomically)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(record, indent=2) + "\n")
-    tmp.replace(path)
+    write_text(path, json.dumps(record, indent=2) + "\n")

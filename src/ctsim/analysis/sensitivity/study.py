@@ -38,6 +38,7 @@ import pandas as pd
 from ctsim.analysis.sensitivity import harness as sa
 from ctsim.calibration.parameter_sets import POINT_SET
 from ctsim.declarations import registry
+from ctsim.declarations.limits import CELL_SIZE, MILITANTS
 from ctsim.declarations.outputs import SUMMARY_NAMES
 from ctsim.experiments.design import (
     Experiment,
@@ -50,7 +51,7 @@ from ctsim.experiments.design import (
     scenario_path,
 )
 from ctsim.inputs import excerpt, excerpt_path, plain_name, reached_through, suggest
-from ctsim.scenarios.files import ScenarioError, load_scenario, read_toml
+from ctsim.scenarios.files import ScenarioError, check_initial_size, load_scenario, read_toml
 
 TOP_KEYS = ("name", "description", "scenario", "method", "n", "second_order", "replications", "months", "seed",
             "outcomes", "factors", "strata")
@@ -130,7 +131,7 @@ def load_study(path: str | Path) -> Study:
         raise ExperimentError(f"{where}: key 'scenario' must name a scenario file, e.g. \"../scenarios/baseline.toml\"")
     target = scenario_path(where, "scenario", path, data["scenario"])
     try:
-        scenario = load_scenario(target)
+        scenario = load_scenario(target, reached=True)
     except ScenarioError as exc:
         raise ExperimentError(reached_through(str(exc), where, "scenario")) from None
     method = data.get("method")
@@ -163,6 +164,9 @@ def load_study(path: str | Path) -> Study:
                   seed=_int(where, "seed", data.get("seed", 1), 0, 2**32 - 1), outcomes=tuple(outcomes),
                   factors=factors, strata=strata, description=str(data.get("description", "")))
     _check_count(where, study.runs, "the study")  # counted before any design row is drawn
+    # The cost guard on the corner of the ranges that starts the largest state: most militants, smallest cells.
+    corner = {k: (factors[k][1] if k == MILITANTS else factors[k][0]) for k in (MILITANTS, CELL_SIZE) if k in factors}
+    check_initial_size(scenario, corner, {k: f"factors.{k}" for k in corner}, where, ExperimentError)
     return study
 
 

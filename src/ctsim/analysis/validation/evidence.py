@@ -26,6 +26,7 @@ from ctsim.declarations.outputs import OUTPUTS
 from ctsim.experiments.executors import ExecutorSpec, replicate
 from ctsim.experiments.executors import replications as replications_of
 from ctsim.scenarios.runner import run
+from ctsim.storage import write_text
 
 REPO = Path(__file__).resolve().parents[4]
 EVIDENCE_CSV = REPO / "docs" / "evidence.csv"
@@ -103,5 +104,4 @@ def measure(entries: tuple[LeverEvidence, ...] = LEVER_EVIDENCE, replications: i
 
 def write(table: pd.DataFrame, path: Path = EVIDENCE_CSV) -> Path:
     """Store the table with the model fingerprint it was measured on."""
-    table.assign(model_fingerprint=model_fingerprint()).to_csv(path, index=False)
-    return path
+    return write_text(path, table.assign(model_fingerprint=model_fingerprint()).to_csv(index=False))

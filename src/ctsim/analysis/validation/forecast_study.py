@@ -37,6 +37,7 @@ import pandas as pd
 from ctsim.analysis.validation import forecast, predictive, rolling_origin
 from ctsim.calibration.fingerprint import model_fingerprint
 from ctsim.declarations.parameters import calibration_version
+from ctsim.storage import write_text
 
 FORMAT = "ctsim-forecast-study"
 VERSION = 1
@@ -128,5 +129,5 @@ def _add_timing(abc_dir: Path, seconds: float) -> float:
     path = Path(abc_dir) / TIMING_FILE
     calls = json.loads(path.read_text())["calls"] if path.exists() else []
     calls.append({"utc": datetime.now(UTC).isoformat(timespec="seconds"), "seconds": round(seconds, 1)})
-    path.write_text(json.dumps({"calls": calls}, indent=1) + "\n")
+    write_text(path, json.dumps({"calls": calls}, indent=1) + "\n")
     return float(sum(c["seconds"] for c in calls))
