@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install check-python browser demo test lint bench docs baseline posterior evidence long-run forecast brief-example \
+.PHONY: install check-python browser demo test check warm lint bench docs baseline posterior evidence long-run forecast brief-example \
   dashboard-figure dashboard-shots clean
 
 check-python:
@@ -41,11 +41,23 @@ lint: install
 # The tests run on PYTEST_WORKERS processes (pytest-xdist), each taking whole files, so a file's shared fixtures are
 # built once (PYTEST_WORKERS=0: in this process); then the timing-sensitive browser tests (marked serial) run alone.
 PYTEST_WORKERS ?= 2
-test: lint browser
+test: lint browser warm
 	$(BIN)/python -m ctsim.docs --check
 	$(BIN)/python -m pytest -q --durations=25 -n $(PYTEST_WORKERS) --dist loadfile -m "not serial"
 	$(BIN)/python -m pytest -q --durations=5 -m serial
 
+# The inner loop while changing code: lint and the tests not marked slow or serial (under two minutes on 2 cores).
+# `make test` runs everything.
+check: lint warm
+	$(BIN)/python -m pytest -q --durations=10 -n $(PYTEST_WORKERS) --dist loadfile -m "not slow and not serial"
+
+# Compile the model's kernels once (numba caches them on disk, keyed by the model's source: ctsim.compiling), so
+# that parallel test workers load them instead of each compiling them (about a minute on a fresh machine).
+warm: install
+	$(BIN)/python -c "from ctsim.scenarios.runner import run; run('baseline', 0, 1)"
+
+# The model's speed against the commit before the speed work (side by side, interleaved: docs/performance.md), then
+# batch throughput and the sensitivity harness's scaling.
 bench: install
 	$(BIN)/python benchmarks/bench_model.py
 	$(BIN)/python benchmarks/bench_batch.py
