@@ -11,11 +11,11 @@ from ctsim.inputs import InputError
 from ctsim.scenarios.runner import build_model
 
 
-def test_the_initial_limits_are_ten_times_the_largest_plausible_initial_state():
+def test_the_initial_limits_are_twice_the_largest_plausible_initial_state():
     militants = PARAMETERS_BY_NAME["initial_active_militants"]
     size = PARAMETERS_BY_NAME["initial_cell_size"]
-    assert limits.MAX_INITIAL_MILITANTS == 10 * militants.plausible[1] == 90_000
-    assert limits.MAX_INITIAL_CELLS == 10 * militants.plausible[1] / size.low == 45_000
+    assert limits.MAX_INITIAL_MILITANTS == 2 * militants.plausible[1] == 90_000
+    assert limits.MAX_INITIAL_CELLS == 2 * militants.plausible[1] / size.low == 45_000
     assert limits.initial_state_problem(militants.plausible[1], size.low) is None, "the plausible corner runs"
     assert militants.value <= limits.MAX_INITIAL_MILITANTS and defaults()["initial_active_militants"] > 0
 

@@ -195,7 +195,8 @@ def test_every_lever_acts_on_the_trajectory():
     base_nat, _ = run_frames(4, months=72)
     alternative = {"ct_lead": "police", "handover_months": 3, "nacta_placement": "pm_office",
                    "central_ctd": True, "narrative_kind": "socio_economic", "development_merged_first": False,
-                   "political_continuity": 0.0, "cross_party_ownership": True, "prosecution_capacity": 5.0}
+                   "political_continuity": 0.0, "cross_party_ownership": True, "prosecution_capacity": 5.0,
+                   "karachi_operation": False, "operations_in_strongholds": False}
     needs_companion = {"handover_months": {"ct_lead": "police"}, "narrative_kind": {"counter_narrative": 1.0},
                        "development_merged_first": {"development": 1.0},
                        "political_continuity": {"development": 1.0, "political_continuity": 1.0},

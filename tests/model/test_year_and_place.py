@@ -130,7 +130,8 @@ def _hazard(model, weight):
     s = model.state
     members, district, _, _, dormant, in_sanctuary = s.cells.columns()
     hazard, mix, _, _, _ = operations.search(q, s.effective, s.population, s.legitimacy, members, district, dormant,
-                                             in_sanctuary, s.cells.n, s.tempo, 1.0, 1.0)
+                                             in_sanctuary, s.cells.n, s.tempo, 1.0, 1.0,
+                                             np.ones(s.population.size))
     return hazard, mix
 
 

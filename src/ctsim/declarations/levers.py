@@ -297,6 +297,27 @@ LEVERS: tuple[Lever, ...] = (
                                       "tempo, priced from Zarb-e-Azb's cost (a lower tempo saves as much)",
                     parameter="cost_kinetic_full_tempo", above_status_quo=True),
           acts_in=("initialisation.py", "processes/step05_operations.py"), via=("current_tempo",)),
+    Lever("operations_in_strongholds", "bool", True,
+          "operations reach the militants' strongholds in North Waziristan and Khyber",
+          "until they do, the chance of finding a cell there is stronghold_detection_factor times as high as "
+          "elsewhere",
+          provenance="FACTS.md s5.10-s5.11: Zarb-e-Azb entered North Waziristan from 15 June 2014 and the Khyber "
+                     "operations followed (2014-2017); that operations did not reach them before is an assumption, "
+                     "and how much less they found there is fitted to the 2013-2014 record",
+          label="Operations in the tribal strongholds",
+          cost=Cost("none", reason="not priced: it says where the forces already priced may operate, not how many "
+                                   "there are"),
+          acts_in=("processes/step05_operations.py",)),
+    Lever("karachi_operation", "bool", True,
+          "a targeted operation in Karachi, Rangers in the lead with police assisting",
+          "raises the chance of finding a cell in Karachi's districts (effect_karachi_operation_detection)",
+          provenance="FACTS.md s5.10: the Karachi operation from September 2013 (FACTS.md gives no end: "
+                                   "taken to continue, so on in the status quo, an assumption); its size is an "
+                                   "assumption the 2013-2015 fall of Sindh's attacks bears on (FACTS.md s5.1)",
+          label="Karachi operation",
+          cost=Cost("none", reason="not priced: it re-tasks Sindh's Rangers and police, whose personnel are priced "
+                                   "each month whatever they do"),
+          acts_in=("processes/step05_operations.py",)),
     Lever("hvt_protection", "float", 0.3, "protection of high-value targets such as CPEC sites (0-1)",
           "cuts deaths and injuries in attacks on high-value targets by up to 70%",
           unit="share", low=0.0, high=1.0, lag_months=6, provenance="FACTS.md s4 (Azm-e-Istehkam); assumed",

@@ -14,11 +14,12 @@ in cells of 20 settle at about 35,000 cells and 0.05 s a month.
 **The initial state** (checked when a scenario, experiment or study is loaded, so ``ctsim validate`` and
 ``--dry-run`` refuse it with one line naming the keys). Two parameters size it: ``initial_active_militants`` and
 ``initial_cell_size`` (cells = militants / cell size). The largest initial state their declarations allow as
-plausible is 9,000 militants (the plausible high of ``initial_active_militants``) in cells of 2 (the admissible low
-of ``initial_cell_size``, an assumption with no plausible range): 4,500 cells. The limits are ten times that
-(:data:`MARGIN`): at most :data:`MAX_INITIAL_MILITANTS` militants and :data:`MAX_INITIAL_CELLS` cells at the start,
-a first month of about 2 s and 310 MB at worst. (With cells of at least 2 members the militants' limit implies the
-cells'; both are checked, so that a change of the admissible cell size cannot open the door again.)
+plausible is 45,000 militants (the plausible high of ``initial_active_militants``, the end of 2012 since issue 34's
+long history) in cells of 2 (the admissible low of ``initial_cell_size``, an assumption with no plausible range):
+22,500 cells. The limits are twice that (:data:`MARGIN`; ten times the plausible high of 9,000 militants of the
+2022 start it had before): at most :data:`MAX_INITIAL_MILITANTS` militants and :data:`MAX_INITIAL_CELLS` cells at
+the start, a first month of about 2 s and 310 MB at worst. (With cells of at least 2 members the militants' limit
+implies the cells'; both are checked, so that a change of the admissible cell size cannot open the door again.)
 
 **The running state** (checked by the runner once a month; a run past it stops with one line). The largest state
 the model reached, measured with the same benchmark: over the 2022-2024 history on 40 posterior draws, at most 469
@@ -41,10 +42,10 @@ from ctsim.inputs import InputError
 MILITANTS = "initial_active_militants"
 CELL_SIZE = "initial_cell_size"
 INITIAL_KEYS = (MILITANTS, CELL_SIZE)
-MARGIN = 10
-PLAUSIBLE_INITIAL_MILITANTS = PARAMETERS_BY_NAME[MILITANTS].plausible[1]  # 9,000
+MARGIN = 2
+PLAUSIBLE_INITIAL_MILITANTS = PARAMETERS_BY_NAME[MILITANTS].plausible[1]  # 45,000
 SMALLEST_CELL = PARAMETERS_BY_NAME[CELL_SIZE].low  # 2
-PLAUSIBLE_INITIAL_CELLS = PLAUSIBLE_INITIAL_MILITANTS / SMALLEST_CELL  # 4,500
+PLAUSIBLE_INITIAL_CELLS = PLAUSIBLE_INITIAL_MILITANTS / SMALLEST_CELL  # 22,500
 MAX_INITIAL_MILITANTS = MARGIN * PLAUSIBLE_INITIAL_MILITANTS  # 90,000
 MAX_INITIAL_CELLS = MARGIN * PLAUSIBLE_INITIAL_CELLS  # 45,000
 # Measured (benchmarks/bench_state_size.py, 2026-12-05): the largest state over 50 years with every uncertainty at

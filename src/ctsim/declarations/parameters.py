@@ -172,9 +172,11 @@ PARAMETERS: tuple[Param, ...] = (
     _P("nucleus_size", 5.0, "members", "assumption", "members of a newly formed cell, drawn from the pool",
        1.0, 100.0),
     # --- militant cells --------------------------------------------------------------------------------------
-    _P("initial_active_militants", 6000.0, "persons", "calibrate",
-       "active militants at the start; no figure in FACTS.md, order of magnitude only", 0.0, 1e6,
-       plausible=(2000.0, 9000.0)),
+    _P("initial_active_militants", 20000.0, "persons", "calibrate",
+       "active militants at the start of a run without history: of the calibration history, at the end of 2012. "
+       "FACTS.md s5.11 has estimates only, wide and uncertain: roughly 45,000 militants in some forty groups in "
+       "FATA (2011), TTP fighters up to 20,000 (2009), claims up to 50,000 with affiliates; the range spans a "
+       "fifth of the highest to the FATA estimate", 0.0, 1e6, plausible=(8000.0, 45000.0)),
     _P("initial_cell_size", 20.0, "members", "assumption", "mean members per cell at the start", 2.0, 500.0),
     _P("split_size", 50.0, "members", "assumption", "a cell larger than this splits in two", 4.0, 1000.0),
     _P("cell_viable_size", 3.0, "members", "assumption",
@@ -214,7 +216,8 @@ PARAMETERS: tuple[Param, ...] = (
        "district whose border offers its affiliation sanctuary slips across (an exogenous uncertainty)", 0.0, 1.0,
        plausible=(0.2, 0.8)),
     _P("cross_border_inflow", 0.0, "fighters per month", "calibrate",
-       "fighters who come across from sanctuary in Afghanistan each month and rejoin TTP-aligned cells, in "
+       "fighters who come from the militants' safe havens each month (the Afghan sanctuary since August 2021, the "
+       "tribal strongholds before Zarb-e-Azb: sanctuary_reach) and rejoin TTP-aligned cells, in "
        "proportion to their members (FACTS.md s4: freedom of movement since August 2021). No flow is counted; the "
        "range is derived "
        "from the UN Monitoring Team's stock of Pakistani fighters in Afghanistan (FACTS.md s5.8): 6,000-6,500 in "
@@ -223,8 +226,38 @@ PARAMETERS: tuple[Param, ...] = (
        1000.0, plausible=(0.0, 200.0)),
     _P("sanctuary_entry_unpressed", 0.1, "multiplier", "assumption",
        "cells not hit this month cross into sanctuary at this fraction of the pressed rate", 0.0, 1.0),
-    _P("sanctuary_return_rate", 0.2, "per month", "assumption",
-       "chance a cell in sanctuary comes back across the border", 0.0, 1.0),
+    _P("sanctuary_return_rate", 0.2, "per month", "calibrate",
+       "chance a cell in sanctuary comes back across the border; no figure (FACTS.md s5.8: the UN Monitoring Team "
+       "counted 6,000-6,500 Pakistani fighters in Afghanistan in 2020 and in 2024, so many stayed for years); "
+       "fitted to the 2013-2024 history", 0.0, 1.0, plausible=(0.01, 0.3)),
+    _P("afghan_sanctuary_before_kabul", 0.4, "share of the sanctuary since August 2021", "calibrate",
+       "how open the Afghan sanctuary was to Pakistani militants before the Afghan Taliban took Kabul (15 August "
+       "2021, FACTS.md s5.10), relative to after: a Kabul government hostile to the Taliban and US drone strikes "
+       "(FACTS.md s5.10: over 100 a year around 2010, a handful by 2016-2018) limited it. It scales sanctuary entry, "
+       "cross-border supply and arrivals (ctsim.declarations.world). No figure measures it; fitted to the 2013-2024 "
+       "history", 0.0, 1.0, plausible=(0.05, 1.0)),
+    _P("afghan_sanctuary_after_kabul", 1.0, "share of the sanctuary since August 2021", "assumption",
+       "how open the Afghan sanctuary is from August 2021: the reference the level before is measured against (1 by "
+       "definition); a counterfactual sets it to the level before, as if Kabul had not fallen", 0.0, 1.0),
+    _P("hit_resource_loss", 0.5, "share of a found cell's resources", "calibrate",
+       "what an operation that finds a cell destroys or seizes besides the members it takes: weapons, explosives, "
+       "funds, safe houses, leaders (a cell's capacity to attack, not only its size; FACTS.md s5.2: Zarb-e-Azb's "
+       "13,200 intelligence-based operations). No figure; fitted to the 2013-2017 fall", 0.0, 1.0,
+       plausible=(0.0, 0.9)),
+    _P("effect_karachi_operation_detection", 2.0, "multiplier on the chance of finding a cell", "calibrate",
+       "in Karachi's districts while the Karachi operation runs (Rangers in the lead with police assisting, from "
+       "September 2013: FACTS.md s5.10); no figure measures it: fitted to Sindh's share of 2015's attacks (FACTS.md "
+       "s5.1)", 1.0, 10.0, plausible=(1.0, 4.0)),
+    _P("stronghold_detection_factor", 0.3, "multiplier on the chance of finding a cell", "calibrate",
+       "in North Waziristan and Khyber while operations do not reach them (before Zarb-e-Azb, June 2014: FACTS.md "
+       "s5.10); no figure: fitted to the 2013-2014 record (0: a safe haven, 1: no different from elsewhere)", 0.0,
+       1.0, plausible=(0.0, 1.0)),
+    _P("stronghold_haven", 1.0, "share of the Afghan sanctuary since August 2021", "calibrate",
+       "what the tribal strongholds of North Waziristan and Khyber gave the militants (supplies, fighters, training) "
+       "while operations did not reach them (before Zarb-e-Azb, June 2014: FACTS.md s5.10-s5.11: some 45,000 "
+       "militants in forty groups in FATA in 2011), relative to the Afghan sanctuary since August 2021. That they "
+       "served as a haven is an assumption (FACTS.md dates the operations, not the havens); fitted to the 2013-2014 "
+       "record", 0.0, 2.0, plausible=(0.0, 2.0)),
     _P("sanctuary_raid_factor", 0.6, "multiplier", "assumption",
        "attack and recruitment rate of a cell in sanctuary (cross-border raids, remote recruiting) relative to "
        "one inside", 0.0, 1.0),

@@ -6,8 +6,8 @@ process that writes it), and its entities are Mesa agents that view it (:mod:`ct
 :mod:`ctsim.model.processes`, numbered in the order :meth:`CTModel.step` calls them (DESIGN.md s2; docs/odd.md,
 "Process overview and scheduling"):
 
-1. policy: scheduled lever changes and the state's reactions, then the political cycle (a change of government may
-   revert levers);
+1. the world and the policy: the Afghan sanctuary's openness by date; scheduled lever changes and the state's
+   reactions, then the political cycle (a change of government may revert levers);
 2. socio-economics: programmes advance toward the levers with their lags; poverty, schooling and administration
    drift; the youth strata are recomputed;
 3. radicalisation of youth into the sympathiser pools, and exit from them;
@@ -25,7 +25,7 @@ process that writes it), and its entities are Mesa agents that view it (:mod:`ct
 
 Initialisation is :mod:`ctsim.model.initialisation`. The core takes plain values and a seed and returns data; it
 opens no files (the packaged geography is loaded once per process by :func:`ctsim.data.geography.packaged`).
-Python users who want the CLI's 2022-2024 history build models with :func:`ctsim.build_model` instead.
+Python users who want the CLI's 2013-2024 history build models with :func:`ctsim.build_model` instead.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ class CTModel(Model):
         cells.extend(rows)
         ops = operate(self, s, p, streams)
         trials = prosecute(s, p, streams, ops.arrested)
-        attacked = attack(s, p, streams, self.start.year + (self.start.month + month - 2) // 12)
+        attacked = attack(s, p, streams, self.calendar(month)[0])
         update_legitimacy(s, p, attacked, ops.collateral)
         cells.extend(place_returning(s, streams, trials.returned))
         founded, rows = nucleate(s, p, streams)
@@ -149,6 +149,11 @@ class CTModel(Model):
         s.record = record_month(self, s, p, self.outcome)
 
     # ------------------------------------------------------------------------------------------- helpers
+    def calendar(self, month: int) -> tuple[int, int]:
+        """The calendar year and month (1-12) of model month ``month`` (1: the start month)."""
+        months = self.start.year * 12 + self.start.month - 2 + month
+        return months // 12, months % 12 + 1
+
     def __getattr__(self, name: str) -> Any:
         # The state's variables read as the model's attributes (model.legitimacy): only when the name is declared.
         if name in VARIABLES_BY_NAME and "state" in self.__dict__:

@@ -21,6 +21,7 @@ import pandas as pd
 from ctsim.data import REGIONS
 from ctsim.data.geography import Geography
 from ctsim.declarations.parameters import POLICE_BY_REGION
+from ctsim.declarations.world import afghan_sanctuary
 from ctsim.model.forces import LEADS
 from ctsim.model.institutions import PoliticalCycle, Programmes
 from ctsim.model.militants import (
@@ -36,8 +37,7 @@ from ctsim.model.population import N_STRATA
 from ctsim.model.processes.step02_socioeconomics import compose, development_allocation
 from ctsim.model.processes.step03_radicalisation import hazard, support_target
 from ctsim.model.processes.step05_operations import current_tempo, expected_collateral
-from ctsim.model.processes.step07_attacks import PARAMS as ATTACK_PARAMS
-from ctsim.model.processes.step07_attacks import attack_capacity, deterrence, hvt_factor
+from ctsim.model.processes.step07_attacks import attack_capacity, attack_parameters, deterrence, hvt_factor
 from ctsim.model.state import Parameters, State
 
 if TYPE_CHECKING:
@@ -63,6 +63,20 @@ ATTACKS_2024_BY_REGION = {
     "KP (settled districts)": 308.0, "Merged districts": 259.0, "Balochistan": 293.0,
     **{r: 45.0 * v / sum(_REST_2023.values()) for r, v in _REST_2023.items()},
 }
+# Karachi division's seven districts (Sindh): the city of the Karachi operation and of PIPS's "Karachi" counts.
+KARACHI = ("karachi_central", "karachi_east", "karachi_south", "karachi_west", "korangi", "malir", "keamari")
+# The militants' strongholds in the tribal areas before Zarb-e-Azb (FACTS.md s5.10-s5.11: the operation entered North
+# Waziristan in June 2014; militants dispersed to Khyber, cleared by the Khyber operations of 2014-2017).
+STRONGHOLDS = ("north_waziristan", "khyber")
+# Deaths by region in 2013 (FACTS.md s5.1, SATP: FATA 1,716, Sindh 1,668, Balochistan 960, KP 936, Punjab 81; ICT, GB
+# and AJK not reported: one each, an assumption, so that a cell may exist there). The only regional split of 2013 in
+# FACTS.md, used to place the militants of a run that starts in 2013 or before: deaths, not attacks, and SATP counts
+# militants killed too, so it stands for where violence was, not for attacks (an assumption; PIPS 2011's attacks put
+# Karachi at 3% of the country, before Sindh's escalation of 2013 that PICSS reports, FACTS.md s5.11).
+DEATHS_2013_BY_REGION = {
+    "Merged districts": 1716.0, "Sindh": 1668.0, "Balochistan": 960.0, "KP (settled districts)": 936.0,
+    "Punjab": 81.0, "ICT": 1.0, "Gilgit-Baltistan": 1.0, "AJK": 1.0,
+}
 # Attacks by region at the height of the last wave of militancy (PIPS 2011, FACTS.md s5.1: FATA 675, Balochistan 640,
 # KP 512, Karachi 58, Punjab 30; ICT, GB and AJK not reported: none, an assumption). Per person, relative to the
 # tribal districts, they set where militants had local support before the 2022 resurgence: the history of militancy
@@ -85,6 +99,8 @@ class Places:
         police: police officers by district (the region's strength shared by population, FACTS.md s2).
         sanctuary_border: (affiliation, district) whether the border offers the affiliation sanctuary.
         dialogue_area: the merged districts and Balochistan.
+        karachi: the seven districts of Karachi division.
+        strongholds: North Waziristan and Khyber.
     """
 
     n: int
@@ -103,6 +119,8 @@ class Places:
     police: np.ndarray
     sanctuary_border: np.ndarray
     dialogue_area: np.ndarray
+    karachi: np.ndarray
+    strongholds: np.ndarray
 
 
 _PLACES: OrderedDict[int, tuple[Geography, Places]] = OrderedDict()
@@ -125,7 +143,7 @@ def places(geography: Geography) -> Places:
     police = population * (np.array([POLICE_BY_REGION[r] for r in REGIONS]) / regional_population)[region]
     rows = tuple(zip(*(table[c].tolist() for c in ("district_id", "district", "region", "border", "merged")),
                      strict=True))
-    karachi = table["district"].str.startswith("Karachi").to_numpy()
+    karachi = table["district_id"].isin(KARACHI).to_numpy()
     area = np.where(karachi, "Karachi", region_names)
     rate = {name: attacks / population[area == name].sum() for name, attacks in ATTACKS_2011_BY_REGION.items()}
     top = max(rate.values())
@@ -139,9 +157,11 @@ def places(geography: Geography) -> Places:
         indptr=adjacency.indptr.astype(np.int64), index=adjacency.indices.astype(np.int64),
         historical_rate=np.array([rate.get(a, 0.0) / top for a in area]), police=police,
         sanctuary_border=np.array([np.isin(border_names, SANCTUARY_BORDERS[name]) for name in AFFILIATIONS]),
-        dialogue_area=merged | (region_names == "Balochistan"))
+        dialogue_area=merged | (region_names == "Balochistan"), karachi=karachi,
+        strongholds=table["district_id"].isin(STRONGHOLDS).to_numpy())
     for array in (population, region, merged, value.poor_share, value.out_of_school, police, value.indptr,
-                  value.index, value.historical_rate, value.sanctuary_border, value.dialogue_area):
+                  value.index, value.historical_rate, value.sanctuary_border, value.dialogue_area, karachi,
+                  value.strongholds):
         array.flags.writeable = False  # shared by every model of the process: nobody may write into it
     _PLACES[key] = (geography, value)
     if len(_PLACES) > 8:
@@ -150,8 +170,10 @@ def places(geography: Geography) -> Places:
 
 
 def initial_regional_pattern(start: pd.Period) -> dict[str, float]:
-    """The latest regional pattern of violence observed before ``start``: 2022 (CRSS) for runs starting in 2022 or
-    earlier, 2023 (PICSS) for runs starting in 2023 or 2024, 2024 (PICSS) after."""
+    """The regional pattern of violence that places a run's first militants: 2013 (SATP deaths) for runs starting in
+    2013 or earlier, 2022 (CRSS) for runs starting in 2014-2022, 2023 (PICSS) for 2023 or 2024, 2024 (PICSS) after."""
+    if start.year <= 2013:
+        return DEATHS_2013_BY_REGION
     if start.year <= 2022:
         return ATTACKS_2022_BY_REGION
     return ATTACKS_2023_BY_REGION if start.year <= 2024 else ATTACKS_2024_BY_REGION
@@ -167,6 +189,7 @@ def initial_state(model: CTModel, where: Places, admin_by_region: Mapping[str, f
         where.region, where.merged
     s.adjacency_indptr, s.adjacency_index = where.indptr, where.index
     s.sanctuary_border, s.dialogue_area = where.sanctuary_border, where.dialogue_area
+    s.karachi, s.strongholds = where.karachi, where.strongholds
     s.affiliation_mix_cumulative = np.cumsum([AFFILIATION_MIX_BY_REGION[r] for r in REGIONS], axis=1)
     s.poor_share_initial, s.out_of_school_initial = where.poor_share, where.out_of_school
     s.admin_initial = np.array([admin_by_region[r] for r in where.region_names])
@@ -183,6 +206,7 @@ def initial_state(model: CTModel, where: Places, admin_by_region: Mapping[str, f
     # Programmes and the CT lead start from the status quo and move toward the scenario's policy with their lags: a
     # reform announced in month one is not in force in month one.
     s.policy = model.initial_policy
+    s.afghan_sanctuary = afghan_sanctuary(*model.calendar(1), p)
     s.programmes = Programmes(model.status_quo, p)
     s.politics = PoliticalCycle(p, months_before_2024=(2024 - model.start.year) * 12 - model.start.month + 1)
     s.branch_month = 0  # months of history before the scenario proper (set by a history branch)
@@ -240,8 +264,9 @@ def seed_population_and_cells(model: CTModel, s: State, p: Parameters, where: Pl
     s.tempo = s.adapted_tempo = s.reference_tempo
     s.harm = p["harm_memory_months"] * expected_collateral(s, p) * 1e5 / s.population
     members, _, affiliation, cell_resources, dormant, in_sanctuary = cells.columns()
-    capacity = (attack_capacity(p.vector(ATTACK_PARAMS), members, cell_resources, dormant, in_sanctuary, cells.n)
-                * deterrence(p.vector(ATTACK_PARAMS), s.reach, cells.district, in_sanctuary, cells.n))
+    q = attack_parameters(s, p)
+    capacity = (attack_capacity(q, members, cell_resources, dormant, in_sanctuary, cells.n)
+                * deterrence(q, s.reach, cells.district, in_sanctuary, cells.n))
     s.attack_rate = p["initial_attacks_per_month"] / capacity.sum() if capacity.sum() > 0 else 0.0
     mix = (TARGET_MIX[cells.affiliation] * capacity[:, None]).sum(axis=0)
     mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(TARGETS), 1.0 / len(TARGETS))

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ctsim.data import REGION_KEYS, REGIONS
+from ctsim.declarations.levers import LEVERS
 from ctsim.declarations.outputs import FORCES, OUTPUTS, REGIONAL_OUTPUTS
 from ctsim.model.population import N_STRATA, STRATUM_NAMES
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 OUTPUT_NAMES = tuple(o.name for o in OUTPUTS)
 OUTPUT_INDEX = {name: i for i, name in enumerate(OUTPUT_NAMES)}
 REGIONAL_INDEX = {name: i for i, name in enumerate(REGIONAL_OUTPUTS)}
+# The numeric levers, recorded each month as they acted (schedules, the state's reactions, changes of government).
+RECORDED_LEVERS = tuple(lever.name for lever in LEVERS if lever.kind in ("float", "int"))
 
 
 class Recorder:
@@ -36,6 +39,8 @@ class Recorder:
         regional_buffer: (capacity, regional outputs, regions) in ``REGIONAL_OUTPUTS`` and ``REGIONS`` order.
         strata_buffer: (capacity, 24) recruits by youth stratum.
         districts_buffer: (capacity, 2, districts) attacks and recruits by district.
+        levers_buffer: (capacity, numeric levers) each numeric lever's value in force, in :data:`RECORDED_LEVERS`
+            order.
     """
 
     def __init__(self, n_districts: int, capacity: int = 64) -> None:
@@ -44,11 +49,12 @@ class Recorder:
         self.regional_buffer = np.zeros((capacity, len(REGIONAL_OUTPUTS), len(REGIONS)))
         self.strata_buffer = np.zeros((capacity, N_STRATA))
         self.districts_buffer = np.zeros((capacity, 2, n_districts))
+        self.levers_buffer = np.zeros((capacity, len(RECORDED_LEVERS)))
 
     def next_month(self) -> int:
         """The row of the month being recorded (room is made for it)."""
         if self.months == len(self.national_buffer):
-            for name in ("national_buffer", "regional_buffer", "strata_buffer", "districts_buffer"):
+            for name in ("national_buffer", "regional_buffer", "strata_buffer", "districts_buffer", "levers_buffer"):
                 buffer = getattr(self, name)
                 setattr(self, name, np.concatenate([buffer, np.zeros_like(buffer)]))
         return self.months
@@ -73,6 +79,10 @@ class Recorder:
         if region is None:
             return self.national_buffer[: self.months, OUTPUT_INDEX[name]]
         return self.regional_buffer[: self.months, REGIONAL_INDEX[name], region]
+
+    def levers(self, first: int = 0) -> np.ndarray:
+        """(months, numeric levers) from month ``first`` (0-based) on: each lever's value in force."""
+        return self.levers_buffer[first: self.months]
 
     def district_attacks(self, first: int = 0) -> np.ndarray:
         """Attacks in each district over the recorded months from ``first`` (0-based) on."""
@@ -148,3 +158,19 @@ def annual_table(national: pd.DataFrame, regional: pd.DataFrame) -> pd.DataFrame
     by_region = reg.pivot_table(index="year", columns="region_key", values="attacks", aggfunc="sum")
     by_region = by_region[list(REGION_KEYS)].add_prefix("attacks_")
     return years.join(by_region)
+
+
+def levers_as_they_acted(recorder: Recorder, set_values: dict, first: int = 0) -> dict[str, dict[str, float]]:
+    """The numeric levers that did not stay where the scenario set them (schedules, the state's reactions, changes
+    of government moved them), over the months from ``first`` (0-based) on: for each, the value ``set``, the
+    ``mean`` it took and its ``low`` and ``high``, and the share of months it was elsewhere (``months_moved``)."""
+    values = recorder.levers(first)
+    out = {}
+    for i, name in enumerate(RECORDED_LEVERS):
+        column = values[:, i]
+        set_to = float(set_values[name])
+        moved = column != set_to
+        if column.size and moved.any():
+            out[name] = {"set": set_to, "mean": float(column.mean()), "low": float(column.min()),
+                         "high": float(column.max()), "months_moved": float(moved.mean())}
+    return out

@@ -59,6 +59,10 @@ VARIABLES = (
     Variable("merged", "district", "bool", "one of the merged (ex-FATA) districts", INIT),
     Variable("dialogue_area", "district", "bool", "where dialogue with non-violent movements reaches (the merged "
              "districts and Balochistan)", INIT),
+    Variable("strongholds", "district", "bool", "North Waziristan and Khyber, the militants' strongholds before "
+             "Zarb-e-Azb", INIT),
+    Variable("karachi", "district", "bool", "one of Karachi division's seven districts (the Karachi operation)",
+             INIT),
     Variable("sanctuary_border", "affiliation x district", "bool", "the district's border offers that "
              "affiliation sanctuary", INIT),
     Variable("affiliation_mix_cumulative", "region x affiliation", "cumulative share", "the affiliation mix of new "
@@ -77,6 +81,8 @@ VARIABLES = (
     # -- policy: the levers in force and the state's reactions (1 of the month)
     Variable("policy", "national", "lever values", "the levers in force (schedules, triggers and changes of "
              "government change them)", POLICY),
+    Variable("afghan_sanctuary", "national", "0-1", "openness of the Afghan sanctuary this month, 1 as since August "
+             "2021 (the world, by date: ctsim.declarations.world)", POLICY),
     Variable("branch_month", "national", "months", "months of history before the scenario proper", POLICY),
     Variable("politics", "national", "political cycle", "changes of government so far and the next one "
              "(ctsim.model.institutions.PoliticalCycle)", POLICY),

@@ -18,7 +18,7 @@ from ctsim.compiling import kernel
 from ctsim.model.compiled import Streams, multinomial, take_without_replacement
 from ctsim.model.militants import TTP
 from ctsim.model.processes.step03_radicalisation import militants_by_district
-from ctsim.model.processes.step07_attacks import border_openness
+from ctsim.model.processes.step07_attacks import raid_factor, sanctuary_reach
 from ctsim.model.state import Parameters, State
 
 PARAMS = ("sanctuary_raid_factor", "recruit_reach", "recruit_half_militants", "safe_space_capacity",
@@ -29,22 +29,26 @@ RAID, REACH, HALF, SAFE_SPACE, FLOOR = range(len(PARAMS))
 def recruit(s: State, p: Parameters, streams: Streams) -> np.ndarray:
     """Cells take recruits from their district's sympathiser pool; return the recruits (district x stratum)."""
     members, district, _, _, dormant, in_sanctuary = s.cells.columns()
-    return recruit_kernel(streams, p.vector(PARAMS), members, district, dormant, in_sanctuary, s.cells.n,
-                          s.sympathisers, s.youth, s.support)
+    q = p.vector(PARAMS).copy()
+    q[RAID] = raid_factor(s, p)  # cells in sanctuary recruit as far as the sanctuary lets them
+    return recruit_kernel(streams, q, members, district, dormant, in_sanctuary, s.cells.n, s.sympathisers, s.youth,
+                          s.support)
 
 
 def arrive(s: State, p: Parameters, streams: Streams) -> tuple[np.ndarray, int]:
-    """Fighters arriving from sanctuary in Afghanistan rejoin TTP-aligned cells; return the arrivals by district and
-    the rows of the cell table in use (a new cell is its last row).
+    """Fighters arriving from the militants' safe havens rejoin TTP-aligned cells; return the arrivals by district
+    and the rows of the cell table in use (a new cell is its last row).
 
     Since August 2021 the TTP has had freedom of movement and sanctuary across the border (FACTS.md s4), and the UN
-    Monitoring Team counts its Pakistani fighters there in thousands (FACTS.md s5.8). ``cross_border_inflow`` fighters
-    a month (a Poisson draw) come across, fewer as border management closes the sanctuary, and rejoin the organisation
-    where it operates: each joins a TTP-aligned cell chosen in proportion to its members (a new cell in a district on
-    the Afghan border where there is none). A constant inflow against attrition adds a bounded stock, not a growing
-    one.
+    Monitoring Team counts its Pakistani fighters there in thousands (FACTS.md s5.8); before Zarb-e-Azb the tribal
+    strongholds played that part inside the country (an assumption). ``cross_border_inflow`` fighters a month (a
+    Poisson draw) come, as far as the havens send them (:func:`ctsim.model.processes.step07_attacks.sanctuary_reach`:
+    fewer as border management closes the border, few while Kabul was hostile and the strongholds were cleared), and
+    rejoin the organisation where it operates: each joins a TTP-aligned cell chosen in proportion to its members (a
+    new cell in a district on the Afghan border where there is none). A constant inflow against attrition adds a
+    bounded stock, not a growing one.
     """
-    mean = p["cross_border_inflow"] * border_openness(s, p)
+    mean = p["cross_border_inflow"] * sanctuary_reach(s, p)
     return arrive_kernel(streams, mean, *s.cells.columns(), s.cells.n, s.sanctuary_border[TTP])
 
 

@@ -10,7 +10,8 @@ found or not, wherever cells operate; so a higher tempo costs bystanders even wh
 legitimacy and, remembered, radicalisation where it falls (:mod:`ctsim.model.processes.step08_legitimacy`).
 
 Writes ``lead_weights``, ``police_weight``, ``strength``, ``effective``, ``ctd``, ``formation_district`` (the
-deployment), ``adapted_tempo``, ``tempo``, ``reach`` and ``cells`` (members found).
+deployment), ``adapted_tempo``, ``tempo``, ``reach`` and ``cells`` (members found, and the resources an operation
+destroys or seizes with them: ``hit_resource_loss``).
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ PARAMS = ("detection_rate", "militant_adaptation", "coordination_base", "coordin
           "visibility_reference_size", "community_intelligence_weight", "dormant_detection_factor",
           "force_density_half_saturation", "hit_fraction", "kill_share_police", "kill_share_paramilitary",
           "kill_share_military", "collateral_police", "collateral_paramilitary", "collateral_military",
-          "search_harm_rate")
+          "search_harm_rate", "hit_resource_loss")
 (DETECTION, ADAPTATION, COORD_BASE, COORD_INTERIOR, VISIBILITY, INTELLIGENCE, DORMANT, HALF_SATURATION, HIT_FRACTION,
  KILL_POLICE, KILL_PARAMILITARY, KILL_MILITARY, COLLATERAL_POLICE, COLLATERAL_PARAMILITARY, COLLATERAL_MILITARY,
- SEARCH_HARM) = range(len(PARAMS))
+ SEARCH_HARM, RESOURCE_LOSS) = range(len(PARAMS))
 
 
 @dataclass
@@ -75,11 +76,29 @@ def operate(model: CTModel, s: State, p: Parameters, streams: Streams) -> Operat
     # surge's gain erodes (FACTS.md s4: short-term success, then resurgence) and a long lull breeds complacency.
     s.tempo = current_tempo(s, p)
     s.adapted_tempo += (s.tempo - s.adapted_tempo) / p["adaptation_months"]
-    members, district, _, _, dormant, in_sanctuary = s.cells.columns()
+    members, district, _, resources, dormant, in_sanctuary = s.cells.columns()
     hit, killed, arrested, collateral, by_force = operate_kernel(
-        streams, p.vector(PARAMS), s.effective, s.population, s.legitimacy, members, district, dormant, in_sanctuary,
-        s.cells.n, s.tempo, s.reference_tempo / max(s.adapted_tempo, 1e-9), coordination(s, p), s.reach)
+        streams, p.vector(PARAMS), s.effective, s.population, s.legitimacy, members, district, resources, dormant,
+        in_sanctuary, s.cells.n, s.tempo, s.reference_tempo / max(s.adapted_tempo, 1e-9), coordination(s, p),
+        s.reach, detection_focus(s, p))
     return Operations(hit, killed, arrested, collateral, by_force)
+
+
+def karachi_focus(s: State, p: Parameters) -> float:
+    """The multiplier on the chance of finding a cell in Karachi's districts: the Karachi operation's
+    (``effect_karachi_operation_detection``) while it runs, 1 otherwise."""
+    return p["effect_karachi_operation_detection"] if s.policy.karachi_operation else 1.0
+
+
+def detection_focus(s: State, p: Parameters) -> np.ndarray:
+    """Each district's multiplier on the chance of finding a cell there: the Karachi operation in Karachi's
+    districts (:func:`karachi_focus`), and in the militants' strongholds of North Waziristan and Khyber
+    ``stronghold_detection_factor`` until operations reach them (``operations_in_strongholds``)."""
+    focus = np.ones(s.population.size)
+    focus[s.karachi] = karachi_focus(s, p)
+    if not s.policy.operations_in_strongholds:
+        focus[s.strongholds] = p["stronghold_detection_factor"]
+    return focus
 
 
 def expected_collateral(s: State, p: Parameters) -> np.ndarray:
@@ -88,7 +107,8 @@ def expected_collateral(s: State, p: Parameters) -> np.ndarray:
     members, district, _, _, dormant, in_sanctuary = s.cells.columns()
     return expected_collateral_kernel(p.vector(PARAMS), s.effective, s.population, s.legitimacy, members, district,
                                       dormant, in_sanctuary, s.cells.n, s.tempo, s.reference_tempo
-                                      / max(s.adapted_tempo, 1e-9), coordination(s, p), s.reach)
+                                      / max(s.adapted_tempo, 1e-9), coordination(s, p), s.reach,
+                                      detection_focus(s, p))
 
 
 def search_harm(s: State, p: Parameters, tempo: float) -> np.ndarray:
@@ -97,7 +117,7 @@ def search_harm(s: State, p: Parameters, tempo: float) -> np.ndarray:
     ``search_harm_rate``. Districts without cells see no searches. Reads the state, writes nothing."""
     members, district, _, _, dormant, in_sanctuary = s.cells.columns()
     return search(p.vector(PARAMS), s.effective, s.population, s.legitimacy, members, district, dormant, in_sanctuary,
-                  s.cells.n, tempo, 1.0, 1.0)[3]
+                  s.cells.n, tempo, 1.0, 1.0, np.ones(s.population.size))[3]
 
 
 @kernel
@@ -110,10 +130,11 @@ def military_equivalents(q):
 
 @kernel
 def search(q, effective, population, legitimacy, members, district, dormant, in_sanctuary, n_cells, tempo,
-           surprise_base, coordination_index):
+           surprise_base, coordination_index, focus):
     """Each cell's detection hazard, each district's force mix, collateral per hit and harm of searching, and the
     forces' reach (0-1: finding cells takes intelligence more than numbers, so it saturates with effective force
-    density; it also deters attacks this month)."""
+    density; it also deters attacks this month). In each district the hazard is ``focus`` times as high
+    (:func:`detection_focus`)."""
     n = population.size
     reach = np.empty(n)
     mix = np.zeros((n, 3))
@@ -146,20 +167,21 @@ def search(q, effective, population, legitimacy, members, district, dormant, in_
         if members[c] > 0:
             present[d] = True
         visibility = np.sqrt(max(members[c], 0) / q[VISIBILITY])
-        hazard[c] = base * reach[d] * intelligence[d] * visibility * (q[DORMANT] if dormant[c] else 1.0)
+        hazard[c] = (base * reach[d] * intelligence[d] * visibility * (q[DORMANT] if dormant[c] else 1.0)
+                     * focus[d])
     for d in range(n):  # searching harms bystanders where cells are, found or not (Districts without cells: none)
         searching[d] = q[SEARCH_HARM] * tempo * searching[d] if present[d] else 0.0
     return hazard, mix, per_hit, searching, reach
 
 
 @kernel
-def operate_kernel(streams, q, effective, population, legitimacy, members, district, dormant, in_sanctuary, n_cells,
-                   tempo, surprise_base, coordination_index, reach):
+def operate_kernel(streams, q, effective, population, legitimacy, members, district, resources, dormant,
+                   in_sanctuary, n_cells, tempo, surprise_base, coordination_index, reach, focus):
     rng = streams.operations
     n = population.size
     hazard, mix, per_hit, searching, reached = search(q, effective, population, legitimacy, members, district,
                                                       dormant, in_sanctuary, n_cells, tempo, surprise_base,
-                                                      coordination_index)
+                                                      coordination_index, focus)
     reach[:] = reached
     hit = np.zeros(n_cells, dtype=np.bool_)
     for c in range(n_cells):
@@ -179,6 +201,8 @@ def operate_kernel(streams, q, effective, population, legitimacy, members, distr
         killed[d] += dead
         arrested[d] += neutralised[i] - dead
         members[found[i]] -= neutralised[i]
+        # what the operation destroys or seizes besides the members: weapons, funds, safe houses, leaders
+        resources[found[i]] *= 1.0 - q[RESOURCE_LOSS]
         for f in range(3):
             by_force[f] += mix[d, f]
     for i in range(found.size):
@@ -190,9 +214,10 @@ def operate_kernel(streams, q, effective, population, legitimacy, members, distr
 
 @kernel
 def expected_collateral_kernel(q, effective, population, legitimacy, members, district, dormant, in_sanctuary,
-                               n_cells, tempo, surprise_base, coordination_index, reach):
+                               n_cells, tempo, surprise_base, coordination_index, reach, focus):
     hazard, _, per_hit, searching, reached = search(q, effective, population, legitimacy, members, district, dormant,
-                                                    in_sanctuary, n_cells, tempo, surprise_base, coordination_index)
+                                                    in_sanctuary, n_cells, tempo, surprise_base, coordination_index,
+                                                    focus)
     reach[:] = reached
     hits = np.zeros(population.size)
     for c in range(n_cells):

@@ -41,11 +41,11 @@ def attack(s: State, p: Parameters, streams: Streams, year: int) -> Attacks:
     """Cells attack: how many, where, on which targets, with what casualties; cells spend and earn resources."""
     deaths_per_attack, injuries_per_attack = casualties_per_attack(s, p, streams, year)
     lethality = s.lethality * hvt_factor(p, s.programmes.level("hvt_protection"))
-    bonus = p["sanctuary_income_bonus"] * p["sanctuary_strength"] * border_openness(s, p)
+    bonus = p["sanctuary_income_bonus"] * p["sanctuary_strength"] * sanctuary_reach(s, p)
     members, district, affiliation, resources, dormant, in_sanctuary = s.cells.columns()
     attacks, deaths, injuries = attack_kernel(
-        streams, p.vector(PARAMS), s.attack_rate, members, district, affiliation, resources, dormant, in_sanctuary,
-        s.cells.n, s.reach, s.adjacency_indptr, s.adjacency_index, s.sanctuary_border, bonus, TARGET_MIX,
+        streams, attack_parameters(s, p), s.attack_rate, members, district, affiliation, resources, dormant,
+        in_sanctuary, s.cells.n, s.reach, s.adjacency_indptr, s.adjacency_index, s.sanctuary_border, bonus, TARGET_MIX,
         lethality * deaths_per_attack, lethality * injuries_per_attack)
     return Attacks(attacks, deaths, injuries)
 
@@ -93,9 +93,34 @@ def hvt_factor(p: Parameters, protection: float) -> np.ndarray:
 
 
 def border_openness(s: State, p: Parameters) -> float:
-    """Share of the cross-border sanctuary left open by border management (1 with none): it scales sanctuary entry,
-    cross-border supply and the fighters arriving from Afghanistan alike."""
+    """Share of the border left open by border management (1 with none): it scales how easily pressed cells slip
+    across into sanctuary, and (with the sanctuary's openness, :func:`sanctuary_reach`) what comes back across."""
     return 1.0 - p["effect_border_sanctuary_cut"] * s.programmes.level("border_management")
+
+
+def sanctuary_reach(s: State, p: Parameters) -> float:
+    """What the militants' safe havens send them this month (supplies, fighters), relative to an open Afghan border
+    since August 2021: the border left open (:func:`border_openness`) times the Afghan sanctuary's openness (the
+    world, by date: :mod:`ctsim.declarations.world`); and, until operations reach the tribal strongholds of North
+    Waziristan and Khyber (``operations_in_strongholds``), at least ``stronghold_haven``: a haven inside the
+    country, beyond the border's reach. It scales cross-border supply and the fighters who arrive."""
+    reach = border_openness(s, p) * s.afghan_sanctuary
+    if not s.policy.operations_in_strongholds:
+        reach = max(reach, p["stronghold_haven"])
+    return reach
+
+
+def raid_factor(s: State, p: Parameters) -> float:
+    """Attack and recruitment rate of a cell in sanctuary relative to one inside: ``sanctuary_raid_factor`` times the
+    sanctuary's openness (before August 2021 a hostile Kabul government and drone strikes held cells there back)."""
+    return p["sanctuary_raid_factor"] * s.afghan_sanctuary
+
+
+def attack_parameters(s: State, p: Parameters) -> np.ndarray:
+    """The attack kernels' parameters (:data:`PARAMS`) this month, the raid factor scaled by the sanctuary."""
+    q = p.vector(PARAMS).copy()
+    q[RAID] = raid_factor(s, p)
+    return q
 
 
 @kernel

@@ -17,7 +17,7 @@ from ctsim.compiling import kernel
 from ctsim.declarations.levers import LEVERS
 from ctsim.model.militants import TARGETS
 from ctsim.model.population import STRATUM_AWAY, STRATUM_BAND, STRATUM_OUT_OF_SCHOOL, STRATUM_RELIGIOUS
-from ctsim.model.recording import OUTPUT_INDEX, REGIONAL_INDEX, Recorder
+from ctsim.model.recording import OUTPUT_INDEX, RECORDED_LEVERS, REGIONAL_INDEX, Recorder
 from ctsim.model.state import Parameters, State
 
 if TYPE_CHECKING:
@@ -113,6 +113,8 @@ def record_month(model: CTModel, s: State, p: Parameters, month: MonthOutcome) -
     row[DERADICALISED_AT] = trials.disengaged
     row[TRIGGERS_AT] = sum(1 for e in s.trigger_events if e[0] == model.steps and e[2] == "fired")
     row[COST_AT] += programme_cost(s, p)
+    values = s.policy.as_dict()
+    recorder.levers_buffer[m] = [values[name] for name in RECORDED_LEVERS]
     recorder.months += 1
     return MonthRecord(recorder, m)
 

@@ -1,0 +1,34 @@
+"""The world outside Pakistan's policy: what changes by date whatever the levers say.
+
+Levers are what Pakistan's governments choose; the world is what they face. One part of it moves the model: the Afghan
+sanctuary. Until the Afghan Taliban took Kabul on 15 August 2021 (FACTS.md s5.10), Pakistani militants who crossed
+the border found a government hostile to the Taliban and US drone strikes (over 100 a year around 2010, a handful a
+year by 2016-2018, FACTS.md s5.10); since then the TTP has had freedom of movement there (FACTS.md s4, s5.8: the UN
+Monitoring Team's 6,000-6,500 Pakistani fighters in Afghanistan in 2024). The sanctuary's openness is a multiplier,
+1 since August 2021 and ``afghan_sanctuary_before_kabul`` (a calibrated parameter) before, on what the sanctuary gives:
+the raids and recruiting of cells in sanctuary, cross-border supply, and the fighters who come back across
+(:mod:`ctsim.model.processes.step07_attacks`: ``raid_factor``, ``sanctuary_reach``). The level after August 2021,
+``afghan_sanctuary_after_kabul``, is the reference (1); a counterfactual in which Kabul does not fall sets it to the
+level before (:func:`ctsim.analysis.validation.long_history.kabul_counterfactual`). After December 2024 the world stays
+as it is: an assumption of every forecast, stated in docs/odd.md.
+
+Not modelled, and said so in docs/odd.md: the TTP's ceasefires (November-December 2021, June-November 2022), drone
+strikes inside Pakistan as operations of their own, and Iran's side of Balochistan's border.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+# The month the sanctuary opened: Kabul fell on 15 August 2021 (FACTS.md s5.10).
+KABUL_FALLS = (2021, 8)
+
+
+def afghan_sanctuary(year: int, month: int, p: Mapping[str, float]) -> float:
+    """Openness of the Afghan sanctuary in a calendar month: ``afghan_sanctuary_after_kabul`` (1, the reference)
+    from August 2021, ``afghan_sanctuary_before_kabul`` before."""
+    key = "afghan_sanctuary_after_kabul" if (year, month) >= KABUL_FALLS else "afghan_sanctuary_before_kabul"
+    return float(p[key])
+
+
+__all__ = ["KABUL_FALLS", "afghan_sanctuary"]

@@ -1,0 +1,161 @@
+"""The mechanisms the 2013-2024 history needs (issue 34): the Afghan sanctuary as the world's timeline, operations
+that take a cell's resources as well as its members, the Karachi operation, the end-2012 start, and the state's
+reactions acting from a date."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ctsim.declarations.levers import Policy
+from ctsim.declarations.world import KABUL_FALLS, afghan_sanctuary
+from ctsim.model.core import CTModel
+from ctsim.model.initialisation import DEATHS_2013_BY_REGION, KARACHI, STRONGHOLDS, initial_regional_pattern
+from ctsim.model.processes import step05_operations as operations
+from ctsim.model.processes import step07_attacks as attacks
+from ctsim.scenarios.files import load_scenario
+from ctsim.scenarios.library import LIBRARY_DIR
+
+
+def _model(start="2020-01", **params):
+    return CTModel(params=params or None, seed=3, start=start)
+
+
+# ------------------------------------------------------------------------------------------------ the world
+def test_the_sanctuary_opens_when_kabul_falls():
+    p = {"afghan_sanctuary_before_kabul": 0.25, "afghan_sanctuary_after_kabul": 1.0}
+    assert KABUL_FALLS == (2021, 8)
+    assert afghan_sanctuary(2021, 7, p) == 0.25 and afghan_sanctuary(2013, 1, p) == 0.25
+    assert afghan_sanctuary(2021, 8, p) == 1.0 and afghan_sanctuary(2030, 1, p) == 1.0
+
+
+def test_the_model_reads_the_world_by_calendar_month():
+    model = _model("2021-05", afghan_sanctuary_before_kabul=0.3)
+    try:
+        assert model.calendar(1) == (2021, 5) and model.calendar(9) == (2022, 1)
+        seen = []
+        for _ in range(5):
+            model.step()
+            seen.append(model.state.afghan_sanctuary)
+        assert seen == [0.3, 0.3, 0.3, 1.0, 1.0], "May-July 2021 closed, from August 2021 open"
+    finally:
+        model.release()
+
+
+def test_a_closed_sanctuary_holds_raids_supply_and_arrivals_back_but_not_entry():
+    model = _model(afghan_sanctuary_before_kabul=0.2)
+    try:
+        s, p = model.state, model.p
+        s.afghan_sanctuary = 0.2
+        assert attacks.raid_factor(s, p) == pytest.approx(0.2 * p["sanctuary_raid_factor"])
+        assert attacks.sanctuary_reach(s, p) == pytest.approx(0.2 * attacks.border_openness(s, p))
+        assert attacks.attack_parameters(s, p)[attacks.RAID] == pytest.approx(attacks.raid_factor(s, p))
+        open_border = attacks.border_openness(s, p)
+        s.afghan_sanctuary = 1.0
+        assert attacks.border_openness(s, p) == open_border, "crossing the border does not depend on Kabul"
+        assert attacks.raid_factor(s, p) == pytest.approx(p["sanctuary_raid_factor"])
+    finally:
+        model.release()
+
+
+# ------------------------------------------------------------------------------------------ operations
+def test_a_found_cell_loses_its_resources_as_well_as_members():
+    for loss in (0.0, 0.6):
+        model = _model(hit_resource_loss=loss, detection_rate=50.0)
+        try:
+            s, p = model.state, model.p
+            cells = s.cells
+            cells.buffers["resources"][: cells.n] = 4.0
+            ops = operations.operate(model, s, p, model.compiled_streams)
+            hit = np.flatnonzero(ops.hit)
+            assert hit.size > 0, "a very high detection rate finds cells"
+            np.testing.assert_allclose(cells.resources[hit], 4.0 * (1.0 - loss))
+            missed = np.setdiff1d(np.arange(cells.n), hit)
+            np.testing.assert_allclose(cells.resources[missed], 4.0)
+        finally:
+            model.release()
+
+
+def test_the_karachi_operation_raises_the_chance_of_finding_cells_in_karachi_only():
+    model = _model(effect_karachi_operation_detection=3.0)
+    try:
+        s, p = model.state, model.p
+        assert s.karachi.sum() == len(KARACHI)
+        members, district, _, _, dormant, in_sanctuary = s.cells.columns()
+        q = p.vector(operations.PARAMS)
+        args = (q, s.effective, s.population, s.legitimacy, members, district, dormant, in_sanctuary, s.cells.n,
+                s.tempo, 1.0, 1.0)
+        off = operations.search(*args, np.ones(s.population.size))[0]
+        on = operations.search(*args, operations.detection_focus(s, p))[0]
+        in_karachi = s.karachi[district[: s.cells.n]]
+        assert operations.karachi_focus(s, p) == 3.0, "the status quo runs the operation"
+        np.testing.assert_allclose(on[in_karachi], 3.0 * off[in_karachi])
+        np.testing.assert_allclose(on[~in_karachi], off[~in_karachi])
+        s.policy = Policy(karachi_operation=False)
+        assert (operations.detection_focus(s, p) == 1.0).all()
+    finally:
+        model.release()
+
+
+def test_until_operations_reach_the_strongholds_cells_there_are_rarely_found():
+    model = _model(stronghold_detection_factor=0.2)
+    try:
+        s, p = model.state, model.p
+        ids = [row[0] for row in model.geography.table[["district_id"]].itertuples(index=False)]
+        assert sorted(ids[i] for i in np.flatnonzero(s.strongholds)) == sorted(STRONGHOLDS)
+        assert (operations.detection_focus(s, p)[s.strongholds] == 1.0).all(), "the status quo operates there"
+        s.policy = Policy(operations_in_strongholds=False)
+        focus = operations.detection_focus(s, p)
+        assert (focus[s.strongholds] == 0.2).all() and (focus[~s.strongholds & ~s.karachi] == 1.0).all()
+    finally:
+        model.release()
+
+
+# ------------------------------------------------------------------------------------------ the start
+def test_a_run_from_2013_places_militants_by_2013s_violence():
+    assert initial_regional_pattern(pd.Period("2013-01", "M")) is DEATHS_2013_BY_REGION
+    assert initial_regional_pattern(pd.Period("2014-01", "M")) is not DEATHS_2013_BY_REGION
+    model = _model("2013-01", initial_active_militants=20000.0)
+    try:
+        members = model.cell_table.members.sum()
+        assert abs(members - 20000) <= 5, "the militants the parameter sets"
+        sindh = model.state.region == 1
+        by_region = np.bincount(model.cell_table.district, model.cell_table.members, model.state.population.size)
+        share = by_region[sindh].sum() / members
+        assert share == pytest.approx(1668 / sum(DEATHS_2013_BY_REGION.values()), abs=0.03)
+    finally:
+        model.release()
+
+
+# ------------------------------------------------------------------------------------------ reactions from a date
+def test_the_history_lets_the_states_reactions_act_only_from_2022():
+    history = load_scenario(LIBRARY_DIR / "history_2013_2024.toml")
+    assert history.reactions_from == "2022-01" and history.reactions_month() == 109
+    assert history.triggers, "the reactive state's rules are inherited"
+    plan = history.on_month()
+    assert plan.triggers.active_from == 109
+    model = CTModel(policy=history.policy(), seed=1, start=history.start, on_month=plan)
+    try:
+        model.run(24)  # 2013-2014: violence far above every threshold, but the rules wait for 2022
+        assert [e for e in model.trigger_events if e[2] == "fired"] == []
+    finally:
+        model.release()
+
+
+def test_the_strongholds_are_a_haven_until_operations_reach_them():
+    """Before Zarb-e-Azb the tribal strongholds gave militants what the Afghan sanctuary gives since 2021: supplies
+    and fighters reach them at least at ``stronghold_haven``, whatever the Afghan border; once operations reach the
+    strongholds, only the Afghan sanctuary counts."""
+    model = _model(stronghold_haven=0.8, afghan_sanctuary_before_kabul=0.1)
+    try:
+        s, p = model.state, model.p
+        s.afghan_sanctuary = 0.1
+        cleared = attacks.sanctuary_reach(s, p)
+        assert cleared == pytest.approx(0.1 * attacks.border_openness(s, p))
+        s.policy = Policy(operations_in_strongholds=False)
+        assert attacks.sanctuary_reach(s, p) == pytest.approx(0.8), "the haven inside the country"
+        assert attacks.raid_factor(s, p) == pytest.approx(0.1 * p["sanctuary_raid_factor"]), \
+            "cells across the Afghan border still raid as the Afghan sanctuary lets them"
+    finally:
+        model.release()
