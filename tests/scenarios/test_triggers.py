@@ -151,3 +151,34 @@ def test_enabled_false_removes_an_inherited_trigger_and_only_that_one(tmp_path):
     assert [t.name for t in load_scenario(child).triggers] == ["other"], "the disabled trigger is gone, the other stays"
     result = run(load_scenario(child), history=False, months=4)
     assert {e[1] for e in result.trigger_events} == {"other"}, "a removed trigger never fires"
+
+
+# ----------------------------------------------------------------------- locks and the levers as they acted
+def test_a_locked_lever_is_left_where_the_scenario_sets_it(tmp_path):
+    """A trigger acting on a lever the scenario locks never fires; the same trigger on an unlocked lever does, and
+    the run reports the lever as it acted (set, mean, range, share of months elsewhere)."""
+    free = _scenario(tmp_path, SURGE.format(above=1.0, end="months = 6"))
+    moved = run(free, 5, history=False)
+    assert any(e[2] == "fired" for e in moved.trigger_events), "attacks are above 1 a month: the surge fires"
+    acted = moved.levers["kinetic_intensity"]
+    assert acted["set"] == 0.5 and acted["high"] == 1.0 and 0.5 < acted["mean"] <= 1.0
+    assert 0 < acted["months_moved"] <= 1.0
+    locked = _top(tmp_path, 'locked = ["kinetic_intensity"]\n', SURGE.format(above=1.0, end="months = 6"))
+    assert locked.locked == ("kinetic_intensity",)
+    kept = run(locked, 5, history=False)
+    assert not kept.trigger_events and "kinetic_intensity" not in kept.levers
+    assert (kept.national["attacks"] != moved.national["attacks"]).any(), "the lock changes the run"
+
+
+def test_locked_must_name_levers(tmp_path):
+    with pytest.raises(ScenarioError, match="key 'locked\\[0\\]': unknown lever 'kinetic_intensty'"):
+        _top(tmp_path, 'locked = ["kinetic_intensty"]\n')
+    with pytest.raises(ScenarioError, match="key 'locked' must be a list of lever names"):
+        _top(tmp_path, 'locked = "kinetic_intensity"\n')
+
+
+def _top(tmp_path, top: str, triggers: str = ""):
+    """A scenario whose top-level keys come before its tables."""
+    path = tmp_path / "t.toml"
+    path.write_text(top + BASE + triggers)
+    return load_scenario(path)

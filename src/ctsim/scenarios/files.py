@@ -77,8 +77,9 @@ from ctsim.scenarios.triggers import merge as merge_triggers
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
 
-TOP_KEYS = ("extends", "history", "name", "description", "run", "levers", "uncertainties", "schedule", "trigger")
-RUN_KEYS = ("start", "months", "seed", "replications")
+TOP_KEYS = ("extends", "history", "name", "description", "run", "levers", "uncertainties", "schedule", "trigger",
+            "locked")
+RUN_KEYS = ("start", "months", "seed", "replications", "reactions_from")
 SCHEDULE_KEYS = ("month", "date", "lever", "value", "ramp")
 MAX_MONTHS = 600
 MAX_REPLICATIONS = 10_000
@@ -133,6 +134,10 @@ class Scenario:
         history: the scenario run before this one (None: start from the parameterised initial state).
         triggers: trigger rules (:mod:`ctsim.scenarios.triggers`), the parent's first; a child's trigger replaces
             the parent's of the same name.
+        reactions_from: the month (``YYYY-MM``) from which the triggers act (None: from the start). A history of
+            the record sets it where its scheduled operations end and the state's usual reactions take over.
+        locked: levers the state's reactions leave as the scenario sets them (its schedule still applies): a
+            trigger acting on a locked lever does not fire. Inherited, and added to, through ``extends``.
     """
 
     name: str
@@ -149,6 +154,8 @@ class Scenario:
     description: str = ""
     history: Scenario | None = None
     triggers: tuple[Trigger, ...] = ()
+    reactions_from: str | None = None
+    locked: tuple[str, ...] = ()
 
     @property
     def history_months(self) -> int:
@@ -168,7 +175,12 @@ class Scenario:
         schedule (None when it has neither)."""
         if self.history:
             return Branch(self.history, self)
-        return Plan(self.triggers, self.scheduler()) if (self.triggers or self.schedule) else None
+        return Plan(self.triggers, self.scheduler(), self.reactions_month(), self.locked) \
+            if (self.triggers or self.schedule) else None
+
+    def reactions_month(self) -> int:
+        """The model month (1: the start) from which the triggers act."""
+        return max(1, month_index(self.start, self.reactions_from)) if self.reactions_from else 1
 
 
 def month_index(start: str, date: str) -> int:
@@ -213,8 +225,9 @@ class Schedule:
 class Plan:
     """A scenario's triggers, then its schedule, each month (the ``on_month`` callback of a run without history)."""
 
-    def __init__(self, triggers: tuple[Trigger, ...], schedule: Schedule | None) -> None:
-        self.triggers = Triggers(triggers)
+    def __init__(self, triggers: tuple[Trigger, ...], schedule: Schedule | None, reactions_from: int = 1,
+                 locked: tuple[str, ...] = ()) -> None:
+        self.triggers = Triggers(triggers, reactions_from, locked)
         self.schedule = schedule
 
     def __call__(self, model: CTModel, month: int) -> None:
@@ -232,8 +245,10 @@ class Branch:
         self.history_schedule = history.scheduler()
         self.schedule = scenario.scheduler()
         self.levers = scenario.levers
-        self.triggers = Triggers(history.triggers)
+        self.triggers = Triggers(history.triggers, history.reactions_month(), history.locked)
         self.scenario_triggers = scenario.triggers
+        self.scenario_reactions = self.split + scenario.reactions_month()
+        self.scenario_locked = scenario.locked
 
     def __call__(self, model: CTModel, month: int) -> None:
         if month <= self.split:
@@ -244,7 +259,7 @@ class Branch:
         if month == self.split + 1:
             model.policy = Policy(**self.levers)
             model.branch_month = self.split
-            self.triggers.switch_to(model, self.scenario_triggers)
+            self.triggers.switch_to(model, self.scenario_triggers, self.scenario_reactions, self.scenario_locked)
         self.triggers(model, month)
         if self.schedule:
             self.schedule(model, month - self.split)
@@ -454,6 +469,8 @@ def _load(path: Path, chain: tuple[Path, ...], reached: bool = False) -> Scenari
         except (ValueError, TypeError, OverflowError):
             raise ScenarioError(f"{where}: key 'uncertainties.{name}' = {excerpt(value)} must be a number within "
                                 f"the parameter's range (docs/odd.md)") from None
+    if "locked" in data:
+        scenario.locked = tuple(dict.fromkeys(scenario.locked + _read_locked(where, data["locked"])))
     scenario.schedule = scenario.schedule + _read_schedule(where, data.get("schedule", []))
     if "trigger" in data:
         try:
@@ -540,8 +557,21 @@ def _read_run(where: str, run: dict[str, Any], scenario: Scenario) -> None:
             scenario.months = _int(where, "run.months", value, 1, MAX_MONTHS)
         elif key == "replications":
             scenario.replications = _int(where, "run.replications", value, 1, MAX_REPLICATIONS)
+        elif key == "reactions_from":
+            scenario.reactions_from = _month_text(where, "run.reactions_from", value)
         else:
             scenario.seed = _int(where, "run.seed", value, 0, MAX_SEED)
+
+
+def _read_locked(where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ScenarioError(f"{where}: key 'locked' must be a list of lever names (e.g. locked = "
+                            f"[\"kinetic_intensity\"]); got {excerpt(value)}")
+    for i, name in enumerate(value):
+        if name not in LEVERS_BY_NAME:
+            raise ScenarioError(f"{where}: key 'locked[{i}]': unknown lever '{excerpt_key(name)}'"
+                                f"{suggest(name, list(LEVERS_BY_NAME))}")
+    return tuple(value)
 
 
 def _read_schedule(where: str, entries: Any) -> tuple[ScheduleEntry, ...]:

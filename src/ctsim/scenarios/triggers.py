@@ -14,6 +14,13 @@ A scenario file may hold ``[[trigger]]`` tables::
     months = 12                    # hold for this long, then restore (or: until_below / until_above = level)
     cooldown = 6                   # months after a release before it may fire again (default 0)
 
+The rules act from the scenario's first month, or from ``[run] reactions_from = "YYYY-MM"`` (a history of the record
+schedules the operations that happened and lets the state's usual reactions act only after them). A lever the
+scenario lists in ``locked = ["kinetic_intensity", ...]`` is kept where the scenario sets it (its schedule still
+applies): no trigger acting on it fires. Without a lock, a reaction sets its lever to its own value while it holds,
+whatever the scenario set, and gives it back at its release; the run reports the levers as they acted (the mean and
+range each took against what the scenario set: ``RunResult.levers``).
+
 A table with the name of an inherited trigger replaces it; ``name = "..."`` with ``enabled = false`` (and no other
 key) removes it, so a scenario can switch off the reactive status quo's rules one by one.
 
@@ -229,14 +236,21 @@ class _State:
 class Triggers:
     """Evaluates a scenario's triggers every month (part of the model's ``on_month`` callback)."""
 
-    def __init__(self, triggers: tuple[Trigger, ...]) -> None:
+    def __init__(self, triggers: tuple[Trigger, ...], active_from: int = 1, locked: tuple[str, ...] = ()) -> None:
         self.triggers = {t.name: t for t in triggers}
         self.state = {name: _State() for name in self.triggers}
+        self.active_from = active_from  # the model month from which the rules act ([run] reactions_from)
+        self.locked = frozenset(locked)  # levers the scenario keeps out of the reactions' reach
 
-    def switch_to(self, model: CTModel, triggers: tuple[Trigger, ...]) -> None:
+    def switch_to(self, model: CTModel, triggers: tuple[Trigger, ...], active_from: int | None = None,
+                  locked: tuple[str, ...] | None = None) -> None:
         """At a history's branch (after the scenario's levers replaced the history's): a trigger the scenario also
-        has carries on, holding its lever on top of the scenario's value; the others are released."""
-        kept = {t.name for t in triggers}
+        has, on a lever it does not lock, carries on, holding its lever on top of the scenario's value; the others
+        are released."""
+        if locked is not None:
+            self.locked = frozenset(locked)
+        # a trigger carries on only if the scenario has it and leaves its lever unlocked
+        kept = {t.name for t in triggers if t.lever not in self.locked}
         old = self.state
         for name, state in old.items():
             if state.active and name not in kept:
@@ -245,6 +259,8 @@ class Triggers:
                                              getattr(model.policy, self.triggers[name].lever), None))
         self.triggers = {t.name: t for t in triggers}
         self.state = {t.name: old.get(t.name, _State()) for t in triggers}
+        if active_from is not None:
+            self.active_from = active_from
         for name, state in self.state.items():
             if state.active and state.set_to is not None:
                 lever = self.triggers[name].lever
@@ -252,7 +268,11 @@ class Triggers:
                 model.policy.set(lever, state.set_to)
 
     def __call__(self, model: CTModel, month: int) -> None:
+        if month < self.active_from:
+            return
         for name, trigger in self.triggers.items():
+            if trigger.lever in self.locked:
+                continue  # the scenario keeps this lever where it set it
             state = self.state[name]
             level = trigger.level(model)
             if state.active:

@@ -46,6 +46,8 @@ def manifest(result: RunResult) -> dict:
         "triggers": [{"name": t.name, "when": t.when, "lever": t.lever, "value": t.value} for t in s.triggers],
         "trigger_events": [{"month": m, "trigger": name, "event": event, "lever": lever, "value": value,
                             "level": level} for m, name, event, lever, value, level in result.trigger_events],
+        "locked": list(s.locked),
+        "levers_as_they_acted": result.levers,
         "packages": package_versions(),
         "platform": platform.platform(),
         "note": "ctsim is an exploratory model, not a forecaster.",
