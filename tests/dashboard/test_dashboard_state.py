@@ -223,7 +223,8 @@ def test_only_scenarios_that_branch_with_the_status_quo_are_offered():
     base = resolve_scenario("baseline")
     choices = scenario_choices()
     assert "baseline" in choices and "civilian_led" in choices
-    assert "reactive_state" not in choices and "history_2022_2024" not in choices, \
+    assert "reactive_state" not in choices and "history_2022_2024" not in choices \
+        and "history_2013_2024" not in choices, \
         "a scenario without the shared history cannot step in lockstep with the status quo"
     assert all(resolve_scenario(n).history_months == base.history_months for n in choices)
 
@@ -267,3 +268,20 @@ def test_help_under_a_lever_names_no_lever_by_its_code_name():
     names = {lever.name for lever in LEVERS if "_" in lever.name}
     for lever in LEVERS:
         assert not any(name in help_text(lever) for name in names), f"plain words under {lever.label}"
+
+
+def test_the_drawer_says_where_a_reaction_moved_a_lever():
+    """Levers kept where the page set them say nothing; one a reaction moved (here set inside the runs, as a trigger
+    does) shows the mean it acted at, in words."""
+    s = DashboardSession("baseline", 2, runs=2)
+    try:
+        s.step(2)
+        assert s.acted() == {}, "nothing moved the levers yet"
+        for model in s.policy.models:
+            model.state.policy.set("kinetic_intensity", 0.9)  # what the operations-surge trigger does
+        s.step(2)
+        words = s.acted()
+        assert list(words) == ["kinetic_intensity"]
+        assert words["kinetic_intensity"].startswith("acted at 0.70 on average so far (0.50 to 0.90)")
+    finally:
+        s.close()

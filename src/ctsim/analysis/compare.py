@@ -33,6 +33,7 @@ from ctsim.declarations.outputs import OUTPUTS_BY_NAME
 from ctsim.declarations.parameters import calibration_version
 from ctsim.experiments.executors import ExecutorSpec, replicate
 from ctsim.experiments.executors import replications as replications_of
+from ctsim.model.recording import RECORDED_LEVERS
 from ctsim.provenance import git_commit, package_versions, version
 from ctsim.scenarios.files import Scenario, ScenarioError
 from ctsim.scenarios.runner import run
@@ -53,7 +54,9 @@ class Comparison:
 
     Attributes:
         scenarios: the scenarios, reference first.
-        runs: one row per scenario and replication: summary outcomes.
+        runs: one row per scenario and replication: summary outcomes, and each numeric lever's mean over the horizon
+            as it acted (``acted_<lever>``: schedules, the state's reactions, changes of government move it from what
+            the scenario set).
         monthly_attacks: one row per scenario, replication and month: national attacks.
         district_attacks: one row per scenario, replication and district: attacks over the horizon.
         differences: one row per scenario (after the first) and outcome.
@@ -79,7 +82,12 @@ def _run_one(task: tuple[int, Scenario, int, np.random.SeedSequence, int, dict |
              ) -> tuple[int, int, dict, pd.DataFrame, np.ndarray]:
     index, scenario, replication, seed, months, draw = task
     result = run(scenario, seed, months, draw=draw)
-    return index, replication, result.summary, result.national[["month", "attacks"]], result.district_attacks
+    set_values = scenario.policy().as_dict()
+    # each numeric lever's mean over the horizon as it acted (schedules, reactions, changes of government)
+    acted = {f"acted_{name}": result.levers.get(name, {"mean": float(set_values[name])})["mean"]
+             for name in RECORDED_LEVERS}
+    return (index, replication, {**result.summary, **acted}, result.national[["month", "attacks"]],
+            result.district_attacks)
 
 
 def compare(scenarios: list[Scenario], replications: int, seed: int | None = None, months: int | None = None,

@@ -2,7 +2,7 @@
 in view at 1280x720 and 1024x768, the levers in a drawer, a large-type switch; and the team page of an exercise.
 
 Built on Solara, the library Mesa's ``SolaraViz`` renders with. ``SolaraViz`` itself is not used: its Reset
-rebuilds a model by calling the model class with keyword arguments, which would drop the 2022-2024 history that
+rebuilds a model by calling the model class with keyword arguments, which would drop the 2013-2024 history that
 :func:`ctsim.scenarios.runner.build_model` runs, and its inputs cannot change a running model. Each browser tab gets
 its own Solara kernel and so its own :class:`.state.DashboardSession` (the trainer's policy and the status quo,
 stepped together), at most ``--max-sessions`` at a time; a closed tab's models are freed with its kernel. The page
@@ -194,7 +194,7 @@ def LeverDrawer(session: DashboardSession, levers: tuple, loaded: tuple, act, op
                           classes=["ctsim-undo"])
         Note("A new government keeps each changed lever with the probability <i>Political continuity of "
              "policy</i> (every one with cross-party ownership).", "0.8em")
-        LeverPanel(levers, set_lever, False)
+        LeverPanel(levers, set_lever, False, acted=session.acted())
 
 
 @solara.component

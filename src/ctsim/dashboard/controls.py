@@ -79,8 +79,9 @@ def ReleaseSlider(value: float, low: float, high: float, step: float, on_value: 
 
 
 @solara.component
-def LeverInput(lever: Lever, value: Any, on_value: Callable[[str, Any], None], disabled: bool = False):  # noqa: N802 (Solara components are CamelCase)
-    """The input of one lever."""
+def LeverInput(lever: Lever, value: Any, on_value: Callable[[str, Any], None], disabled: bool = False,  # noqa: N802 (Solara components are CamelCase)
+               acted: str | None = None):
+    """The input of one lever, and where it acted if the state's reactions moved it (``acted``)."""
 
     def changed(new: Any) -> None:
         on_value(lever.name, new)
@@ -99,16 +100,19 @@ def LeverInput(lever: Lever, value: Any, on_value: Callable[[str, Any], None], d
             ReleaseSlider(value, float(lever.low), float(lever.high), slider_step(lever), changed, disabled,
                           classes=["ctsim-slider"])
         solara.Text(help_text(lever), style={"font-size": "0.8em", "color": "#555555"})
+        if acted:
+            solara.Text(acted, classes=["ctsim-acted"], style={"font-size": "0.8em", "color": "#8a4b00"})
 
 
 @solara.component
 def LeverPanel(values: dict[str, Any], on_value: Callable[[str, Any], None], disabled: bool = False,  # noqa: N802 (Solara components are CamelCase)
-               open_groups: tuple[int, ...] = (0,)):
-    """Every declared lever, in its group; the first group open."""
+               open_groups: tuple[int, ...] = (0,), acted: dict[str, str] | None = None):
+    """Every declared lever, in its group; the first group open; under a lever the state's reactions moved, where
+    it acted (``acted``: :meth:`ctsim.dashboard.state.DashboardSession.acted`)."""
     with solara.v.ExpansionPanels(multiple=True, v_model=list(open_groups), accordion=True):
         for title, levers in grouped():
             with solara.v.ExpansionPanel(class_=f"ctsim-group ctsim-group-{title.split()[0].lower()}"):
                 solara.v.ExpansionPanelHeader(children=[title])
                 with solara.v.ExpansionPanelContent():
                     for lever in levers:
-                        LeverInput(lever, values[lever.name], on_value, disabled)
+                        LeverInput(lever, values[lever.name], on_value, disabled, (acted or {}).get(lever.name))

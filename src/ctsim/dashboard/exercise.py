@@ -70,7 +70,7 @@ class Exercise:
         title: one line for the room.
         scenario: the library scenario every package starts from.
         budget: the most a package may cost per year above the status quo (the ``cost`` output's unit).
-        years: the horizon after the 2022-2024 history.
+        years: the horizon after the 2013-2024 history.
         outcomes: the outcomes that count (of :data:`.words.OUTCOMES`).
         replications: runs per package (and of the status quo), on the same seeds and posterior draws.
         seed: the root seed of the replications.

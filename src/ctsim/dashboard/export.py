@@ -101,7 +101,7 @@ def charts_png(session: DashboardSession, measure: str = "attacks_12m") -> bytes
     ax.set_aspect("equal")
     ax.axis("off")
     fig.suptitle(f"ctsim (exploratory, not a forecast): {session.scenario.name}, seed {session.seed}, {runs} runs "
-                 f"each of this policy and the status quo; shaded: the 2022-2024 history", fontsize=10)
+                 f"each of this policy and the status quo; shaded: the 2013-2024 history", fontsize=10)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     plt.close(fig)

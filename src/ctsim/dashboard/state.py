@@ -1,7 +1,7 @@
 """One browser session: the trainer's policy and the status quo, each a small ensemble of runs stepped in lockstep.
 
 :class:`DashboardSession` holds two :class:`Ensemble` objects built by :func:`ctsim.scenarios.runner.build_model`
-(the same 2022-2024 history as ``ctsim run``): the trainer's policy and the status quo (the library's ``baseline``).
+(the same 2013-2024 history as ``ctsim run``): the trainer's policy and the status quo (the library's ``baseline``).
 Run ``r`` of both uses the same seed and the same posterior draw (:func:`replications`, the dashboard's one loop over
 replications), so every month the page can show "this policy" against "status quo" with bands, and paired
 differences in which much of the chance cancels. The session applies lever changes from the next month (one change
@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ctsim.declarations.levers import LEVERS_BY_NAME, LeverError, check_value
+from ctsim.model.recording import RECORDED_LEVERS
 from ctsim.scenarios.files import MAX_SEED, Scenario, ScenarioError, ScheduleEntry, resolve_scenario
 from ctsim.scenarios.library import BASELINE, HISTORY, library_names
 from ctsim.scenarios.runner import build_model
@@ -282,13 +283,33 @@ class DashboardSession:
 
     @property
     def history_months(self) -> int:
-        """Months of 2022-2024 history before the scenario's first month."""
+        """Months of 2013-2024 history before the scenario's first month."""
         return self.scenario.history_months
 
     @property
     def scenario_month(self) -> int:
         """Months of the scenario run so far (0 at the branch)."""
         return self.policy.steps - self.history_months
+
+    def acted(self) -> dict[str, str]:
+        """The numeric levers the policy's runs did not keep where the page sets them so far this scenario (the
+        state's reactions to violence, changes of government): the mean they acted at over the runs and months, in
+        words, for the lever drawer."""
+        months = self.scenario_month
+        if self.policy is None or months <= 0:
+            return {}
+        out = {}
+        values = np.stack([model.recorder.levers(self.history_months) for model in self.policy.models])
+        for i, name in enumerate(RECORDED_LEVERS):
+            set_to = float(self.levers[name])
+            column = values[:, :, i]
+            if np.allclose(column, set_to, rtol=0.0, atol=1e-9):
+                continue
+            lever = LEVERS_BY_NAME[name]
+            fmt = (lambda v: f"{v:.1f}") if lever.kind == "int" else (lambda v: f"{v:.2f}")
+            out[name] = (f"acted at {fmt(float(column.mean()))} on average so far ({fmt(float(column.min()))} to "
+                         f"{fmt(float(column.max()))}): the state's reactions or a change of government moved it")
+        return out
 
     @property
     def horizon(self) -> int:

@@ -1,7 +1,7 @@
 """The page's pictures as Vega-Lite specifications: "this policy" against "status quo" month by month with bands,
 the attacks averted so far, the district map over the provinces, the deployment mix, and the comparison's charts.
 
-Every chart has dated axes; the 2022-2024 history is shaded; the trainer's changes and changes of government are
+Every chart has dated axes; the 2013-2024 history is shaded; the trainer's changes and changes of government are
 vertical rules whose tooltip says what happened in words. The charts redrawn every month are Vega-Lite dictionaries
 whose data sit in named ``datasets``, so that the page swaps the data of a running chart instead of compiling it
 again (``live_chart.vue``); each is as wide as its place on the screen (``width: container``), so the page fills a

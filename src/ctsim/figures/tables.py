@@ -10,6 +10,7 @@ import pandas as pd
 
 from ctsim.calibration.parameter_sets import POINT_SET, describe
 from ctsim.data import REGION_KEYS, REGIONS
+from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.verdicts import PRICE_YEAR
 
 if TYPE_CHECKING:
@@ -89,7 +90,20 @@ def run_summary(result: RunResult) -> str:
     if result.reverted_levers:
         lines.append("Levers reverted at changes of government: "
                      + ", ".join(f"{n} (month {m})" for m, n in result.reverted_levers))
+    if result.levers:
+        lines += ["", "Levers as they acted (the schedule, the state's reactions and changes of government moved them "
+                      "from what the scenario set; lock a lever in the scenario file to keep reactions off it):"]
+        lines += [f"  {acted_line(name, figures)}" for name, figures in result.levers.items()]
     return "\n".join(lines)
+
+
+def acted_line(name: str, figures: dict[str, float]) -> str:
+    """One lever as it acted, in words: what was set, the mean it took, its range and how often it was elsewhere."""
+    lever = LEVERS_BY_NAME[name]
+    unit = f" {lever.unit}" if lever.unit and lever.unit not in ("share", "share of full programme") else ""
+    fmt = (lambda v: f"{v:.0f}") if lever.kind == "int" else (lambda v: f"{v:.2f}")
+    return (f"{lever.label}: set {fmt(figures['set'])}{unit}, {fmt(figures['mean'])} on average "
+            f"({fmt(figures['low'])}-{fmt(figures['high'])}), elsewhere {figures['months_moved']:.0%} of the months")
 
 
 def _parameters(record) -> str:

@@ -240,7 +240,7 @@ class Brief:
         title: the brief's title.
         reference: name of the reference scenario (compare and batch).
         scenarios: the scenarios, reference first.
-        months: the horizon after the 2022-2024 history.
+        months: the horizon after the 2013-2024 history.
         start: the first month of the horizon (``YYYY-MM``), when known.
         replications: runs per scenario (and design point).
         runs: number of runs the result holds.
@@ -262,6 +262,8 @@ class Brief:
         trust: calibration, pattern checks and assumptions.
         provenance: label and value pairs.
         missing: what the result lacks for a full brief, in words.
+        acted: for each policy, the levers its schedule, the state's reactions or changes of government moved from
+            what its file set, in words (mean and range over the runs).
     """
 
     kind: str
@@ -289,6 +291,7 @@ class Brief:
     trust: Trust | None = None
     provenance: list[tuple[str, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    acted: dict[str, list[str]] = field(default_factory=dict)
 
 
 def read_json(path: Path) -> dict:

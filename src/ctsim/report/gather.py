@@ -101,8 +101,34 @@ def _compare(folder: Path) -> Brief:
     brief.summaries = _summaries(brief, versus)
     brief.districts = _districts(result.districts, names)
     brief.provenance = _provenance_compare(manifest, infos)
+    brief.acted = _acted(runs, manifest["scenarios"])
     brief.missing = _missing_common(brief) + ([] if priced else [OLD_COST])
     return brief
+
+
+def _acted(runs: pd.DataFrame, scenarios: list[dict]) -> dict[str, list[str]]:
+    """For each policy, the numeric levers that did not act at the value its file set (its schedule, the state's
+    reactions, changes of government moved them): what was set, the mean over the runs, and the runs' range of
+    their own means, in words. Results made before levers were recorded have no ``acted_`` columns: nothing."""
+    out: dict[str, list[str]] = {}
+    for entry in scenarios:
+        mine = runs[runs["scenario"] == entry["name"]]
+        lines = []
+        for name, set_to in entry.get("levers", {}).items():
+            column = f"acted_{name}"
+            lever = LEVERS_BY_NAME.get(name)
+            if column not in mine or lever is None or lever.kind not in ("float", "int") or mine.empty:
+                continue
+            values = mine[column].to_numpy(dtype=float)
+            if np.allclose(values, float(set_to), rtol=0.0, atol=1e-9):
+                continue
+            fmt = (lambda v: f"{v:.1f}") if lever.kind == "int" else (lambda v: f"{v:.2f}")
+            low, high = np.quantile(values, [0.05, 0.95])
+            lines.append(f"{lever.label}: set at {fmt(float(set_to))}, acted at {fmt(float(values.mean()))} on "
+                         f"average over the horizon ({fmt(low)} to {fmt(high)} across the runs)")
+        if lines:
+            out[entry["name"]] = lines
+    return out
 
 
 # Personnel alone cost some Rs 60 bn a month at FY2024-25 prices; results made before the repricing hold an index of

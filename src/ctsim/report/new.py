@@ -55,7 +55,7 @@ def scenario_text(name: str, parent: str, parent_description: str, values: dict)
         f'# description = "<what {name} changes, in words>"',
         "",
         "[run]",
-        "# start = \"2025-01\"   # first month after the common 2022-2024 history",
+        "# start = \"2025-01\"   # first month after the common 2013-2024 history",
         "# months = 120        # horizon",
         "# replications = 10   # runs per scenario in comparisons",
         "",

@@ -29,6 +29,7 @@ from ctsim.model.recording import (
     OUTPUT_INDEX,
     REGIONAL_INDEX,
     annual_table,
+    levers_as_they_acted,
     monthly_frames,
     recruits_by_stratum,
     summarise,
@@ -49,6 +50,9 @@ class RunResult:
         regional: monthly outputs by region.
         summary: per-run summary scalars (:func:`ctsim.model.recording.summarise`).
         reverted_levers: (month, lever) pairs reverted at changes of government.
+        levers: the numeric levers that did not stay where the scenario set them (its schedule, the state's
+            reactions, changes of government), with the value set and the mean, range and share of months they took
+            (:func:`ctsim.model.recording.levers_as_they_acted`).
         trigger_events: (month, trigger, "fired" or "released", lever, value, level) of the scenario's triggers.
         district_attacks: attacks in each district (in the packaged table's order) over the scenario's months.
         recruits_by_stratum: monthly recruits in each of the 24 youth strata.
@@ -66,6 +70,7 @@ class RunResult:
     trigger_events: list[tuple] = field(default_factory=list)
     district_attacks: np.ndarray | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
+    levers: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def annual(self) -> pd.DataFrame:
@@ -133,9 +138,12 @@ def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
         _run_months(model, scenario.history_months + (scenario.months if months is None else months), scenario)
         district_attacks = model.recorder.district_attacks(first=scenario.history_months)
         national, regional = monthly_frames(model, include_history=include_history)
+        first = 0 if include_history else scenario.history_months
+        set_values = (scenario.history.policy() if include_history and scenario.history else scenario.policy())
         return RunResult(scenario, seed, national, regional, summarise(national, regional),
                          list(model.reverted_levers), recruits_by_stratum(model), list(model.trigger_events),
-                         district_attacks)
+                         district_attacks,
+                         levers=levers_as_they_acted(model.recorder, set_values.as_dict(), first))
     finally:
         model.release()
 
