@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install check-python browser demo test check warm lint bench docs baseline posterior evidence long-run forecast brief-example \
+.PHONY: install check-python browser demo test check warm lint bench docs baseline posterior evidence long-run long-history forecast brief-example \
   dashboard-figure dashboard-shots clean
 
 check-python:
@@ -84,6 +84,12 @@ evidence: install
 # about two minutes on 2 cores, not a test).
 long-run: install
 	$(BIN)/ctsim long-run --seeds 20 --years 20 --json docs/long_run.json --figure docs/figures/long_run_baseline.png
+
+# The 2013-2024 history as checks that can fail: the fall, what the 2014-2017 policies explain of it, the return after
+# Kabul fell, 2018-2021 out of sample (40 runs of each history on the posterior draws): docs/long_history.json and
+# its figure, read by docs/validation.md (a study of a few minutes on 2 cores, not a test).
+long-history: install
+	$(BIN)/ctsim long-history --runs 40 --workers 2 --json docs/long_history.json --figure docs/figures/long_history.png
 
 # Validation that can fail: posterior predictive checks over 2022-2024 and a forecast of 2024 from a calibration on
 # 2022-2023 only, scored against naive forecasts: docs/forecast.json, read by docs/validation.md (about 20 minutes on one

@@ -1,7 +1,7 @@
 """ctsim: an exploratory agent-based simulation of counterterrorism policy in Pakistan.
 
 The model is not a forecaster: it makes assumptions explicit and shows uncertainty. Start with :func:`ctsim.run`
-(build a model from a scenario or lever values, with the 2022-2024 history the CLI uses, run it, get its frames),
+(build a model from a scenario or lever values, with the 2013-2024 history the CLI uses, run it, get its frames),
 :func:`ctsim.build_model` (the same model, to step yourself), the levers in :mod:`ctsim.declarations.levers` and
 the parameters in :mod:`ctsim.declarations.parameters`. The package layout follows the ODD protocol: see README.md.
 

@@ -22,6 +22,7 @@ from ctsim.commands import (
     evidence,
     forecast,
     levers,
+    long_history,
     long_run,
     run,
     sensitivity,
@@ -40,7 +41,7 @@ EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 1
 # In the order `ctsim --help` lists them: the main job first, then comparisons, experiments, the studies.
 COMMANDS = (run, validate, compare, batch, levers, calibrate, validate_model, sensitivity, evidence, forecast,
-            long_run)
+            long_run, long_history)
 
 
 class _Parser(argparse.ArgumentParser):

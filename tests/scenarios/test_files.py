@@ -170,7 +170,7 @@ def test_scheduled_change_reaches_the_model(tmp_path):
 def test_readme_example_scenario_is_valid(tmp_path):
     readme = (ROOT / "README.md").read_text()
     block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
-    for name in ("baseline.toml", "history_2022_2024.toml"):
+    for name in ("baseline.toml", "history_2013_2024.toml", "history_2022_2024.toml"):
         (tmp_path / name).write_text((ROOT / "scenarios" / name).read_text())
     scenario = load_scenario(write(tmp_path, "example.toml", block))
     assert scenario.name == "justice_then_police" and len(scenario.schedule) == 2

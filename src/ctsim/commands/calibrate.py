@@ -23,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     cal = sub.add_parser("calibrate", help="fit the free parameters to 2022-2024 and write the fit report; --abc: the "
                                            "posterior draws runs use")
     cal.add_argument("--history", type=Path,
-                     help="history scenario file (default: the library's history_2022_2024)")
+                     help="history scenario file (default: the library's history_2013_2024)")
     cal.add_argument("--replications", type=ascii_int,
                      help="runs per candidate (default 3; with --check: the stored fit's)")
     cal.add_argument("--generations", type=ascii_int,

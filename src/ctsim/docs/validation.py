@@ -360,7 +360,7 @@ def long_run_section(study: Path) -> list[str]:
         return lines
     yearly = {int(r["year"]): r for r in data["yearly"]}
     years = sorted(yearly)
-    lines += [f"`{data['scenario']}`, {data['seeds']} seeds, {data['years']} years after the 2022-2024 history "
+    lines += [f"`{data['scenario']}`, {data['seeds']} seeds, {data['years']} years after the 2013-2024 history "
               f"(`make long-run`; docs/long_run.md discusses it). National attacks per year, median and 5-95% band:",
               "", "| year | attacks | active militants | Sindh + Punjab share |", "|---|---|---|---|"]
     for year in [y for y in years if (y - years[0]) % 5 == 0 or y == years[-1]]:

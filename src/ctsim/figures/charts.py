@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
 from ctsim.calibration.parameter_sets import POINT_SET, describe
-from ctsim.calibration.targets import MONTHLY_ATTACKS
+from ctsim.calibration.targets import EARLY_ANNUAL, MONTHLY_ATTACKS, OUT_OF_SAMPLE, monthly_window
 from ctsim.data import REGION_KEYS, REGIONS
 
 if TYPE_CHECKING:
@@ -117,18 +118,31 @@ def rank_probability_chart(result, title: str) -> Figure:
 
 
 def calibration_chart(fit: Fit) -> Figure:
-    """Observed PICSS monthly attacks against the simulated median and 5-95% band."""
+    """The calibration history: simulated monthly attacks (median and 5-95% band) against the observed months of
+    2022-2024 (PICSS) and each other year's observed attacks as a monthly average, fitted (2013-2017) or out of sample
+    (2018-2021)."""
     wide = fit.runs.pivot(index="month", columns="replication", values="attacks")
     fig = Figure(figsize=(10, 5), dpi=110)
     ax = fig.subplots()
     ax.fill_between(wide.index, wide.quantile(0.05, axis=1), wide.quantile(0.95, axis=1), alpha=0.25,
                     label="simulated, 5-95% of replications")
     ax.plot(wide.index, wide.median(axis=1), label="simulated, median")
-    ax.plot(wide.index, MONTHLY_ATTACKS, "k.-", label="observed (PICSS, FACTS.md s1)")
+    window = monthly_window(wide.index)
+    if window.any():
+        ax.plot(wide.index[window], MONTHLY_ATTACKS[: int(window.sum())], "k.-", ms=3,
+                label="observed monthly (PICSS, FACTS.md s1)")
+    for observed, style, label in ((EARLY_ANNUAL, "k-", "observed, the year's attacks / 12 (fitted)"),
+                                   (OUT_OF_SAMPLE, "r--", "observed, the year's attacks / 12 (out of sample)")):
+        for year, value in observed.items():
+            attacks = value["attacks"] if isinstance(value, dict) else value
+            if wide.index[0].year <= year <= wide.index[-1].year:
+                ax.plot([pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 1)], [attacks / 12] * 2, style, lw=2,
+                        label=label)
+                label = None
     ax.set_ylabel("militant attacks per month")
-    ax.set_title("Calibration window, January 2022 to December 2024")
+    ax.set_title(f"Calibration history, {wide.index[0]:%B %Y} to {wide.index[-1]:%B %Y}")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -173,5 +187,32 @@ def long_run_chart(yearly, scenario: str, seeds: int) -> Figure:
     bottom.grid(alpha=0.3)
     bottom.legend(loc="upper left", fontsize=7, ncols=4)
     fig.text(0.01, 0.005, "ctsim: exploratory model; simulated years are not a forecast", fontsize=8, alpha=0.7)
+    fig.tight_layout()
+    return fig
+
+
+def long_history_chart(record: dict) -> Figure:
+    """The 2013-2024 history (``ctsim long-history``'s record): annual attacks, median and 90% band over the runs,
+    beside the history with 2013's policies held through 2017, the history with the Afghan sanctuary kept closed,
+    and the record (fitted years black, out-of-sample years red)."""
+    years = np.array(record["years"])
+    fig = Figure(figsize=(10, 5), dpi=110)
+    ax = fig.subplots()
+    for key, label, colour in (("history", "the history (policies as they were)", "C0"),
+                               ("without_2014_2017_policies", "2013's policies held through 2017", "C1"),
+                               ("sanctuary_kept_closed", "the Afghan sanctuary kept closed after August 2021", "C2")):
+        band = record[key]
+        ax.fill_between(years, band["q05"], band["q95"], color=colour, alpha=0.18)
+        ax.plot(years, band["median"], color=colour, label=f"model: {label} (median, 90% of runs)")
+    observed = record["observed"]
+    fitted = [y for y in years if str(y) in observed and y not in record["out_of_sample_years"]]
+    held = [y for y in years if y in record["out_of_sample_years"]]
+    ax.plot(fitted, [observed[str(y)] for y in fitted], "ko", label="observed, fitted (PICSS's count)")
+    ax.plot(held, [observed[str(y)] for y in held], "rs", label="observed, out of sample (PICSS)")
+    ax.set_xticks(years)
+    ax.set_ylabel("militant attacks per year")
+    ax.set_title(f"2013-2024: the fall, the trough and the return ({record['runs']} runs each)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -29,7 +29,7 @@ def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
     written.append(folder / "ranking.csv")
     lines = [f"# Sensitivity: {result.study.name}", "",
              f"Method: {result.study.method}, N = {result.study.n}, {result.study.replications} replication(s) per "
-             f"point, {result.study.runs} runs; horizon {result.study.months} months after the 2022-2024 history.",
+             f"point, {result.study.runs} runs; horizon {result.study.months} months after the 2013-2024 history.",
              "", parameters_line(result.study), ""]
     for (stratum, outcome), res in result.results.items():
         slug = f"{outcome}__{stratum}".replace(", ", "__").replace("=", "-")

@@ -1,4 +1,5 @@
-"""The scenario library shipped with ctsim: the status quo, the 2022-2024 history and the policies DESIGN.md names.
+"""The scenario library shipped with ctsim: the status quo, the histories (2013-2024, the default, and 2022-2024)
+and the policies DESIGN.md names.
 
 The files live in ``ctsim/scenarios/library/`` (the repository's ``scenarios/`` folder points there). A scenario
 file may name a library scenario in ``extends`` or ``history`` by its bare name (``"baseline"`` or
@@ -12,7 +13,7 @@ from pathlib import Path
 
 LIBRARY_DIR = Path(__file__).parent / "library"
 BASELINE = "baseline"
-HISTORY = "history_2022_2024"
+HISTORY = "history_2013_2024"
 
 
 def library_names() -> list[str]:

@@ -2,7 +2,7 @@
 
 For every lever of :mod:`ctsim.declarations.evidence`: paired runs of the baseline (with the lever's context) and
 of the same with the lever at its contrast value, common random numbers, over the baseline's horizon after the
-2022-2024 history; the mean paired difference of each outcome (flows summed over the horizon, stocks averaged over
+2013-2024 history; the mean paired difference of each outcome (flows summed over the horizon, stocks averaged over
 it) with a 90% interval (Student t); and, where the evidence names a direction, whether the model agrees (the whole
 interval on the expected side), contradicts it (the whole interval on the other side), or is unclear.
 

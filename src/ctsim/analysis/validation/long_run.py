@@ -1,6 +1,6 @@
 """The status quo's long run: does it level off, and where does violence go?
 
-Runs a scenario (default: the library's baseline) for 20 years after the 2022-2024 history over many seeds and
+Runs a scenario (default: the library's baseline) for 20 years after the 2013-2024 history over many seeds and
 reports, per year, national attacks (median and 5-95% band), active militants and cells, and each region's share of
 attacks; then the checks issue 12 names: mean attacks in years 16-20 against years 11-15 (level-off within +/-15%),
 whether cells grow in every one of years 11-20 (monotone growth), and Sindh plus Punjab's share of attacks in each

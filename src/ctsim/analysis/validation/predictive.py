@@ -41,6 +41,7 @@ from ctsim.analysis.calibration import point, posterior
 from ctsim.analysis.validation import forecast
 from ctsim.calibration import targets as calibration_targets
 from ctsim.calibration.parameter_sets import POSTERIOR_FILE, DrawsError, staleness
+from ctsim.calibration.targets import monthly_window
 from ctsim.declarations.parameters import calibrated, calibration_version
 from ctsim.experiments.executors import ExecutorSpec, replicate, replications
 from ctsim.inputs import excerpt_path
@@ -163,7 +164,7 @@ def simulate_sample(values: Sequence[Mapping[str, float]], history=None, months:
         summary = posterior.ctsim_summary(fit)
         monthly.append(np.asarray(summary.pop(posterior.MONTHLY), dtype=float))
         scalars.append(summary)
-    labels = [m.strftime("%Y-%m") for m in fits[0].months] if fits else None
+    labels = [m.strftime("%Y-%m") for m in fits[0].months[monthly_window(fits[0].months)]] if fits else None
     keys = list(scalars[0])
     return PredictiveSample(labels or [], np.vstack(monthly),
                             {k: np.array([s[k] for s in scalars], dtype=float) for k in keys})

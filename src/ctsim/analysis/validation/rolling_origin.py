@@ -38,6 +38,7 @@ import statsmodels.api as sm
 from ctsim.analysis.calibration import point, posterior
 from ctsim.analysis.validation import forecast, predictive
 from ctsim.calibration import targets as calibration_targets
+from ctsim.calibration.targets import months_before_monthly
 from ctsim.declarations.parameters import PARAMETERS_BY_NAME
 from ctsim.scenarios.files import load_scenario
 
@@ -77,21 +78,24 @@ def targets_until(origin: int = ORIGIN, targets: Mapping[str, Any] | None = None
     """The calibration targets a forecaster standing at the end of month ``origin`` has seen.
 
     Args:
-        origin: months of the history before the forecast origin (the history begins in January of
-            ``calibration_targets.YEARS[0]``, as ``calibration_targets.MONTHLY_ATTACKS`` does).
+        origin: months of the monthly targets before the forecast origin (they begin in January 2022,
+            ``calibration_targets.MONTHLY_FROM``; the history runs its earlier years first).
         targets: flat targets (default: :func:`ctsim.analysis.calibration.posterior.ctsim_targets`, read now).
 
     Returns:
         The first ``origin`` monthly counts, the dispersion re-estimated from them, and the annual, share and killed
-        targets of the years ``origin`` covers in full; every later target is dropped.
+        targets of the years before the monthly window and of those ``origin`` covers in full; every later target is
+        dropped.
     """
     targets = posterior.ctsim_targets() if targets is None else targets
     monthly = np.asarray(targets[posterior.MONTHLY], dtype=float)
     if not 12 <= origin < monthly.size:
         raise ValueError(f"origin must leave at least 12 training months and one month to forecast: got {origin} "
                          f"of {monthly.size} months")
-    years = set(range(calibration_targets.YEARS[0], calibration_targets.YEARS[0] + origin // 12))
-    kept = {k: v for k, v in targets.items() if target_year(k) in years}
+    # every year before the monthly window (2013-2017's targets), and the window's years the origin covers in full
+    first = calibration_targets.MONTHLY_FROM.year
+    kept = {k: v for k, v in targets.items()
+            if (year := target_year(k)) is not None and year < first + origin // 12}
     return {posterior.MONTHLY: monthly[:origin], posterior.DISPERSION: monthly_dispersion(monthly[:origin]), **kept}
 
 
@@ -107,7 +111,8 @@ def calibrate_to_origin(out_dir: str | Path, *, origin: int = ORIGIN, population
     folder made against other targets is refused by :func:`ctsim.analysis.calibration.posterior.run_abc`).
     """
 
-    history = replace(load_scenario(point.HISTORY), months=int(origin))
+    history = load_scenario(point.HISTORY)
+    history = replace(history, months=months_before_monthly(history.start) + int(origin))
     seeds = np.random.SeedSequence(seed, spawn_key=(0,)).spawn(1)
     priors = {name: tuple(PARAMETERS_BY_NAME[name].plausible) for name in calibration_targets.FREE}
 
@@ -148,7 +153,8 @@ def forecast_after_origin(draws: posterior.Posterior, runs: int = 200, *, origin
     """Run the history's first ``origin + horizon`` months once per draw (run ``r`` takes replication ``r``'s draw
     and seed ``r``); the months after the origin are the forecast, the earlier ones the in-sample fit."""
     values = [posterior.draw_for_replication(draws, r) for r in range(runs)]
-    return predictive.simulate_sample(values, months=origin + horizon, seed=seed, progress=progress)
+    before = months_before_monthly(load_scenario(point.HISTORY).start)
+    return predictive.simulate_sample(values, months=before + origin + horizon, seed=seed, progress=progress)
 
 
 def score_after_origin(sample: predictive.PredictiveSample, *, origin: int = ORIGIN, horizon: int = HORIZON,

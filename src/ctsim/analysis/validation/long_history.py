@@ -1,0 +1,225 @@
+"""The long history, 2013-2024, as checks that can fail: the fall, what the policies explain of it, the return after
+Kabul fell, Sindh after the Karachi operation, and 2018-2021 out of sample.
+
+Each study runs the calibration history (``scenarios/history_2013_2024.toml``) and a counterfactual built from it in
+code, replication ``r`` of both with the same seed and the same parameter draw (common random numbers;
+:func:`ctsim.experiments.executors.replications`):
+
+- **the policies of 2014-2017** (:func:`policy_counterfactual`): the same history with 2013's policies held through
+  2017: every scheduled change from 2014 to 2017 (Zarb-e-Azb, operations in the tribal strongholds, the National
+  Action Plan, military courts, Radd-ul-Fasaad, fencing) removed, the later ones kept. The share of the 2013-2017 fall
+  the policies explain is ``(counterfactual 2017 - history 2017) / (2013 - history 2017)``, paired by replication,
+  with a bootstrap interval;
+- **Kabul** (:func:`kabul_counterfactual`): the same history with the Afghan sanctuary kept as it was before August
+  2021 (``afghan_sanctuary_after_kabul`` set to ``afghan_sanctuary_before_kabul``): the return after 2021 must come
+  from the sanctuary, so without it violence should not double;
+- **out of sample** (:func:`out_of_sample`): the 2018-2021 annual attacks, never fitted, against PICSS (FACTS.md s5.1),
+  scored with the CRPS beside naive forecasts fitted to the fitted years 2013-2017 (a linear trend and a
+  negative-binomial trend on the annual counts, and the last fitted year carried forward).
+
+The pattern checks (:mod:`ctsim.analysis.validation.patterns`) judge these numbers; ``docs/validation.md`` shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import bootstrap
+
+from ctsim.analysis.validation import forecast
+from ctsim.calibration.fingerprint import dynamics_fingerprint, model_fingerprint
+from ctsim.calibration.targets import ANNUAL, EARLY_ANNUAL, HISTORY_NAME, OUT_OF_SAMPLE
+from ctsim.data import REGION_KEYS
+from ctsim.declarations.parameters import defaults
+from ctsim.experiments.executors import ExecutorSpec, Replication, replicate, replications
+from ctsim.scenarios import runner
+from ctsim.scenarios.files import Scenario, load_scenario
+from ctsim.scenarios.library import LIBRARY_DIR
+
+SEED = 2013_2024
+YEARS = tuple(range(2013, 2025))
+CONFIDENCE = 0.9
+
+
+@dataclass
+class HistoryRuns:
+    """Annual attacks and regional shares of attacks of one history's replications.
+
+    Attributes:
+        attacks: (replications, years) national attacks in each year of :data:`YEARS`.
+        shares: (replications, years, regions) each region's share of the year's attacks (``REGION_KEYS`` order).
+    """
+
+    attacks: np.ndarray
+    shares: np.ndarray
+
+    def year(self, year: int) -> np.ndarray:
+        """Attacks in ``year``, one number per replication."""
+        return self.attacks[:, YEARS.index(year)]
+
+    def share(self, region_key: str, years: tuple[int, ...]) -> np.ndarray:
+        """``region_key``'s share of the attacks of ``years`` together, per replication (weighted by attacks)."""
+        idx = [YEARS.index(y) for y in years]
+        region = REGION_KEYS.index(region_key)
+        attacks = self.attacks[:, idx]
+        return (self.shares[:, idx, region] * attacks).sum(axis=1) / np.maximum(attacks.sum(axis=1), 1.0)
+
+
+def history() -> Scenario:
+    """The calibration history (2013-2024)."""
+    return load_scenario(LIBRARY_DIR / f"{HISTORY_NAME}.toml")
+
+
+def without_policies(scenario: Scenario, first: str = "2014-01", last: str = "2017-12") -> Scenario:
+    """``scenario`` with 2013's policies held from ``first`` to ``last``: every scheduled change dated in that span
+    removed (a history's schedule gives dates, ``YYYY-MM``)."""
+    kept = tuple(e for e in scenario.schedule if not (e.date is not None and first <= e.date <= last))
+    return replace(scenario, name=f"{scenario.name}_without_2014_2017_policies", schedule=kept)
+
+
+def run_history(scenario: Scenario, runs: int, parameters: Any = None, seed: int = SEED,
+                uncertainties: Mapping[str, float] | None = None, workers: int = 1) -> HistoryRuns:
+    """``runs`` replications of a 2013-2024 scenario: replication ``r`` with seed ``r`` and draw ``r`` of
+    ``parameters`` (a :class:`ctsim.calibration.parameter_sets.ParameterSet`; None: the point calibration)."""
+    reps = replications(runs, seed, parameters)
+    results = replicate(partial(_one, scenario=scenario, uncertainties=dict(uncertainties or {})), reps,
+                        ExecutorSpec(kind="processes", workers=workers))
+    return HistoryRuns(np.array([a for a, _ in results]), np.array([s for _, s in results]))
+
+
+def _one(rep: Replication, scenario: Scenario, uncertainties: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    recorded = runner.run_recorded(scenario, rep.seed, uncertainties={**rep.draw, **uncertainties} or None)
+    years = recorded.months.year.to_numpy()
+    attacks = np.array([recorded.series("attacks")[years == y].sum() for y in YEARS])
+    regional = recorded.regional_series("attacks")
+    by_region = np.array([regional[years == y].sum(axis=0) for y in YEARS])
+    shares = by_region / np.maximum(by_region.sum(axis=1, keepdims=True), 1.0)
+    return attacks, shares
+
+
+@dataclass
+class Counterfactual:
+    """A history and its counterfactual, replication by replication."""
+
+    history: HistoryRuns
+    counterfactual: HistoryRuns
+
+
+def policy_counterfactual(runs: int, parameters: Any = None, uncertainties: Mapping[str, float] | None = None,
+                          workers: int = 1) -> Counterfactual:
+    """The history and the history with 2013's policies held through 2017 (:func:`without_policies`)."""
+    scenario = history()
+    return Counterfactual(run_history(scenario, runs, parameters, uncertainties=uncertainties, workers=workers),
+                          run_history(without_policies(scenario), runs, parameters, uncertainties=uncertainties,
+                                      workers=workers))
+
+
+def kabul_counterfactual(runs: int, parameters: Any = None, uncertainties: Mapping[str, float] | None = None,
+                         workers: int = 1) -> Counterfactual:
+    """The history and the history in which the Afghan sanctuary stays after August 2021 as it was before
+    (``afghan_sanctuary_after_kabul`` set, replication by replication, to its ``afghan_sanctuary_before_kabul``)."""
+    scenario = history()
+    real = run_history(scenario, runs, parameters, uncertainties=uncertainties, workers=workers)
+    reps = replications(runs, SEED, parameters)
+    tasks = [(rep, {**(uncertainties or {}), "afghan_sanctuary_after_kabul": float(
+        {**defaults(), **rep.draw, **(uncertainties or {})}["afghan_sanctuary_before_kabul"])}) for rep in reps]
+    results = replicate(partial(_one_kept, scenario=scenario), tasks, ExecutorSpec(kind="processes", workers=workers))
+    return Counterfactual(real, HistoryRuns(np.array([a for a, _ in results]), np.array([s for _, s in results])))
+
+
+def _one_kept(task: tuple[Replication, dict[str, float]], scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    rep, uncertainties = task
+    return _one(rep, scenario, uncertainties)
+
+
+def share_explained(pair: Counterfactual, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """The share of the history's 2013-2017 fall that the 2014-2017 policies explain, and its bootstrap interval
+    (replications resampled in pairs): ``(counterfactual 2017 - history 2017) / (history 2013 - history 2017)``."""
+    h13, h17, c17 = pair.history.year(2013), pair.history.year(2017), pair.counterfactual.year(2017)
+
+    def statistic(a, b, c) -> float:
+        fall = np.sum(a) - np.sum(b)
+        return (np.sum(c) - np.sum(b)) / fall if fall > 0 else np.nan
+
+    point = float(statistic(h13, h17, c17))
+    if len(h13) < 2:
+        return point, float("nan"), float("nan")
+    result = bootstrap((h13, h17, c17), statistic, paired=True, vectorized=False, n_resamples=2000,
+                       confidence_level=confidence, method="percentile", random_state=np.random.default_rng(SEED))
+    return point, float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
+def out_of_sample(runs: HistoryRuns, n_samples: int = 2000, seed: int = SEED) -> pd.DataFrame:
+    """The 2018-2021 annual attacks against PICSS: the model's median and 90% interval over the runs, its CRPS, and
+    the CRPS of the naive forecasts fitted to 2013-2017 (one row per year, then their mean)."""
+    observed = np.array([OUT_OF_SAMPLE[y] for y in OUT_OF_SAMPLE], dtype=float)
+    train = np.array([EARLY_ANNUAL[y]["attacks"] for y in sorted(EARLY_ANNUAL)], dtype=float)
+    model = np.column_stack([runs.year(y) for y in OUT_OF_SAMPLE])
+    streams = np.random.SeedSequence(seed).spawn(2)
+    naive = {
+        "linear trend": forecast.linear_trend(train, len(observed), n_samples, np.random.default_rng(streams[0])),
+        "negative binomial trend": forecast.negative_binomial_trend(train * 1.0, len(observed), n_samples,
+                                                                    np.random.default_rng(streams[1])),
+        "2017 carried forward": np.full((1, len(observed)), train[-1]),
+    }
+    rows = []
+    for i, year in enumerate(OUT_OF_SAMPLE):
+        q05, median, q95 = np.quantile(model[:, i], [0.05, 0.5, 0.95])
+        row = {"year": year, "observed": observed[i], "model_median": median, "model_q05": q05, "model_q95": q95,
+               "model_error": median / observed[i] - 1.0,
+               "model_crps": float(forecast.crps([observed[i]], model[:, [i]])[0])}
+        row.update({f"{name} crps": float(forecast.crps([observed[i]], samples[:, [i]])[0])
+                    for name, samples in naive.items()})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    mean = {"year": "mean", **{c: table[c].mean() for c in table.columns if c != "year"}}
+    return pd.concat([table, pd.DataFrame([mean])], ignore_index=True)
+
+
+def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]:
+    """The whole study, as the JSON record ``ctsim long-history`` writes (docs/long_history.json): the history's
+    annual attacks beside both counterfactuals and the record, the share of the fall the policies explain, Sindh's
+    share, and the out-of-sample score. ``parameters``: a :class:`ctsim.calibration.parameter_sets.ParameterSet`
+    (replication ``r`` takes draw ``r``), or None for the point calibration."""
+    policies = policy_counterfactual(runs, parameters, workers=workers)
+    kabul = kabul_counterfactual(runs, parameters, workers=workers)
+    share, low, high = share_explained(policies)
+
+    def band(values: np.ndarray) -> dict[str, list[float]]:
+        q05, q50, q95 = np.quantile(values, [0.05, 0.5, 0.95], axis=0)
+        return {"median": q50.round(1).tolist(), "q05": q05.round(1).tolist(), "q95": q95.round(1).tolist()}
+
+    observed = {**{y: v["attacks"] for y, v in EARLY_ANNUAL.items()}, **OUT_OF_SAMPLE,
+                **{y: v["attacks"] for y, v in ANNUAL.items() if y >= 2022}}
+    table = out_of_sample(policies.history)
+    return {
+        "model_fingerprint": model_fingerprint(), "dynamics_fingerprint": dynamics_fingerprint(),
+        "parameters": (parameters.manifest(runs) if parameters is not None else {"mode": "point"}),
+        "runs": runs, "seed": SEED, "years": list(YEARS),
+        "observed": {str(y): float(v) for y, v in sorted(observed.items())},
+        "fitted_years": sorted(EARLY_ANNUAL) + [y for y in ANNUAL if y >= 2022],
+        "out_of_sample_years": sorted(OUT_OF_SAMPLE),
+        "history": band(policies.history.attacks),
+        "without_2014_2017_policies": band(policies.counterfactual.attacks),
+        "sanctuary_kept_closed": band(kabul.counterfactual.attacks),
+        "fall_2013_2017": float(1 - np.median(policies.history.year(2017) / policies.history.year(2013))),
+        "fall_2013_2017_without_policies": float(
+            1 - np.median(policies.counterfactual.year(2017) / policies.counterfactual.year(2013))),
+        "share_of_fall_explained": {"value": share, "low": low, "high": high, "confidence": CONFIDENCE},
+        "rise_2020_2023": float(np.median(kabul.history.year(2023) / kabul.history.year(2020))),
+        "rise_2020_2023_sanctuary_closed": float(
+            np.median(kabul.counterfactual.year(2023) / kabul.counterfactual.year(2020))),
+        "trough_year": int(YEARS[int(np.argmin(np.median(policies.history.attacks, axis=0)[:8]))]),
+        "sindh_share": {"2013": float(np.median(policies.history.share("sindh", (2013,)))),
+                        "2015-2017": float(np.median(policies.history.share("sindh", (2015, 2016, 2017))))},
+        "out_of_sample": table.to_dict("records"),
+    }
+
+
+__all__ = ["CONFIDENCE", "Counterfactual", "HistoryRuns", "YEARS", "history", "kabul_counterfactual",
+           "out_of_sample", "policy_counterfactual", "study", "run_history", "share_explained", "without_policies"]
