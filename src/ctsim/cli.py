@@ -19,10 +19,12 @@ from ctsim.commands import (
     batch,
     calibrate,
     compare,
+    discover,
     evidence,
     forecast,
     levers,
     long_run,
+    rank,
     run,
     sensitivity,
     validate,
@@ -39,8 +41,8 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 1
 # In the order `ctsim --help` lists them: the main job first, then comparisons, experiments, the studies.
-COMMANDS = (run, validate, compare, batch, levers, calibrate, validate_model, sensitivity, evidence, forecast,
-            long_run)
+COMMANDS = (run, validate, compare, batch, levers, calibrate, validate_model, sensitivity, rank, discover, evidence,
+            forecast, long_run)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # What a command interrupted partway keeps: batches and studies, and the ABC of calibrate --abc and forecast, pick up
 # where they stopped when the same command is run again; the other commands leave nothing half-written behind.
-RESUMES = {"batch": "the batch", "sensitivity": "the study's batch", "forecast": "its ABC"}
+RESUMES = {"batch": "the batch", "sensitivity": "the study's batch", "rank": "the study's runs", "forecast": "its ABC"}
 
 
 def main(argv: list[str] | None = None) -> int:
