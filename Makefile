@@ -92,7 +92,7 @@ forecast: install
 	$(BIN)/ctsim forecast --json docs/forecast.json --abc-dir results/forecast/abc --workers 2
 
 # The ranking of every lever, numeric and categorical, in one Sobol design (docs/sensitivity.md, issue 35): two
-# independent samples of N = 128 and the point calibration's N = 64, three replications each, each on its posterior
+# independent samples of N = 128 and the point calibration's N = 32, four replications each, each on its posterior
 # draw (experiments/rank_levers.toml; `ctsim rank ... --dry-run` prints the runs and the time first). Publishes
 # docs/ranking.csv (with the model fingerprint the docs check compares), docs/figures/ranking.png and the table in
 # docs/sensitivity.md; its runs are kept in results/rank/rank_levers (a rerun resumes). RANK_OPTIONS=--quick runs the

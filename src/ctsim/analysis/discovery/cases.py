@@ -83,8 +83,8 @@ def load_cases(folder: str | Path, policy: str, reference: str = "baseline", out
     where = excerpt_path(Path(folder))
     for option, name in (("--policy", policy), ("--reference", reference)):
         if name not in batch.names:
-            raise DiscoveryError(f"{where}: option '{option}' = {excerpt(name)} is not a scenario of this batch"
-                                 f"{suggest(str(name), batch.names)}; it holds {', '.join(batch.names)}")
+            raise DiscoveryError(f"{where}: option '{option}' = {excerpt(name)} is not a scenario of this batch "
+                                 f"({', '.join(batch.names)}){suggest(str(name), batch.names)}")
     if policy == reference:
         raise DiscoveryError(f"{where}: options '--policy' and '--reference' name the same scenario")
     if outcome not in OUTPUTS_BY_NAME or outcome not in batch.runs.columns:

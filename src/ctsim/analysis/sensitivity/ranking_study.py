@@ -70,9 +70,9 @@ from ctsim.declarations import registry
 from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.declarations.outputs import OUTPUTS, OUTPUTS_BY_NAME
 from ctsim.declarations.parameters import PARAMETERS_BY_NAME
-from ctsim.experiments.design import ExperimentError, _int, scenario_path
+from ctsim.experiments.design import ExperimentError, scenario_path
 from ctsim.experiments.executors import ExecutorSpec, Replication, replicate, replications
-from ctsim.inputs import excerpt, excerpt_path, plain_name, reached_through, suggest
+from ctsim.inputs import check_keys, excerpt, excerpt_path, plain_name, reached_through, suggest, whole_number
 from ctsim.scenarios.files import ScenarioError, load_scenario, read_toml
 from ctsim.scenarios.runner import run
 from ctsim.storage import atomic_write, ensure_folder, write_text
@@ -232,6 +232,10 @@ def load_ranking_study(path: str | Path) -> RankingStudy:
     return study
 
 
+def _int(where: str, key: str, value: Any, low: int, high: int) -> int:
+    return whole_number(where, key, value, low, high, RankingError)
+
+
 def _power_of_two(where: str, key: str, value: Any) -> int:
     value = _int(where, key, value, 2, MAX_N)
     if value & (value - 1):
@@ -242,10 +246,9 @@ def _power_of_two(where: str, key: str, value: Any) -> int:
 def _quick(where: str, table: Any) -> dict[str, int]:
     if not isinstance(table, dict):
         raise RankingError(f"{where}: key 'quick' must be a table ([quick]) of {', '.join(QUICK_KEYS)}")
+    check_keys(where, table, QUICK_KEYS, RankingError, "quick")
     out = {}
     for key, value in table.items():
-        if key not in QUICK_KEYS:
-            raise RankingError(f"{where}: unknown key 'quick.{excerpt(key)}'{suggest(str(key), list(QUICK_KEYS))}")
         if key in ("n", "point_n"):
             out[key] = 0 if key == "point_n" and value == 0 and not isinstance(value, bool) else \
                 _power_of_two(where, f"quick.{key}", value)
