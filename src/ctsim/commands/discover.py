@@ -28,6 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                              "0.5)")
     parser.add_argument("--max-dimensions", type=ascii_int, default=3, help="inputs a box may restrict (default 3)")
     parser.add_argument("--boxes", type=ascii_int, default=2, help="boxes to look for (default 2)")
+    parser.add_argument("--screen", type=ascii_int, default=8,
+                        help="PRIM peels only the N inputs that differ most between failures and the rest (default "
+                             "8; 0: all)")
     parser.add_argument("--policy-label", help="the policy in words (default: its scenario's description)")
     parser.add_argument("--reference-label", help="the reference in words (default: its scenario's description)")
     parser.add_argument("--out", type=Path, help="folder (default: results/discovery/<policy>_vs_<reference>)")
@@ -99,12 +102,14 @@ def _discover(args: argparse.Namespace) -> int:
     if not args.policy:
         raise InputError(f"{where}: option '--policy' is needed: the scenario whose failures to find")
     checks = (("--margin", args.margin, 0.0, 0.99), ("--min-density", args.min_density, 0.01, 1.0),
-              ("--max-dimensions", args.max_dimensions, 1, 20), ("--boxes", args.boxes, 1, 10))
+              ("--max-dimensions", args.max_dimensions, 1, 20), ("--boxes", args.boxes, 1, 10),
+              ("--screen", args.screen, 0, 10_000))
     for option, value, low, high in checks:
         if value is not None and not low <= value <= high:
             raise InputError(f"{where}: option '{option}' = {value} is outside [{low}, {high}]")
     result = discover(args.batch, args.policy, args.reference, args.outcome, args.margin, args.min_density,
-                      args.policy_label, args.reference_label, max_dimensions=args.max_dimensions, boxes=args.boxes)
+                      args.policy_label, args.reference_label, max_dimensions=args.max_dimensions, boxes=args.boxes,
+                      screen=args.screen)
     folder = args.out or Path("results") / "discovery" / f"{_slug(args.policy)}_vs_{_slug(args.reference)}"
     check_out(args.batch, folder)
     written = [write_text(folder / "discovery.md", f"# Where it fails\n\n{result.markdown()}\n"),
@@ -115,7 +120,8 @@ def _discover(args: argparse.Namespace) -> int:
         written.append(write_text(folder / "trajectory.csv", result.boxes[0].trajectory.to_csv(index_label="step")))
     print(result.text())
     for k, box in enumerate(result.boxes, start=1):
-        print(f"  box {k}: coverage {box.coverage:.2f}, density {box.density:.2f}, mass {box.mass:.2f}, "
+        kind = "" if box.dense else " (closest, below the density asked)"
+        print(f"  box {k}{kind}: coverage {box.coverage:.2f}, density {box.density:.2f}, mass {box.mass:.2f}, "
               f"{box.cases} cases; restricted: "
               + ", ".join(f"{r.name} (quasi-p {r.qp:.2g})" for r in box.restrictions))
     print(f"written: {folder} ({len(written)} files) in {time.perf_counter() - started:.1f} s")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -154,3 +155,12 @@ def test_the_design_samples_assumed_values_and_carries_each_point_s_draw(tmp_pat
     write_design(tmp_path, 12, 5, POINT_SET, ("baseline", "civilian_led"), months=6)
     experiment = load_experiment(tmp_path / EXPERIMENT_FILE)
     assert experiment.n_runs == 24 and experiment.months == 6, "the experiment file runs every point and scenario"
+
+
+def test_a_closest_box_is_worded_as_such(found):
+    closest = dataclasses.replace(found, boxes=[dataclasses.replace(found.boxes[0], dense=False)])
+    text = closest.text()
+    assert "No small set of conditions gathers the failures; the closest: when " in text
+    assert "the strength of the Afghan sanctuary is above" in text
+    assert f"against {100 * found.rate:.0f}% overall), which hold" in text
+    assert "(closest, below the density asked)" in closest.markdown()

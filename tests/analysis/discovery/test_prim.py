@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctsim.analysis.discovery.prim import choose, default_min_density, find_boxes
+from ctsim.analysis.discovery.prim import choose, default_min_density, find_boxes, screen_inputs
 
 
 def _cases(n: int = 1000, seed: int = 0) -> pd.DataFrame:
@@ -69,3 +69,27 @@ def test_the_default_density_asks_well_beyond_the_failure_rate():
     assert default_min_density(np.array([True] * 1 + [False] * 9)) == 0.55
     assert default_min_density(np.array([True] * 8 + [False] * 2)) == pytest.approx(0.9)
     assert default_min_density(np.zeros(5, dtype=bool)) == 0.5
+
+
+def test_screening_keeps_the_inputs_that_matter_among_many():
+    rng = np.random.default_rng(5)
+    x = pd.DataFrame(rng.uniform(size=(800, 40)), columns=[f"noise{k}" for k in range(40)])
+    x["a"], x["b"] = rng.uniform(size=800), rng.uniform(size=800)
+    x["lead"] = rng.choice(["military", "police"], size=800)
+    failed = ((x["a"] > 0.6) & (x["b"] < 0.3) & (x["lead"] == "police")).to_numpy()
+    kept = screen_inputs(x, failed, 8)
+    assert set(kept[:3]) == {"a", "b", "lead"}, f"the three inputs that decide come first: {kept}"
+    assert len(kept) == 8 and screen_inputs(x, failed, 0) == list(x.columns), "0 keeps every input"
+    boxes = find_boxes(x, failed)
+    assert boxes and {r.name for r in boxes[0].restrictions} == {"a", "b", "lead"}, "no noise input in the box"
+
+
+def test_a_weak_region_is_reported_as_the_closest_box_not_a_finding():
+    rng = np.random.default_rng(6)
+    x = pd.DataFrame(rng.uniform(size=(2000, 4)), columns=list("abcd"))
+    failed = rng.uniform(size=2000) < np.where(x["a"] > 0.5, 0.5, 0.2)  # more failures above 0.5, not many more
+    boxes = find_boxes(x, failed)
+    assert len(boxes) == 1 and not boxes[0].dense, "a significant but thin concentration is the closest box only"
+    assert [r.name for r in boxes[0].restrictions] == ["a"] and boxes[0].restrictions[0].low == pytest.approx(
+        0.5, abs=0.1)
+    assert boxes[0].density < default_min_density(failed)

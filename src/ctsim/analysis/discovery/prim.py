@@ -1,15 +1,20 @@
 """PRIM (the patient rule induction method, Friedman and Fisher 1999) as scenario discovery uses it (Bryant and
 Lempert 2010): boxes of the uncertainties in which a policy fails, each with its coverage and density.
 
-The algorithm is EMA Workbench's (``ema_workbench.analysis.prim``, version 2.5.3, the last release for Python
+First the inputs are screened (:func:`screen_inputs`): PRIM's peeling is greedy, and among dozens of inputs it
+restricts some that only happened to help in this sample, so it peels only the ``screen`` inputs (8 by default)
+whose values differ most between the failing cases and the others (a Kolmogorov-Smirnov distance). The algorithm
+itself is EMA Workbench's (``ema_workbench.analysis.prim``, version 2.5.3, the last release for Python
 3.11): peeling (each step removes the ``peel_alpha`` share of the cases at one edge of one input that most raises the
 share of failures left) down to ``mass_min``, then pasting back (the ``paste_alpha`` share) while the share does not
 fall. That gives a *trajectory* of boxes from the whole space (coverage 1, density = the overall failure rate) to a
 small dense box; this module chooses one on it (:func:`choose`): the best balance of coverage and density (their
-harmonic mean) among the boxes at least ``min_density`` dense that restrict at most ``max_dimensions`` inputs, so
-that a person can read it. Restrictions
-whose quasi-p-value (a one-sided binomial test of the restriction, Bryant and Lempert 2010) exceeds ``significance``
-are dropped. Further boxes are searched among the cases the earlier boxes leave.
+harmonic mean) among the boxes at least ``min_density`` dense. Then it prunes (:func:`_prune`): the weakest
+restriction (largest quasi-p-value, a one-sided binomial test of the restriction, Bryant and Lempert 2010) is
+dropped, one at a time, while it exceeds ``significance`` or the box restricts more than ``max_dimensions`` inputs,
+so that what is left is supported by the data and a person can read it. A box still ``min_density`` dense is a
+finding; one that is not is reported as the closest there is, and the search stops. Further boxes are searched among
+the cases the earlier boxes leave.
 
 - **coverage**: the share of all failures that lie in the box;
 - **density**: the share of the cases in the box that fail;
@@ -23,13 +28,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import ks_2samp
 
 with warnings.catch_warnings():  # the workbench announces optional parallel back-ends it does not find
     warnings.simplefilter("ignore")
     from ema_workbench.analysis import prim as ema_prim
 
 DEFAULTS = {"max_dimensions": 3, "boxes": 2, "peel_alpha": 0.05, "paste_alpha": 0.05, "mass_min": 0.05,
-            "significance": 0.05}
+            "significance": 0.05, "screen": 8}
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class Box:
         failures: failures in the box.
         trajectory: the peeling and pasting trajectory (coverage, density, mass, restricted dimensions).
         chosen: the row of the trajectory the box is.
+        dense: whether it reaches the density asked (False: the closest box there is, every restriction beyond
+            chance but the failures not concentrated enough; the search stops there).
     """
 
     restrictions: list[Restriction]
@@ -74,6 +82,7 @@ class Box:
     failures: int
     trajectory: pd.DataFrame
     chosen: int
+    dense: bool = True
 
 
 def default_min_density(failed: np.ndarray) -> float:
@@ -83,67 +92,103 @@ def default_min_density(failed: np.ndarray) -> float:
     return max(0.5, (1 + rate) / 2)
 
 
-def choose(trajectory: pd.DataFrame, min_density: float, max_dimensions: int) -> int:
+def choose(trajectory: pd.DataFrame, min_density: float, max_dimensions: int | None = None) -> int:
     """The row of a trajectory that balances coverage and density best (the largest harmonic mean of the two, as
-    an F-score weighs recall and precision) among those at least ``min_density`` dense and restricting at most
-    ``max_dimensions`` inputs; without any, the densest of those readable enough."""
-    readable = trajectory[(trajectory["res_dim"] <= max_dimensions) & (trajectory["res_dim"] > 0)]
-    if readable.empty:
+    an F-score weighs recall and precision) among those at least ``min_density`` dense (and restricting at most
+    ``max_dimensions`` inputs, when given); without any, the densest of them."""
+    boxes = trajectory[trajectory["res_dim"] > 0]
+    if max_dimensions is not None:
+        boxes = boxes[boxes["res_dim"] <= max_dimensions]
+    if boxes.empty:
         return int(trajectory.index[0])
-    dense = readable[readable["density"] >= min_density]
+    dense = boxes[boxes["density"] >= min_density]
     if dense.empty:
-        return int(readable["density"].idxmax())
+        return int(boxes["density"].idxmax())
     balance = 2 * dense["coverage"] * dense["density"] / (dense["coverage"] + dense["density"])
     return int(balance.idxmax())
+
+
+def screen_inputs(x: pd.DataFrame, failed: np.ndarray, keep: int) -> list[str]:
+    """The ``keep`` inputs whose values differ most between the failing cases and the others: the two-sample
+    Kolmogorov-Smirnov distance for numbers, the total variation distance of the levels' shares for categories
+    (ties and order: the columns' order). All of them when ``keep`` is 0 or at least their number."""
+    if not keep or keep >= x.shape[1] or failed.all() or not failed.any():
+        return list(x.columns)
+    distance = {}
+    for column in x.columns:
+        values = x[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            distance[column] = float(ks_2samp(values[failed], values[~failed]).statistic)
+        else:
+            shares = pd.crosstab(values, failed, normalize="columns")
+            distance[column] = float(0.5 * (shares[True] - shares[False]).abs().sum())
+    return sorted(x.columns, key=lambda c: -distance[c])[:keep]
 
 
 def find_boxes(x: pd.DataFrame, failed: np.ndarray, min_density: float | None = None,
                max_dimensions: int = DEFAULTS["max_dimensions"], boxes: int = DEFAULTS["boxes"],
                peel_alpha: float = DEFAULTS["peel_alpha"], paste_alpha: float = DEFAULTS["paste_alpha"],
-               mass_min: float = DEFAULTS["mass_min"], significance: float = DEFAULTS["significance"]) -> list[Box]:
+               mass_min: float = DEFAULTS["mass_min"], significance: float = DEFAULTS["significance"],
+               screen: int = DEFAULTS["screen"]) -> list[Box]:
     """Up to ``boxes`` boxes in which the cases ``failed`` concentrate (``x``: one row per case, one column per
-    input that varies; numbers, or categories as text or true/false). Stops early when a box would be less dense
-    than ``min_density``, restrict nothing, or hold no restriction significant at ``significance``."""
+    input that varies; numbers, or categories as text or true/false), PRIM peeling the ``screen`` inputs that
+    differ most between failures and the rest (:func:`screen_inputs`; 0: all). Stops when a box would restrict
+    nothing or hold a restriction not significant at ``significance``; a box less dense than ``min_density`` is
+    returned marked (``dense`` False) as the last one."""
     failed = np.asarray(failed, dtype=bool)
     if len(x) != len(failed):
         raise ValueError(f"{len(x)} cases but {len(failed)} outcomes")
     if not failed.any():
         return []
     min_density = default_min_density(failed) if min_density is None else min_density
-    x = x.reset_index(drop=True).copy()
+    x = x.reset_index(drop=True)
+    x = x[screen_inputs(x, failed, screen)].copy()
     for column in x.columns:  # the workbench peels numbers as reals or integers and everything else as categories
         if x[column].dtype == bool:
             x[column] = x[column].map({True: "yes", False: "no"})
     found = []
     with warnings.catch_warnings():  # the workbench uses pandas calls pandas has deprecated; results are unchanged
         warnings.simplefilter("ignore")
-        prim = ema_prim.Prim(x, failed.astype(int), threshold=min_density, peel_alpha=peel_alpha,
-                             paste_alpha=paste_alpha, mass_min=mass_min)
+        # The workbench's threshold only decides whether it returns the box it peeled or the whole space; the
+        # density asked is applied here, so that a box below it can still be reported as the closest there is.
+        prim = ema_prim.Prim(x, failed.astype(int), threshold=1e-9, peel_alpha=peel_alpha, paste_alpha=paste_alpha,
+                             mass_min=mass_min)
         for _ in range(boxes):
             box = prim.find_box()
             if box is None or int(box.res_dim) == 0:
                 break
-            chosen = choose(box.peeling_trajectory, min_density, max_dimensions)
-            box.select(chosen)
-            box = _drop_insignificant(box, chosen, significance)
-            result = _box(box, x)
-            # A box too thin in failures, or whose restrictions chance alone could draw, says nothing: stop.
-            if result.density < min_density or not any(r.qp <= significance for r in result.restrictions):
+            box.select(choose(box.peeling_trajectory, min_density))
+            result = _box(_prune(box, max_dimensions, significance), x)
+            # A box whose restrictions chance alone could draw says nothing: stop. One too thin in failures is kept
+            # as the closest there is (marked), then the search stops.
+            if not all(r.qp <= significance for r in result.restrictions):
                 break
+            result.dense = result.density >= min_density
             found.append(result)
+            if not result.dense:
+                break
     return found
 
 
-def _drop_insignificant(box, chosen: int, significance: float):
-    """Drop the restrictions of the chosen box whose quasi-p-values all exceed ``significance`` (each drop adds a
-    box to the trajectory and selects it)."""
-    qp = box.qp[chosen]
-    weak = [name for name, sides in qp.items() if all(p < 0 or p > significance for p in sides)]
-    if len(weak) >= len(qp):  # keep the strongest restriction rather than an empty box
-        weak.remove(min(qp, key=lambda n: min(p for p in qp[n] if p >= 0) if any(p >= 0 for p in qp[n]) else 1.0))
-    for name in weak:
-        box.drop_restriction(name)
-    return box
+def _strength(sides) -> float:
+    """A restriction's quasi-p-value: the smaller of its restricted sides' (the workbench marks a free side -1)."""
+    values = [p for p in sides if p is not None and p >= 0]
+    return float(min(values)) if values else 1.0
+
+
+def _prune(box, max_dimensions: int, significance: float):
+    """Drop the weakest restriction of the selected box (the largest quasi-p-value) while it is beyond
+    ``significance`` or the box restricts more than ``max_dimensions`` inputs, one at a time, the quasi-p-values
+    recomputed after each drop (each drop adds a box to the trajectory and selects it). In many dimensions PRIM's
+    greedy peeling restricts inputs that only happened to help; this keeps those a binomial test supports."""
+    while True:
+        qp = box.qp[int(box._cur_box)]
+        if len(qp) <= 1:
+            return box
+        weakest = max(qp, key=lambda name: _strength(qp[name]))
+        if len(qp) <= max_dimensions and _strength(qp[weakest]) <= significance:
+            return box
+        box.drop_restriction(weakest)
 
 
 def _box(box, x: pd.DataFrame) -> Box:
@@ -160,19 +205,14 @@ def _box(box, x: pd.DataFrame) -> Box:
             if low == initial[name].iloc[0]:
                 continue
             levels = tuple(sorted(low, key=str))
-            restrictions.append(Restriction(name, None, None, levels, _qp(qp.get(name))))
+            restrictions.append(Restriction(name, None, None, levels, _strength(qp.get(name) or [])))
             continue
         at_low, at_high = low <= initial[name].iloc[0], high >= initial[name].iloc[1]
         if at_low and at_high:
             continue
         restrictions.append(Restriction(name, None if at_low else float(low), None if at_high else float(high),
-                                        None, _qp(qp.get(name))))
+                                        None, _strength(qp.get(name) or [])))
     stats = box.peeling_trajectory.iloc[row]
     return Box(sorted(restrictions, key=lambda r: r.qp), float(stats["coverage"]), float(stats["density"]),
                float(stats["mass"]), int(stats["n"]), int(stats["k"]),
                box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].copy(), row)
-
-
-def _qp(sides) -> float:
-    values = [p for p in (sides or []) if p is not None and p >= 0]
-    return float(min(values)) if values else float("nan")

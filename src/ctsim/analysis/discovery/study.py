@@ -70,6 +70,11 @@ class Discovery:
         out = []
         for k, box in enumerate(self.boxes):
             restrictions = [words.restriction_words(r.name, r.low, r.high, r.levels) for r in box.restrictions]
+            if not box.dense:
+                out.append(f"{'No' if k == 0 else 'No further'} small set of conditions gathers the failures; the "
+                           f"closest: {words.closest_sentence(restrictions, box.coverage, box.density, self.rate)} "
+                           f"({box.cases:,} cases, {words.percent(box.mass)} of all).")
+                continue
             sentence = words.box_sentence(restrictions, box.coverage, box.density)
             lead = "It" if k == 0 else "Beyond that box, it"
             out.append(f"{lead}{sentence[2:]} ({box.cases:,} cases, {words.percent(box.mass)} of all).")
@@ -91,9 +96,9 @@ class Discovery:
                              "low": r.low, "high": r.high,
                              "levels": "; ".join(map(str, r.levels)) if r.levels is not None else "",
                              "qp_value": r.qp, "coverage": box.coverage, "density": box.density, "mass": box.mass,
-                             "cases": box.cases, "failures": box.failures})
+                             "cases": box.cases, "failures": box.failures, "dense": box.dense})
         return pd.DataFrame(rows, columns=["box", "input", "label", "unit", "low", "high", "levels", "qp_value",
-                                           "coverage", "density", "mass", "cases", "failures"])
+                                           "coverage", "density", "mass", "cases", "failures", "dense"])
 
     def cases_table(self) -> pd.DataFrame:
         """The cases: their inputs, both outcomes, the difference and whether the policy failed."""
@@ -110,7 +115,8 @@ class Discovery:
             lines += ["| box | it fails when | coverage | density | cases in the box |", "|---|---|---|---|---|"]
             for k, box in enumerate(self.boxes, start=1):
                 where = "; ".join(words.restriction_words(r.name, r.low, r.high, r.levels) for r in box.restrictions)
-                lines.append(f"| {k} | {where} | {words.percent(box.coverage)} | {words.percent(box.density)} | "
+                name = str(k) if box.dense else f"{k} (closest, below the density asked)"
+                lines.append(f"| {name} | {where} | {words.percent(box.coverage)} | {words.percent(box.density)} | "
                              f"{box.cases:,} |")
         return "\n".join(lines)
 

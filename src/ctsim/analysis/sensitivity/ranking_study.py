@@ -441,12 +441,12 @@ def summary_text(result: RankingResult) -> str:
     for outcome, res in result.outcomes.items():
         ranking = res.ranking()
         levers = ranking[ranking["role"] == LEVER].head(3)
-        top = "; ".join(f"{name} {row['ST']:.2f} +/- {row['ST_conf']:.2f} (top three: {row['top3_probability']:.0%})"
-                        for name, row in levers.iterrows())
+        top = "; ".join(f"{row['label']} {row['ST']:.2f} +/- {row['ST_conf']:.2f} (top three: "
+                        f"{row['top3_probability']:.0%})" for _, row in levers.iterrows())
         noise = res.noise()
         agrees = res.convergence()["agrees"]
         agreement = res.agreements()
-        lines.append(f"  {outcome}: {top}")
+        lines.append(f"  {OUTPUTS_BY_NAME[outcome].label}: {top}")
         lines.append(f"    noise floor {noise.floor:.3f} = {noise.ratio:.2f} of the top index "
                      f"({'below' if noise.passes else 'NOT below'} a tenth"
                      + ("" if noise.passes else f"; about {noise.replications_needed} replications would do") + "); "
