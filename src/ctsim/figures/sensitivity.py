@@ -174,7 +174,7 @@ def ranking_markdown(result: RankingResult) -> str:
         "point calibration and posterior agree (Spearman)": lambda r: _rho(
             r.agreements().get("point calibration and posterior")),
         "spread: levers / with assumed values / assumed values / calibrated parameters / chance": lambda r: " / ".join(
-            f"{100 * max(0.0, v):.0f}%" for v in r.shares["share"]),
+            "n/a" if math.isnan(v) else f"{100 * max(0.0, v):.0f}%" for v in r.shares["share"]),
     }
     for name, make in checks.items():
         lines.append(f"| {name} | " + " | ".join(make(result.outcomes[o]) for o in outcomes) + " |")

@@ -149,3 +149,13 @@ def test_bad_designs_are_refused():
         rk.Design((rk.Input("x", "nowhere"),), (rk.Group("x", rk.LEVER, "x"),))
     with pytest.raises(ValueError, match="power of two"):
         DESIGN.sample(100, 1)
+
+
+def test_with_one_replication_the_parameters_share_is_unknown_not_negative():
+    design = rk.Design((rk.Input("l", "l"),), (rk.Group("l", rk.LEVER, "lever"),))
+    noisy = lambda v, rng, d: {"y": v["l"] + rng.normal(0, 0.1)}  # noqa: E731
+    unit = design.sample(256, 1)
+    shares = rk.variance_shares(design, rk.evaluate(noisy, design, unit, replications(1, 2))["y"], 256, 1)
+    assert np.isnan(shares.loc["calibrated parameters", "share"]), "one replication cannot tell draws from design"
+    chance = shares.loc["chance"]
+    assert chance["low"] <= 0.01 / (1 / 12 + 0.01) <= chance["high"], "chance is still measured, within its interval"

@@ -361,15 +361,17 @@ def _components(design: Design, y: np.ndarray, base: np.ndarray) -> np.ndarray:
     ab_levers = together[base]
     runs = np.concatenate([a, b])
     total = runs.var()
-    within = runs.var(axis=1, ddof=1).mean() if y.shape[1] > 1 else 0.0
     chance = 0.5 * np.mean((a - dummy) ** 2)
+    # With one replication the draws cannot be told apart from the design's spread: their share is unknown.
+    within = runs.var(axis=1, ddof=1).mean() if y.shape[1] > 1 else chance
     mean_a, mean_b, mean_l = a.mean(axis=1), b.mean(axis=1), ab_levers.mean(axis=1)
     # SALib's estimators (Saltelli 2010 first order, Jansen total) of the levers together, in absolute variance.
     spread = np.r_[mean_a, mean_b].var()
     levers_alone = float(first_order(mean_a, mean_l, mean_b)) * spread
     levers_total = float(total_order(mean_a, mean_l, mean_b)) * spread
     between = total - within  # the variance of the outcome's conditional mean over the design
-    return np.array([levers_alone, levers_total - levers_alone, between - levers_total, within - chance, chance]) \
+    parameters = within - chance if y.shape[1] > 1 else np.nan
+    return np.array([levers_alone, levers_total - levers_alone, between - levers_total, parameters, chance]) \
         / total if total > 0 else np.full(len(SHARES), np.nan)
 
 
@@ -379,8 +381,8 @@ def variance_shares(design: Design, y: np.ndarray, n: int, seed: int, resamples:
     values, the calibrated parameters (the replications' draws) and chance, as shares with bootstrap intervals
     (base samples resampled). ``y``: rows x replications of one (pooled) design of ``n`` base samples.
 
-    With one replication the parameters and chance cannot be told apart from the design's own spread; with the point
-    calibration the parameters' share is zero but for noise."""
+    With one replication the parameters' share is unknown (NaN: their draw is the same for every row, so their
+    spread hides in the design's); with the point calibration it is zero but for noise."""
     y = np.asarray(y, dtype=float)
     if len(y) != design.rows(n):
         raise ValueError(f"expected {design.rows(n)} rows for N = {n}, got {len(y)}")
@@ -388,7 +390,9 @@ def variance_shares(design: Design, y: np.ndarray, n: int, seed: int, resamples:
     point = _components(design, y, np.arange(n))
     boot = np.array([_components(design, y, rng.integers(n, size=n)) for _ in range(resamples)])
     tail = (1 - conf_level) / 2
-    low, high = np.nanquantile(boot, [tail, 1 - tail], axis=0)
+    low, high = np.full(len(SHARES), np.nan), np.full(len(SHARES), np.nan)
+    known = np.isfinite(boot).any(axis=0)
+    low[known], high[known] = np.nanquantile(boot[:, known], [tail, 1 - tail], axis=0)
     return pd.DataFrame({"share": point, "low": low, "high": high}, index=pd.Index(SHARES, name="component"))
 
 
