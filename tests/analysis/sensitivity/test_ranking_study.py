@@ -18,7 +18,9 @@ from ctsim.calibration.parameter_sets import DRAWS, POINT_SET, POSTERIOR_FILE, P
 from ctsim.declarations import registry
 from ctsim.docs.ranking import ranking_staleness
 from ctsim.experiments.executors import ExecutorSpec
+from ctsim.experiments.results import read
 from ctsim.figures.sensitivity import publish_ranking, ranking_markdown, write_ranking_outputs
+from ctsim.storage import result_kind
 
 ROOT = Path(__file__).resolve().parents[3]
 STUDY = ROOT / "experiments" / "rank_levers.toml"
@@ -158,6 +160,10 @@ def test_a_small_study_of_the_model_runs_resumes_and_refuses_another(tmp_path):
     result = rs.analyse(study, table, resamples=50)
     written = write_ranking_outputs(result, tmp_path / "out")
     assert {p.name for p in written} >= {"ranking.csv", "shares.csv", "agreement.csv", "ranking.png", "ranking.md"}
+    batch = read(tmp_path / "out" / "runs", monthly=False)  # runs/ is a batch folder: the validated loader reads it
+    assert len(batch.runs) == study.runs and (batch.runs["status"] == "ok").all()
+    assert batch.runs["attacks"].to_numpy() == pytest.approx(table["attacks"].to_numpy())
+    assert result_kind(tmp_path / "out") == "sensitivity", "ctsim report makes a sensitivity brief of it"
     other = dataclasses.replace(study, seed=study.seed + 1, sha256="changed")
     with pytest.raises(rs.RankingError, match="belong to another study"):
         rs.execute(other, tmp_path / "out", ExecutorSpec(kind="serial"))

@@ -349,6 +349,7 @@ def execute(study: RankingStudy, folder: Path, spec: ExecutorSpec | None = None,
                                f"parameter set; choose another folder with --out or delete it")
     else:
         write_text(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
+        _write_batch_files(study, runs, store)
     done = latest_records(store)
     finished = set(done.loc[done["status"] == "ok", "run_id"].astype(int))
     made = 0
@@ -366,6 +367,34 @@ def execute(study: RankingStudy, folder: Path, spec: ExecutorSpec | None = None,
         raise RankingError(f"{excerpt_path(store)}: {runs.total - len(table)} run(s) of the study are missing; rerun "
                            f"the same command to finish them")
     return table, time.perf_counter() - started, made
+
+
+def _write_batch_files(study: RankingStudy, runs: Runs, store: Path) -> None:
+    """Make ``runs/`` a batch folder as ``ctsim batch`` writes one (``design.parquet``, ``batch.json``, the parts),
+    so the validated loader, ``ctsim batch --status`` and ``ctsim report`` (a sensitivity brief, with the ranking
+    beside ``runs/``) read it. A design point is a row of a block; its replications are numbered as
+    :func:`ctsim.experiments.executors.replications` numbers them for that block."""
+    rows = []
+    point = 0
+    for block, unit in zip(runs.blocks, runs.units, strict=True):
+        for row in unit:
+            levers = {k: _plain(v) for k, v in runs.design.values(row).items() if k in runs.levers}
+            for rep in block.replications:
+                rows.append({"run_id": len(rows), "point": point, "scenario": study.scenario.name,
+                             "scenario_index": 0, "replication": rep.index, "seed_entropy": study.seed,
+                             "seed_spawn_key": rep.index, "block": block.label, **levers})
+            point += 1
+    design = pd.DataFrame(rows)
+    atomic_write(store / "design.parquet", lambda tmp: design.to_parquet(tmp, index=False))
+    info = {"experiment": study.name, "experiment_file": str(study.path), "experiment_sha256": study.sha256,
+            "runs": len(rows), "months": study.months, "replications": study.replications, "root_seed": study.seed,
+            "method": "sobol (ctsim rank: every lever in one design)",
+            "scenarios": [{"name": study.scenario.name, "files": [str(f) for f in study.scenario.files]}],
+            "seeds": "replication r of a block uses child r of SeedSequence(root_seed), reshuffled by the row's "
+                     "noise-floor factor (ctsim.analysis.sensitivity.ranking.run_seed)",
+            "parameters": study.parameters.manifest(2 * study.replications),
+            "outcomes": "flows summed over the horizon, stocks averaged over its months"}
+    write_text(store / "batch.json", json.dumps(info, indent=2))
 
 
 # --- analysing ---------------------------------------------------------------------------------------------------
