@@ -167,3 +167,12 @@ def test_a_small_study_of_the_model_runs_resumes_and_refuses_another(tmp_path):
     other = dataclasses.replace(study, seed=study.seed + 1, sha256="changed")
     with pytest.raises(rs.RankingError, match="belong to another study"):
         rs.execute(other, tmp_path / "out", ExecutorSpec(kind="serial"))
+
+
+def test_a_folder_holding_another_command_s_files_is_never_written_over(tmp_path):
+    (tmp_path / "out" / "runs").mkdir(parents=True)
+    (tmp_path / "out" / "runs" / "batch.json").write_text("{}")
+    study = dataclasses.replace(rs.load_ranking_study(STUDY), n=2, point_n=0, replications=1)
+    with pytest.raises(rs.RankingError, match="not a ranking study's runs"):
+        rs.execute(study, tmp_path / "out", ExecutorSpec(kind="serial"))
+    assert (tmp_path / "out" / "runs" / "batch.json").read_text() == "{}", "left untouched"

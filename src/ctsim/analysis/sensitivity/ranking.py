@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -50,7 +51,7 @@ from SALib.sample import sobol as sobol_sample
 from scipy.stats import spearmanr
 
 from ctsim.analysis.sensitivity.harness import DUMMY
-from ctsim.experiments.executors import Replication
+from ctsim.experiments.executors import Replication, replicate
 
 LEVER, ASSUMPTION = "lever", "assumption"
 ROLES = (LEVER, ASSUMPTION, DUMMY)
@@ -206,14 +207,19 @@ def evaluate(function: Callable[[dict[str, Any], np.random.Generator, dict[str, 
     """Evaluate a plain function ``function(values, rng, draw)`` at every row and replication, in this process:
     outcome -> array (rows x replications). A ctsim study runs its rows through the executor instead
     (:mod:`ctsim.analysis.sensitivity.ranking_study`), by the same seed rule."""
+    tasks = [(design.values(row), run_seed(rep, float(row[-1])), rep.draw) for row in unit for rep in replications]
+    results = replicate(partial(_call, function), tasks)  # the one way to replicate (here: in this process)
     out: dict[str, np.ndarray] = {}
-    for i, row in enumerate(unit):
-        values = design.values(row)
-        for r, rep in enumerate(replications):
-            result = function(values, np.random.default_rng(run_seed(rep, float(row[-1]))), rep.draw)
-            for name, value in result.items():
-                out.setdefault(name, np.full((len(unit), len(replications)), np.nan))[i, r] = value
+    for k, result in enumerate(results):
+        i, r = divmod(k, len(replications))
+        for name, value in result.items():
+            out.setdefault(name, np.full((len(unit), len(replications)), np.nan))[i, r] = value
     return out
+
+
+def _call(function: Callable, task: tuple) -> Mapping[str, float]:
+    values, seed, draw = task
+    return function(values, np.random.default_rng(seed), draw)
 
 
 @dataclass

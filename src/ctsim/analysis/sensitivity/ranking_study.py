@@ -336,9 +336,12 @@ def execute(study: RankingStudy, folder: Path, spec: ExecutorSpec | None = None,
     started = time.perf_counter()
     runs = Runs(study)
     store = ensure_folder(ensure_folder(folder) / "runs")
-    ensure_folder(store / "parts")
     record = manifest(study)
     path = store / "manifest.json"
+    if not path.is_file() and any(store.iterdir()):  # another command's files: never written over
+        raise RankingError(f"{excerpt_path(store)}: holds files that are not a ranking study's runs; choose another "
+                           f"folder with --out")
+    ensure_folder(store / "parts")
     if path.is_file():
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
