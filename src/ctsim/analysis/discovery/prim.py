@@ -33,6 +33,7 @@ from scipy.stats import ks_2samp
 with warnings.catch_warnings():  # the workbench announces optional parallel back-ends it does not find
     warnings.simplefilter("ignore")
     from ema_workbench.analysis import prim as ema_prim
+    from ema_workbench.analysis import scenario_discovery_util as sdutil
 
 DEFAULTS = {"max_dimensions": 3, "boxes": 2, "peel_alpha": 0.05, "paste_alpha": 0.05, "mass_min": 0.05,
             "significance": 0.05, "screen": 8}
@@ -177,18 +178,42 @@ def _strength(sides) -> float:
 
 
 def _prune(box, max_dimensions: int, significance: float):
-    """Drop the weakest restriction of the selected box (the largest quasi-p-value) while it is beyond
-    ``significance`` or the box restricts more than ``max_dimensions`` inputs, one at a time, the quasi-p-values
-    recomputed after each drop (each drop adds a box to the trajectory and selects it). In many dimensions PRIM's
-    greedy peeling restricts inputs that only happened to help; this keeps those a binomial test supports."""
+    """Drop the weakest restriction of the selected box while it is beyond ``significance`` or the box restricts
+    more than ``max_dimensions`` inputs, one at a time, the quasi-p-values recomputed after each drop (each drop adds
+    a box to the trajectory and selects it). A restriction is one bound of a number (a lower and an upper bound are
+    tested apart, so "between 0.59 and 0.79" becomes "above 0.59" when nothing supports the upper bound) or the
+    levels kept of a category. In many dimensions PRIM's greedy peeling restricts inputs that only happened to help;
+    this keeps those a binomial test supports."""
     while True:
         qp = box.qp[int(box._cur_box)]
-        if len(qp) <= 1:
+        sides = [(p, name, k) for name, pair in qp.items() for k, p in enumerate(pair) if p is not None and p >= 0]
+        if not sides:
             return box
-        weakest = max(qp, key=lambda name: _strength(qp[name]))
-        if len(qp) <= max_dimensions and _strength(qp[weakest]) <= significance:
+        weakest, name, side = max(sides)
+        if len(qp) <= max_dimensions and weakest <= significance:
             return box
-        box.drop_restriction(weakest)
+        if len(qp) > max_dimensions:  # too many inputs: drop the whole input whose best side is weakest
+            name = max(qp, key=lambda n: _strength(qp[n]))
+            if len(qp) == 1:
+                return box
+            box.drop_restriction(name)
+        elif len(sides) == 1:  # one restriction left, beyond chance: nothing left to say
+            return box
+        elif sum(1 for p in qp[name] if p is not None and p >= 0) > 1:
+            _drop_side(box, name, side)
+        else:
+            box.drop_restriction(name)
+
+
+def _drop_side(box, name: str, side: int) -> None:
+    """Reset one bound of a restricted number to the whole space's (as the workbench's ``drop_restriction`` resets
+    both) and make that box the selected one."""
+    current = int(box._cur_box)
+    limits = box.box_lims[current].copy()
+    limits.loc[side, name] = box.box_lims[0].loc[side, name]
+    remaining = box.prim.yi_remaining
+    inside = sdutil._in_box(box.prim.x.loc[remaining, :], limits)
+    box.update(limits, remaining[inside])
 
 
 def _box(box, x: pd.DataFrame) -> Box:
