@@ -28,6 +28,7 @@ from ctsim.figures import save_figure
 from ctsim.figures.charts import morris_chart, rank_probability_chart, sobol_chart
 from ctsim.figures.tables import cell, markdown
 from ctsim.inputs import inside
+from ctsim.scenarios.files import Scenario
 from ctsim.storage import write_text
 
 
@@ -117,6 +118,17 @@ def _years(months: int) -> str:
     return f"{months // 12} years" if months % 12 == 0 and months >= 24 else f"{months} months"
 
 
+def _after_history(scenario: Scenario) -> str:
+    """Where the horizon starts, in words: "after the 2022-2024 history" (the years the scenario's history covers),
+    so that a ranking computed after a longer history says so."""
+    history = scenario.history
+    if history is None:
+        return "from the scenario's start"
+    first = int(history.start[:4])
+    last = first + (int(history.start[5:7]) - 1 + history.months - 1) // 12
+    return f"after the {first}-{last} history" if last > first else f"after the {first} history"
+
+
 def _short(label: str) -> str:
     return label if len(label) <= 42 else label[:40] + "..."
 
@@ -151,9 +163,10 @@ def ranking_markdown(result: RankingResult) -> str:
     top-three probabilities, the noise floor, convergence, agreement and the variance groups; then where the
     categorical levers rank."""
     study, outcomes = result.study, list(result.outcomes)
-    lines = [f"Computed on model fingerprint `{result.fingerprint}` ({study.parameters.label()}); "
+    lines = [f"Computed on model fingerprint `{result.fingerprint}`, commit `{result.commit[:12]}` "
+             f"({study.parameters.label()}); "
              f"Sobol N = {study.n} x 2 independent samples, {study.replications} replication(s) per setting, "
-             f"{study.runs:,} runs of {_years(study.months)} after the 2022-2024 history; the whole table is "
+             f"{study.runs:,} runs of {_years(study.months)} {_after_history(study.scenario)}; the whole table is "
              f"[ranking.csv](ranking.csv), the chart [figures/ranking.png](figures/ranking.png).", "",
              "Index: the share of the outcome's spread a lever explains, alone or with others (total Sobol index, "
              "95% interval); *top three*: how often it is among the three largest in 500 bootstrap resamples.", "",
@@ -230,7 +243,7 @@ def publish_ranking(result: RankingResult, csv: Path, chart: Path, page: Path) -
     if not pattern.search(text):
         raise ExperimentError(f"{page}: no block '<!-- BEGIN GENERATED: {BLOCK} -->' ... '<!-- END GENERATED: "
                               f"{BLOCK} -->' to hold the ranking")
-    table = result.ranking_table().assign(model_fingerprint=result.fingerprint,
+    table = result.ranking_table().assign(model_fingerprint=result.fingerprint, commit=result.commit,
                                           parameters=result.study.parameters.mode)
     written = [write_text(csv, table.to_csv(index=False)), save_figure(ranking_chart(result), chart)]
     body = ranking_markdown(result)

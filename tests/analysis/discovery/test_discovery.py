@@ -90,7 +90,8 @@ def test_the_sentence_reads_in_plain_words_with_coverage_and_density(found):
     assert "_" not in text, f"no code names in what a person reads: {text}"
     table = found.boxes_table()
     assert set(table["input"]) == {"sanctuary_strength", "militant_adaptation"}
-    assert "| 1 | " in found.markdown() and "model fingerprint" in found.markdown()
+    assert "| 1 | " in found.markdown() and f"model fingerprint `{found.fingerprint}`, commit `{found.commit[:12]}`" \
+        in found.markdown(), "a worked example says which model and commit it comes from"
 
 
 def test_cases_are_runs_with_their_draws_when_replications_differ_by_draw(tmp_path):

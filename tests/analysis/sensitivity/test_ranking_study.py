@@ -102,6 +102,15 @@ def test_a_synthetic_model_is_ranked_with_its_categorical_lever(synthetic):
     assert "| 1st | Development and poverty reduction" in text and "| Lead agency for counterterrorism | 2:" in text
 
 
+def test_the_published_horizon_names_the_history_the_study_ran(synthetic):
+    scenario = synthetic.study.scenario
+    longer = dataclasses.replace(scenario, history=dataclasses.replace(scenario.history, start="2013-01", months=144))
+    result = dataclasses.replace(synthetic, study=dataclasses.replace(synthetic.study, scenario=longer))
+    text = ranking_markdown(result)
+    assert "after the 2013-2024 history" in text and "2022-2024" not in text, \
+        "a ranking computed after a longer history says which years it ran"
+
+
 def test_the_published_ranking_carries_the_fingerprint_the_docs_check_compares(synthetic, tmp_path, monkeypatch):
     page = tmp_path / "sensitivity.md"
     page.write_text("intro\n<!-- BEGIN GENERATED: ranking -->\nold\n<!-- END GENERATED: ranking -->\nend\n")
@@ -109,7 +118,12 @@ def test_the_published_ranking_carries_the_fingerprint_the_docs_check_compares(s
     publish_ranking(synthetic, csv, tmp_path / "ranking.png", page)
     text = page.read_text()
     assert text.startswith("intro\n") and text.endswith("end\n") and "old" not in text
-    assert f"model fingerprint `{synthetic.fingerprint}`" in text
+    assert f"model fingerprint `{synthetic.fingerprint}`, commit `{synthetic.commit[:12]}`" in text, \
+        "the published numbers say which model and commit they come from"
+    assert "after the 2022-2024 history" in text, "the horizon is placed after the history the study's scenario runs"
+    published = pd.read_csv(csv, dtype=str)
+    assert set(published["commit"]) == {synthetic.commit} and set(published["model_fingerprint"]) == {
+        synthetic.fingerprint}, "every row of the published table carries its model and commit"
     assert (tmp_path / "ranking.png").stat().st_size > 10_000
     assert ranking_staleness(csv) is None, "a ranking computed on this model is current"
     monkeypatch.setattr("ctsim.docs.ranking.model_fingerprint", lambda: "another-model")

@@ -18,6 +18,7 @@ from ctsim.analysis.discovery import words
 from ctsim.analysis.discovery.cases import Cases, load_cases
 from ctsim.analysis.discovery.prim import DEFAULTS, Box, default_min_density, find_boxes
 from ctsim.calibration.fingerprint import model_fingerprint
+from ctsim.provenance import git_commit
 from ctsim.scenarios.files import ScenarioError, load_scenario
 from ctsim.scenarios.library import BASELINE, library_path
 
@@ -50,6 +51,7 @@ class Discovery:
     min_density: float
     settings: dict = field(default_factory=dict)
     fingerprint: str = field(default_factory=model_fingerprint)
+    commit: str = field(default_factory=git_commit)  # with the fingerprint: which model a worked example is from
 
     @property
     def rate(self) -> float:
@@ -109,7 +111,8 @@ class Discovery:
         """The worked example as docs/discovery.md shows it."""
         lines = [f"**{_capital(self.policy_label)}** against {self.reference_label}, "
                  f"{words.outcome_words(self.cases.outcome)[0]} over {_horizon(self.months)} "
-                 f"(model fingerprint `{self.fingerprint}`, {len(self.cases.failed):,} {self.cases.per}s).", "",
+                 f"(model fingerprint `{self.fingerprint}`, commit `{self.commit[:12]}`, "
+                 f"{len(self.cases.failed):,} {self.cases.per}s).", "",
                  self.text(), ""]
         if self.boxes:
             lines += ["| box | it fails when | coverage | density | cases in the box |", "|---|---|---|---|---|"]

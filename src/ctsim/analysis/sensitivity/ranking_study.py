@@ -69,10 +69,11 @@ from ctsim.calibration.parameter_sets import POINT_SET, ParameterSet
 from ctsim.declarations import registry
 from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.declarations.outputs import OUTPUTS, OUTPUTS_BY_NAME
-from ctsim.declarations.parameters import PARAMETERS_BY_NAME
+from ctsim.declarations.parameters import PARAMETERS_BY_NAME, calibration_version
 from ctsim.experiments.design import ExperimentError, scenario_path
 from ctsim.experiments.executors import ExecutorSpec, Replication, replicate, replications
 from ctsim.inputs import check_keys, excerpt, excerpt_path, plain_name, reached_through, suggest, whole_number
+from ctsim.provenance import git_commit
 from ctsim.scenarios.files import ScenarioError, load_scenario, read_toml
 from ctsim.scenarios.runner import run
 from ctsim.storage import atomic_write, ensure_folder, write_text
@@ -396,6 +397,7 @@ def _write_batch_files(study: RankingStudy, runs: Runs, store: Path) -> None:
             "seeds": "replication r of a block uses child r of SeedSequence(root_seed), reshuffled by the row's "
                      "noise-floor factor (ctsim.analysis.sensitivity.ranking.run_seed)",
             "parameters": study.parameters.manifest(2 * study.replications),
+            "git_commit": git_commit(), "calibration_version": calibration_version(),
             "outcomes": "flows summed over the horizon, stocks averaged over its months"}
     write_text(store / "batch.json", json.dumps(info, indent=2))
 
@@ -409,6 +411,9 @@ class RankingResult:
     study: RankingStudy
     outcomes: dict[str, OutcomeRanking]
     fingerprint: str = field(default_factory=model_fingerprint)
+    # The commit checked out when the study was analysed: with the fingerprint and the parameters' label it says which
+    # model and which calibration a published number comes from.
+    commit: str = field(default_factory=git_commit)
 
     def ranking_table(self) -> pd.DataFrame:
         """One row per outcome and factor (levers, assumed groups, the noise floor): the indices, their intervals,
@@ -468,7 +473,8 @@ def summary_text(result: RankingResult) -> str:
     study = result.study
     lines = [f"ranking of {len([g for g in study.design.groups if g.role == LEVER])} levers on '{study.scenario.name}':"
              f" Sobol N = {study.n} x 2 independent samples, {study.replications} replication(s) per row, "
-             f"{study.runs:,} runs of {study.months} months; model fingerprint {result.fingerprint}",
+             f"{study.runs:,} runs of {study.months} months; model fingerprint {result.fingerprint}, "
+             f"commit {result.commit[:12]}",
              f"  {study.parameters.label()}"]
     for outcome, res in result.outcomes.items():
         ranking = res.ranking()
