@@ -8,8 +8,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install check-python browser demo test check warm lint bench docs baseline posterior evidence long-run long-history forecast brief-example \
-  dashboard-figure dashboard-shots clean
+.PHONY: install check-python browser demo test check warm lint bench docs baseline posterior evidence long-run long-history forecast \
+  brief-example dashboard-figure dashboard-shots clean rank discover-examples
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
@@ -96,6 +96,31 @@ long-history: install
 # core, a study, not a test). Its ABC is kept in results/forecast/abc/<model fingerprint>: rerunning resumes it.
 forecast: install
 	$(BIN)/ctsim forecast --json docs/forecast.json --abc-dir results/forecast/abc --workers 2
+
+# The ranking of every lever, numeric and categorical, in one Sobol design (docs/sensitivity.md, issue 35): two
+# independent samples of N = 128 and the point calibration's N = 32, four replications each, each on its posterior
+# draw (experiments/rank_levers.toml; `ctsim rank ... --dry-run` prints the runs and the time first). Publishes
+# docs/ranking.csv (with the model fingerprint the docs check compares), docs/figures/ranking.png and the table in
+# docs/sensitivity.md; its runs are kept in results/rank/rank_levers (a rerun resumes). RANK_OPTIONS=--quick runs the
+# study's small design instead, to check the machinery (it publishes nothing).
+RANK_OPTIONS ?= --publish
+rank: install
+	$(BIN)/ctsim rank experiments/rank_levers.toml --workers 2 $(RANK_OPTIONS)
+
+# Scenario discovery's worked examples (docs/discovery.md): a batch over the uncertainties (500 points: the assumed
+# values from a Latin hypercube, the calibrated parameters from the posterior draws; the status quo and the three
+# policies, 2,000 runs), then `ctsim discover` for each policy against the status quo, published into its block of
+# docs/discovery.md. The batch is kept in results/discovery/batch (a rerun resumes).
+DISCOVER_SAMPLES ?= 500
+discover-examples: install
+	$(BIN)/ctsim discover --write-design results/discovery/design --samples $(DISCOVER_SAMPLES)
+	$(BIN)/ctsim batch results/discovery/design/experiment.toml --out results/discovery/batch --workers 2
+	$(BIN)/ctsim discover results/discovery/batch --policy civilian_led --out results/discovery/civilian_led \
+	  --policy-label "civilian-led counterterrorism (police in the lead, with full capacity building)" --publish
+	$(BIN)/ctsim discover results/discovery/batch --policy madrasa_reform --out results/discovery/madrasa_reform \
+	  --policy-label "full madrasa reform" --publish
+	$(BIN)/ctsim discover results/discovery/batch --policy nacta_relocation --out results/discovery/nacta_relocation \
+	  --policy-label "moving NACTA to the Prime Minister's Office (with a central CTD)" --publish
 
 # The three example policy briefs (police in the lead, madrasa reform and NACTA's move, each against the status quo,
 # 10 replications over ten years) in results/brief_example/<scenario>/compare/<timestamp>/brief.html, and a picture

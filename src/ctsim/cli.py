@@ -19,11 +19,13 @@ from ctsim.commands import (
     batch,
     calibrate,
     compare,
+    discover,
     evidence,
     forecast,
     levers,
     long_history,
     long_run,
+    rank,
     run,
     sensitivity,
     validate,
@@ -40,8 +42,8 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 1
 # In the order `ctsim --help` lists them: the main job first, then comparisons, experiments, the studies.
-COMMANDS = (run, validate, compare, batch, levers, calibrate, validate_model, sensitivity, evidence, forecast,
-            long_run, long_history)
+COMMANDS = (run, validate, compare, batch, levers, calibrate, validate_model, sensitivity, rank, discover, evidence,
+            forecast, long_run, long_history)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # What a command interrupted partway keeps: batches and studies, and the ABC of calibrate --abc and forecast, pick up
 # where they stopped when the same command is run again; the other commands leave nothing half-written behind.
-RESUMES = {"batch": "the batch", "sensitivity": "the study's batch", "forecast": "its ABC"}
+RESUMES = {"batch": "the batch", "sensitivity": "the study's batch", "rank": "the study's runs", "forecast": "its ABC"}
 
 
 def main(argv: list[str] | None = None) -> int:

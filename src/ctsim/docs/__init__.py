@@ -29,6 +29,7 @@ from ctsim.declarations.parameters import (
 )
 from ctsim.declarations.registry import levers as registry_levers
 from ctsim.declarations.registry import uncertainties as registry_uncertainties
+from ctsim.docs.ranking import ranking_staleness
 from ctsim.figures.tables import cell, compact
 from ctsim.storage import write_text
 from ctsim.verdicts import format_rupees
@@ -243,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.check and not evidence_is_current():
         print("docs/evidence.csv was measured on another state of the model (or is missing); run 'make evidence'",
               file=sys.stderr)
+        return 1
+    if args.check and (stale_ranking := ranking_staleness()):
+        print(stale_ranking, file=sys.stderr)
         return 1
     if args.check and stale:
         print(f"stale generated tables in: {', '.join(map(str, stale))}; run 'python -m ctsim.docs'",
