@@ -1,8 +1,21 @@
-"""The generated parts of the docs: every table in docs/odd.md and docs/levers.md is what the declarations give now."""
+"""The generated parts of the docs: every table in docs/odd.md, docs/levers.md and docs/scenario-files.md is what the
+declarations and the code give now, and what the docs say of the source (files, and names in them) is there."""
 
 from __future__ import annotations
 
+import ast
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
 from ctsim import docs
+from ctsim.docs import odd, scenario_files
+from ctsim.model.state import VARIABLES
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
 
 
 def test_the_generated_tables_are_current():
@@ -16,3 +29,126 @@ def test_a_generated_block_is_replaced_and_the_rest_kept():
     rendered = docs.render(text)
     assert rendered.startswith("before\n") and rendered.endswith("after\n"), "text outside the block is kept"
     assert "old table" not in rendered and "`ct_lead`" in rendered, "the block holds the lever table now"
+
+
+# ---------------------------------------------------------------------------------------- the month, one numbering
+def test_the_month_is_numbered_as_the_process_modules_are():
+    processes = odd.month_processes()
+    assert [p.number for p in processes] == list(range(1, 13)), "twelve processes, numbered 1 to 12"
+    assert processes[0].module == "step01_policy" and processes[-1].module == "step12_recording", \
+        "the month opens with the policy and closes with the recording"
+    assert "record_month" in processes[-1].uses, "process 12 records the month (no hidden CTModel._record)"
+
+
+def test_the_odd_process_overview_is_the_generated_table_and_names_no_old_module():
+    text = (ROOT / "docs" / "odd.md").read_text(encoding="utf-8")
+    section = text.split("## 3. Process overview and scheduling", 1)[1].split("\n## 4.", 1)[0]
+    assert "<!-- BEGIN GENERATED: processes -->" in section, "the process overview is generated from the code"
+    assert "CTModel._record" not in text and "DataCollector" not in text, "docs/odd.md names no CTModel._record"
+    for p in odd.month_processes():
+        assert f"| {p.number} | `{p.module}.py` |" in section, f"process {p.number} is {p.module} in docs/odd.md"
+
+
+def test_a_numbering_that_disagrees_fails_the_generation(monkeypatch):
+    monkeypatch.setattr(odd, "_core_list", lambda: {n: "a process" for n in range(1, 12)})
+    with pytest.raises(odd.NumberingError, match="docstring lists"):
+        odd.process_table()
+
+
+def test_the_state_table_has_every_declared_variable_and_its_writer():
+    table = odd.state_table()
+    for v in VARIABLES:
+        assert f"| `{v.name}` |" in table, f"the state table lists {v.name}"
+    assert "| 8 legitimacy |" in table, "a variable's writer is named with its process number"
+
+
+# ---------------------------------------------------------------------------------------- scenario file reference
+def test_every_key_the_scenario_reader_accepts_is_described():
+    table = scenario_files.keys_table()
+    for name, keys in scenario_files.READER_KEYS.items():
+        for key in keys:
+            assert f"{key}` |" in table, f"the reference describes {name or 'top-level'} key {key}"
+
+
+def test_a_key_the_reader_accepts_without_words_fails_the_generation(monkeypatch):
+    monkeypatch.setitem(scenario_files.READER_KEYS, "run", (*scenario_files.READER_KEYS["run"], "speed"))
+    with pytest.raises(scenario_files.UndocumentedKeyError, match="speed"):
+        scenario_files.keys_table()
+
+
+def test_the_library_table_has_every_library_scenario_and_its_purpose():
+    table = scenario_files.library_table()
+    assert "| `civilian_led` | `baseline` |" in table, "each scenario with its parent"
+    assert "test the roundtable's central recommendation" in table, "the purpose from the file's opening comment"
+    assert "`ct_lead = \"police\"`" in table, "the levers the file sets"
+
+
+def test_the_check_fails_on_a_stale_page(tmp_path, capsys):
+    page = tmp_path / "page.md"
+    page.write_text("<!-- BEGIN GENERATED: library -->\nold\n<!-- END GENERATED: library -->\n")
+    assert docs.main(["--check", str(page)]) == 1, "a stale block fails --check"
+    assert page.read_text().count("old") == 1, "--check changes nothing"
+    assert docs.main([str(page)]) == 0 and "civilian_led" in page.read_text(), "without --check it rewrites"
+
+
+# ---------------------------------------------------------------------------------------- what the docs say of the code
+_SOURCE = re.compile(r"src/ctsim/(?P<path>[\w/]+?)(?P<suffix>\.\w+|/)?(?::\s*(?P<names>[A-Za-z_][\w.]*(?:,\s*"
+                     r"[A-Za-z_][\w.]*)*))?(?=[`)\s,;:.]|$)")
+
+
+def _defined(path: Path) -> set[str]:
+    """Top-level names of a module, and ``Class.member`` for the members of its classes."""
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+            if isinstance(node, ast.ClassDef):
+                for member in node.body:
+                    if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
+                        names.add(f"{node.name}.{member.name}")
+                    elif isinstance(member, ast.AnnAssign | ast.Assign):
+                        targets = [member.target] if isinstance(member, ast.AnnAssign) else member.targets
+                        names.update(f"{node.name}.{t.id}" for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def test_every_source_file_and_name_the_docs_cite_exists():
+    wrong = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for match in _SOURCE.finditer(text):
+            path = ROOT / "src" / "ctsim" / (match.group("path") + (match.group("suffix") or ""))
+            if not path.exists() and not path.with_suffix(".py").exists():
+                wrong.append(f"{page.name}: {match.group(0)} (no such file)")
+                continue
+            if match.group("names") and path.suffix == ".py":
+                defined = _defined(path)
+                wrong += [f"{page.name}: {match.group(0)} ({name} is not defined there)"
+                          for name in re.split(r",\s*", match.group("names")) if name not in defined]
+    assert not wrong, "the docs cite source that is not there:\n" + "\n".join(wrong)
+
+
+def _resolves(dotted: str) -> bool:
+    """Whether ``ctsim.a.b.C.d`` names a module, or an attribute reached from the longest importable module."""
+    parts = dotted.split(".")
+    for n in range(len(parts), 0, -1):
+        try:
+            target = importlib.import_module(".".join(parts[:n]))
+        except ImportError:
+            continue
+        for name in parts[n:]:
+            if not hasattr(target, name):
+                return False
+            target = getattr(target, name)
+        return True
+    return False
+
+
+def test_every_dotted_name_the_docs_cite_resolves():
+    wrong = [f"{page.name}: {name}" for page in PAGES
+             for name in re.findall(r"`(ctsim(?:\.\w+)+)(?:\(\))?`", page.read_text(encoding="utf-8"))
+             if not _resolves(name)]
+    assert not wrong, "the docs name modules or objects that are not there:\n" + "\n".join(wrong)
