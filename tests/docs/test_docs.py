@@ -152,3 +152,20 @@ def test_every_dotted_name_the_docs_cite_resolves():
              for name in re.findall(r"`(ctsim(?:\.\w+)+)(?:\(\))?`", page.read_text(encoding="utf-8"))
              if not _resolves(name)]
     assert not wrong, "the docs name modules or objects that are not there:\n" + "\n".join(wrong)
+
+
+def test_every_test_benchmark_and_script_file_the_docs_cite_exists():
+    wrong = [f"{page.name}: {path}" for page in PAGES
+             for path in re.findall(r"(?<![\w/.])((?:tests|benchmarks|scripts)/[\w/]+\.\w+)", page.read_text())
+             if not (ROOT / path).exists()]
+    assert not wrong, "the docs cite files that are not there:\n" + "\n".join(wrong)
+
+
+def test_every_link_of_the_readme_leads_to_a_file():
+    """The README is read on the repository's page, outside the site: its links must lead to files of the repository
+    (docs/performance.md included, which the site's strict build checks too)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = [t.split("#", 1)[0] for t in re.findall(r"\]\(([^)\s]+)\)", readme) if "://" not in t]
+    assert targets, "the README links to the docs"
+    missing = [t for t in targets if not (ROOT / t).exists()]
+    assert not missing, f"README links to files that are not there: {missing}"
