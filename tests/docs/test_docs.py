@@ -169,3 +169,63 @@ def test_every_link_of_the_readme_leads_to_a_file():
     assert targets, "the README links to the docs"
     missing = [t for t in targets if not (ROOT / t).exists()]
     assert not missing, f"README links to files that are not there: {missing}"
+
+
+# ---------------------------------------------------------------------------------------- the package page
+def _table(page: str, heading: str) -> list[list[str]]:
+    """The rows of the first table under a heading of a docs page, each a list of cells (the header row left out)."""
+    section = (ROOT / "docs" / page).read_text(encoding="utf-8").split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+
+
+def _layout_floors() -> dict[str, int]:
+    """FLOORS of tests/test_layout.py, the floors the layout test enforces, read from its source."""
+    tree = ast.parse((ROOT / "tests" / "test_layout.py").read_text(encoding="utf-8"))
+    found = [node.value for node in tree.body if isinstance(node, ast.Assign)
+             and any(isinstance(t, ast.Name) and t.id == "FLOORS" for t in node.targets)]
+    assert len(found) == 1, "tests/test_layout.py declares FLOORS once"
+    return ast.literal_eval(found[0])
+
+
+def test_the_package_page_gives_each_package_the_floor_the_layout_test_enforces():
+    stated = {}
+    for floor, packages, _ in _table("package.md", "Floors: what each package may import"):
+        for name in re.findall(r"`([\w]+)`", packages):
+            stated["ctsim" if name == "ctsim" else f"ctsim.{name}"] = int(floor)
+    assert stated == _layout_floors(), \
+        "docs/package.md's floor table lists every package on the floor tests/test_layout.py gives it, and no other"
+
+
+def test_the_package_page_names_every_module_and_no_module_that_is_not_there():
+    """Each row of "What is where" speaks for the packages its first cell names (src/ctsim/PACKAGE/...); every
+    module and sub-package of src/ctsim is named in a row of its package, and every `name.py` or `name/` a row
+    names is there."""
+    src = ROOT / "src" / "ctsim"
+    named: dict[str, set[str]] = {}  # a top-level package (or "" for src/ctsim's own modules) -> names its rows use
+    wrong = []
+    for path_cell, what in _table("package.md", "What is where"):
+        owners = {m or "" for m in re.findall(r"`src/ctsim/(?:(\w+)/|\w+\.py)", path_cell)}
+        tokens = set(re.findall(r"`([\w./]+)`", path_cell + " " + what))
+        names = {Path(t.rstrip("/")).name for t in tokens}
+        for owner in owners:
+            named.setdefault(owner, set()).update(names)
+            base = src / owner if owner else src
+            for token in tokens:
+                if token.startswith(("src/", "ctsim")) or not token.endswith((".py", "/")):
+                    continue
+                name = token.rstrip("/")
+                if not any(base.rglob(name)) and not (src / name).exists():
+                    wrong.append(f"{token} (in the row of {path_cell}): no such module or folder")
+    for path in sorted(src.rglob("*.py")):
+        rel = path.relative_to(src)
+        if rel.name == "__init__.py" and len(rel.parts) > 1:
+            continue  # a package's __init__ is named by the package's folder
+        owner = rel.parts[0] if len(rel.parts) > 1 else ""
+        for part in rel.parts[1:-1]:  # sub-packages (analysis/calibration/, model/processes/)
+            if part not in named.get(owner, set()):
+                wrong.append(f"src/ctsim/{rel.parent}/ is not named in its package's rows")
+        if rel.name not in named.get(owner, set()) and rel.stem not in named.get(owner, set()):
+            wrong.append(f"src/ctsim/{rel} is not named in its package's rows")
+    assert not wrong, "docs/package.md's table must name every module of src/ctsim, and only those:\n" + \
+        "\n".join(sorted(set(wrong)))
