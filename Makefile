@@ -43,6 +43,7 @@ lint: install
 PYTEST_WORKERS ?= 2
 test: lint browser warm
 	$(BIN)/python -m ctsim.docs --check
+	d=$$(mktemp -d) && NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $$d; s=$$?; rm -rf $$d; exit $$s
 	$(BIN)/python -m pytest -q --durations=25 -n $(PYTEST_WORKERS) --dist loadfile -m "not serial"
 	$(BIN)/python -m pytest -q --durations=5 -m serial
 
@@ -144,6 +145,11 @@ dashboard-shots: install browser
 
 docs: install
 	$(BIN)/python -m ctsim.docs
+
+# The docs site (mkdocs.yml) in site/, built offline (no web fonts, no CDN; a page that would load anything from the
+# network fails the build): open site/index.html, or serve it with `python -m http.server -d site` for the search.
+docs-site: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

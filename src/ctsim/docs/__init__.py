@@ -1,8 +1,11 @@
-"""Tables for the docs, generated from the declarations (parameters, levers, outputs), so they cannot drift.
+"""Tables for the docs, generated from the declarations (parameters, levers, outputs, the model's state and
+processes, the scenario reader and library), so they cannot drift.
 
-``python -m ctsim.docs`` rewrites the generated blocks of ``docs/odd.md`` and ``docs/levers.md`` in place;
-``--check`` exits 1 when a file is stale (the test suite runs the same check). A block is delimited by
-``<!-- BEGIN GENERATED: NAME -->`` and ``<!-- END GENERATED: NAME -->``.
+``python -m ctsim.docs`` rewrites the generated blocks of ``docs/odd.md``, ``docs/levers.md`` and
+``docs/scenario-files.md`` in place; ``--check`` exits 1 when a file is stale (the test suite runs the same check). A
+block is delimited by ``<!-- BEGIN GENERATED: NAME -->`` and ``<!-- END GENERATED: NAME -->``. The tables of the
+month and the state are made in :mod:`ctsim.docs.odd`, those of the scenario file reference in
+:mod:`ctsim.docs.scenario_files`; :mod:`ctsim.docs.site` holds the docs site's hooks (``mkdocs.yml``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ctsim.declarations.parameters import (
 )
 from ctsim.declarations.registry import levers as registry_levers
 from ctsim.declarations.registry import uncertainties as registry_uncertainties
+from ctsim.docs import odd, scenario_files
 from ctsim.docs.ranking import ranking_staleness
 from ctsim.figures.tables import cell, compact
 from ctsim.storage import write_text
@@ -201,9 +205,13 @@ def evidence_is_current() -> bool:
 
 BLOCKS = {"parameters": parameters_table, "levers": levers_table, "outputs": outputs_table,
           "forces": forces_table, "uncertainties": uncertainties_table, "where": where_table,
-          "evidence": evidence_table}
+          "evidence": evidence_table, "processes": odd.process_table, "state": odd.state_table,
+          "scenario-keys": scenario_files.keys_table, "scenario-levers": scenario_files.levers_table,
+          "trigger-outputs": scenario_files.watched_outputs, "library": scenario_files.library_table}
 DOCS_DIR = Path(__file__).resolve().parents[3] / "docs"  # the repository's docs/ (a source checkout)
-DOCUMENTS = (DOCS_DIR / "odd.md", DOCS_DIR / "levers.md")
+DOCUMENTS = (DOCS_DIR / "odd.md", DOCS_DIR / "levers.md", DOCS_DIR / "scenario-files.md")
+# What a generator raises when the code it reads disagrees with itself (the month's numbering, the reader's keys).
+GENERATION_ERRORS = (odd.NumberingError, scenario_files.UndocumentedKeyError)
 
 
 def render(text: str) -> str:
@@ -236,7 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for path in args.files:
         text = path.read_text(encoding="utf-8")
-        new = render(text)
+        try:
+            new = render(text)
+        except GENERATION_ERRORS as exc:
+            print(f"python -m ctsim.docs: {path}: {exc}", file=sys.stderr)
+            return 1
         if new != text:
             stale.append(path)
             if not args.check:

@@ -1,5 +1,5 @@
-"""``python -m ctsim.docs [--check] [FILES]``: rewrite (or check) the generated tables of docs/odd.md and
-docs/levers.md."""
+"""``python -m ctsim.docs [--check] [FILES]``: rewrite (or check) the generated tables of docs/odd.md,
+docs/levers.md and docs/scenario-files.md."""
 
 import sys
 
