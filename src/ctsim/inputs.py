@@ -249,12 +249,6 @@ def ascii_float(text: str) -> float:
     return float(text)
 
 
-def finite_number(where: str, key: str, value: Any, error: type[Exception]) -> None:
-    """Raise ``error`` for ``nan`` or an infinity (both break the model's arithmetic)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise error(f"{where}: key '{excerpt_key(key)}' = {value} is not a finite number; give a number such as 0.5")
-
-
 def whole_number(where: str, key: str, value: Any, low: int, high: int, error: type[Exception]) -> int:
     """``value`` if it is a whole number (not a bool) in ``[low, high]``; else ``error`` naming the file and key."""
     if isinstance(value, bool) or not isinstance(value, int):

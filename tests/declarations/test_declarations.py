@@ -88,3 +88,23 @@ def test_every_lever_value_has_a_plain_name():
                                                                 else [lever.low, lever.high])
         for value in values:
             assert lever.choice_label(value).strip(), f"{lever.name}: no name for {value!r}"
+
+
+def test_calibrated_values_are_read_once_per_state_of_the_file(tmp_path, monkeypatch):
+    """Building many models reads calibration.json once; a calibration that rewrites the file is seen at once."""
+    import json as _json
+
+    from ctsim.declarations import parameters
+
+    copy = tmp_path / "calibration.json"
+    record = _json.loads(parameters.CALIBRATION_FILE.read_text())
+    copy.write_text(_json.dumps(record))
+    monkeypatch.setattr(parameters, "CALIBRATION_FILE", copy)
+    first = parameters.calibrated()
+    assert parameters.calibrated() is first, "an unchanged file is not read again"
+    name = next(iter(record["free_parameters"]))
+    record["free_parameters"][name]["value"] = 123.0
+    copy.write_text(_json.dumps(record) + "\n")  # a different size: seen even where mtime is coarse
+    assert parameters.calibrated()[name] == 123.0, "a rewritten file is read again"
+    copy.unlink()
+    assert dict(parameters.calibrated()) == {}, "without the file there are no calibrated values"

@@ -670,12 +670,25 @@ def calibration_version() -> str:
     return f"{record.get('version', '?')} ({str(record.get('created_utc', ''))[:10]})"
 
 
+_CALIBRATED: dict[tuple, Mapping[str, float]] = {}
+
+
 def calibrated() -> Mapping[str, float]:
-    """The values stored by the last calibration (``src/ctsim/data/calibration.json``); empty if there is none."""
-    if not CALIBRATION_FILE.is_file():
+    """The values stored by the last calibration (``src/ctsim/data/calibration.json``); empty if there is none.
+
+    Read once per state of the file (its path, size and modification time), so building many models reads it once,
+    and a calibration that rewrites it is seen by the next call."""
+    try:
+        stat = CALIBRATION_FILE.stat()
+    except OSError:
         return MappingProxyType({})
-    record = json.loads(CALIBRATION_FILE.read_text())
-    return MappingProxyType({name: float(spec["value"]) for name, spec in record["free_parameters"].items()})
+    key = (str(CALIBRATION_FILE), stat.st_size, stat.st_mtime_ns)
+    if key not in _CALIBRATED:
+        record = json.loads(CALIBRATION_FILE.read_text())
+        _CALIBRATED.clear()
+        _CALIBRATED[key] = MappingProxyType({name: float(spec["value"])
+                                             for name, spec in record["free_parameters"].items()})
+    return _CALIBRATED[key]
 
 
 def defaults() -> dict[str, float]:

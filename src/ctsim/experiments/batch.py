@@ -57,8 +57,7 @@ from ctsim.provenance import version
 from ctsim.storage import atomic_write, ensure_folder, open_in_place, write_text
 from ctsim.storage.results import is_batch, latest_records, part_files, part_number, read_batch_info, read_part
 
-EXECUTORS = ("serial", "processes", "dask")
-SECONDS_PER_RUN_MONTH = 0.0021  # measured: a 120-month run of the calibrated model takes about 0.25 s (README)
+SECONDS_PER_RUN_MONTH = 0.00045  # measured (a7f857f, docs/performance.md): a 156-month standard run 0.068 s, one core
 SECONDS_PER_RUN_SETUP = 0.01
 # How the cost grows with the initial state (benchmarks/bench_state_size.py, 2026-12-05; ctsim.declarations.limits):
 # the first month merges small cells at 35 to 50 microseconds per initial cell (45,000 cells: 1.7 s with issue 32's

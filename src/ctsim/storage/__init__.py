@@ -31,7 +31,6 @@ from ctsim.storage.writing import (
     check_new_file,
     check_replaceable,
     ensure_folder,
-    new_folder,
     open_in_place,
     staged_folder,
     write_bytes,
@@ -40,7 +39,7 @@ from ctsim.storage.writing import (
 
 __all__ = [
     "BatchResult", "CompareResult", "OutputError", "ResultsError", "SensitivityResult", "Terminated",
-    "atomic_write", "check_new_file", "check_replaceable", "ensure_folder", "new_folder", "open_in_place",
+    "atomic_write", "check_new_file", "check_replaceable", "ensure_folder", "open_in_place",
     "read_batch", "read_compare", "read_sensitivity", "result_kind", "staged_folder", "stop_cleanly",
     "temporary_folder", "write_bytes", "write_text",
 ]

@@ -279,13 +279,6 @@ def check_new_file(path: str | Path, option: str) -> Path:
     return path
 
 
-def new_folder(base: str | Path) -> Path:
-    """Create and return ``base/<UTC timestamp>`` (``-2``, ``-3``, ... appended when it exists)."""
-    folder = _fresh_name(base)
-    folder.mkdir(parents=True)
-    return folder
-
-
 def _fresh_name(base: str | Path) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     folder = Path(base) / stamp
