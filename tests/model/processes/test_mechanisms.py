@@ -77,14 +77,17 @@ def _model(months=0, levers=None, params=None, seed=3):
 
 
 def test_deradicalisation_has_places_and_fills_them_first_from_custody_then_by_surrender():
-    model = _model(levers={"deradicalisation": 1.0}, params={"rehabilitation_places_per_year": 600.0})
+    # the declared number of places (2,500 a year): enough that some are left for surrender once custody's releases
+    # are placed (600, as before calibration 12, now fill with releases alone)
+    places = 2500.0
+    model = _model(levers={"deradicalisation": 1.0}, params={"rehabilitation_places_per_year": places})
     rehabilitated, surrendered, released = 0, 0, 0
     for _ in range(36):
         model.step()
         trials = model.outcome.trials
         used = int(trials.rehabilitated.sum() + trials.surrendered.sum())
         # places phase in with the programme's lag and are never exceeded (a fraction may round up by one)
-        assert used <= model.programmes.level("deradicalisation") * 600.0 / 12.0 + 1
+        assert used <= model.programmes.level("deradicalisation") * places / 12.0 + 1
         assert model.record["rehabilitated"] == used
         if trials.surrendered.sum():
             assert trials.rehabilitated.sum() == trials.released.sum(), "custody comes before surrender"
