@@ -40,7 +40,7 @@ def session():
 
 def test_every_run_is_the_cli_run_of_its_seed_and_draw():
     s = DashboardSession("civilian_led", 3, runs=2)
-    assert s.policy.steps == s.history_months == 36, "the page opens after the 2022-2024 history"
+    assert s.policy.steps == s.history_months == 144, "the page opens after the 2013-2024 history"
     s.step(12)
     parameters, _ = live_parameters()
     for rep in replications(3, 2, parameters):
