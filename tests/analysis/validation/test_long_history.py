@@ -1,0 +1,83 @@
+"""The long-history study: its counterfactual, the share of the fall the policies explain, the out-of-sample score,
+the command and the report section that reads what it stores."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from ctsim.analysis.validation import long_history as lh
+from ctsim.calibration.targets import OUT_OF_SAMPLE
+from ctsim.cli import main
+from ctsim.docs.validation import long_history_section
+
+
+def _runs(attacks_by_year: dict[int, list[float]]) -> lh.HistoryRuns:
+    n = len(next(iter(attacks_by_year.values())))
+    attacks = np.array([[attacks_by_year.get(y, [100.0] * n)[r] for y in lh.YEARS] for r in range(n)], dtype=float)
+    shares = np.full((n, len(lh.YEARS), 8), 1 / 8)
+    return lh.HistoryRuns(attacks, shares)
+
+
+def test_without_the_policies_removes_every_change_dated_2014_to_2017_and_keeps_the_rest():
+    scenario = lh.history()
+    dates = [e.date for e in scenario.schedule]
+    assert any("2014-01" <= d <= "2017-12" for d in dates), "the history schedules the policies of 2014-2017"
+    held = lh.without_policies(scenario)
+    assert [e.date for e in held.schedule] == [d for d in dates if not "2014-01" <= d <= "2017-12"], \
+        "the changes of 2013 and from 2018 stay, in their order"
+    assert held.start == scenario.start and held.months == scenario.months == 144
+
+
+def test_the_share_explained_is_the_counterfactual_2017_over_the_fall_with_an_interval_around_it():
+    history = _runs({2013: [100.0, 110.0, 90.0, 105.0], 2017: [20.0, 25.0, 15.0, 22.0]})
+    held = _runs({2013: [100.0, 110.0, 90.0, 105.0], 2017: [80.0, 85.0, 70.0, 90.0]})
+    share, low, high = lh.share_explained(lh.Counterfactual(history, held))
+    assert share == pytest.approx((325 - 82) / (405 - 82)), "(held 2017 - history 2017) / (2013 - history 2017)"
+    assert low <= share <= high and high - low < 0.3
+    nothing = lh.share_explained(lh.Counterfactual(history, history))
+    assert nothing[0] == pytest.approx(0.0), "a counterfactual equal to the history explains none of the fall"
+
+
+def test_out_of_sample_scores_the_model_beside_naive_forecasts():
+    observed = list(OUT_OF_SAMPLE.values())
+    right = _runs({y: [v * f for f in (0.9, 1.0, 1.1, 1.0)] for y, v in OUT_OF_SAMPLE.items()})
+    wrong = _runs({y: [4 * v] * 4 for y, v in OUT_OF_SAMPLE.items()})
+    good, bad = lh.out_of_sample(right, n_samples=200), lh.out_of_sample(wrong, n_samples=200)
+    assert list(good["year"][:4]) == list(OUT_OF_SAMPLE) and good["year"].iloc[-1] == "mean"
+    assert np.allclose(good["observed"][:4].astype(float), observed)
+    assert good["model_crps"].iloc[-1] < bad["model_crps"].iloc[-1], "a model near the record scores better"
+    assert good["model_crps"].iloc[-1] < good["linear trend crps"].iloc[-1], \
+        "a model spread around the record beats a trend fitted to the fall (which goes negative)"
+    assert bad["model_error"].iloc[0] == pytest.approx(3.0), "four times the record is +300%"
+
+
+def test_the_command_stores_a_study_the_report_shows(tmp_path, capsys):
+    out = tmp_path / "long_history.json"
+    assert main(["long-history", "--runs", "2", "--point", "--workers", "1", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "out of sample 2018" in printed and "the 2014-2017 policies explain" in printed
+    record = json.loads(out.read_text())
+    assert record["years"] == list(lh.YEARS) and record["runs"] == 2
+    for band in ("history", "without_2014_2017_policies", "sanctuary_kept_closed"):
+        assert len(record[band]["median"]) == 12 and all(v >= 0 for v in record[band]["q05"])
+    assert record["out_of_sample_years"] == sorted(OUT_OF_SAMPLE) and 2018 not in record["fitted_years"]
+    lines = "\n".join(long_history_section(out))
+    assert "| 2018 | *229* |" in lines and "| 2014 | **1,608** |" in lines, "out-of-sample years in italics"
+    assert "share of the fall the policies explain" in lines and "Not run yet" not in lines
+
+
+def test_the_report_says_when_the_study_is_missing_or_from_another_model(tmp_path):
+    missing = "\n".join(long_history_section(tmp_path / "none.json"))
+    assert "Not run yet: `make long-history`" in missing
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"model_fingerprint": "another"}))
+    assert "run on another state of the model" in "\n".join(long_history_section(other))
+
+
+def test_bad_options_stop_with_one_line(capsys):
+    assert main(["long-history", "--runs", "1", "--point"]) == 2
+    err = capsys.readouterr().err
+    assert "--runs" in err and len(err.strip().splitlines()) == 1
