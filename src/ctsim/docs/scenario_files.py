@@ -43,12 +43,16 @@ KEYS: dict[str, dict[str, tuple[str, str]]] = {
                      "a child's entries come after its parent's"),
         "trigger": ("a list of `[[trigger]]` tables", "adaptive rules: a lever changes when the model's own outputs "
                     "cross a level, and changes back (below)"),
+        "locked": ("a list of lever names", "levers the triggers never move (inherited ones included): the scenario "
+                   "keeps them where it sets them, its own schedule still applies (docs/levers.md)"),
     },
     "run": {
         "start": (_MONTH_TEXT, "the first month of the scenario (after its history)"),
         "months": (_MONTHS, "the horizon"),
         "seed": ("a whole number, 0 to 2^63 - 1", "the root seed every random stream is drawn from"),
         "replications": (f"a whole number, 1 to {files.MAX_REPLICATIONS:,}", "runs of the scenario in comparisons"),
+        "reactions_from": (_MONTH_TEXT + ", within the run", "the month from which the triggers act (default: the "
+                           "first); the 2013-2024 history lets the state's reactions act from 2022-01"),
     },
     "schedule": {
         "month": (_MONTHS, "when the change starts: 1 is the scenario's first month (give `month` or `date`)"),
