@@ -282,8 +282,7 @@ LEVERS: tuple[Lever, ...] = (
           label="Border management and Afghan cooperation",
           cost=_programme("cost_border_management_full", "Frontier Corps wings on the border, fencing upkeep and "
                           "liaison with Afghanistan"),
-          acts_in=("processes/step04_recruitment.py", "processes/step07_attacks.py",
-                   "processes/step11_lifecycle.py"), via=("border_openness",)),
+          acts_in=("processes/step07_attacks.py", "processes/step11_lifecycle.py"), via=("border_openness",)),
     Lever("kinetic_intensity", "float", 0.5, "tempo and force of operations (0-1)",
           "scales detection tempo, the killed share and collateral harm (x (0.5 + level)), including the harm of "
           "searching that finds nothing; militants adapt to a sustained tempo (its detection gain erodes), pressed "
@@ -307,7 +306,7 @@ LEVERS: tuple[Lever, ...] = (
           label="Operations in the tribal strongholds",
           cost=Cost("none", reason="not priced: it says where the forces already priced may operate, not how many "
                                    "there are"),
-          acts_in=("processes/step05_operations.py",)),
+          acts_in=("processes/step05_operations.py", "processes/step07_attacks.py")),
     Lever("karachi_operation", "bool", True,
           "a targeted operation in Karachi, Rangers in the lead with police assisting",
           "raises the chance of finding a cell in Karachi's districts (effect_karachi_operation_detection)",

@@ -227,7 +227,8 @@ def pattern_section(patterns: pd.DataFrame, replications: int | None) -> list[st
              f"Not fitted: each pattern of DESIGN.md s5 is checked on the library's baseline (with its history) "
              f"against scenarios built from it that change only what the pattern names, {replications} "
              f"replications each with common random numbers (`ctsim validate-model`, asserted by "
-             f"`tests/analysis/test_patterns.py`). A check's kind says whether it could have failed: an *input "
+             f"`tests/analysis/validation/test_patterns.py`). A check's kind says whether it could have failed: an "
+             f"*input "
              f"reproduced* holds largely by construction (the model's inputs were set from the very finding it "
              f"checks) and is kept as a regression test, not evidence; an *emergent* pattern comes out of "
              f"mechanisms not set to produce it.", "",

@@ -4,8 +4,8 @@ Each check runs the library's baseline (with its history), or a scenario built i
 what the pattern names, over replications with common random numbers, and returns the numbers it judged and whether
 they pass. Each check is labelled: an ``input reproduced`` holds largely by construction (the inputs were set from
 the very finding it checks; it is kept as a regression test, not evidence), an ``emergent`` pattern could come out
-otherwise. ``ctsim validate-model`` prints the table; ``tests/analysis/test_patterns.py`` asserts every check;
-``docs/validation.md`` records the numbers.
+otherwise. ``ctsim validate-model`` prints the table; ``tests/analysis/validation/test_patterns.py`` asserts every
+check; ``docs/validation.md`` records the numbers.
 """
 
 from __future__ import annotations
