@@ -116,6 +116,12 @@ LEVER_EVIDENCE: tuple[LeverEvidence, ...] = (
            "FACTS.md s4: operations (Zarb-e-Azb, Radd-ul-Fasaad) bring short-term success, then resurgence"),
         _E("legitimacy", "lower", RECOMMENDATION,
            "FACTS.md s4: Azm-e-Istehkam's noted gaps include the risk of overreach against civil liberties"),)),
+    LeverEvidence("operations_in_strongholds", False,
+                  note="the record has operations entering the strongholds in 2014 (FACTS.md s5.10), not leaving "
+                       "them: no evidence on what withdrawing from them would do"),
+    LeverEvidence("karachi_operation", False,
+                  note="FACTS.md s4 says the Karachi operation's gains fade unless root causes are addressed, with no "
+                       "figure for its effect or for what ending it would do"),
     LeverEvidence("hvt_protection", 1.0, note="a stated aim of Azm-e-Istehkam (FACTS.md s4); no evidence of effect"),
     LeverEvidence("dialogue", 1.0, note="no evidence (FACTS.md s4 calls the 2019-21 talks with the TTP, an armed "
                                         "group, a misstep; dialogue here is with non-violent movements)"),
