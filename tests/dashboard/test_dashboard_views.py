@@ -60,14 +60,24 @@ def test_a_districts_colour_bin_is_named_in_plain_units(value, label):
     assert labels[geo.bin_of("attacks_12m", value)] == label
 
 
+def day(month) -> str:
+    """The first day of a month as the charts date it."""
+    return month.to_timestamp().strftime("%Y-%m-%d")
+
+
 def test_the_outcome_charts_show_policy_and_status_quo_with_bands(session):
     spec = views.outcome_chart(session, "attacks")
     rows = spec["datasets"]["bands"]
     assert {r["policy"] for r in rows} == {views.POLICY, views.STATUS_QUO}
     assert all(r["low"] <= r["median"] <= r["high"] for r in rows), "each band holds its middle run"
-    assert spec["datasets"]["history"][0]["from"] == "2022-01-01", "the 2022-2024 history is shaded"
-    assert [e["month"] for e in spec["datasets"]["events"] if e["kind"] == "lever"] == ["2025-04-01"], \
-        "the lever change is marked at the month it applies"
+    start, branch = session.start, session.start + session.history_months
+    assert session.history_months > 0, "the session opens after a history, which its charts shade"
+    assert [(h["from"], h["to"]) for h in spec["datasets"]["history"]] == \
+        [(day(start), day(branch))], "the history is shaded from its first month to the policy's first month"
+    assert f"{start.year}-{(branch - 1).year}" in spec["datasets"]["history"][0]["label"], \
+        "the shading names the history's real years"
+    assert [e["month"] for e in spec["datasets"]["events"] if e["kind"] == "lever"] == [day(branch + 3)], \
+        "the lever change, made after three scenario months, is marked at the fourth, from which it applies"
     assert spec["width"] == "container", "the chart fills its place on the screen, from 1024 to 1920 pixels"
     json.dumps(spec)  # what the page sends must be plain JSON
     averted = views.averted_chart(session, running_difference(session))
