@@ -152,3 +152,19 @@ def test_the_change_map_is_named_fewer_and_more():
     labels = geo.bin_labels("attacks_12m_change", "attacks")
     assert labels[0] == "at least 10 fewer" and labels[3] == "about the same" and labels[-1] == "at least 10 more"
     assert labels[geo.bin_of("attacks_12m_change", 0.0)] == "about the same"
+
+
+def test_the_words_name_the_years_of_the_history_a_run_replays(session):
+    from dataclasses import replace
+
+    from ctsim.dashboard.app import about
+    from ctsim.dashboard.words import history_years
+    from ctsim.scenarios.files import Scenario
+
+    assert history_years(replace(session.scenario, history=Scenario("h", start="2013-01", months=144))) \
+        == "2013-2024", "twelve years from January 2013"
+    assert history_years(replace(session.scenario, history=Scenario("h", start="2022-07", months=12))) \
+        == "2022-2023", "a history across a new year names both years"
+    assert history_years(replace(session.scenario, history=None)) == "", "no history, no years"
+    years = f"{session.start.year}-{(session.start + session.history_months - 1).year}"
+    assert f"replays {years}" in about(session), "the About tab names the years the session really replays"
