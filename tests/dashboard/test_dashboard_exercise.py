@@ -12,7 +12,7 @@ from ctsim.dashboard import board as boards
 from ctsim.dashboard import exercise as ex
 from ctsim.dashboard.settings import WORK_SETTING
 from ctsim.dashboard.state import DashboardError
-from ctsim.scenarios.files import load_scenario
+from ctsim.scenarios.files import load_scenario, resolve_scenario
 
 
 @pytest.fixture(autouse=True)
@@ -158,6 +158,9 @@ def test_the_brief_is_one_page_in_plain_words(debrief):
     for code_name in ("detained_without_trial", "ci90", "ct_lead", "new_radicals"):
         assert code_name not in body, f"no code name ({code_name}) in the board"
     assert "People held without trial" in body and "On the trade-off front" in body
+    history = resolve_scenario(board.exercise.scenario).history
+    first, last = int(history.start[:4]), int(history.start[:4]) + (history.months - 1) // 12
+    assert f"after the {first}-{last}\nhistory" in text, "the brief names the years the runs really replay"
 
 
 def test_a_known_front():

@@ -40,16 +40,19 @@ def session():
 
 def test_every_run_is_the_cli_run_of_its_seed_and_draw():
     s = DashboardSession("civilian_led", 3, runs=2)
-    assert s.policy.steps == s.history_months == 144, "the page opens after the 2013-2024 history"
+    history = resolve_scenario("civilian_led").history
+    assert s.policy.steps == s.history_months == history.months > 0, "the page opens after the scenario's history"
+    assert str(s.start) == history.start, "the session's calendar starts at the history's first month"
     s.step(12)
+    branch = s.history_months
     parameters, _ = live_parameters()
     for rep in replications(3, 2, parameters):
         expected = run("civilian_led", rep.seed, 12, draw=rep.draw).national["attacks"].to_numpy()
-        mine = s.policy.array("attacks")[36:, rep.index]
+        mine = s.policy.array("attacks")[branch:, rep.index]
         np.testing.assert_array_equal(mine, expected, err_msg=f"policy run {rep.index} follows ctsim's run of "
                                                               f"seed {rep.index} and draw {rep.index}")
         status_quo = run("baseline", rep.seed, 12, draw=rep.draw).national["attacks"].to_numpy()
-        np.testing.assert_array_equal(s.status_quo.array("attacks")[36:, rep.index], status_quo,
+        np.testing.assert_array_equal(s.status_quo.array("attacks")[branch:, rep.index], status_quo,
                                       err_msg="the status quo's run r has the same seed and draw as the policy's")
 
 
@@ -72,10 +75,12 @@ def test_the_page_runs_as_ctsim_compare_does(tmp_path):
     result = compare([resolve_scenario("baseline"), resolve_scenario("civilian_led")], 2, seed=6, months=12,
                      progress=False, parameters=choose(False))
     runs = result.runs.set_index(["scenario", "replication"])
+    branch = s.history_months
     for r in range(2):
-        assert runs.loc[("civilian_led", r), "cost"] == pytest.approx(s.policy.array("cost")[36:, r].sum()), \
+        assert runs.loc[("civilian_led", r), "cost"] == pytest.approx(s.policy.array("cost")[branch:, r].sum()), \
             "run r of the page is run r of ctsim compare: same seed, parameter draw and prices"
-        assert runs.loc[("baseline", r), "attacks"] == s.status_quo.array("attacks")[36:, r].sum()
+        assert runs.loc[("baseline", r), "attacks"] == s.status_quo.array("attacks")[branch:, r].sum(), \
+            "the status quo's run r of the page is the baseline's run r of ctsim compare"
 
 
 def test_the_status_quo_against_itself_is_identical_and_said_so():
@@ -92,15 +97,15 @@ def test_the_status_quo_against_itself_is_identical_and_said_so():
 def test_a_policy_differs_from_the_status_quo_after_the_branch_only():
     s = DashboardSession("kinetic_surge", 2, runs=2)
     s.step(12)
-    mine, reference = s.policy.array("cost"), s.status_quo.array("cost")
-    np.testing.assert_array_equal(mine[:36], reference[:36], err_msg="the shared history is the same for both")
-    assert not np.array_equal(mine[36:], reference[36:]), "after the branch the policy's levers act"
+    mine, reference, branch = s.policy.array("cost"), s.status_quo.array("cost"), s.history_months
+    np.testing.assert_array_equal(mine[:branch], reference[:branch], err_msg="the shared history is the same for both")
+    assert not np.array_equal(mine[branch:], reference[branch:]), "after the branch the policy's levers act"
 
 
 def test_lever_change_applies_from_next_month_and_is_marked(session):
-    changes = [e for e in session.events if e.kind == "lever"]
-    assert [(e.lever, e.month) for e in changes] == [("ct_lead", 37), ("prosecution_capacity", 43)], \
-        "each change is marked at the month from which it applies"
+    changes, branch = [e for e in session.events if e.kind == "lever"], session.history_months
+    assert [(e.lever, e.month) for e in changes] == [("ct_lead", branch + 1), ("prosecution_capacity", branch + 7)], \
+        "each change is marked at the model month from which it applies: the first after the history, the seventh"
     assert session.levers["prosecution_capacity"] == 3.0 and session.levers["ct_lead"] == "police"
     assert all(m.policy.prosecution_capacity == 3.0 for m in session.policy.models), "every run of the policy"
     assert all(m.policy.prosecution_capacity == 1.0 for m in session.status_quo.models), "not the status quo"
@@ -113,7 +118,8 @@ def test_one_drag_is_one_change():
     s.step(2)
     for value in (0.1, 0.2, 0.3, 0.4, 0.5):  # a slider passing through five positions in one month
         s.set_lever("dialogue", value)
-    assert s.changes == [(39, "dialogue", 0.5)], "five values in one month are one change, to the last"
+    assert s.changes == [(s.history_months + 3, "dialogue", 0.5)], \
+        "five values in one month are one change, to the last, from the month after the two run"
     assert [e.value for e in s.events if e.kind == "lever"] == [0.5], "and one mark"
     s.set_lever("dialogue", 0.0)
     assert s.changes == [] and not [e for e in s.events if e.kind == "lever"], \
@@ -133,7 +139,7 @@ def test_exported_schedule_reproduces_every_run(session, tmp_path):
     parameters, _ = live_parameters()
     for rep in replications(loaded.seed, RUNS, parameters):
         replayed = run(path, rep.seed, months=session.scenario_month, draw=rep.draw).national["attacks"].to_numpy()
-        np.testing.assert_array_equal(replayed, session.policy.array("attacks")[36:, rep.index],
+        np.testing.assert_array_equal(replayed, session.policy.array("attacks")[session.history_months:, rep.index],
                                       err_msg="run r of the exported file (seed r, draw r) is the session's run r")
 
 
@@ -271,17 +277,24 @@ def test_help_under_a_lever_names_no_lever_by_its_code_name():
 
 
 def test_the_drawer_says_where_a_reaction_moved_a_lever():
-    """Levers kept where the page set them say nothing; one a reaction moved (here set inside the runs, as a trigger
-    does) shows the mean it acted at, in words."""
+    """Levers kept where the page set them say nothing; one moved inside the runs shows the mean it acted at, in
+    words. The state's reactions may already be moving their levers when the page opens (a reaction to the last
+    months of the history carries on past the branch), so the drawer may name those, and only those; a lever no
+    reaction touches, set inside the runs as a trigger would set it, must then appear with its exact mean and range."""
     s = DashboardSession("baseline", 2, runs=2)
+    reacting = {trigger.lever for trigger in resolve_scenario("baseline").triggers}
+    assert "dialogue" not in reacting and s.levers["dialogue"] == 0.0, "the lever moved below is the page's alone"
     try:
         s.step(2)
-        assert s.acted() == {}, "nothing moved the levers yet"
+        before = s.acted()
+        assert set(before) <= reacting, "nothing but the state's reactions moved the levers yet"
         for model in s.policy.models:
-            model.state.policy.set("kinetic_intensity", 0.9)  # what the operations-surge trigger does
+            model.state.policy.set("dialogue", 0.5)  # set inside the runs, where the page did not set it
         s.step(2)
         words = s.acted()
-        assert list(words) == ["kinetic_intensity"]
-        assert words["kinetic_intensity"].startswith("acted at 0.70 on average so far (0.50 to 0.90)")
+        assert set(words) == set(before) | {"dialogue"}, "the moved lever joins those the reactions moved"
+        assert words["dialogue"].startswith("acted at 0.25 on average so far (0.00 to 0.50)"), \
+            "two months at 0.0 then two at 0.5 in both runs: a mean of 0.25 over 0.00 to 0.50"
+        assert all(w.startswith("acted at ") for w in words.values()), "every moved lever is said in words"
     finally:
         s.close()

@@ -60,14 +60,24 @@ def test_a_districts_colour_bin_is_named_in_plain_units(value, label):
     assert labels[geo.bin_of("attacks_12m", value)] == label
 
 
+def day(month) -> str:
+    """The first day of a month as the charts date it."""
+    return month.to_timestamp().strftime("%Y-%m-%d")
+
+
 def test_the_outcome_charts_show_policy_and_status_quo_with_bands(session):
     spec = views.outcome_chart(session, "attacks")
     rows = spec["datasets"]["bands"]
     assert {r["policy"] for r in rows} == {views.POLICY, views.STATUS_QUO}
     assert all(r["low"] <= r["median"] <= r["high"] for r in rows), "each band holds its middle run"
-    assert spec["datasets"]["history"][0]["from"] == "2022-01-01", "the 2022-2024 history is shaded"
-    assert [e["month"] for e in spec["datasets"]["events"] if e["kind"] == "lever"] == ["2025-04-01"], \
-        "the lever change is marked at the month it applies"
+    start, branch = session.start, session.start + session.history_months
+    assert session.history_months > 0, "the session opens after a history, which its charts shade"
+    assert [(h["from"], h["to"]) for h in spec["datasets"]["history"]] == \
+        [(day(start), day(branch))], "the history is shaded from its first month to the policy's first month"
+    assert f"{start.year}-{(branch - 1).year}" in spec["datasets"]["history"][0]["label"], \
+        "the shading names the history's real years"
+    assert [e["month"] for e in spec["datasets"]["events"] if e["kind"] == "lever"] == [day(branch + 3)], \
+        "the lever change, made after three scenario months, is marked at the fourth, from which it applies"
     assert spec["width"] == "container", "the chart fills its place on the screen, from 1024 to 1920 pixels"
     json.dumps(spec)  # what the page sends must be plain JSON
     averted = views.averted_chart(session, running_difference(session))
@@ -142,3 +152,19 @@ def test_the_change_map_is_named_fewer_and_more():
     labels = geo.bin_labels("attacks_12m_change", "attacks")
     assert labels[0] == "at least 10 fewer" and labels[3] == "about the same" and labels[-1] == "at least 10 more"
     assert labels[geo.bin_of("attacks_12m_change", 0.0)] == "about the same"
+
+
+def test_the_words_name_the_years_of_the_history_a_run_replays(session):
+    from dataclasses import replace
+
+    from ctsim.dashboard.app import about
+    from ctsim.dashboard.words import history_years
+    from ctsim.scenarios.files import Scenario
+
+    assert history_years(replace(session.scenario, history=Scenario("h", start="2013-01", months=144))) \
+        == "2013-2024", "twelve years from January 2013"
+    assert history_years(replace(session.scenario, history=Scenario("h", start="2022-07", months=12))) \
+        == "2022-2023", "a history across a new year names both years"
+    assert history_years(replace(session.scenario, history=None)) == "", "no history, no years"
+    years = f"{session.start.year}-{(session.start + session.history_months - 1).year}"
+    assert f"replays {years}" in about(session), "the About tab names the years the session really replays"

@@ -104,18 +104,33 @@ def test_the_site_opens_and_searches_without_the_network(served):
             elsewhere.append(r.request.url)
             r.abort()
 
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+    found, failed = [], []
+
+    def browse():
+        # In a thread of its own: a browser another test module keeps open for the session (tests/report's) runs
+        # Playwright's event loop in the main thread, where a second sync session refuses to start.
         try:
-            page = browser.new_page()
-            page.route("**/*", route)
-            for name in ("odd.html", "api/model.html", "guides/policy-staff.html", "index.html"):
-                page.goto(f"{served}/{name}", wait_until="networkidle")
-            page.click("input.md-search__input")
-            page.keyboard.type("prosecution")
-            page.wait_for_selector(".md-search-result__item", timeout=20_000)
-            found = page.locator(".md-search-result__item").count()
-        finally:
-            browser.close()
+            with sync_api.sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+                try:
+                    page = browser.new_page()
+                    page.route("**/*", route)
+                    for name in ("odd.html", "api/model.html", "guides/policy-staff.html", "index.html"):
+                        page.goto(f"{served}/{name}", wait_until="networkidle")
+                    page.click("input.md-search__input")
+                    page.keyboard.type("prosecution")
+                    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+                    found.append(page.locator(".md-search-result__item").count())
+                finally:
+                    browser.close()
+        except Exception as error:  # handed to the test's thread, which reports it
+            failed.append(error)
+
+    worker = threading.Thread(target=browse)
+    worker.start()
+    worker.join()
+    if failed:
+        raise failed[0]
+    found = found[0]
     assert not elsewhere, f"the site asked the network for {elsewhere}"
     assert found > 0, "the search answers from the site's own index"

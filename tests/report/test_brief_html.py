@@ -104,3 +104,20 @@ def test_page_one_is_pictured_as_printed_on_a4(compare_result, tmp_path, browser
         assert image.size == A4_PX, f"page 1 at A4's proportions, got {image.size}"
         colours = image.convert("L").getextrema()
     assert colours[0] < 100 < colours[1], "the page holds dark text on a light page, not a blank picture"
+
+
+def test_the_brief_names_the_years_the_runs_replay_and_the_fit_uses(compare_result, tmp_path):
+    from ctsim.calibration.targets import ANNUAL, HISTORY_NAME
+    from ctsim.report import words
+    from ctsim.scenarios.files import resolve_scenario
+
+    history = resolve_scenario(HISTORY_NAME)
+    first = int(history.start[:4])
+    assert words.past_years() == f"{first}-{first + (history.months - 1) // 12}", "the history scenario's own years"
+    fitted = words.fitted_years()
+    assert all(str(year) in fitted for year in (min(ANNUAL), max(ANNUAL))), "the first and last fitted years"
+    (html,) = make_report(compare_result, tmp_path / "brief.html")
+    text = html.read_text()
+    assert f"simulated past ({words.past_years()})" in text and f"fitted to {fitted}" in text, \
+        "the brief names the simulated past and the fitted years the runs really have"
+    assert "(2022-2024)" not in text, "not the three years of the earlier, shorter history"

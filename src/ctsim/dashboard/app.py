@@ -20,6 +20,8 @@ import time
 import solara
 import solara.lab
 
+from ctsim.calibration.targets import OUT_OF_SAMPLE
+
 from . import events as event_words
 from . import settings, tradeoff, views
 from .compare_view import CompareView
@@ -31,6 +33,7 @@ from .pacing import DRAW_TIMEOUT_S, PAGE_GATE, DrawGate
 from .state import MAP_MEASURES, DashboardSession, scenario_choices
 from .team_page import TeamPage
 from .widgets import LiveChart, MonthLabel, Note, describe_failure
+from .words import history_years
 
 log = logging.getLogger("ctsim.dashboard")
 PLAY_INTERVAL_MS = 150  # at least this between months while playing; more when the page draws slower (.pacing)
@@ -408,7 +411,7 @@ def TrainerPage():  # noqa: N802 (Solara components are CamelCase)
         elif tab.value == 3:
             ExportView(session, revision)
         else:
-            Note(ABOUT, "1em")
+            Note(about(session), "1em")
         DrawerHost(session, revision, act, drawer, playing.value)
 
 
@@ -419,11 +422,15 @@ routes = [solara.Route(path="/", component=TrainerPage, label="Dashboard", layou
 
 
 TABS = ("Run", "Compare", "Exercise", "Export", "About")
-ABOUT = """
-<p><b>ctsim is exploratory, not a forecaster.</b> Each run first replays 2022-2024 (the shaded months; the model is
-calibrated to PICSS's counts for those years) and then follows the chosen policy. The policy and the status quo each
-run several times on the same seeds and draws of the model's uncertain parameters, so their difference shows the
-policy's effect with much of the chance removed; a wide band or an interval across zero is the lesson.</p>
+def about(session: DashboardSession) -> str:
+    """The About tab: what a run is, with the years of the session's own history and of the calibration's test."""
+    held = f"{min(OUT_OF_SAMPLE)}-{max(OUT_OF_SAMPLE)}"
+    return f"""
+<p><b>ctsim is exploratory, not a forecaster.</b> Each run first replays {history_years(session.scenario)} (the shaded
+months; the model is calibrated to the recorded counts of attacks of those years but {held}, kept out to test it) and
+then follows the chosen policy. The policy and the status quo each run several times on the same seeds and draws of the
+model's uncertain parameters, so their difference shows the policy's effect with much of the chance removed; a wide
+band or an interval across zero is the lesson.</p>
 <p>Levers are declared once in <code>ctsim.declarations.levers</code> (see <code>ctsim levers</code> or
 docs/levers.md); the trainer's guide is docs/dashboard.md.</p>
 """

@@ -20,11 +20,12 @@ import pandas as pd
 from ctsim.analysis.paired import paired
 from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
+from ctsim.scenarios.files import resolve_scenario
 
 from .exercise import REFERENCE, Exercise
 from .export import toml_value
 from .state import lever_value_words
-from .words import OUTCOMES, budget_words, difference_words, label, unit, value_words, verdict
+from .words import OUTCOMES, budget_words, difference_words, history_years, label, unit, value_words, verdict
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def brief_html(board: Board) -> str:
     ex = board.exercise
     esc = html.escape
     months = 12 * ex.years
+    history = history_years(resolve_scenario(ex.scenario))
     head = "".join(f"<th>{esc(label(o))}{'' if o in ex.outcomes else ' (limited by the budget)'}<br>"
                    f"<small>{esc(unit(o))}</small></th>" for o in board.outputs)
     rows = ["<tr><td><b>status quo</b></td>"
@@ -193,7 +195,7 @@ td.better {{ background: #e5f5e0; }} td.worse {{ background: #fde0dd; }} pre {{ 
 </style></head><body>
 <h1>Debrief: {esc(ex.title)}</h1>
 <p>ctsim is exploratory, not a forecaster: read these as "what if", and compare the packages, not the levels.</p>
-<p>Every package started from the scenario <b>{esc(ex.scenario)}</b> and ran {ex.years} years after the 2022-2024
+<p>Every package started from the scenario <b>{esc(ex.scenario)}</b> and ran {ex.years} years after the {history}
 history, {board.replications} times, on the same seeds and the same draws of the model's uncertain parameters as the
 status quo ({esc(ex.parameters)}). Each cell is the package minus the status quo (summed over the {ex.years} years;
 people held without trial and legitimacy at the end), the mean of the paired runs with its 90% interval. The

@@ -11,6 +11,7 @@ debate weighs and says how a run's figure is counted. Money is shown a year (a r
 from __future__ import annotations
 
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
+from ctsim.scenarios.files import Scenario
 from ctsim.verdicts import Verdict, format_difference, format_interval, format_rupees, format_value, judge
 
 # The five outcomes the debate weighs, in reading order.
@@ -99,3 +100,14 @@ def sentence_without_label(v: Verdict) -> str:
     """The verdict's sentence without the label it starts with (the panel prints the label beside it)."""
     text = v.sentence.removeprefix(f"{v.label}: ")
     return text[:1].upper() + text[1:]
+
+
+def history_years(scenario: Scenario) -> str:
+    """The years of the history a scenario branches from, as a reader sees them: ``2013-2024`` (or ``2024`` for one
+    year; empty without a history)."""
+    history = scenario.history
+    if history is None:
+        return ""
+    first = int(history.start[:4])
+    last = (first * 12 + int(history.start[5:7]) - 1 + history.months - 1) // 12
+    return f"{first}-{last}" if last != first else f"{first}"

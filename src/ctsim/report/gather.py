@@ -207,7 +207,8 @@ def _parameter_uncertainty(record: dict | None, prices: dict | None = None) -> s
     if record and record.get("mode") == "draws":
         return (f"Included for the fitted parameters. The model has settings that cannot be observed directly (how "
                 f"fast young people are radicalised, how easily cells are found, ...); they were fitted to the "
-                f"attacks of 2022-2024, and {record.get('draws')} combinations of them fit about equally well. Each "
+                f"attacks of {words.fitted_years()}, and {record.get('draws')} combinations of them fit about equally "
+                f"well. Each "
                 f"simulation uses one of these combinations (the same one for every policy), so the intervals show "
                 f"chance and how uncertain those settings are. How strongly each policy works is assumed, not "
                 f"varied, so the real uncertainty is larger still.{priced}")
@@ -476,7 +477,8 @@ def _sensitivity(folder: Path) -> Brief:
         raise ReportError(f"{folder / 'ranking.csv'}: no known index column (one of {', '.join(MEASURES)})")
     method, reading = MEASURES[measure]
     brief.ranking_method = (f"{method}: {info.get('runs')} simulations, {info.get('replications')} per setting, "
-                            f"{words.horizon(brief.months)} after the simulated 2022-2024. The index is {reading}. "
+                            f"{words.horizon(brief.months)} after the simulated {words.past_years()}. "
+                            f"The index is {reading}. "
                             f"Intervals are 95% intervals from resampling the runs. A lever counts only if its index, "
                             f"less its interval, exceeds the noise floor: the index of a stand-in lever that changes "
                             f"nothing but chance.")

@@ -42,7 +42,7 @@ def compare_text(comparison: Comparison) -> str:
     versus = words.in_sentence(ref_label)
     lines = _wrap(f"Against {versus}: each policy simulated {n} times with the same chance events (common random "
                   f"numbers, root seed {comparison.seed}), over {words.horizon(months)} after the simulated "
-                  f"2022-2024. {_parameters_line(comparison)}")
+                  f"{words.past_years()}. {_parameters_line(comparison)}")
     lines += _wrap(RULE)
     for scenario in comparison.scenarios[1:]:
         changes = lever_changes(scenario, reference)

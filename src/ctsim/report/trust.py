@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ctsim.report import words
 from ctsim.report.brief import Brief, Pattern, Trust, read_json
 
 
@@ -45,17 +46,17 @@ def plain_sources(text: str) -> str:
 
 def method_words(method: str) -> str:
     """A calibration method in words a non-modeller reads."""
-    for key, words in METHOD_WORDS.items():
+    for key, said in METHOD_WORDS.items():
         if key in method:
-            return words
+            return said
     return "a numerical search for the settings that reproduce the record best"
 
 
 def trust(brief: Brief) -> Trust:
     """What the brief says about how far to trust it: the caveat, the calibration, the fit and the pattern checks
     (when docs/ is beside the package, as in a source checkout) and the changed levers with assumed effects."""
-    notes = ["Exploratory, not a forecast: the model makes its assumptions explicit and is fitted to three years "
-             "(2022-2024) of national counts, which cannot pin down the long run. Read the differences between "
+    notes = ["Exploratory, not a forecast: the model makes its assumptions explicit and is fitted to the national "
+             f"counts of {words.fitted_years()}, which cannot pin down the long run. Read the differences between "
              "policies and their directions, not the levels, as the model's answer."]
     path = calibration_file()
     calibration: dict[str, Any] = {}
@@ -110,8 +111,8 @@ def _fit_summary(text: str) -> str:
     met = sum(1 for r in rows if r[-1].lower() == "yes")
     corr = re.search(r"observed months: \*\*([0-9.]+)\*\*", text)
     extra = f"; the monthly pattern correlates {corr.group(1)} with the observed months" if corr else ""
-    return (f"The fitted model reproduces {met} of {len(rows)} figures of 2022-2024 (PICSS's yearly attacks, deaths "
-            f"and injuries and the regions' shares of attacks) within their tolerances{extra}.")
+    return (f"The fitted model reproduces {met} of {len(rows)} figures of {words.fitted_years()} (yearly attacks, "
+            f"deaths and injuries, the regions' shares of attacks, militants killed) within their tolerances{extra}.")
 
 
 def _patterns(text: str, robustness: Path) -> list[Pattern]:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import calendar
 
+from ctsim.calibration.targets import ANNUAL, HISTORY_NAME
 from ctsim.declarations.levers import LEVERS_BY_NAME, Lever
 from ctsim.declarations.outputs import OUTPUTS_BY_NAME
+from ctsim.scenarios.files import resolve_scenario
 from ctsim.verdicts import MONEY_NOTE, horizon_words
 from ctsim.verdicts.rule import count_words
 
@@ -82,3 +84,28 @@ def lag_words(months: float) -> str:
     if not months:
         return "acts from the month it changes"
     return f"reaches about two thirds of its full effect after {horizon(int(months))}"
+
+
+def _spans(years: list[int]) -> str:
+    """Consecutive years as spans: ``2013-2017 and 2022-2024``."""
+    spans: list[list[int]] = []
+    for year in sorted(years):
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    parts = [f"{a}-{b}" if b > a else f"{a}" for a, b in spans]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+
+
+def past_years() -> str:
+    """The years of the simulated past every run replays before its policy: the calibration's history scenario."""
+    history = resolve_scenario(HISTORY_NAME)
+    first = int(history.start[:4])
+    last = (first * 12 + int(history.start[5:7]) - 1 + history.months - 1) // 12
+    return f"{first}-{last}" if last > first else f"{first}"
+
+
+def fitted_years() -> str:
+    """The years whose recorded attacks the model is fitted to (the calibration's annual targets)."""
+    return _spans(list(ANNUAL))
