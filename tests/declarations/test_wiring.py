@@ -57,6 +57,9 @@ CONTEXT: dict[str, tuple[dict, dict]] = {
     "cost_development_full": ({"development": 1.0}, {}),
     "cost_deradicalisation_full": ({"deradicalisation": 1.0}, {}),
     "cost_dialogue_full": ({"dialogue": 1.0}, {}),
+    # Where a split's new cell goes matters only where cells split: since calibration 12 few grow past 50 members
+    # (t = 3.2 at the default size, 3.3 at 30); at 20 (consolidation at half of it, as by default) splits are common.
+    "split_stay_share": ({}, {"split_size": 20.0, "cell_consolidation_size": 10.0}),
     # The 2013-2024 history's world and operations act from a start in 2013: the Afghan sanctuary before Kabul fell,
     # the havens and operations in the tribal strongholds before Zarb-e-Azb cleared them, the Karachi operation where
     # Karachi's violence of 2013 is.
