@@ -14,13 +14,13 @@ from ctsim.calibration.parameter_sets import POSTERIOR_FILE, current_model
 from ctsim.cli import main
 from ctsim.docs.validation import posterior_section
 
-TINY = ["--population", "5", "--generations", "1", "--months", "2", "--replications", "1", "--seed", "11"]
+TINY = ["--population", "5", "--generations", "1", "--months", "12", "--replications", "1", "--seed", "11"]
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     """A reduced-budget draws file made by the command in two calls: one generation, then resumed for a second
-    (a few dozen runs of two months)."""
+    (a few dozen runs of the history's first year, 2013, whose attacks are a target)."""
     folder = tmp_path_factory.mktemp("abc")
     output = folder / "posterior.json"
     assert main(["calibrate", "--abc", *TINY, "--work", str(folder / "work"), "--output", str(output)]) == 0
@@ -35,7 +35,7 @@ def test_the_draws_file_records_its_settings_and_the_model(tiny):
     assert len(posterior.values) == 5
     s = posterior.settings
     assert (s["population_size"], s["generations_run"], s["replications"], s["seed"], s["months_option"],
-            s["sampler"]) == (5, 2, 1, 11, 2, "single")
+            s["sampler"]) == (5, 2, 1, 11, 12, "single")
     assert s["stops"] == [1, 2] and s["resumed_from_generation"] == 1, "the second call resumed the first"
     assert "db_path" not in s, "the draws file should not carry a path of the machine that made it"
     assert posterior.model["model_fingerprint"] == current_model()["model_fingerprint"]
@@ -56,8 +56,8 @@ def test_check_compares_draws_bit_for_bit(tiny):
     stored = load_draws(output)
     assert same_draws(stored, load_draws(output))
     changed = load_draws(output)
-    changed.values.iloc[0, 0] += 1e-12
-    assert not same_draws(stored, changed), "a value moved by 1e-12 is a different draw"
+    changed.values.iloc[0, 0] = np.nextafter(changed.values.iloc[0, 0], np.inf)
+    assert not same_draws(stored, changed), "a value moved by the smallest step a float can take is a different draw"
     reweighted = load_draws(output)
     reweighted.weights = reweighted.weights[::-1].copy()
     assert not same_draws(stored, reweighted) or np.allclose(stored.weights, stored.weights[0])
@@ -83,7 +83,7 @@ def test_check_says_plainly_when_the_draws_differ(tiny, monkeypatch, capsys):
 
 def test_a_time_budget_stops_between_generations(tmp_path):
     output = tmp_path / "p.json"
-    args = ["--population", "5", "--generations", "3", "--months", "1", "--seed", "3", "--time-budget", "0.001"]
+    args = ["--population", "5", "--generations", "3", "--months", "12", "--seed", "3", "--time-budget", "0.001"]
     assert main(["calibrate", "--abc", *args, "--work", str(tmp_path / "w"), "--output", str(output)]) == 0
     s = load_draws(output).settings
     assert s["generations_run"] < 3 and s["time_budget_seconds"] == 0.001, \

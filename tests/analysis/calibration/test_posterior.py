@@ -163,7 +163,7 @@ def test_ctsim_distance_is_zero_at_the_targets_and_one_per_target_at_its_toleran
     for key in [k for k in targets if k.startswith("annual/")]:
         off[key] = targets[key] * (1.0 + tolerance)
     n_annual = sum(k.startswith("annual/") for k in targets)
-    assert n_annual == 9, "2022-2024 attacks, deaths and injuries"
+    assert n_annual == 14, "attacks 2013-2017; attacks, deaths and injuries 2022-2024"
     assert posterior.ctsim_distance(off, targets) == pytest.approx(n_annual * posterior.DISTANCE_WEIGHTS["annual"]), \
         "each annual figure off by its tolerance should add the annual weight (1) to the distance: one term per target"
     one = dict(targets)

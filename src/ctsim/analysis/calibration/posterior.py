@@ -378,10 +378,12 @@ def ctsim_distance(simulated: Mapping[str, Any], observed: Mapping[str, Any],
     tolerance = calibration_targets.TOLERANCE
     sim, obs = np.asarray(simulated[MONTHLY], dtype=float), np.asarray(observed[MONTHLY], dtype=float)
     n = min(sim.size, obs.size)
-    # a month with no simulated attack against a recorded one is a very bad fit, not an infinite one
-    mu = np.maximum(sim[:n], np.finfo(float).tiny)
-    family = sm.families.NegativeBinomial(alpha=float(observed[DISPERSION]))
-    total = weights["monthly"] * float(family.deviance(obs[:n], mu)) / n
+    total = 0.0
+    if n:  # a shortened history (``--months``) may end before the monthly targets begin
+        # a month with no simulated attack against a recorded one is a very bad fit, not an infinite one
+        mu = np.maximum(sim[:n], np.finfo(float).tiny)
+        family = sm.families.NegativeBinomial(alpha=float(observed[DISPERSION]))
+        total = weights["monthly"] * float(family.deviance(obs[:n], mu)) / n
 
     scales = {"annual": tolerance["annual_relative"], "shares": tolerance["share_points"],
               "killed": tolerance.get("killed_relative")}
