@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from ctsim.analysis.sensitivity.ranking_study import load_ranking_study
 from ctsim.cli import main
+from ctsim.declarations import registry
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDY = ROOT / "experiments" / "rank_levers.toml"
@@ -16,11 +18,20 @@ def test_the_dry_run_prints_the_runs_and_the_time_and_creates_nothing(tmp_path, 
     out = tmp_path / "out"
     assert main(["rank", str(STUDY), "--point", "--dry-run", "--out", str(out), "--workers", "2"]) == 0
     printed = capsys.readouterr().out
-    assert "26,624 runs of 156 months" in printed, "two samples of N = 128, 26 rows each, 4 replications"
+    study = load_ranking_study(STUDY)
+    # Rows per base sample: SALib's A, one per group (each lever, the assumed effect sizes, the assumed prices, the
+    # noise floor) and B, then the levers together; every run simulates the scenario's history, then the horizon.
+    rows = 1 + (len(registry.levers()) + 3) + 1 + 1
+    history = study.scenario.history_months
+    runs = 2 * study.n * rows * study.replications  # --point: the two samples, no point-calibration design
+    assert f"{runs:,} runs of {history + study.months} months" in printed, \
+        f"two samples of N = {study.n}, {rows} rows each, {study.replications} replications, history included"
     assert "roughly" in printed and "min on 2 worker(s)" in printed and "Dry run: nothing was run" in printed
     assert not out.exists(), "a dry run creates nothing"
     assert main(["rank", str(STUDY), "--point", "--dry-run", "--quick", "--out", str(out)]) == 0
-    assert "416 runs of 60 months" in capsys.readouterr().out, "the [quick] design: N = 4, 2 replications, 2 years"
+    quick = study.quick
+    assert f"{2 * quick['n'] * rows * quick['replications']:,} runs of {history + quick['months']} months" in \
+        capsys.readouterr().out, "the [quick] design: its N, replications and months, history included"
 
 
 @pytest.mark.parametrize(("args", "expected"), [

@@ -75,12 +75,18 @@ def test_the_two_samples_are_independent_and_the_point_design_is_nested_in_the_f
     assert [r.index for r in first.replications] == [0, 1, 2, 3] and \
         [r.index for r in second.replications] == [4, 5, 6, 7], "the second sample's replications follow the first's"
     assert first.replications[0].draw != second.replications[0].draw, "the second sample runs on other draws"
+    # Groups: each lever, the assumed effect sizes, the assumed prices, the dummy. SALib's rows per base sample: A,
+    # one per group, B; then one row of the levers together.
+    groups = len(registry.levers()) + 3
+    saltelli_rows = point.n * (groups + 2)
     runs = rs.Runs(study)
-    assert np.array_equal(runs.units[2][:point.n * 25], runs.units[0][:point.n * 25]), \
+    assert np.array_equal(runs.units[2][:saltelli_rows], runs.units[0][:saltelli_rows]), \
         "the point design's rows are the first sample's first rows"
     assert point.replications[0].seed.spawn_key == first.replications[0].seed.spawn_key and \
         not point.replications[0].draw, "same seeds as the first sample, on the point calibration"
-    assert study.runs == (2 * 128 + 32) * 26 * 4
+    assert (study.n, study.point_n, study.replications) == (128, 32, 4), "the study file's design"
+    assert study.runs == (2 * 128 + 32) * (groups + 3) * 4, \
+        "two samples of N and the point design of point_n, (groups + 3) rows each, every row replicated"
     on_point = dataclasses.replace(study, parameters=POINT_SET)
     assert len(on_point.blocks()) == 2, "a study on the point calibration has nothing to compare with it"
 
@@ -113,14 +119,15 @@ def test_the_published_horizon_names_the_history_the_study_ran(synthetic):
 
 def test_the_published_ranking_carries_the_fingerprint_the_docs_check_compares(synthetic, tmp_path, monkeypatch):
     page = tmp_path / "sensitivity.md"
-    page.write_text("intro\n<!-- BEGIN GENERATED: ranking -->\nold\n<!-- END GENERATED: ranking -->\nend\n")
+    page.write_text("intro\n<!-- BEGIN GENERATED: ranking -->\nSTALE-SENTINEL\n<!-- END GENERATED: ranking -->\nend\n")
     csv = tmp_path / "ranking.csv"
     publish_ranking(synthetic, csv, tmp_path / "ranking.png", page)
     text = page.read_text()
-    assert text.startswith("intro\n") and text.endswith("end\n") and "old" not in text
+    assert text.startswith("intro\n") and text.endswith("end\n") and "STALE-SENTINEL" not in text
     assert f"model fingerprint `{synthetic.fingerprint}`, commit `{synthetic.commit[:12]}`" in text, \
         "the published numbers say which model and commit they come from"
-    assert "after the 2022-2024 history" in text, "the horizon is placed after the history the study's scenario runs"
+    assert "after the 2013-2024 history" in text, \
+        "the horizon is placed after the history the study's scenario runs (baseline: history_2013_2024.toml)"
     published = pd.read_csv(csv, dtype=str)
     assert set(published["commit"]) == {synthetic.commit} and set(published["model_fingerprint"]) == {
         synthetic.fingerprint}, "every row of the published table carries its model and commit"
@@ -167,7 +174,9 @@ def test_a_small_study_of_the_model_runs_resumes_and_refuses_another(tmp_path):
     study = rs.load_ranking_study(path)
     study.parameters = draws_set()
     table, _, made = rs.execute(study, tmp_path / "out", ExecutorSpec(kind="serial"))
-    assert made == study.runs == 3 * 2 * 24 * 2 and len(table) == study.runs
+    groups = len(registry.levers()) + 1  # each lever and the dummy (no assumed values in this study)
+    assert made == study.runs == (2 * 2 + 2) * (groups + 3) * 2 and len(table) == study.runs, \
+        "two samples and the point design of N = 2, (groups + 3) rows each, two replications, all run"
     again, _, made_again = rs.execute(study, tmp_path / "out", ExecutorSpec(kind="serial"))
     assert made_again == 0 and again[["attacks", "legitimacy"]].equals(table[["attacks", "legitimacy"]]), \
         "a rerun resumes: nothing is run twice"
