@@ -193,3 +193,12 @@ def test_a_file_read_again_is_read_afresh_when_it_or_its_parent_changed(tmp_path
     child.unlink()
     with pytest.raises(ScenarioError):
         load_scenario(child)
+
+
+@pytest.mark.parametrize("month", ["2024-12", "2026-01"])
+def test_reactions_from_outside_the_run_is_refused_naming_the_key_and_the_months_allowed(tmp_path, month):
+    path = write(tmp_path, "r.toml", f'[run]\nstart = "2025-01"\nmonths = 12\nreactions_from = "{month}"\n')
+    with pytest.raises(ScenarioError, match=r"r\.toml: key 'run\.reactions_from' = .*from 2025-01 to 2025-12"):
+        load_scenario(path)
+    inside = write(tmp_path, "ok.toml", '[run]\nstart = "2025-01"\nmonths = 12\nreactions_from = "2025-12"\n')
+    assert load_scenario(inside).reactions_month() == 12, "the run's last month is allowed"

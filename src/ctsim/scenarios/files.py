@@ -327,6 +327,12 @@ def _validated(scenario: Scenario) -> Scenario:
                 f"{scenario.path}: key 'history': {history.path.name} runs {history.start} to "
                 f"{_month_after(history.start, history.months - 1)}, but this scenario starts {scenario.start}; the "
                 f"history must end the month before the start")
+    if scenario.reactions_from is not None and not 1 <= month_index(scenario.start, scenario.reactions_from) \
+            <= scenario.months:
+        raise ScenarioError(
+            f"{excerpt_path(scenario.path or scenario.name)}: key 'run.reactions_from' = {scenario.reactions_from!r} "
+            f"lies outside the run; give a month from {scenario.start} to "
+            f"{_month_after(scenario.start, scenario.months - 1)}")
     check_initial_size(scenario)
     return scenario
 
