@@ -45,9 +45,10 @@ def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
     table = result.ranking_table()
     write_text(folder / "ranking.csv", table.to_csv(index=False))
     written.append(folder / "ranking.csv")
-    lines = [f"# Sensitivity: {result.study.name}", "",
-             f"Method: {result.study.method}, N = {result.study.n}, {result.study.replications} replication(s) per "
-             f"point, {result.study.runs} runs; horizon {result.study.months} months after the 2013-2024 history.",
+    study = result.study
+    lines = [f"# Sensitivity: {study.name}", "",
+             f"Method: {study.method}, N = {study.n}, {study.replications} replication(s) per point, {study.runs} "
+             f"runs; horizon {study.months} months {_after_history(study.scenario)}.",
              "", parameters_line(result.study), ""]
     for (stratum, outcome), res in result.results.items():
         slug = f"{outcome}__{stratum}".replace(", ", "__").replace("=", "-")

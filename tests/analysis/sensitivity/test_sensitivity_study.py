@@ -35,6 +35,8 @@ def test_morris_study_with_strata_runs_end_to_end(tmp_path, capsys):
     assert (dummy["mu_star"] > 0).all(), "the dummy reshuffles the random streams: its effect on attacks is noise"
     names = {p.name for p in (tmp_path / "out").iterdir()}
     assert "ranking.md" in names and any(n.startswith("morris_attacks") for n in names)
+    assert "horizon 6 months after the 2013-2024 history." in (tmp_path / "out" / "ranking.md").read_text(), \
+        "the page should place the horizon after the history the study's scenario runs (baseline: 2013-2024)"
     assert any(n.startswith("rank_probability_cost") for n in names)
     assert main(["sensitivity", str(path), "--out", str(tmp_path / "out"), "--executor", "serial"]) == 0, \
         "a rerun resumes the finished batch and analyses again"
