@@ -10,14 +10,18 @@ reference, current, ...) for ``--rounds`` rounds, so both see the same machine i
 up (imports, compiled kernels loaded from their cache, the first runs of a process), then times ``--samples``
 samples of every measurement; the figures are medians over all samples of all rounds:
 
-- a standard run: the library's baseline with its history (36 months of 2022-2024, then 120), as ``ctsim run`` and a
-  batch worker run it, frames and summary included; and per simulated month (the run over its 156 months);
-- a calibration candidate: the 36-month history run once with the point calibration's values, reduced to the
-  summaries the ABC compares with the targets (``posterior.ctsim_summary``), as one ABC candidate costs;
+- a standard run: the library's baseline after the 36-month history of 2022-2024 (in both libraries), 156 months in
+  both codes, as ``ctsim run`` and a batch worker run it, frames and summary included; and per simulated month;
+- a calibration candidate: that 36-month history run once with the code's point calibration, reduced to the summaries
+  the ABC compares with the targets (``posterior.ctsim_summary``), as one ABC candidate cost before the long history;
+- each code's own baseline run and own calibration candidate (since the long history of issue 34, 264 and 144 months
+  in the current code against 156 and 36 in the reference): only their cost per simulated month compares;
 - throughput: standard runs per second on 1 and on 2 worker processes (a pool of that size, 4 runs per worker);
 - peak resident memory of the measuring process.
 
-It prints a table with the ratio reference / current of each figure (above 1: the current code is faster).
+It prints a table with the ratio reference / current of each figure (above 1: the current code is faster). Each code
+runs with its own point calibration, so the state it carries (militants, cells) differs with it, and with it the cost
+of a month.
 """
 
 from __future__ import annotations
@@ -34,36 +38,53 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = "98540df"  # main before the speed work of issue 32 (2026-12-05)
-HISTORY_MONTHS, SCENARIO_MONTHS = 36, 120
 
 # What a measuring process runs: it imports whichever ctsim is first on its path, so the same script measures the
 # reference and the current code. The package layout moved between them; the imports say where each thing lives.
 MEASURE = r'''
-import json, resource, statistics, sys, time
+import dataclasses, json, resource, statistics, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 from ctsim.scenarios.runner import run
 from ctsim.scenarios.files import load_scenario
+from ctsim.scenarios.library import LIBRARY_DIR
 from ctsim.declarations.parameters import calibrated
 try:
     from ctsim.analysis.calibration import point as calibration
     from ctsim.analysis.calibration import posterior
 except ImportError:  # the reference's layout
     from ctsim.analysis import calibration, posterior
+import numpy as np
 
 samples = int(sys.argv[1])
-history = load_scenario(calibration.HISTORY)
 values = dict(calibrated())
-import numpy as np
+# The same months in both codes: the 2022-2024 history (in both libraries), and the baseline's levers after it.
+short = load_scenario(LIBRARY_DIR / "history_2022_2024.toml")
+same = dataclasses.replace(load_scenario(LIBRARY_DIR / "baseline.toml"), history=short)
+# Each code's own: its library's baseline with its own history, and its own calibration history.
+own = load_scenario(LIBRARY_DIR / "baseline.toml")
+own_history = load_scenario(calibration.HISTORY)
+
+
+def months_of(scenario):
+    return (scenario.history.months if scenario.history else 0) + scenario.months
 
 
 def standard(seed):
-    return run(None, seed)
+    return run(same, seed)
 
 
 def candidate(seed):
-    return posterior.ctsim_summary(calibration.simulate(values, history, [np.random.SeedSequence(seed)]))
+    return posterior.ctsim_summary(calibration.simulate(values, short, [np.random.SeedSequence(seed)]))
+
+
+def own_standard(seed):
+    return run(own, seed)
+
+
+def own_candidate(seed):
+    return posterior.ctsim_summary(calibration.simulate(values, own_history, [np.random.SeedSequence(seed)]))
 
 
 def per_second(workers):
@@ -74,20 +95,22 @@ def per_second(workers):
         return 4 * workers / (time.perf_counter() - started)
 
 
+measured = {"standard_s": standard, "candidate_s": candidate, "own_standard_s": own_standard,
+            "own_candidate_s": own_candidate}
 for warm in range(2):
-    standard(10_000 + warm)
-    candidate(10_000 + warm)
-out = {"standard_s": [], "candidate_s": []}
+    for f in measured.values():
+        f(10_000 + warm)
+out = {key: [] for key in measured}
 for k in range(samples):
-    started = time.perf_counter()
-    standard(k + 1)
-    out["standard_s"].append(time.perf_counter() - started)
-    started = time.perf_counter()
-    candidate(k + 1)
-    out["candidate_s"].append(time.perf_counter() - started)
+    for key, f in measured.items():
+        started = time.perf_counter()
+        f(k + 1)
+        out[key].append(time.perf_counter() - started)
 out["runs_per_second_1"] = [per_second(1)]
 out["runs_per_second_2"] = [per_second(2)]
 out["peak_rss_mib"] = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
+out["months"] = [{"standard_s": months_of(same), "candidate_s": months_of(short), "own_standard_s": months_of(own),
+                  "own_candidate_s": months_of(own_history)}]
 print(json.dumps(out))
 '''
 
@@ -128,28 +151,41 @@ def main(argv: list[str] | None = None) -> int:
             for who in ("reference", "current"):  # interleaved: both see the same machine in the same minutes
                 for key, values in measure(sources[who], args.samples).items():
                     figures[who].setdefault(key, []).extend(values)
+    months = {who: f.pop("months")[0] for who, f in figures.items()}
     medians = {who: {k: statistics.median(v) for k, v in f.items()} for who, f in figures.items()}
-    months = HISTORY_MONTHS + SCENARIO_MONTHS
-    for m in medians.values():
-        m["per_month_ms"] = 1000 * m["standard_s"] / months
-    rows = [("standard run (history + 120 months)", "standard_s", "s", False),
-            ("per simulated month", "per_month_ms", "ms", False),
-            ("calibration candidate (36-month history + ABC summaries)", "candidate_s", "s", False),
-            ("runs per second, 1 process", "runs_per_second_1", "runs/s", True),
+    for who, m in medians.items():
+        for key in ("standard_s", "own_standard_s", "own_candidate_s"):
+            m[f"{key[:-2]}_per_month_ms"] = 1000 * m[key] / months[who][key]
+    own = {who: f"{months[who]['own_standard_s']} / {months[who]['own_candidate_s']}" for who in months}
+    rows = [(f"standard run: 2022-2024 history + 120 months ({months['current']['standard_s']} months, both)",
+             "standard_s", "s", False),
+            ("  per simulated month", "standard_per_month_ms", "ms", False),
+            (f"calibration candidate: the 2022-2024 history ({months['current']['candidate_s']} months, both)",
+             "candidate_s", "s", False),
+            ("runs per second, 1 process (the standard run)", "runs_per_second_1", "runs/s", True),
             ("runs per second, 2 processes", "runs_per_second_2", "runs/s", True),
+            (f"each code's own baseline run (months: {own['reference'].split(' / ')[0]} and "
+             f"{own['current'].split(' / ')[0]})", "own_standard_s", "s", None),
+            ("  per simulated month", "own_standard_per_month_ms", "ms", False),
+            (f"each code's own calibration candidate (months: {own['reference'].split(' / ')[1]} and "
+             f"{own['current'].split(' / ')[1]})", "own_candidate_s", "s", None),
+            ("  per simulated month", "own_candidate_per_month_ms", "ms", False),
             ("peak memory of the measuring process", "peak_rss_mib", "MiB", False)]
     print(f"ctsim speed: reference {commit} against current {current}, {args.rounds} interleaved rounds of "
           f"{args.samples} samples (medians); {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
-    print(f"{'':58} {'reference':>11} {'current':>11} {'ratio':>7}")
+    print(f"{'':70} {'reference':>11} {'current':>11} {'ratio':>7}")
     result = {"reference": commit, "current": current, "rounds": args.rounds, "samples": args.samples,
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
-              "python": platform.python_version(), "medians": medians, "ratios": {}}
+              "python": platform.python_version(), "months": months, "medians": medians, "ratios": {}}
     for label, key, unit, higher_is_better in rows:
         ref, cur = medians["reference"][key], medians["current"][key]
+        if higher_is_better is None:  # different work on each side: only its cost per month compares
+            print(f"{label:70} {ref:>8.3f} {unit:<2} {cur:>8.3f} {unit:<2} {'':>7}")
+            continue
         ratio = cur / ref if higher_is_better else ref / cur
         result["ratios"][key] = ratio
-        print(f"{label:58} {ref:>8.3f} {unit:<2} {cur:>8.3f} {unit:<2} {ratio:>6.2f}x")
+        print(f"{label:70} {ref:>8.3f} {unit:<2} {cur:>8.3f} {unit:<2} {ratio:>6.2f}x")
     print("ratio: how many times faster (or lighter) the current code is; above 1 is better")
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n")
