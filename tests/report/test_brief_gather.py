@@ -111,6 +111,22 @@ def test_a_point_compare_says_parameter_uncertainty_is_not_included(compare_resu
     assert dict(brief.provenance)["Parameters"].startswith("point calibration")
 
 
+def test_the_brief_names_the_years_its_own_parameters_were_fitted_to(compare_result, tmp_path):
+    brief = gather(compare_result)
+    assert brief.fitted == "2013-2017 and 2022-2024" and "attacks of 2013-2017 and 2022-2024" in brief.uncertainty, \
+        "a result on today's draws was fitted to the long history's years"
+    manifest = json.loads((compare_result / "manifest.json").read_text())
+    old = {k: v for k, v in manifest["parameters"].items() if k != "fitted_years"}
+    old["settings"] = {**old.get("settings", {}), "history_months": 36}
+    manifest["parameters"] = old
+    copy = tmp_path / "older"
+    shutil.copytree(compare_result, copy)
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    older = gather(copy)
+    assert older.fitted == "2022-2024" and "attacks of 2022-2024," in older.uncertainty, \
+        "a result made on draws of the 36-month history, before the fitted years were recorded, says 2022-2024"
+
+
 def test_compare_years_and_regions_add_up(compare_result):
     brief = gather(compare_result)
     monthly = pd.read_parquet(compare_result / "monthly_attacks.parquet")

@@ -147,17 +147,31 @@ class ParameterSet:
         of the draws file each replication used."""
         if self.mode == POINT:
             return {"mode": POINT, "source": str(CALIBRATION_FILE), "calibration_version": calibration_version(),
+                    "fitted_years": sorted(targets.ANNUAL),
                     "rule": "every replication uses the point calibration (--point)"}
         out = {"mode": DRAWS, "source": str(self.path), "sha256": _sha256(self.path),
                "draws": len(self.posterior.values), "created_utc": self.posterior.created_utc,
                "settings": {k: self.posterior.settings.get(k) for k in
                             ("population_size", "generations_run", "replications", "seed", "history_months")},
                "model": {k: v for k, v in self.posterior.model.items() if k != "fingerprint_of"},
+               "fitted_years": fitted_years(self.posterior.settings),
                "rule": "replication r uses row draw_index[r] of the draws file in every scenario and design point; "
                        "values a scenario, design point or study factor sets explicitly win over the draw"}
         if replications is not None:
             out["draw_index"] = [self.draw_index(r) for r in range(replications)]
         return out
+
+
+def fitted_years(settings: dict[str, Any]) -> list[int]:
+    """The years whose recorded attacks a posterior's draws were fitted to: its annual targets as recorded with it
+    (``annual/<year>/attacks``), or, for draws recorded without them, the years its history covered (36 months:
+    2022-2024; otherwise this code's targets)."""
+    recorded = sorted({int(k.split("/")[1]) for k in settings.get("targets") or () if k.startswith("annual/")})
+    if recorded:
+        return recorded
+    if settings.get("history_months") == 36:
+        return [2022, 2023, 2024]
+    return sorted(targets.ANNUAL)
 
 
 def _sha256(path: Path | None) -> str:

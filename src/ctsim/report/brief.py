@@ -262,6 +262,7 @@ class Brief:
         trust: calibration, pattern checks and assumptions.
         provenance: label and value pairs.
         missing: what the result lacks for a full brief, in words.
+        fitted: the years the result's parameters were fitted to, in words (from its manifest).
         acted: for each policy, the levers its schedule, the state's reactions or changes of government moved from
             what its file set, in words (mean and range over the runs).
     """
@@ -277,6 +278,7 @@ class Brief:
     runs: int
     uncertainty: str
     question: str
+    fitted: str = ""
     factors: list[str] = field(default_factory=list)
     headline: list[Row] = field(default_factory=list)
     summaries: list[Summary] = field(default_factory=list)

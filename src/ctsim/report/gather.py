@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ctsim.analysis.paired import LEVEL, Paired, paired
-from ctsim.calibration.parameter_sets import describe
+from ctsim.calibration.parameter_sets import describe, fitted_years
 from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.declarations import registry
 from ctsim.declarations.levers import LEVERS_BY_NAME
@@ -95,7 +95,7 @@ def _compare(folder: Path) -> Brief:
         start=start, replications=replications, runs=len(runs),
         uncertainty=_parameter_uncertainty(manifest.get("parameters"), manifest.get("prices")),
         question=_question(infos, months, replications), headline=headline,
-        monthly=monthly, run_table=runs)
+        monthly=monthly, run_table=runs, fitted=_fitted(manifest.get("parameters")))
     brief.years = _years(monthly, names, months, level, versus)
     brief.regions = _regions(runs, names, months, level, versus)
     brief.summaries = _summaries(brief, versus)
@@ -196,6 +196,16 @@ def _question(infos: list[ScenarioInfo], months: int, replications: int) -> str:
             f"policies, not from luck.")
 
 
+def _fitted(record: dict | None) -> str:
+    """The years the result's parameters were fitted to, in words, as its manifest records them (draws recorded
+    before the years were: from the months of their history; the point calibration then: this code's)."""
+    record = record or {}
+    years = record.get("fitted_years")
+    if years is None and record.get("mode") == "draws":
+        years = fitted_years(record.get("settings") or {})
+    return words.fitted_years(years)
+
+
 def _parameter_uncertainty(record: dict | None, prices: dict | None = None) -> str:
     """What the intervals carry, from the result's recorded parameter set (none recorded: the point calibration)
     and prices."""
@@ -207,7 +217,7 @@ def _parameter_uncertainty(record: dict | None, prices: dict | None = None) -> s
     if record and record.get("mode") == "draws":
         return (f"Included for the fitted parameters. The model has settings that cannot be observed directly (how "
                 f"fast young people are radicalised, how easily cells are found, ...); they were fitted to the "
-                f"attacks of {words.fitted_years()}, and {record.get('draws')} combinations of them fit about equally "
+                f"attacks of {_fitted(record)}, and {record.get('draws')} combinations of them fit about equally "
                 f"well. Each "
                 f"simulation uses one of these combinations (the same one for every policy), so the intervals show "
                 f"chance and how uncertain those settings are. How strongly each policy works is assumed, not "
@@ -365,7 +375,7 @@ def _batch(folder: Path) -> Brief:
         months=months, start=_first_month(monthly_out), replications=replications, runs=len(ok),
         uncertainty=_design_uncertainty(uncertain, info.get("parameters")),
         question=_batch_question(infos, factors, months), factors=_factor_words(frame, factors),
-        monthly=monthly_out, run_table=ok)
+        monthly=monthly_out, run_table=ok, fitted=_fitted(info.get("parameters")))
     versus = _versus(infos[0])
     if len(names) > 1:
         for name in names[1:]:

@@ -106,6 +106,7 @@ def past_years() -> str:
     return f"{first}-{last}" if last > first else f"{first}"
 
 
-def fitted_years() -> str:
-    """The years whose recorded attacks the model is fitted to (the calibration's annual targets)."""
-    return _spans(list(ANNUAL))
+def fitted_years(years: list[int] | None = None) -> str:
+    """The years whose recorded attacks the model is fitted to: ``years`` as a result's parameter record gives them
+    (the calibration it ran on), else this code's annual targets."""
+    return _spans(list(years) if years else list(ANNUAL))
