@@ -298,3 +298,19 @@ def test_recycled_worker_pools_give_the_same_results(tmp_path, serial_reference)
                                                                    max_tasks_per_child=1, progress=False))
     assert summary.pending == 0 and summary.failed == 0
     pd.testing.assert_frame_equal(outcomes(tmp_path / "out"), serial_reference)
+
+
+def _square(x):
+    return x * x
+
+
+def test_replicate_keeps_the_order_of_its_items_and_reports_progress_on_any_executor():
+    from ctsim.experiments.executors import ExecutorSpec, replicate
+
+    for spec in (ExecutorSpec(kind="serial"), ExecutorSpec(kind="processes", workers=2)):
+        seen, ticks = [], []
+        out = replicate(_square, range(7), spec, on_result=lambda: ticks.append(1),
+                        on_progress=lambda done, total: seen.append((done, total)))
+        assert out == [x * x for x in range(7)], f"{spec.kind}: results in the order of the items"
+        assert seen == [(k, 7) for k in range(1, 8)] and len(ticks) == 7, \
+            f"{spec.kind}: progress once per finished item, counting up to the number of items"

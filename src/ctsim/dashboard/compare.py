@@ -137,17 +137,9 @@ def run_comparison(reference: Scenario, other: Scenario, replications: int = DEF
     scenarios = core_compare.unique_names([reference, other])
     reps = replications_of(seed, replications, parameters)
     tasks = [(i, s, rep.index, rep.seed, months, rep.draw) for i, s in enumerate(scenarios) for rep in reps]
-    done = 0
-
-    def progressed() -> None:
-        nonlocal done
-        done += 1
-        if on_progress is not None:
-            on_progress(done, len(tasks))
-
     began = time.perf_counter()
     kind = "processes" if workers > 1 else "serial"
-    results = replicate(_run_one, tasks, ExecutorSpec(kind=kind, workers=workers), on_result=progressed)
+    results = replicate(_run_one, tasks, ExecutorSpec(kind=kind, workers=workers), on_progress=on_progress)
     names = [s.name for s in scenarios]
     runs = pd.DataFrame([{"scenario": names[i], "replication": r, **summary} for i, r, summary, _ in results])
     monthly = pd.concat([series.assign(policy=names[i], replication=r) for i, r, _, series in results],

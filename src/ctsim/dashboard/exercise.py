@@ -338,16 +338,8 @@ def run_packages(code: str, workers: int = 2, on_progress: Callable[[int, int], 
         reps = replications(exercise.seed, exercise.replications, parameters)
         scenarios = [(REFERENCE, exercise.reference())] + [(team, exercise.package(team)) for team in teams]
         tasks = [(name, scenario, rep.index, rep.seed, rep.draw) for name, scenario in scenarios for rep in reps]
-        done = 0
-
-        def progressed() -> None:
-            nonlocal done
-            done += 1
-            if on_progress is not None:
-                on_progress(done, len(tasks))
-
         kind = "processes" if workers > 1 else "serial"
-        results = replicate(_run_one, tasks, ExecutorSpec(kind=kind, workers=workers), on_result=progressed)
+        results = replicate(_run_one, tasks, ExecutorSpec(kind=kind, workers=workers), on_progress=on_progress)
         runs = pd.DataFrame([{"team": name, "replication": r, **{o: summary[o] for o in OUTCOMES}}
                              for name, r, summary in results])
         path = folder() / code / "runs.csv"

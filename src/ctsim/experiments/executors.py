@@ -208,10 +208,11 @@ def replications(n: int, seed: int | np.random.SeedSequence, parameters: Any = N
 
 
 def replicate(fn: Callable[[Any], Any], items: Iterable[Any], spec: ExecutorSpec | None = None,
-              on_result: Callable[[], None] | None = None) -> list[Any]:
+              on_result: Callable[[], None] | None = None,
+              on_progress: Callable[[int, int], None] | None = None) -> list[Any]:
     """``[fn(x) for x in items]`` on the executor ``spec`` describes (default: this process), in the order of
-    ``items``; ``on_result`` is called once per finished item (a progress bar). Serial when there is at most one item
-    or one worker."""
+    ``items``; ``on_result`` is called once per finished item (a progress bar), ``on_progress`` with (items done, items
+    in all). Serial when there is at most one item or one worker."""
     items = list(items)
     spec = spec or ExecutorSpec(kind="serial")
     if len(items) <= 1 or (spec.resolved_kind == "processes" and (spec.workers or default_workers()) <= 1):
@@ -227,6 +228,8 @@ def replicate(fn: Callable[[Any], Any], items: Iterable[Any], spec: ExecutorSpec
             out.append(result)
             if on_result is not None:
                 on_result()
+            if on_progress is not None:
+                on_progress(len(out), len(items))
         return out
 
 
