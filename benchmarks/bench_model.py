@@ -12,16 +12,18 @@ samples of every measurement; the figures are medians over all samples of all ro
 
 - a standard run: the library's baseline after the 36-month history of 2022-2024 (in both libraries), 156 months in
   both codes, as ``ctsim run`` and a batch worker run it, frames and summary included; and per simulated month;
-- a calibration candidate: that 36-month history run once with the code's point calibration, reduced to the summaries
-  the ABC compares with the targets (``posterior.ctsim_summary``), as one ABC candidate cost before the long history;
+- a calibration candidate: that 36-month history run once, reduced to the summaries the ABC compares with the
+  targets (``posterior.ctsim_summary``), as one ABC candidate cost before the long history;
+- both with the reference's point calibration (its free parameters exist in both codes), so that both carry the same
+  state: the same work;
 - each code's own baseline run and own calibration candidate (since the long history of issue 34, 264 and 144 months
   in the current code against 156 and 36 in the reference): only their cost per simulated month compares;
 - throughput: standard runs per second on 1 and on 2 worker processes (a pool of that size, 4 runs per worker);
 - peak resident memory of the measuring process.
 
-It prints a table with the ratio reference / current of each figure (above 1: the current code is faster). Each code
-runs with its own point calibration, so the state it carries (militants, cells) differs with it, and with it the cost
-of a month.
+It prints a table with the ratio reference / current of each figure (above 1: the current code is faster). In its own
+runs each code uses its own point calibration, so the state it carries (militants, cells) differs, and with it the
+cost of a month.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ REFERENCE = "98540df"  # main before the speed work of issue 32 (2026-12-05)
 # What a measuring process runs: it imports whichever ctsim is first on its path, so the same script measures the
 # reference and the current code. The package layout moved between them; the imports say where each thing lives.
 MEASURE = r'''
-import dataclasses, json, resource, statistics, sys, time
+import dataclasses, json, os, resource, statistics, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
@@ -59,6 +61,8 @@ import numpy as np
 
 samples = int(sys.argv[1])
 values = dict(calibrated())
+# The same work in both codes: the reference's point calibration (its free parameters exist in both).
+same_values = json.loads(os.environ["CTSIM_BENCH_VALUES"])
 # The same months in both codes: the 2022-2024 history (in both libraries), and the baseline's levers after it.
 short = load_scenario(LIBRARY_DIR / "history_2022_2024.toml")
 same = dataclasses.replace(load_scenario(LIBRARY_DIR / "baseline.toml"), history=short)
@@ -72,11 +76,12 @@ def months_of(scenario):
 
 
 def standard(seed):
-    return run(same, seed)
+    return run(same, seed, uncertainties=same_values)
 
 
 def candidate(seed):
-    return posterior.ctsim_summary(calibration.simulate(values, short, [np.random.SeedSequence(seed)]))
+    return posterior.ctsim_summary(calibration.simulate({**values, **same_values}, short,
+                                                        [np.random.SeedSequence(seed)]))
 
 
 def own_standard(seed):
@@ -122,8 +127,15 @@ def export(commit: str, folder: Path) -> Path:
     return folder / "src"
 
 
-def measure(src: Path, samples: int) -> dict[str, list[float]]:
-    env = {**os.environ, "PYTHONPATH": str(src)}
+def reference_values(commit: str) -> dict[str, float]:
+    """The reference commit's point calibration: the free parameters' values both codes run the same work with."""
+    text = subprocess.run(["git", "show", f"{commit}:src/ctsim/data/calibration.json"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+    return {name: entry["value"] for name, entry in json.loads(text)["free_parameters"].items()}
+
+
+def measure(src: Path, samples: int, same_values: dict[str, float]) -> dict[str, list[float]]:
+    env = {**os.environ, "PYTHONPATH": str(src), "CTSIM_BENCH_VALUES": json.dumps(same_values)}
     done = subprocess.run([sys.executable, "-c", MEASURE, str(samples)], env=env, capture_output=True, text=True,
                           check=False)
     if done.returncode != 0:
@@ -145,11 +157,12 @@ def main(argv: list[str] | None = None) -> int:
     current = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                              check=False).stdout.strip() or "working tree"
     figures: dict[str, dict[str, list[float]]] = {"reference": {}, "current": {}}
+    same = reference_values(commit)
     with tempfile.TemporaryDirectory(prefix="ctsim-bench-") as tmp:
         sources = {"reference": export(commit, Path(tmp)), "current": ROOT / "src"}
         for _ in range(args.rounds):
             for who in ("reference", "current"):  # interleaved: both see the same machine in the same minutes
-                for key, values in measure(sources[who], args.samples).items():
+                for key, values in measure(sources[who], args.samples, same).items():
                     figures[who].setdefault(key, []).extend(values)
     months = {who: f.pop("months")[0] for who, f in figures.items()}
     medians = {who: {k: statistics.median(v) for k, v in f.items()} for who, f in figures.items()}
