@@ -304,13 +304,13 @@ def _square(x):
     return x * x
 
 
-def test_replicate_keeps_the_order_of_its_items_and_reports_progress_on_any_executor():
+@pytest.mark.parametrize("kind", ["serial", "processes"])
+def test_replicate_keeps_the_order_of_its_items_and_reports_progress_on_any_executor(kind):
     from ctsim.experiments.executors import ExecutorSpec, replicate
 
-    for spec in (ExecutorSpec(kind="serial"), ExecutorSpec(kind="processes", workers=2)):
-        seen, ticks = [], []
-        out = replicate(_square, range(7), spec, on_result=lambda: ticks.append(1),
-                        on_progress=lambda done, total: seen.append((done, total)))
-        assert out == [x * x for x in range(7)], f"{spec.kind}: results in the order of the items"
-        assert seen == [(k, 7) for k in range(1, 8)] and len(ticks) == 7, \
-            f"{spec.kind}: progress once per finished item, counting up to the number of items"
+    seen, ticks = [], []
+    out = replicate(_square, range(7), ExecutorSpec(kind=kind, workers=2), on_result=lambda: ticks.append(1),
+                    on_progress=lambda done, total: seen.append((done, total)))
+    assert out == [x * x for x in range(7)], f"{kind}: results in the order of the items"
+    assert seen == [(k, 7) for k in range(1, 8)] and len(ticks) == 7, \
+        f"{kind}: progress once per finished item, counting up to the number of items"
