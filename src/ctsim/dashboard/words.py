@@ -105,9 +105,4 @@ def sentence_without_label(v: Verdict) -> str:
 def history_years(scenario: Scenario) -> str:
     """The years of the history a scenario branches from, as a reader sees them: ``2013-2024`` (or ``2024`` for one
     year; empty without a history)."""
-    history = scenario.history
-    if history is None:
-        return ""
-    first = int(history.start[:4])
-    last = (first * 12 + int(history.start[5:7]) - 1 + history.months - 1) // 12
-    return f"{first}-{last}" if last != first else f"{first}"
+    return scenario.history.years if scenario.history is not None else ""

@@ -122,12 +122,9 @@ def _years(months: int) -> str:
 def _after_history(scenario: Scenario) -> str:
     """Where the horizon starts, in words: "after the 2022-2024 history" (the years the scenario's history covers),
     so that a ranking computed after a longer history says so."""
-    history = scenario.history
-    if history is None:
+    if scenario.history is None:
         return "from the scenario's start"
-    first = int(history.start[:4])
-    last = first + (int(history.start[5:7]) - 1 + history.months - 1) // 12
-    return f"after the {first}-{last} history" if last > first else f"after the {first} history"
+    return f"after the {scenario.history.years} history"
 
 
 def _short(label: str) -> str:

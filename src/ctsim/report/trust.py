@@ -56,7 +56,7 @@ def trust(brief: Brief) -> Trust:
     """What the brief says about how far to trust it: the caveat, the calibration, the fit and the pattern checks
     (when docs/ is beside the package, as in a source checkout) and the changed levers with assumed effects."""
     notes = ["Exploratory, not a forecast: the model makes its assumptions explicit and is fitted to the national "
-             f"counts of {brief.fitted or words.fitted_years()}, which cannot pin down the long run. Read the "
+             f"counts of {brief.fitted}, which cannot pin down the long run. Read the "
              "differences between policies and their directions, not the levels, as the model's answer."]
     path = calibration_file()
     calibration: dict[str, Any] = {}

@@ -100,10 +100,7 @@ def _spans(years: list[int]) -> str:
 
 def past_years() -> str:
     """The years of the simulated past every run replays before its policy: the calibration's history scenario."""
-    history = resolve_scenario(HISTORY_NAME)
-    first = int(history.start[:4])
-    last = (first * 12 + int(history.start[5:7]) - 1 + history.months - 1) // 12
-    return f"{first}-{last}" if last > first else f"{first}"
+    return resolve_scenario(HISTORY_NAME).years
 
 
 def fitted_years(years: list[int] | None = None) -> str:

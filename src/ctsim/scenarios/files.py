@@ -158,6 +158,13 @@ class Scenario:
     locked: tuple[str, ...] = ()
 
     @property
+    def years(self) -> str:
+        """The calendar years the scenario's own months cover, as a reader sees them: ``2013-2024``, or ``2024``
+        when they lie in one year."""
+        first, last = int(self.start[:4]), int(_month_after(self.start, self.months - 1)[:4])
+        return f"{first}-{last}" if last > first else f"{first}"
+
+    @property
     def history_months(self) -> int:
         """Months of history run before the scenario's first month."""
         return self.history.months if self.history else 0
