@@ -60,3 +60,42 @@ def test_a_year_of_months_keeps_agents_and_rows_in_step(model):
     for _ in range(12):
         model.step()
         _agents_match_rows(model)
+
+
+def test_a_model_without_cell_agents_records_the_same_months_bit_for_bit():
+    """Cell agents are views of the table: a run that builds none (a calibration candidate) records the same."""
+    with_agents, without = CTModel(seed=11, start="2013-01"), CTModel(seed=11, start="2013-01", cell_agents=False)
+    try:
+        assert without.cell_table.n == with_agents.cell_table.n > 0
+        assert not without.cell_table.agents and not without.agents_of(MilitantCell)
+        for _ in range(24):
+            with_agents.step()
+            without.step()
+            assert without.cell_table.n == with_agents.cell_table.n
+        _agents_match_rows(with_agents)
+        assert np.array_equal(with_agents.recorder.national, without.recorder.national)
+        assert np.array_equal(with_agents.recorder.regional, without.recorder.regional)
+        for a, b in zip(with_agents.cell_table.snapshot().values(), without.cell_table.snapshot().values(),
+                        strict=True):
+            assert np.array_equal(a, b)
+        # a district's militants are read from the table, agents or not
+        assert [d.militants for d in without.districts] == [d.militants for d in with_agents.districts]
+        with pytest.raises(RuntimeError, match="cell_agents=False"):
+            _ = without.militant_cells
+    finally:
+        with_agents.release()
+        without.release()
+
+
+def test_a_recorded_run_builds_no_cell_agents_and_matches_a_full_run():
+    from ctsim.scenarios.runner import build_model, run_recorded
+
+    recorded = run_recorded("baseline", 3, months=6)
+    model = build_model("baseline", 3)
+    try:
+        model.run(recorded.national.shape[0])
+        assert model.cell_table.agents, "a full model has its cell agents"
+        assert np.array_equal(model.recorder.national, recorded.national)
+        assert np.array_equal(model.recorder.regional, recorded.regional)
+    finally:
+        model.release()

@@ -221,7 +221,7 @@ def initial_state(model: CTModel, where: Places, admin_by_region: Mapping[str, f
     s.lead_weights = np.eye(len(LEADS))[LEADS.index(model.status_quo.ct_lead)]
     s.police_weight = p["police_ct_weight"]
     s.formation_district = np.full(len(model.forces.formations), -1, dtype=np.int64)
-    s.cells = CellTable()
+    s.cells = CellTable(agents=model.cell_agents)
     seed_population_and_cells(model, s, model.p, where)
     return s
 

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
-from ctsim.model.militants import MilitantCell
-
 if TYPE_CHECKING:
     from ctsim.model.core import CTModel
 
@@ -72,7 +70,8 @@ class District(FixedAgent):
     @property
     def militants(self) -> int:
         """Members of the militant cells located here (including dormant cells and cells in sanctuary)."""
-        return sum(a.members for a in self.cell.agents if isinstance(a, MilitantCell))
+        cells = self.model.state.cells
+        return int(cells.members[cells.district == self.index].sum())
 
     def __repr__(self) -> str:
         return f"District({self.district_id}, {self.region})"

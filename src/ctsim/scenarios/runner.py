@@ -82,7 +82,7 @@ def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None
                 levers: Mapping[str, Any] | None = None, uncertainties: Mapping[str, float] | None = None,
                 draw: Mapping[str, float] | None = None, history: bool = True,
                 geography_overrides: Mapping[str, Mapping[str, float]] | None = None,
-                admin_overrides: Mapping[str, float] | None = None) -> CTModel:
+                admin_overrides: Mapping[str, float] | None = None, cell_agents: bool = True) -> CTModel:
     """A model set up as the scenario says (levers, uncertainties, schedule, history), ready to step.
 
     Args:
@@ -99,6 +99,8 @@ def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None
             begins). False: start at the scenario's own start from the parameterised initial state.
         geography_overrides: region -> district column -> value, for counterfactual districts (pattern checks).
         admin_overrides: region -> administrative capacity, for counterfactuals.
+        cell_agents: False builds no Mesa agents for militant cells (:class:`ctsim.model.core.CTModel`): for runs
+            whose caller keeps only the recorded outputs.
     """
     scenario = resolve_scenario(scenario)
     if levers:
@@ -115,7 +117,7 @@ def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None
     geography = _counterfactual_geography(geography_overrides) if geography_overrides else None
     return CTModel(policy=policy, params=params, seed=scenario.seed if seed is None else seed, start=start,
                    on_month=scenario.on_month(), geography=geography,
-                   admin_capacity=dict(admin_overrides) if admin_overrides else None)
+                   admin_capacity=dict(admin_overrides) if admin_overrides else None, cell_agents=cell_agents)
 
 
 def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None, months: int | None = None, *,
@@ -175,9 +177,13 @@ class Recorded:
 def run_recorded(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
                  months: int | None = None, *, uncertainties: Mapping[str, float] | None = None,
                  draw: Mapping[str, float] | None = None) -> Recorded:
-    """Build and run a model as :func:`run` does (history included) and return its recorded months as arrays."""
+    """Build and run a model as :func:`run` does (history included) and return its recorded months as arrays.
+
+    The caller keeps only the recorded outputs, so the model builds no agents for militant cells (the outputs are
+    the same bit for bit: ``CTModel(cell_agents=False)``)."""
     scenario = resolve_scenario(scenario)
-    model = build_model(scenario, scenario.seed if seed is None else seed, uncertainties=uncertainties, draw=draw)
+    model = build_model(scenario, scenario.seed if seed is None else seed, uncertainties=uncertainties, draw=draw,
+                        cell_agents=False)
     try:
         _run_months(model, scenario.history_months + (scenario.months if months is None else months), scenario)
         recorder = model.recorder
