@@ -52,6 +52,10 @@ def handle(args: argparse.Namespace) -> int:
           f"of it (90% interval {share['low']:.0%} to {share['high']:.0%})")
     print(f"attacks 2023 / 2020: {record['rise_2020_2023']:.2f} (sanctuary kept closed: "
           f"{record['rise_2020_2023_sanctuary_closed']:.2f}); trough in {record['trough_year']}")
+    drivers = record["rise_2020_2023_drivers"][:3]
+    print(f"runs whose attacks at least double from 2020 to 2023: {record['rise_2020_2023_runs_doubling']:.0%}"
+          + ("; what decides it over the draws (Spearman's rank correlation with a run's 2023 / 2020): "
+             + ", ".join(f"{d['parameter']} {d['spearman']:+.2f}" for d in drivers) if drivers else ""))
     print(f"Sindh's share of attacks: {record['sindh_share']['2013']:.0%} in 2013, "
           f"{record['sindh_share']['2015-2017']:.0%} in 2015-2017")
     for row in record["out_of_sample"]:

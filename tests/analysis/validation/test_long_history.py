@@ -67,6 +67,8 @@ def test_the_command_stores_a_study_the_report_shows(tmp_path, capsys):
     lines = "\n".join(long_history_section(out))
     assert "| 2018 | *229* |" in lines and "| 2014 | **1,608** |" in lines, "out-of-sample years in italics"
     assert "share of the fall the policies explain" in lines and "Not run yet" not in lines
+    assert record["rise_2020_2023_drivers"] == [], "the point calibration has no draws to compare"
+    assert 0.0 <= record["rise_2020_2023_runs_doubling"] <= 1.0
 
 
 def test_the_report_says_when_the_study_is_missing_or_from_another_model(tmp_path):
@@ -81,3 +83,17 @@ def test_bad_options_stop_with_one_line(capsys):
     assert main(["long-history", "--runs", "1", "--point"]) == 2
     err = capsys.readouterr().err
     assert "--runs" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_drivers_of_the_rise_rank_the_parameters_that_vary_by_their_correlation_with_it():
+    ratios = np.array([1.0, 1.5, 2.0, 2.5, 3.0])
+    draws = [{"up": v, "down": -v, "noise": n, "fixed": 1.0}
+             for v, n in zip(range(5), (0.3, 0.1, 0.5, 0.2, 0.4), strict=True)]
+    drivers = lh.rise_drivers(ratios, draws)
+    assert [d["parameter"] for d in drivers][:2] in (["down", "up"], ["up", "down"])
+    assert {d["parameter"]: d["spearman"] for d in drivers}["up"] == pytest.approx(1.0)
+    assert {d["parameter"]: d["spearman"] for d in drivers}["down"] == pytest.approx(-1.0)
+    assert "fixed" not in {d["parameter"] for d in drivers}, "a parameter that does not vary decides nothing"
+    assert abs(drivers[-1]["spearman"]) < 1 and drivers[-1]["parameter"] == "noise"
+    assert lh.rise_drivers(ratios, [{}] * 5) == [], "the point calibration: one parameter set, no drivers"
+    assert lh.rise_drivers(ratios[:2], draws[:2]) == []

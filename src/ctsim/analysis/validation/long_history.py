@@ -15,7 +15,10 @@ code, replication ``r`` of both with the same seed and the same parameter draw (
   from the sanctuary, so without it violence should not double;
 - **out of sample** (:func:`out_of_sample`): the 2018-2021 annual attacks, never fitted, against PICSS (FACTS.md s5.1),
   scored with the CRPS beside naive forecasts fitted to the fitted years 2013-2017 (a linear trend and a
-  negative-binomial trend on the annual counts, and the last fitted year carried forward).
+  negative-binomial trend on the annual counts, and the last fitted year carried forward);
+- **what decides the return** (:func:`rise_drivers`): on the posterior draws, the rank correlation of each
+  calibrated parameter with a run's rise from 2020 to 2023, so that a check the median misses says which parameter
+  the record leaves loose.
 
 The pattern checks (:mod:`ctsim.analysis.validation.patterns`) judge these numbers; ``docs/validation.md`` shows them.
 """
@@ -29,7 +32,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import bootstrap
+from scipy.stats import bootstrap, spearmanr
 
 from ctsim.analysis.validation import forecast
 from ctsim.calibration.fingerprint import dynamics_fingerprint, model_fingerprint
@@ -181,6 +184,24 @@ def out_of_sample(runs: HistoryRuns, n_samples: int = 2000, seed: int = SEED) ->
     return pd.concat([table, pd.DataFrame([mean])], ignore_index=True)
 
 
+def rise_drivers(ratios: np.ndarray, draws: list[Mapping[str, float]]) -> list[dict[str, float | str]]:
+    """Which parameters decide a run's rise: for every parameter that varies among the runs' draws, Spearman's rank
+    correlation between its value and the run's ratio (2023 over 2020), with its p-value; strongest first. Empty
+    for the point calibration (one parameter set) or fewer than three runs."""
+    ratios = np.asarray(ratios, dtype=float)
+    names = sorted({name for draw in draws for name in draw})
+    if len(ratios) < 3 or not names:
+        return []
+    rows = []
+    for name in names:
+        values = np.array([float(draw.get(name, np.nan)) for draw in draws])
+        if np.isnan(values).any() or np.ptp(values) == 0.0:
+            continue
+        result = spearmanr(values, ratios)
+        rows.append({"parameter": name, "spearman": float(result.statistic), "p_value": float(result.pvalue)})
+    return sorted(rows, key=lambda row: -abs(row["spearman"]))
+
+
 def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]:
     """The whole study, as the JSON record ``ctsim long-history`` writes (docs/long_history.json): the history's
     annual attacks beside both counterfactuals and the record, the share of the fall the policies explain, Sindh's
@@ -197,6 +218,8 @@ def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]
     observed = {**{y: v["attacks"] for y, v in EARLY_ANNUAL.items()}, **OUT_OF_SAMPLE,
                 **{y: v["attacks"] for y, v in ANNUAL.items() if y >= 2022}}
     table = out_of_sample(policies.history)
+    ratios = kabul.history.year(2023) / np.maximum(kabul.history.year(2020), 1.0)
+    draws = [rep.draw for rep in replications(runs, SEED, parameters)]
     return {
         "model_fingerprint": model_fingerprint(), "dynamics_fingerprint": dynamics_fingerprint(),
         "parameters": (parameters.manifest(runs) if parameters is not None else {"mode": "point"}),
@@ -212,6 +235,8 @@ def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]
             1 - np.median(policies.counterfactual.year(2017) / policies.counterfactual.year(2013))),
         "share_of_fall_explained": {"value": share, "low": low, "high": high, "confidence": CONFIDENCE},
         "rise_2020_2023": float(np.median(kabul.history.year(2023) / kabul.history.year(2020))),
+        "rise_2020_2023_runs_doubling": float(np.mean(ratios >= 2.0)),
+        "rise_2020_2023_drivers": rise_drivers(ratios, draws),
         "rise_2020_2023_sanctuary_closed": float(
             np.median(kabul.counterfactual.year(2023) / kabul.counterfactual.year(2020))),
         "trough_year": int(YEARS[int(np.argmin(np.median(policies.history.attacks, axis=0)[:8]))]),
@@ -222,4 +247,5 @@ def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]
 
 
 __all__ = ["CONFIDENCE", "Counterfactual", "HistoryRuns", "YEARS", "history", "kabul_counterfactual",
-           "out_of_sample", "policy_counterfactual", "study", "run_history", "share_explained", "without_policies"]
+           "out_of_sample", "policy_counterfactual", "rise_drivers", "study", "run_history", "share_explained",
+           "without_policies"]
