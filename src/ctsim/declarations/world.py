@@ -12,8 +12,9 @@ the raids and recruiting of cells in sanctuary, cross-border supply, and the fig
 level before (:func:`ctsim.analysis.validation.long_history.kabul_counterfactual`). After December 2024 the world stays
 as it is: an assumption of every forecast, stated in docs/odd.md.
 
-Not modelled, and said so in docs/odd.md: the TTP's ceasefires (November-December 2021, June-November 2022), drone
-strikes inside Pakistan as operations of their own, and Iran's side of Balochistan's border.
+Not modelled, and said so in docs/odd.md: the TTP's ceasefires (November-December 2021, June-November 2022: PICSS's
+monthly count shows no dip during the second, FACTS.md s1, so there is no effect to fit), drone strikes inside
+Pakistan as operations of their own, and Iran's side of Balochistan's border.
 """
 
 from __future__ import annotations
