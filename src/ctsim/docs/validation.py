@@ -483,8 +483,8 @@ GROUP_LABELS = {"monthly": "national attacks per month", "annual": "annual attac
 
 
 def forecast_section(study: Path) -> list[str]:
-    """Posterior predictive checks over 2022-2024 and the rolling-origin forecast of 2024 against naive forecasts,
-    from the study stored beside the report (``make forecast``), if it was run on this model."""
+    """Posterior predictive checks over the fitted years and the rolling-origin forecast of 2024 against naive
+    forecasts, from the study stored beside the report (``make forecast``), if it was run on this model."""
     lines, data = _stored_study(study, "Predictive checks and a forecast of 2024", "forecast")
     if data is None:
         return lines
@@ -533,9 +533,10 @@ def _target_rows(rows: list[dict]) -> list[str]:
 
 def _predictive_lines(part: dict) -> list[str]:
     point = part["source"] == "point"
-    lines = [f"### Posterior predictive checks, {part['months'][0][:4]}-{part['months'][1][:4]}", "",
-             f"{part['runs']} runs of the history ({part['months'][0]} to {part['months'][1]}), one per parameter "
-             f"set: {part['description']}; run *i* takes seed *i* (common random numbers), "
+    lines = ["### Posterior predictive checks over the fitted years", "",
+             f"{part['runs']} runs of the calibration history, one per parameter set: {part['description']}; the "
+             f"monthly targets run from {part['months'][0]} to {part['months'][1]}, the annual, share and killed "
+             f"targets cover every fitted year; run *i* takes seed *i* (common random numbers), "
              f"{part['model_runs']} model runs in {_duration(part['wall_seconds'])}. Each observed target "
              f"(FACTS.md s1, PICSS; militants killed s5.2) is compared with the spread of the runs and their "
              f"median with the calibration's tolerances."]
