@@ -75,7 +75,7 @@ class CTModel(Model):
         admin_capacity: administrative capacity by region, replacing the declared table (counterfactuals).
         cell_agents: give every militant cell a Mesa agent on the district network (default). False: the cells are
             the cell table alone, for runs whose caller keeps only the recorded outputs (calibration candidates):
-            the outputs are the same bit for bit, at about four fifths of the cost.
+            the outputs are the same bit for bit, at 81-87% of the cost.
 
     Attributes:
         state: the model's state (:class:`ctsim.model.state.State`; its variables can also be read as attributes of

@@ -81,7 +81,7 @@ class CellTable:
             table built with ``agents=False``.
         keeps_agents: whether the rows have agents. A run whose caller keeps only the recorded outputs (a
             calibration candidate) builds none: the processes read and write the table alone, so the outputs are the
-            same bit for bit, and founding, moving and dissolving agents (Mesa's registration of each) is a fifth of
+            same bit for bit, and founding, moving and dissolving agents (Mesa's registration of each) is 13-19% of
             such a run's cost.
     """
 
