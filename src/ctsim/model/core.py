@@ -112,7 +112,6 @@ class CTModel(Model):
         self.on_month = on_month
         self.geography = geography or geo.packaged()
         self.outcome: MonthOutcome | None = None
-        self.cell_agents = bool(cell_agents)
         where = initialisation.places(self.geography)
         self.n_districts, self.region_names, self.border_names = where.n, where.region_names, where.border_names
         self.recorder = Recorder(where.n)
@@ -121,7 +120,8 @@ class CTModel(Model):
         self.police_forces = [Police(self, i, strength) for i, strength in enumerate(where.police)]
         self.forces = Forces(self, where.police, where.population)
         self.state: State = initialisation.initial_state(self, where,
-                                                         {**ADMIN_CAPACITY_BY_REGION, **(admin_capacity or {})})
+                                                         {**ADMIN_CAPACITY_BY_REGION, **(admin_capacity or {})},
+                                                         cell_agents=bool(cell_agents))
 
     # ---------------------------------------------------------------------------------------- the month
     def step(self) -> None:

@@ -179,9 +179,10 @@ def initial_regional_pattern(start: pd.Period) -> dict[str, float]:
     return ATTACKS_2023_BY_REGION if start.year <= 2024 else ATTACKS_2024_BY_REGION
 
 
-def initial_state(model: CTModel, where: Places, admin_by_region: Mapping[str, float]) -> State:
-    """The state of a new model (its agents already built): places, institutions, deployment, youth, cells and the
-    starting rates."""
+def initial_state(model: CTModel, where: Places, admin_by_region: Mapping[str, float],
+                  cell_agents: bool = True) -> State:
+    """The state of a new model (its agents already built): places, institutions, deployment, youth, cells (with an
+    agent each unless ``cell_agents`` is False) and the starting rates."""
     p = model.p
     s = State()
     n = where.n
@@ -221,7 +222,7 @@ def initial_state(model: CTModel, where: Places, admin_by_region: Mapping[str, f
     s.lead_weights = np.eye(len(LEADS))[LEADS.index(model.status_quo.ct_lead)]
     s.police_weight = p["police_ct_weight"]
     s.formation_district = np.full(len(model.forces.formations), -1, dtype=np.int64)
-    s.cells = CellTable(agents=model.cell_agents)
+    s.cells = CellTable(agents=cell_agents)
     seed_population_and_cells(model, s, model.p, where)
     return s
 

@@ -167,15 +167,14 @@ class CellTable:
         The processes of a month work on the table alone (kernels add, move, merge and empty rows), so a cell
         founded and dissolved within one month never becomes an agent, and each agent moves at most once a month.
         """
+        if position is not None:
+            self.n = int(np.count_nonzero(position >= 0))
         if not self.keeps_agents:
-            if position is not None:
-                self.n = int(np.count_nonzero(position >= 0))
             self._moved.clear()
             return
         agents, had = self.agents, len(self.agents)
         survivors, kept_old = agents, had
         if position is not None:
-            self.n = int(np.count_nonzero(position >= 0))
             old_keep = position[:had] >= 0
             kept_old = int(np.count_nonzero(old_keep))
             if kept_old < had:
