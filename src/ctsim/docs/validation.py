@@ -414,8 +414,8 @@ def _rise_drivers(data: dict) -> list[str]:
         return []
     lines = [f"What decides the rise over the draws: {percent(data['rise_2020_2023_runs_doubling'])} of the "
              f"{data['runs']} runs at least double from 2020 to 2023. Spearman's rank correlation of each calibrated "
-             "parameter (its draw's value) with the run's ratio, 2023 over 2020, strongest first (with "
-             f"{data['runs']} runs, a correlation beyond about 0.3 in size is unlikely by chance, p < 0.05):", "",
+             "parameter (its draw's value) with the run's ratio, 2023 over 2020, strongest first (p: the chance of "
+             "a correlation at least as strong if the parameter did not matter):", "",
              "| parameter | correlation with 2023 / 2020 | p |", "|---|---|---|"]
     lines += [f"| `{d['parameter']}` | {d['spearman']:+.2f} | {d['p_value']:.3f} |" for d in drivers[:6]]
     return lines + [""]
