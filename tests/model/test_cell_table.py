@@ -99,3 +99,25 @@ def test_a_recorded_run_builds_no_cell_agents_and_matches_a_full_run():
         assert np.array_equal(model.recorder.regional, recorded.regional)
     finally:
         model.release()
+
+
+def test_a_run_in_stages_records_prefixes_of_the_whole_run_and_releases_a_run_given_up():
+    from mesa import Agent
+
+    from ctsim.scenarios.runner import recorded_stages, run_recorded
+
+    whole = run_recorded("baseline", 5, months=10)
+    stages = list(recorded_stages("baseline", 5, months=10, pauses=[400, 4, 0, 7, 4]))
+    total = whole.national.shape[0]
+    assert [len(s.months) for s in stages] == [4, 7, total], "a stage at each pause within the run, then the end"
+    for stage in stages:
+        n = len(stage.months)
+        assert np.array_equal(stage.national, whole.national[:n]) and np.array_equal(stage.regional,
+                                                                                       whole.regional[:n])
+        assert stage.months.equals(whole.months[:n])
+    before = len(Agent._ids)
+    running = recorded_stages("baseline", 5, months=10, pauses=[3])
+    next(running)
+    assert len(Agent._ids) == before + 1, "the model is alive between stages"
+    running.close()
+    assert len(Agent._ids) == before, "a run given up is released"

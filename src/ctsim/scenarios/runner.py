@@ -14,8 +14,9 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -181,16 +182,45 @@ def run_recorded(scenario: Scenario | str | Path | None = None, seed: Seed | Non
 
     The caller keeps only the recorded outputs, so the model builds no agents for militant cells (the outputs are
     the same bit for bit: ``CTModel(cell_agents=False)``)."""
+    (whole,) = recorded_stages(scenario, seed, months, uncertainties=uncertainties, draw=draw)
+    return whole
+
+
+def recorded_stages(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
+                    months: int | None = None, *, pauses: Iterable[int] = (),
+                    uncertainties: Mapping[str, float] | None = None,
+                    draw: Mapping[str, float] | None = None) -> Iterator[Recorded]:
+    """:func:`run_recorded` in stages: what the run has recorded after each of ``pauses`` months (the history's
+    included; pauses at or beyond the run's end are skipped), then the whole run, each a copy.
+
+    A caller that can tell from the first years that it will not want the rest (an ABC candidate already too far
+    from the targets: :mod:`ctsim.analysis.calibration.posterior`) stops iterating, and the model is released
+    without running the remaining months. The months run are the same as :func:`run_recorded`'s, bit for bit."""
     scenario = resolve_scenario(scenario)
+    total = scenario.history_months + (scenario.months if months is None else months)
     model = build_model(scenario, scenario.seed if seed is None else seed, uncertainties=uncertainties, draw=draw,
                         cell_agents=False)
     try:
-        _run_months(model, scenario.history_months + (scenario.months if months is None else months), scenario)
-        recorder = model.recorder
-        dates = pd.period_range(model.start, periods=recorder.months, freq="M").to_timestamp()
-        return Recorded(dates, recorder.national.copy(), recorder.regional.copy())
+        done = 0
+        for pause in sorted({int(m) for m in pauses if 0 < int(m) < total}):
+            _run_months(model, pause - done, scenario)
+            done = pause
+            yield _recorded(model)
+        _run_months(model, total - done, scenario)
+        yield _recorded(model)
     finally:
         model.release()
+
+
+def _recorded(model: CTModel) -> Recorded:
+    recorder = model.recorder
+    return Recorded(_month_starts(model.start, recorder.months), recorder.national.copy(), recorder.regional.copy())
+
+
+@lru_cache(maxsize=256)
+def _month_starts(start: pd.Period, months: int) -> pd.DatetimeIndex:
+    """The first day of ``months`` months from ``start`` (an index is immutable: one per process serves every run)."""
+    return pd.period_range(start, periods=months, freq="M").to_timestamp()
 
 
 def _run_months(model: CTModel, months: int, scenario: Scenario) -> None:

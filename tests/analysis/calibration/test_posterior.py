@@ -206,3 +206,115 @@ def test_the_report_states_the_recorded_error_model_and_never_guesses_one():
     assert "about 3" in recorded, "two targets and the months: a run missing each by its tolerance is near 3"
     unrecorded = _error_model_sentence(settings)
     assert "does not record which error model" in unrecorded and posterior.DISTANCE_TERMS in unrecorded
+
+
+# --- early rejection ----------------------------------------------------------------------------------------------
+
+def _toy_halves(params, rng):
+    draws = rng.normal(params["mu"], 1.0, N_OBSERVATIONS)
+    half = N_OBSERVATIONS // 2
+    return float(draws[:half].mean()), float(draws[half:].mean())
+
+
+def _toy_two_part_simulate(params, rng):
+    first, second = _toy_halves(params, rng)
+    return {"first": first, "second": second}
+
+
+def _toy_two_part_distance(simulated, observed):
+    # non-negative terms over the keys a summary holds: a partial summary's distance is a lower bound
+    return sum((simulated[k] - observed[k]) ** 2 for k in ("first", "second") if k in simulated)
+
+
+class _Staged:
+    """The toy in two stages (the first half's mean, then both), counting the runs given up after the first."""
+
+    def __init__(self):
+        self.given_up = 0
+
+    def __call__(self, params, rng):
+        first, second = _toy_halves(params, rng)
+        complete = False
+        try:
+            yield {"first": first}, False
+            complete = True
+            yield {"first": first, "second": second}, True
+        finally:
+            self.given_up += not complete
+
+
+def _toy_two_part(tmp_path, name, staged=None, **kwargs):
+    return posterior.run_abc(_toy_two_part_simulate, {"mu": (-5.0, 5.0)}, {"first": 0.9, "second": 1.1},
+                             _toy_two_part_distance, population_size=30, max_populations=4, seed=5,
+                             db_path=tmp_path / f"{name}.db", show_progress=False, staged=staged, **kwargs)
+
+
+@pytest.mark.parametrize("sampler", [1, 2])
+def test_early_rejection_gives_up_candidates_and_leaves_the_draws_as_they_were(tmp_path, sampler):
+    staged = _Staged()
+    whole = _toy_two_part(tmp_path, f"whole{sampler}", sampler=sampler)
+    early = _toy_two_part(tmp_path, f"early{sampler}", staged=staged, sampler=sampler)
+    assert early.values.equals(whole.values) and np.array_equal(early.weights, whole.weights), \
+        "giving up candidates whose first stage is already too far should not change a single draw"
+    assert [(g["epsilon"], g["simulations"]) for g in early.diagnostics["generations"]] == \
+        [(g["epsilon"], g["simulations"]) for g in whole.diagnostics["generations"]], \
+        "epsilons and evaluation counts should be the same"
+    if sampler == 1:  # in this process: the toy's counter sees the candidates given up
+        assert staged.given_up > 0, "some candidates should have been given up after their first stage"
+
+
+def test_a_staged_simulation_must_end_with_its_complete_summary(tmp_path):
+    def never_complete(params, rng):
+        yield {"first": 0.9}, False
+
+    with pytest.raises(RuntimeError, match="complete summary"):
+        _toy_two_part(tmp_path, "incomplete", staged=never_complete)
+
+
+def test_the_ctsim_adapter_gives_the_same_draws_with_and_without_early_rejection(tmp_path, monkeypatch):
+    outcomes = []
+    accept = posterior.EarlyRejectingModel.accept
+
+    def spy(self, *args, **kwargs):
+        result = accept(self, *args, **kwargs)
+        outcomes.append((result.accepted, bool(result.sum_stat)))
+        return result
+
+    monkeypatch.setattr(posterior.EarlyRejectingModel, "accept", spy)
+    kwargs = dict(population_size=10, max_populations=3, months=36, seed=11, sampler=1, show_progress=False)
+    early = posterior.run_ctsim_abc(tmp_path / "early", **kwargs)
+    given_up = sum(1 for accepted, complete in outcomes if not accepted and not complete)
+    whole = posterior.run_ctsim_abc(tmp_path / "whole", early_rejection=False, **kwargs)
+    assert early.values.equals(whole.values) and np.array_equal(early.weights, whole.weights), \
+        "early rejection should leave the ctsim posterior as it was, value for value"
+    assert [g["simulations"] for g in early.diagnostics["generations"]] == \
+        [g["simulations"] for g in whole.diagnostics["generations"]], "the evaluation counts should be the same"
+    assert given_up > 0, "in three generations some candidates should be given up before their third year"
+
+
+def test_a_partial_summary_bounds_the_whole_runs_distance_from_below():
+    from ctsim.analysis.calibration import point
+    from ctsim.experiments.executors import replications
+    from ctsim.scenarios.files import load_scenario
+
+    history = load_scenario(point.HISTORY)
+    targets = posterior.ctsim_targets()
+    pauses = posterior.year_end_pauses(history, targets)
+    assert pauses == [12, 24, 36, 48, 60, 120, 132], "a pause at the end of each year with targets but the last"
+    values = {name: float(np.mean(PARAMETERS_BY_NAME[name].plausible)) for name in observed.FREE}
+    seeds = [r.seed for r in replications(2, 3, spawn_key=(0,))]
+    stages = list(point.simulate_in_stages(values, history, seeds, pauses))
+    whole = posterior.ctsim_summary(point.fit_of(stages[-1]))
+    simulated = posterior.ctsim_summary(point.simulate(values, history, seeds))
+    assert whole.keys() == simulated.keys() and all(np.array_equal(whole[k], simulated[k]) for k in whole), \
+        "the last stage should be simulate's run, bit for bit"
+    final = posterior.ctsim_distance(whole, targets)
+    bounds = [posterior.ctsim_distance(posterior.partial_summary(r), targets) for r in stages[:-1]]
+    assert bounds == sorted(bounds) and bounds[-1] <= final and bounds[0] > 0, \
+        "each stage's distance should grow towards the whole run's and never pass it"
+    for stage in stages[:-1]:
+        partial = posterior.partial_summary(stage)
+        assert partial[posterior.MONTHLY].size == 0, "no monthly series before the run is over"
+        for key, value in partial.items():
+            if key != posterior.MONTHLY:
+                assert value == pytest.approx(whole[key], rel=1e-12), f"{key}: a complete year's figure is final"

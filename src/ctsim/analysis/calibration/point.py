@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -39,9 +40,10 @@ from ctsim.data import REGION_KEYS
 from ctsim.declarations.parameters import CALIBRATION_FILE, PARAMETERS_BY_NAME
 from ctsim.experiments.executors import replicate
 from ctsim.experiments.executors import replications as replications_of
+from ctsim.model.recording import OUTPUT_INDEX
 from ctsim.scenarios.files import ScenarioError
 from ctsim.scenarios.library import LIBRARY_DIR
-from ctsim.scenarios.runner import Recorded, run_recorded
+from ctsim.scenarios.runner import Recorded, recorded_stages, run_recorded
 from ctsim.storage import write_text
 
 HISTORY = LIBRARY_DIR / f"{HISTORY_NAME}.toml"
@@ -100,11 +102,57 @@ class Fit:
 
 
 KEPT = ("attacks", "deaths", "injuries", "militants_killed")
+KEPT_AT = np.array([OUTPUT_INDEX[name] for name in KEPT])
 
 
 def simulate(values: dict[str, float], history, seeds: list[np.random.SeedSequence]) -> Fit:
     """Run the history scenario once per seed with the given parameter values; return means and the runs."""
-    recorded = replicate(partial(_record, values=values, history=history), seeds)
+    return fit_of(replicate(partial(_record, values=values, history=history), seeds))
+
+
+def simulate_in_stages(values: dict[str, float], history, seeds: list[np.random.SeedSequence],
+                       pauses: list[int]) -> Iterator[list[Recorded]]:
+    """:func:`simulate` in stages: every replication's records so far after each of ``pauses`` months, then the
+    records of the whole runs (:func:`fit_of` makes them :func:`simulate`'s fit, bit for bit). A caller that stops
+    iterating stops the runs.
+
+    The replications advance together, stage by stage, in this process (an ABC candidate is one task of the
+    calibration's worker pool already)."""
+    stages = [recorded_stages(history, seed, pauses=pauses, uncertainties=values) for seed in seeds]
+    try:
+        for recorded in zip(*stages, strict=True):
+            yield list(recorded)
+    finally:
+        for stage in stages:
+            stage.close()
+
+
+def complete_years(recorded: list[Recorded]) -> tuple[dict, dict, dict]:
+    """The annual figures, regional shares (the years of :data:`SHARES`) and militants killed of the calendar years
+    the replications ``recorded`` have run in full, as :func:`fit_of` gives them (up to the last bit: the sums run in
+    another order). Cheap: what a staged ABC candidate is checked on at each pause."""
+    first = recorded[0].months[0]
+    n = len(recorded[0].months)
+    offset = first.month - 1  # months of the first calendar year before the run began
+    annual, shares, killed = {}, {}, {}
+    for index in range(-(-offset // 12), (offset + n) // 12):
+        rows = slice(index * 12 - offset, index * 12 - offset + 12)
+        year = first.year + index
+        totals = np.mean([r.national[rows][:, KEPT_AT].sum(axis=0) for r in recorded], axis=0)
+        annual[year] = {k: float(totals[i]) for i, k in enumerate(("attacks", "deaths", "injuries"))}
+        killed[year] = float(totals[3])
+        if year in SHARES:
+            by_region = np.array([r.regional_series("attacks")[rows].sum(axis=0) for r in recorded])
+            per_run = by_region / np.maximum(by_region.sum(axis=1, keepdims=True), 1.0)
+            share = dict(zip(REGION_KEYS, per_run.mean(axis=0).tolist(), strict=True))
+            share["rest"] = sum(share[k] for k in REST)
+            shares[year] = share
+    return annual, shares, killed
+
+
+def fit_of(recorded: list[Recorded]) -> Fit:
+    """The means and runs of the replications ``recorded`` (their months so far: a year not yet over counts as far
+    as it goes, and :attr:`Fit.full_years` says which are complete)."""
     months = recorded[0].months
     by_replication = np.stack([np.column_stack([r.series(k) for k in KEPT]) for r in recorded])
     mean = by_replication.mean(axis=0)

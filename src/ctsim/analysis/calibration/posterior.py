@@ -49,7 +49,8 @@ from __future__ import annotations
 import platform
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
@@ -88,6 +89,11 @@ LIBRARIES = ("pyabc", "numpy", "scipy", "pandas", "statsmodels", "SQLAlchemy")
 
 Simulate = Callable[[dict[str, float], np.random.Generator], dict[str, Any]]
 Distance = Callable[[dict[str, Any], dict[str, Any]], float]
+# The same run as a Simulate, in stages: (summary so far, complete) pairs, the complete summary last.
+Staged = Callable[[dict[str, float], np.random.Generator], Iterator[tuple[dict[str, Any], bool]]]
+# A partial summary's distance is a lower bound of the final one up to rounding (the terms are summed in another
+# order): a candidate is given up only when the bound exceeds epsilon by more than this relative margin.
+EARLY_REJECTION_MARGIN = 1e-9
 
 
 
@@ -95,7 +101,7 @@ def run_abc(simulate: Simulate, prior_ranges: Mapping[str, tuple[float, float]],
             distance: Distance, *, population_size: int = 100, max_populations: int = 8, seed: int = 1,
             sampler: str | int | pyabc.sampler.Sampler = "single", db_path: str | Path,
             time_budget: float | None = None, resume: bool = True, show_progress: bool = True,
-            extra_settings: Mapping[str, Any] | None = None,
+            extra_settings: Mapping[str, Any] | None = None, staged: Staged | None = None,
             ) -> Posterior:
     """Run (or resume) ABC-SMC and return the last generation as a :class:`Posterior`.
 
@@ -115,6 +121,11 @@ def run_abc(simulate: Simulate, prior_ranges: Mapping[str, tuple[float, float]],
         resume: continue the last run stored in ``db_path`` if there is one; False refuses an existing file.
         show_progress: a progress bar per generation (pyabc also logs each generation on the "ABC" logger).
         extra_settings: further settings to record (e.g. the adapter's replications), kept with the draws.
+        staged: the runs of ``simulate`` in stages (:data:`Staged`), for early rejection: a candidate whose partial
+            summary is already farther than epsilon from ``observed`` is rejected without running the rest
+            (:class:`EarlyRejectingModel`). ``distance`` must then add non-negative terms over the keys a summary
+            holds, and a partial summary hold only values the complete one will hold too, so that its distance is a
+            lower bound of the final one. The draws are the same as without it, value for value.
 
     Returns:
         The posterior: ``population_size`` weighted draws and diagnostics.
@@ -128,11 +139,7 @@ def run_abc(simulate: Simulate, prior_ranges: Mapping[str, tuple[float, float]],
         raise FileExistsError(f"{db_path} already holds an ABC run: delete it, or pass resume=True to continue it")
     db_path.parent.mkdir(parents=True, exist_ok=True)
 
-    def model(parameters) -> dict[str, Any]:
-        # A generator per simulation, drawn from the stream pyabc's sampler controls (seeded below).
-        rng = np.random.default_rng(np.random.randint(0, 2 ** 32, size=4, dtype=np.uint64))
-        return simulate({k: float(parameters[k]) for k in names}, rng)
-
+    model = EarlyRejectingModel(names, simulate, staged)
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", low, high - low) for k, (low, high) in prior_ranges.items()})
     abc = pyabc.ABCSMC(model, prior, lambda x, x0: float(distance(x, x0)), population_size=population_size,
                        sampler=_sampler(sampler, show_progress), transitions=perturbation(prior_ranges))
@@ -165,6 +172,52 @@ def run_abc(simulate: Simulate, prior_ranges: Mapping[str, tuple[float, float]],
                 "generations_run": int(history.max_t + 1), "resumed_from_generation": done,
                 "seconds_this_call": round(time.perf_counter() - started, 1), **dict(extra_settings or {})}
     return _posterior(history, {k: (float(lo), float(hi)) for k, (lo, hi) in prior_ranges.items()}, settings)
+
+
+class EarlyRejectingModel(pyabc.Model):
+    """The model pyabc evaluates: ``simulate`` with a generator of its own per candidate, and, when ``staged`` is
+    given, early rejection.
+
+    pyabc's own :class:`pyabc.Model` runs a candidate to the end, then computes its distance and accepts it if the
+    distance is at most epsilon. With ``staged``, :meth:`accept` checks each partial summary on the way: its distance
+    is a lower bound of the final one (see :func:`run_abc`), so once it exceeds epsilon the candidate cannot be
+    accepted and the rest of its run is skipped (pyabc's ``IntegratedModel`` describes this use; here the complete
+    run goes through pyabc's own acceptor, exactly as :class:`pyabc.Model` would send it). Accepted particles, their
+    distances and weights, the rejected count and every later candidate are unchanged: each candidate draws its
+    generator first, and the sampler seeds each candidate on its own. A rejected candidate's distance is the bound
+    that rejected it.
+    """
+
+    def __init__(self, names: list[str], simulate: Simulate, staged: Staged | None = None) -> None:
+        super().__init__(name="ctsim")
+        self.names, self.simulate, self.staged = list(names), simulate, staged
+
+    def _prepare(self, parameters) -> tuple[dict[str, float], np.random.Generator]:
+        # A generator per simulation, drawn from the stream pyabc's sampler controls (seeded by run_abc).
+        rng = np.random.default_rng(np.random.randint(0, 2 ** 32, size=4, dtype=np.uint64))
+        return {k: float(parameters[k]) for k in self.names}, rng
+
+    def sample(self, pars):
+        return self.simulate(*self._prepare(pars))
+
+    def accept(self, t, pars, sum_stat_calculator, distance_calculator, eps_calculator, acceptor, x_0):
+        if self.staged is None:
+            return super().accept(t, pars, sum_stat_calculator, distance_calculator, eps_calculator, acceptor, x_0)
+        eps = float(eps_calculator(t))
+        with closing(self.staged(*self._prepare(pars))) as stages:  # closing: a given-up run is released now
+            for summary, complete in stages:
+                if complete:
+                    break
+                bound = float(distance_calculator(sum_stat_calculator(summary), x_0, t, pars))
+                if bound > eps + EARLY_REJECTION_MARGIN * max(abs(eps), 1.0):
+                    return pyabc.ModelResult(distance=bound, accepted=False)
+            else:
+                raise RuntimeError("a staged simulation ended without its complete summary")
+        result = pyabc.ModelResult(sum_stat=sum_stat_calculator(summary))
+        verdict = acceptor(distance_function=distance_calculator, eps=eps_calculator, x=result.sum_stat, x_0=x_0,
+                           t=t, par=pars)
+        result.distance, result.accepted, result.weight = verdict.distance, verdict.accept, verdict.weight
+        return result
 
 
 def _twice_the_covariance(n_samples: float, dimension: int) -> float:  # noqa: ARG001 (pyabc's selector signature)
@@ -356,6 +409,24 @@ def ctsim_summary(fit) -> dict[str, Any]:
     return summary
 
 
+def partial_summary(recorded) -> dict[str, Any]:
+    """The summary of runs not yet over (:func:`ctsim.analysis.calibration.point.complete_years`): their complete
+    years' annual, share and killed figures (the values the whole runs' summary will hold, up to rounding) and no
+    monthly series (its term is a mean over months still to come). Under :func:`ctsim_distance`, which adds
+    non-negative terms over the keys a summary holds, its distance is a lower bound of the whole runs'."""
+    return {MONTHLY: np.zeros(0), **_flatten(*point.complete_years(recorded))}
+
+
+def year_end_pauses(history, targets: Mapping[str, Any]) -> list[int]:
+    """The months (from the start of ``history``'s run, its own history included) at which a year with targets
+    ends, before the run's end: where a staged candidate is checked."""
+    first = pd.Period(history.start, freq="M") - history.history_months
+    total = history.history_months + history.months
+    years = sorted({int(key.split("/")[1]) for key in targets if key.count("/") >= 1})
+    ends = [(year - first.year) * 12 + 13 - first.month for year in years]
+    return [end for end in ends if 0 < end < total]
+
+
 def _flatten(annual: Mapping, shares: Mapping, killed: Mapping) -> dict[str, float]:
     flat = {f"annual/{y}/{k}": float(v) for y, row in annual.items() for k, v in row.items()}
     flat.update({f"shares/{y}/{k}": float(v) for y, row in shares.items() for k, v in row.items()})
@@ -402,7 +473,7 @@ def ctsim_distance(simulated: Mapping[str, Any], observed: Mapping[str, Any],
 def run_ctsim_abc(out_dir: str | Path, *, population_size: int = 100, max_populations: int = 8,
                   replications: int = 1, seed: int = 20220101, sampler: str | int | pyabc.sampler.Sampler = "single",
                   time_budget: float | None = None, months: int | None = None, resume: bool = True,
-                  show_progress: bool = True) -> Posterior:
+                  show_progress: bool = True, early_rejection: bool = True) -> Posterior:
     """ABC over calibration's free parameters on the history scenario; writes ``draws.json`` beside ``abc.db``.
 
     Args:
@@ -417,6 +488,9 @@ def run_ctsim_abc(out_dir: str | Path, *, population_size: int = 100, max_popula
         months: run only the history's first ``months`` months (quick checks); targets beyond them are left out.
         resume: continue a run stored in ``out_dir``.
         show_progress: progress bar per generation.
+        early_rejection: check each candidate at the end of every year with targets and give it up as soon as its
+            complete years alone are farther than epsilon from the targets (:class:`EarlyRejectingModel`); the draws
+            are the same either way, value for value.
     """
     history = load_scenario(point.HISTORY)
     if months is not None:
@@ -430,9 +504,20 @@ def run_ctsim_abc(out_dir: str | Path, *, population_size: int = 100, max_popula
 
     out_dir = Path(out_dir)
     targets = ctsim_targets()
+    pauses = year_end_pauses(history, targets)
+
+    def staged(values: dict[str, float], rng: np.random.Generator) -> Iterator[tuple[dict[str, Any], bool]]:
+        # a pause at the end of each year with targets; the last stage is the whole run (the same fit as simulate's)
+        for stage, recorded in enumerate(point.simulate_in_stages(values, history, seeds, pauses)):
+            if stage < len(pauses):
+                yield partial_summary(recorded), False
+            else:
+                yield ctsim_summary(point.fit_of(recorded)), True
+
     posterior = run_abc(simulate, priors, targets, ctsim_distance, population_size=population_size,
                         max_populations=max_populations, seed=seed, sampler=sampler, db_path=out_dir / "abc.db",
                         time_budget=time_budget, resume=resume, show_progress=show_progress,
+                        staged=staged if early_rejection else None,
                         extra_settings={"adapter": "ctsim.analysis.calibration.posterior.run_ctsim_abc",
                                         "history_scenario": history.name, "history_months": history.months,
                                         "replications": replications, "distance_weights": dict(DISTANCE_WEIGHTS),
