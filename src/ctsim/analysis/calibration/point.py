@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -127,17 +127,18 @@ def simulate_in_stages(values: dict[str, float], history, seeds: list[np.random.
             stage.close()
 
 
-def complete_years(recorded: list[Recorded]) -> tuple[dict, dict, dict]:
+def complete_years(recorded: list[Recorded], years: Iterable[int] | None = None) -> tuple[dict, dict, dict]:
     """The annual figures, regional shares (the years of :data:`SHARES`) and militants killed of the calendar years
-    the replications ``recorded`` have run in full, as :func:`fit_of` gives them (up to the last bit: the sums run in
-    another order). Cheap: what a staged ABC candidate is checked on at each pause."""
+    the replications ``recorded`` have run in full (of ``years`` only, when given), as :func:`fit_of` gives them (up
+    to the last bit: the sums run in another order). Cheap: what a staged ABC candidate is checked on at each pause."""
     first = recorded[0].months[0]
     n = len(recorded[0].months)
     offset = first.month - 1  # months of the first calendar year before the run began
+    complete = range(first.year + -(-offset // 12), first.year + (offset + n) // 12)
     annual, shares, killed = {}, {}, {}
-    for index in range(-(-offset // 12), (offset + n) // 12):
+    for year in complete if years is None else sorted(set(years) & set(complete)):
+        index = year - first.year
         rows = slice(index * 12 - offset, index * 12 - offset + 12)
-        year = first.year + index
         totals = np.mean([r.national[rows][:, KEPT_AT].sum(axis=0) for r in recorded], axis=0)
         annual[year] = {k: float(totals[i]) for i, k in enumerate(("attacks", "deaths", "injuries"))}
         killed[year] = float(totals[3])

@@ -409,22 +409,32 @@ def ctsim_summary(fit) -> dict[str, Any]:
     return summary
 
 
-def partial_summary(recorded) -> dict[str, Any]:
+def partial_summary(recorded, years=None) -> dict[str, Any]:
     """The summary of runs not yet over (:func:`ctsim.analysis.calibration.point.complete_years`): their complete
-    years' annual, share and killed figures (the values the whole runs' summary will hold, up to rounding) and no
-    monthly series (its term is a mean over months still to come). Under :func:`ctsim_distance`, which adds
-    non-negative terms over the keys a summary holds, its distance is a lower bound of the whole runs'."""
-    return {MONTHLY: np.zeros(0), **_flatten(*point.complete_years(recorded))}
+    years' annual, share and killed figures (of ``years`` only, when given; the values the whole runs' summary will
+    hold, up to rounding) and no monthly series (its term is a mean over months still to come). Under
+    :func:`ctsim_distance`, which adds non-negative terms over the keys a summary holds, its distance is a lower bound
+    of the whole runs'."""
+    return {MONTHLY: np.zeros(0), **_flatten(*point.complete_years(recorded, years))}
+
+
+def _years_of(summary: Mapping[str, Any]) -> set[int]:
+    """The years a flat summary's annual, share and killed keys name."""
+    return {int(key.split("/")[1]) for key in summary if key.count("/") >= 1}
 
 
 def year_end_pauses(history, targets: Mapping[str, Any]) -> list[int]:
     """The months (from the start of ``history``'s run, its own history included) at which a year with targets
     ends, before the run's end: where a staged candidate is checked."""
-    first = pd.Period(history.start, freq="M") - history.history_months
     total = history.history_months + history.months
-    years = sorted({int(key.split("/")[1]) for key in targets if key.count("/") >= 1})
-    ends = [(year - first.year) * 12 + 13 - first.month for year in years]
+    ends = [_months_to_end_of(history, year) for year in sorted(_years_of(targets))]
     return [end for end in ends if 0 < end < total]
+
+
+def _months_to_end_of(history, year: int) -> int:
+    """Months from the start of ``history``'s run (its own history included) to the end of ``year``."""
+    first = pd.Period(history.start, freq="M") - history.history_months
+    return (year - first.year) * 12 + 13 - first.month
 
 
 def _flatten(annual: Mapping, shares: Mapping, killed: Mapping) -> dict[str, float]:
@@ -505,12 +515,18 @@ def run_ctsim_abc(out_dir: str | Path, *, population_size: int = 100, max_popula
     out_dir = Path(out_dir)
     targets = ctsim_targets()
     pauses = year_end_pauses(history, targets)
+    # the years with targets each pause completes (a year's figures join the summary once, when it ends)
+    target_years = [{year for year in _years_of(targets) if before < _months_to_end_of(history, year) <= pause}
+                    for before, pause in zip([0, *pauses], pauses, strict=False)]
 
     def staged(values: dict[str, float], rng: np.random.Generator) -> Iterator[tuple[dict[str, Any], bool]]:
-        # a pause at the end of each year with targets; the last stage is the whole run (the same fit as simulate's)
+        # a pause at the end of each year with targets, the summary growing by the years just completed; the last
+        # stage is the whole run (the same fit as simulate's)
+        summary: dict[str, Any] = {MONTHLY: np.zeros(0)}
         for stage, recorded in enumerate(point.simulate_in_stages(values, history, seeds, pauses)):
             if stage < len(pauses):
-                yield partial_summary(recorded), False
+                summary.update(partial_summary(recorded, target_years[stage]))
+                yield dict(summary), False
             else:
                 yield ctsim_summary(point.fit_of(recorded)), True
 
