@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -250,7 +251,8 @@ def _toy_two_part(tmp_path, name, staged=None, **kwargs):
 
 
 @pytest.mark.parametrize("sampler", [1, 2])
-def test_early_rejection_gives_up_candidates_and_leaves_the_draws_as_they_were(tmp_path, sampler):
+def test_early_rejection_gives_up_candidates_and_leaves_the_draws_as_they_were(tmp_path, sampler, caplog):
+    caplog.set_level("INFO", logger="ABC")
     staged = _Staged()
     whole = _toy_two_part(tmp_path, f"whole{sampler}", sampler=sampler)
     early = _toy_two_part(tmp_path, f"early{sampler}", staged=staged, sampler=sampler)
@@ -261,6 +263,9 @@ def test_early_rejection_gives_up_candidates_and_leaves_the_draws_as_they_were(t
         "epsilons and evaluation counts should be the same"
     if sampler == 1:  # in this process: the toy's counter sees the candidates given up
         assert staged.given_up > 0, "some candidates should have been given up after their first stage"
+        logged = [int(m.replace(",", "")) for m in re.findall(r"([\d,]+) of [\d,]+ candidates rejected early",
+                                                              caplog.text)]
+        assert sum(logged) == staged.given_up, "the sampler should log how many candidates were rejected early"
 
 
 def test_a_staged_simulation_must_end_with_its_complete_summary(tmp_path):

@@ -18,6 +18,7 @@ at a generation gives the same draws as an uninterrupted run.
 
 from __future__ import annotations
 
+import logging
 import random
 from collections import deque
 from contextlib import closing
@@ -28,6 +29,7 @@ from pyabc.sampler import Sampler
 
 from ctsim.experiments.executors import forked_pool
 
+LOGGER = logging.getLogger("ABC")  # pyabc's logger: the line comes with its own for the generation
 _WORKER_SIMULATE = None  # pyabc's simulate_one, inherited by each forked worker
 
 
@@ -76,7 +78,7 @@ class SeededOrderedSampler(Sampler):
         base = int(np.random.randint(0, 2 ** 31 - 1))
         saved_np, saved_py = np.random.get_state(), random.getstate()
         sample = self._create_empty_sample()
-        evaluated = 0
+        evaluated = given_up = 0
         try:
             # closing(): the worker pool shuts down as soon as enough are accepted, not when the generator is collected
             with jabbar(total=n, enable=self.show_progress, keep=False) as bar, \
@@ -84,6 +86,9 @@ class SeededOrderedSampler(Sampler):
                 for result in results:
                     sample.append(result)
                     evaluated += 1
+                    # an early-rejected candidate (ctsim.analysis.calibration.posterior.EarlyRejectingModel) comes
+                    # back without a summary: it was given up before the end of its run
+                    given_up += not result.accepted and not result.sum_stat
                     if result.accepted:
                         bar.inc()
                         if sample.n_accepted >= n:
@@ -92,6 +97,9 @@ class SeededOrderedSampler(Sampler):
             np.random.set_state(saved_np)
             random.setstate(saved_py)
         self.nr_evaluations_ = evaluated
+        self.given_up_ = given_up
+        if given_up:
+            LOGGER.info(f"{given_up:,} of {evaluated:,} candidates rejected early (before the end of their run).")
         if sample.n_accepted < n:
             sample.ok = False
         return sample
