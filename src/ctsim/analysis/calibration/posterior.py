@@ -49,7 +49,7 @@ from __future__ import annotations
 import platform
 import time
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -89,8 +89,9 @@ LIBRARIES = ("pyabc", "numpy", "scipy", "pandas", "statsmodels", "SQLAlchemy")
 
 Simulate = Callable[[dict[str, float], np.random.Generator], dict[str, Any]]
 Distance = Callable[[dict[str, Any], dict[str, Any]], float]
-# The same run as a Simulate, in stages: (summary so far, complete) pairs, the complete summary last.
-Staged = Callable[[dict[str, float], np.random.Generator], Iterator[tuple[dict[str, Any], bool]]]
+# The same run as a Simulate, in stages: a generator of (summary so far, complete) pairs, the complete summary last
+# (a generator: a candidate given up closes it, which stops its run).
+Staged = Callable[[dict[str, float], np.random.Generator], Generator[tuple[dict[str, Any], bool], None, None]]
 # A partial summary's distance is a lower bound of the final one up to rounding (the terms are summed in another
 # order): a candidate is given up only when the bound exceeds epsilon by more than this relative margin.
 EARLY_REJECTION_MARGIN = 1e-9
@@ -124,7 +125,7 @@ def run_abc(simulate: Simulate, prior_ranges: Mapping[str, tuple[float, float]],
         staged: the runs of ``simulate`` in stages (:data:`Staged`), for early rejection: a candidate whose partial
             summary is already farther than epsilon from ``observed`` is rejected without running the rest
             (:class:`EarlyRejectingModel`). ``distance`` must then add non-negative terms over the keys a summary
-            holds, and a partial summary hold only values the complete one will hold too, so that its distance is a
+            holds, and a partial summary must hold only values the complete one will hold too, so that its distance is a
             lower bound of the final one. The draws are the same as without it, value for value.
 
     Returns:
@@ -189,7 +190,7 @@ class EarlyRejectingModel(pyabc.Model):
     """
 
     def __init__(self, names: list[str], simulate: Simulate, staged: Staged | None = None) -> None:
-        super().__init__(name="ctsim")
+        super().__init__(name="model")  # the name pyabc's database gave the plain function model before
         self.names, self.simulate, self.staged = list(names), simulate, staged
 
     def _prepare(self, parameters) -> tuple[dict[str, float], np.random.Generator]:
@@ -437,6 +438,29 @@ def _months_to_end_of(history, year: int) -> int:
     return (year - first.year) * 12 + 13 - first.month
 
 
+def ctsim_staged(history, seeds: list[np.random.SeedSequence], targets: Mapping[str, Any]) -> Staged:
+    """The history runs of a candidate in stages, for :class:`EarlyRejectingModel`: a pause at the end of each year
+    with targets (:func:`year_end_pauses`), where the summary grows by the years just completed
+    (:func:`partial_summary`), then the whole run's summary (the same as :func:`ctsim_summary` of
+    :func:`ctsim.analysis.calibration.point.simulate`, bit for bit)."""
+    pauses = year_end_pauses(history, targets)
+    # the years with targets each pause completes (a year's figures join the summary once, when it ends)
+    completed = [{year for year in _years_of(targets) if before < _months_to_end_of(history, year) <= pause}
+                 for before, pause in zip([0, *pauses], pauses, strict=False)]
+
+    def staged(values: dict[str, float], rng: np.random.Generator) -> Generator[tuple[dict[str, Any], bool]]:
+        summary: dict[str, Any] = {MONTHLY: np.zeros(0)}
+        with closing(point.simulate_in_stages(values, history, seeds, pauses)) as stages:
+            for stage, recorded in enumerate(stages):
+                if stage < len(pauses):
+                    summary.update(partial_summary(recorded, completed[stage]))
+                    yield dict(summary), False
+                else:
+                    yield ctsim_summary(point.fit_of(recorded)), True
+
+    return staged
+
+
 def _flatten(annual: Mapping, shares: Mapping, killed: Mapping) -> dict[str, float]:
     flat = {f"annual/{y}/{k}": float(v) for y, row in annual.items() for k, v in row.items()}
     flat.update({f"shares/{y}/{k}": float(v) for y, row in shares.items() for k, v in row.items()})
@@ -514,22 +538,7 @@ def run_ctsim_abc(out_dir: str | Path, *, population_size: int = 100, max_popula
 
     out_dir = Path(out_dir)
     targets = ctsim_targets()
-    pauses = year_end_pauses(history, targets)
-    # the years with targets each pause completes (a year's figures join the summary once, when it ends)
-    target_years = [{year for year in _years_of(targets) if before < _months_to_end_of(history, year) <= pause}
-                    for before, pause in zip([0, *pauses], pauses, strict=False)]
-
-    def staged(values: dict[str, float], rng: np.random.Generator) -> Iterator[tuple[dict[str, Any], bool]]:
-        # a pause at the end of each year with targets, the summary growing by the years just completed; the last
-        # stage is the whole run (the same fit as simulate's)
-        summary: dict[str, Any] = {MONTHLY: np.zeros(0)}
-        for stage, recorded in enumerate(point.simulate_in_stages(values, history, seeds, pauses)):
-            if stage < len(pauses):
-                summary.update(partial_summary(recorded, target_years[stage]))
-                yield dict(summary), False
-            else:
-                yield ctsim_summary(point.fit_of(recorded)), True
-
+    staged = ctsim_staged(history, seeds, targets)
     posterior = run_abc(simulate, priors, targets, ctsim_distance, population_size=population_size,
                         max_populations=max_populations, seed=seed, sampler=sampler, db_path=out_dir / "abc.db",
                         time_budget=time_budget, resume=resume, show_progress=show_progress,
