@@ -97,7 +97,6 @@ class SeededOrderedSampler(Sampler):
             np.random.set_state(saved_np)
             random.setstate(saved_py)
         self.nr_evaluations_ = evaluated
-        self.given_up_ = given_up
         if given_up:
             LOGGER.info(f"{given_up:,} of {evaluated:,} candidates rejected early (before the end of their run).")
         if sample.n_accepted < n:

@@ -40,7 +40,6 @@ from ctsim.data import REGION_KEYS
 from ctsim.declarations.parameters import CALIBRATION_FILE, PARAMETERS_BY_NAME
 from ctsim.experiments.executors import replicate
 from ctsim.experiments.executors import replications as replications_of
-from ctsim.model.recording import OUTPUT_INDEX
 from ctsim.scenarios.files import ScenarioError
 from ctsim.scenarios.library import LIBRARY_DIR
 from ctsim.scenarios.runner import Recorded, recorded_stages, run_recorded
@@ -102,7 +101,6 @@ class Fit:
 
 
 KEPT = ("attacks", "deaths", "injuries", "militants_killed")
-KEPT_AT = np.array([OUTPUT_INDEX[name] for name in KEPT])
 
 
 def simulate(values: dict[str, float], history, seeds: list[np.random.SeedSequence]) -> Fit:
@@ -129,26 +127,14 @@ def simulate_in_stages(values: dict[str, float], history, seeds: list[np.random.
 
 def complete_years(recorded: list[Recorded], years: Iterable[int] | None = None) -> tuple[dict, dict, dict]:
     """The annual figures, regional shares (the years of :data:`SHARES`) and militants killed of the calendar years
-    the replications ``recorded`` have run in full (of ``years`` only, when given), as :func:`fit_of` gives them (up
-    to the last bit: the sums run in another order). Cheap: what a staged ABC candidate is checked on at each pause."""
+    the replications ``recorded`` have run in full (of ``years`` only, when given): :func:`fit_of`'s, bit for bit,
+    without the rest of a fit. Cheap: what a staged ABC candidate is checked on at each pause."""
     first = recorded[0].months[0]
-    n = len(recorded[0].months)
-    offset = first.month - 1  # months of the first calendar year before the run began
-    complete = range(first.year + -(-offset // 12), first.year + (offset + n) // 12)
-    annual, shares, killed = {}, {}, {}
-    for year in complete if years is None else sorted(set(years) & set(complete)):
-        index = year - first.year
-        rows = slice(index * 12 - offset, index * 12 - offset + 12)
-        totals = np.mean([r.national[rows][:, KEPT_AT].sum(axis=0) for r in recorded], axis=0)
-        annual[year] = {k: float(totals[i]) for i, k in enumerate(("attacks", "deaths", "injuries"))}
-        killed[year] = float(totals[3])
-        if year in SHARES:
-            by_region = np.array([r.regional_series("attacks")[rows].sum(axis=0) for r in recorded])
-            per_run = by_region / np.maximum(by_region.sum(axis=1, keepdims=True), 1.0)
-            share = dict(zip(REGION_KEYS, per_run.mean(axis=0).tolist(), strict=True))
-            share["rest"] = sum(share[k] for k in REST)
-            shares[year] = share
-    return annual, shares, killed
+    calendar = first.year + (first.month - 1 + np.arange(len(recorded[0].months))) // 12
+    complete = {int(year) for year, count in zip(*np.unique(calendar, return_counts=True), strict=True)
+                if count == 12}
+    wanted = sorted(complete if years is None else complete & set(years))
+    return _year_figures(recorded, _replication_mean(recorded), calendar, wanted)
 
 
 def fit_of(recorded: list[Recorded]) -> Fit:
@@ -158,24 +144,35 @@ def fit_of(recorded: list[Recorded]) -> Fit:
     by_replication = np.stack([np.column_stack([r.series(k) for k in KEPT]) for r in recorded])
     mean = by_replication.mean(axis=0)
     years = months.year.to_numpy()
-    annual, killed, shares = {}, {}, {}
-    for year in np.unique(years):
+    annual, shares, killed = _year_figures(recorded, mean, years, [int(year) for year in np.unique(years)])
+    return Fit(mean[monthly_window(months), 0].copy(), annual, shares, killed, months, by_replication)
+
+
+def _replication_mean(recorded: list[Recorded]) -> np.ndarray:
+    """(months, KEPT) means over the replications, as :func:`fit_of` takes them."""
+    return np.stack([np.column_stack([r.series(k) for k in KEPT]) for r in recorded]).mean(axis=0)
+
+
+def _year_figures(recorded: list[Recorded], mean: np.ndarray, years: np.ndarray,
+                  wanted: list[int]) -> tuple[dict, dict, dict]:
+    """Annual figures and militants killed of each year in ``wanted`` (sums of the replications' monthly means), and
+    the regional shares of those among :data:`SHARES` (each replication's share, then their mean); ``years`` is each
+    recorded month's calendar year."""
+    annual, shares, killed = {}, {}, {}
+    for year in wanted:
         in_year = years == year
         totals = mean[in_year].sum(axis=0)
-        annual[int(year)] = {k: float(totals[i]) for i, k in enumerate(("attacks", "deaths", "injuries"))}
-        killed[int(year)] = float(totals[3])
-    for year in SHARES:
-        in_year = years == year
-        if not in_year.any():
-            continue
-        per_run = []
-        for r in recorded:
-            totals = r.regional_series("attacks")[in_year].sum(axis=0)
-            share = dict(zip(REGION_KEYS, (totals / max(totals.sum(), 1.0)).tolist(), strict=True))
-            share["rest"] = sum(share[k] for k in REST)
-            per_run.append(share)
-        shares[year] = {k: float(np.mean([s[k] for s in per_run])) for k in per_run[0]}
-    return Fit(mean[monthly_window(months), 0].copy(), annual, shares, killed, months, by_replication)
+        annual[year] = {k: float(totals[i]) for i, k in enumerate(("attacks", "deaths", "injuries"))}
+        killed[year] = float(totals[3])
+        if year in SHARES:
+            per_run = []
+            for r in recorded:
+                by_region = r.regional_series("attacks")[in_year].sum(axis=0)
+                share = dict(zip(REGION_KEYS, (by_region / max(by_region.sum(), 1.0)).tolist(), strict=True))
+                share["rest"] = sum(share[k] for k in REST)
+                per_run.append(share)
+            shares[year] = {k: float(np.mean([s[k] for s in per_run])) for k in per_run[0]}
+    return annual, shares, killed
 
 
 def _record(seed: np.random.SeedSequence, values: dict[str, float], history) -> Recorded:

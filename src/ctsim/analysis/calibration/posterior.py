@@ -92,8 +92,8 @@ Distance = Callable[[dict[str, Any], dict[str, Any]], float]
 # The same run as a Simulate, in stages: a generator of (summary so far, complete) pairs, the complete summary last
 # (a generator: a candidate given up closes it, which stops its run).
 Staged = Callable[[dict[str, float], np.random.Generator], Generator[tuple[dict[str, Any], bool], None, None]]
-# A partial summary's distance is a lower bound of the final one up to rounding (the terms are summed in another
-# order): a candidate is given up only when the bound exceeds epsilon by more than this relative margin.
+# A partial summary's distance is a lower bound of the final one up to rounding (its terms are summed with fewer
+# others): a candidate is given up only when the bound exceeds epsilon by more than this relative margin.
 EARLY_REJECTION_MARGIN = 1e-9
 
 
@@ -413,7 +413,7 @@ def ctsim_summary(fit) -> dict[str, Any]:
 def partial_summary(recorded, years=None) -> dict[str, Any]:
     """The summary of runs not yet over (:func:`ctsim.analysis.calibration.point.complete_years`): their complete
     years' annual, share and killed figures (of ``years`` only, when given; the values the whole runs' summary will
-    hold, up to rounding) and no monthly series (its term is a mean over months still to come). Under
+    hold, bit for bit) and no monthly series (its term is a mean over months still to come). Under
     :func:`ctsim_distance`, which adds non-negative terms over the keys a summary holds, its distance is a lower bound
     of the whole runs'."""
     return {MONTHLY: np.zeros(0), **_flatten(*point.complete_years(recorded, years))}
@@ -444,16 +444,15 @@ def ctsim_staged(history, seeds: list[np.random.SeedSequence], targets: Mapping[
     (:func:`partial_summary`), then the whole run's summary (the same as :func:`ctsim_summary` of
     :func:`ctsim.analysis.calibration.point.simulate`, bit for bit)."""
     pauses = year_end_pauses(history, targets)
-    # the years with targets each pause completes (a year's figures join the summary once, when it ends)
-    completed = [{year for year in _years_of(targets) if before < _months_to_end_of(history, year) <= pause}
-                 for before, pause in zip([0, *pauses], pauses, strict=False)]
+    target_years = _years_of(targets)
 
     def staged(values: dict[str, float], rng: np.random.Generator) -> Generator[tuple[dict[str, Any], bool]]:
         summary: dict[str, Any] = {MONTHLY: np.zeros(0)}
         with closing(point.simulate_in_stages(values, history, seeds, pauses)) as stages:
             for stage, recorded in enumerate(stages):
                 if stage < len(pauses):
-                    summary.update(partial_summary(recorded, completed[stage]))
+                    # a year's figures join the summary once, at the first pause after it ends
+                    summary.update(partial_summary(recorded, target_years - _years_of(summary)))
                     yield dict(summary), False
                 else:
                     yield ctsim_summary(point.fit_of(recorded)), True
