@@ -13,6 +13,7 @@ import numpy as np
 
 from ctsim.compiling import kernel
 from ctsim.model.compiled import Streams
+from ctsim.model.militants import AFFILIATIONS
 from ctsim.model.processes.step07_attacks import border_openness
 from ctsim.model.state import Parameters, State
 
@@ -21,6 +22,7 @@ PARAMS = ("reactivation_rate", "dormancy_rate", "sanctuary_entry_unpressed", "sa
           "cell_viable_size", "cell_consolidation_size")
 (REACTIVATION, DORMANCY, ENTRY_UNPRESSED, RETURN, MOVE_RATE, HALF_SATURATION, SPLIT_SIZE, STAY, VIABLE,
  CEILING) = range(len(PARAMS))
+N_AFFILIATIONS = len(AFFILIATIONS)  # consolidation's groups are keyed by (district, affiliation, side of the border)
 
 
 @dataclass
@@ -110,32 +112,37 @@ def consolidate(members, district, affiliation, resources, in_sanctuary, n_cells
     for c in range(n_cells):
         if members[c] > 0:
             n_live += 1
-            n_keys = max(n_keys, (district[c] * 16 + affiliation[c]) * 2 + 2)
+            n_keys = max(n_keys, (district[c] * N_AFFILIATIONS + affiliation[c]) * 2 + 2)
     if n_live < 2:
         return
     starts = np.zeros(n_keys + 1, dtype=np.int64)
     for c in range(n_cells):
         if members[c] > 0:
-            starts[(district[c] * 16 + affiliation[c]) * 2 + in_sanctuary[c] + 1] += 1
+            starts[(district[c] * N_AFFILIATIONS + affiliation[c]) * 2 + in_sanctuary[c] + 1] += 1
     for k in range(n_keys):
         starts[k + 1] += starts[k]
     order = np.empty(n_live, dtype=np.int64)
     key = np.empty(n_live, dtype=np.int64)
     for c in range(n_cells):
         if members[c] > 0:
-            group_key = (district[c] * 16 + affiliation[c]) * 2 + in_sanctuary[c]
+            group_key = (district[c] * N_AFFILIATIONS + affiliation[c]) * 2 + in_sanctuary[c]
             order[starts[group_key]] = c
             key[starts[group_key]] = group_key
             starts[group_key] += 1
+    scratch_rows = np.empty(n_live, dtype=np.int64)  # one buffer for every group's rows and sizes
+    scratch_sizes = np.empty(n_live, dtype=members.dtype)
     start = 0
     while start < order.size:
         end = start
         while end < order.size and key[end] == key[start]:
             end += 1
         if end - start >= 2:
-            group = order[start:end].copy()
+            group = scratch_rows[: end - start]
+            sizes = scratch_sizes[: end - start]
+            for i in range(end - start):
+                group[i] = order[start + i]
+                sizes[i] = members[group[i]]
             # Kept sorted by (members, row): the two smallest are the first two.
-            sizes = members[group].copy()
             for i in range(1, group.size):  # insertion sort, stable by row
                 j = i
                 while j > 0 and (sizes[j - 1] > sizes[j] or (sizes[j - 1] == sizes[j] and group[j - 1] > group[j])):
