@@ -22,6 +22,7 @@ process holding its pipe is gone. A SIGKILLed driver therefore leaves no process
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -101,12 +102,19 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
 def forked_pool(workers: int, initializer: Callable[..., None] | None = None,
                 initargs: tuple = ()) -> ProcessPoolExecutor:
     """A pool of ``workers`` forked local processes (for work that cannot be pickled, such as pyabc's closures),
-    each of which runs ``initializer(*initargs)`` and exits when the driver dies, as :func:`process_pool`'s do."""
+    each of which runs ``initializer(*initargs)`` and exits when the driver dies, as :func:`process_pool`'s do.
+
+    A forked worker first moves every object it inherited into the garbage collector's permanent generation
+    (``gc.freeze()``, which Python's documentation recommends after a fork): its collections then scan only what its
+    own tasks allocate, not the driver's heap of imported libraries (some 450,000 objects under the ABC), and the
+    inherited pages are not copied by the collector's writes. An ABC candidate runs about 3% faster (docs/performance.md);
+    what a task computes does not change."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=_guarded_initializer,
                                initargs=(os.getpid(), initializer, initargs))
 
 
 def _guarded_initializer(parent: int, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    gc.freeze()
     die_with_parent(parent)
     if initializer is not None:
         initializer(*initargs)
