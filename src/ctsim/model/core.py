@@ -76,6 +76,13 @@ class CTModel(Model):
         cell_agents: give every militant cell a Mesa agent on the district network (default). False: the cells are
             the cell table alone, for runs whose caller keeps only the recorded outputs (calibration candidates):
             the outputs are the same bit for bit, at 81-87% of the cost.
+        agents: build the Mesa agents and the district network (default). False: none at all (no district, police
+            or force agents, no formations or cells as agents, no network: ``grid`` is None and ``districts``,
+            ``police_forces`` and the forces' ``wings``, ``ctds`` and ``formations`` are empty), the state and the
+            processes alone, for runs whose caller keeps only the recorded outputs; those are the same bit for bit.
+        lean_record: record only the outputs a calibration candidate reads
+            (:class:`ctsim.model.recording.Recorder`'s ``lean``; every other output is NaN); those it records are the
+            same bit for bit.
 
     Attributes:
         state: the model's state (:class:`ctsim.model.state.State`; its variables can also be read as attributes of
@@ -93,7 +100,8 @@ class CTModel(Model):
                  seed: int | np.random.SeedSequence = 0, start: str = "2024-01",
                  geography: geo.Geography | None = None,
                  on_month: Callable[[CTModel, int], None] | None = None,
-                 admin_capacity: Mapping[str, float] | None = None, cell_agents: bool = True) -> None:
+                 admin_capacity: Mapping[str, float] | None = None, cell_agents: bool = True,
+                 agents: bool = True, lean_record: bool = False) -> None:
         if isinstance(seed, np.random.SeedSequence):
             # A fresh copy: spawning advances a SeedSequence's counter, and the caller's must stay reusable so that
             # the same seed gives the same run (common random numbers across scenarios).
@@ -114,14 +122,14 @@ class CTModel(Model):
         self.outcome: MonthOutcome | None = None
         where = initialisation.places(self.geography)
         self.n_districts, self.region_names, self.border_names = where.n, where.region_names, where.border_names
-        self.recorder = Recorder(where.n)
-        self.grid = Network(self.geography.graph, random=self.random)
-        self.districts = [District(self, i, row) for i, row in enumerate(where.rows)]
-        self.police_forces = [Police(self, i, strength) for i, strength in enumerate(where.police)]
-        self.forces = Forces(self, where.police, where.population)
+        self.recorder = Recorder(where.n, lean=lean_record)
+        self.grid = Network(self.geography.graph, random=self.random) if agents else None
+        self.districts = [District(self, i, row) for i, row in enumerate(where.rows)] if agents else []
+        self.police_forces = [Police(self, i, strength) for i, strength in enumerate(where.police)] if agents else []
+        self.forces = Forces(self, where.police, where.population, agents=agents)
         self.state: State = initialisation.initial_state(self, where,
                                                          {**ADMIN_CAPACITY_BY_REGION, **(admin_capacity or {})},
-                                                         cell_agents=bool(cell_agents))
+                                                         cell_agents=bool(cell_agents) and agents)
 
     # ---------------------------------------------------------------------------------------- the month
     def step(self) -> None:

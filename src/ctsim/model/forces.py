@@ -118,21 +118,29 @@ class Forces:
         allowed: (leads, districts) where formations may deploy under each lead.
     """
 
-    def __init__(self, model: CTModel, police_by_district: np.ndarray, population: np.ndarray) -> None:
+    def __init__(self, model: CTModel, police_by_district: np.ndarray, population: np.ndarray,
+                 agents: bool = True) -> None:
         n, p = model.n_districts, model.p
         region_names, border_names = model.region_names, model.border_names
         self.police = police_by_district.astype(float).copy()
-        self.wings, self.ctds, areas, borders = [], [], [], []
+        self.wings, self.ctds, areas, borders, strengths = [], [], [], [], []
         for spec in PARAMILITARY_WINGS:
             area = np.flatnonzero(np.isin(region_names, spec.regions))
             on_border = np.isin(border_names[area], INTERNATIONAL_BORDERS)
             border_area = area[on_border] if spec.border_duty else area[:0]
-            self.wings.append(ParamilitaryWing(model, len(areas), spec, area, border_area))
+            if agents:
+                self.wings.append(ParamilitaryWing(model, len(areas), spec, area, border_area))
+            strengths.append(spec.personnel(p))
             areas.append(area)
             borders.append(border_area)
+        n_wings = len(areas)
+        ctd_areas = []
         for name, (param, regions) in CTD_BY_PROVINCE.items():
             area = np.flatnonzero(np.isin(region_names, regions))
-            self.ctds.append(CounterTerrorismDepartment(model, len(areas), name, p[param], area))
+            if agents:
+                self.ctds.append(CounterTerrorismDepartment(model, len(areas), name, p[param], area))
+            strengths.append(float(p[param]))
+            ctd_areas.append(area)
             areas.append(area)
             borders.append(area[:0])
         units = len(areas)
@@ -141,15 +149,17 @@ class Forces:
         for u, (area, border) in enumerate(zip(areas, borders, strict=True)):
             self.unit_area[u, area] = True
             self.unit_border[u, border] = True
-        self.unit_strength = np.array([w.strength for w in self.wings] + [c.strength for c in self.ctds])
-        self.unit_is_wing = np.array([True] * len(self.wings) + [False] * len(self.ctds))
+        self.unit_strength = np.array(strengths)
+        self.unit_is_wing = np.arange(units) < n_wings
         self.unit_deployment = np.zeros((units, n))
         # CTD staff are part of the provinces' police strength (FACTS.md s2 counts all police): take them out of
         # the district police, by population, so that redeploying them by threat moves people rather than adds them.
-        for ctd in self.ctds:
-            share = population[ctd.area] / population[ctd.area].sum()
-            self.police[ctd.area] = np.maximum(self.police[ctd.area] - ctd.strength * share, 0.0)
-        self.formations = [MilitaryFormation(model, p["formation_strength"]) for _ in range(MAX_FORMATIONS)]
+        for area, strength in zip(ctd_areas, strengths[n_wings:], strict=True):
+            share = population[area] / population[area].sum()
+            self.police[area] = np.maximum(self.police[area] - strength * share, 0.0)
+        # formation k is deployed where state's formation_district[k] says; its agent (when built) stands there
+        self.formations = ([MilitaryFormation(model, p["formation_strength"]) for _ in range(MAX_FORMATIONS)]
+                           if agents else [])
         self.allowed = np.array([np.isin(region_names, MILITARY_REGIONS[lead]) for lead in LEADS])
         self.force_weights = np.array([p["police_ct_weight"], p["paramilitary_ct_weight"], p["military_ct_weight"]])
         self.military_deployment = lead_settings(p, "military_deployment")
@@ -174,6 +184,8 @@ class Forces:
                              border_share, self.police, self.allowed[lead], n_deployed,
                              p["formation_strength"], p["ctd_ct_weight"], s.police_weight, self.force_weights,
                              self.unit_deployment, s.ctd, s.strength, s.effective, s.formation_district)
+        if not self.formations:  # a model without agents: the state alone says where they stand
+            return
         for k in moved.tolist():
             formation, where = self.formations[k], int(s.formation_district[k])
             if where < 0:

@@ -22,7 +22,7 @@ from ctsim.data import REGIONS
 from ctsim.data.geography import Geography
 from ctsim.declarations.parameters import POLICE_BY_REGION
 from ctsim.declarations.world import afghan_sanctuary
-from ctsim.model.forces import LEADS
+from ctsim.model.forces import LEADS, MAX_FORMATIONS
 from ctsim.model.institutions import PoliticalCycle, Programmes
 from ctsim.model.militants import (
     AFFILIATION_MIX_BY_REGION,
@@ -221,7 +221,7 @@ def initial_state(model: CTModel, where: Places, admin_by_region: Mapping[str, f
     s.ctd, s.reach, s.threat = np.zeros(n), np.zeros(n), np.zeros(n)
     s.lead_weights = np.eye(len(LEADS))[LEADS.index(model.status_quo.ct_lead)]
     s.police_weight = p["police_ct_weight"]
-    s.formation_district = np.full(len(model.forces.formations), -1, dtype=np.int64)
+    s.formation_district = np.full(MAX_FORMATIONS, -1, dtype=np.int64)
     s.cells = CellTable(agents=cell_agents)
     seed_population_and_cells(model, s, model.p, where)
     return s

@@ -27,6 +27,12 @@ OUTPUT_INDEX = {name: i for i, name in enumerate(OUTPUT_NAMES)}
 REGIONAL_INDEX = {name: i for i, name in enumerate(REGIONAL_OUTPUTS)}
 # The numeric levers, recorded each month as they acted (schedules, the state's reactions, changes of government).
 RECORDED_LEVERS = tuple(lever.name for lever in LEVERS if lever.kind in ("float", "int"))
+# What a lean recorder keeps (:class:`Recorder`): the national outputs a calibration candidate's fit reads (attacks,
+# deaths, injuries, militants killed) and the running-size guard reads (cells, active militants), and by region
+# attacks, deaths, injuries and active militants (the fit's regional shares; what the state's reactions watch in
+# the histories).
+LEAN_OUTPUTS = ("attacks", "deaths", "injuries", "active_militants", "militants_killed", "cells")
+LEAN_REGIONAL = ("attacks", "deaths", "injuries", "active_militants")
 
 
 class Recorder:
@@ -41,22 +47,30 @@ class Recorder:
         districts_buffer: (capacity, 2, districts) attacks and recruits by district.
         levers_buffer: (capacity, numeric levers) each numeric lever's value in force, in :data:`RECORDED_LEVERS`
             order.
+        lean: records only :data:`LEAN_OUTPUTS` and, by region, :data:`LEAN_REGIONAL` (the rest is NaN): for a run
+            whose caller reads no other output (a calibration candidate: ``ctsim.scenarios.runner.recorded_stages``
+            with ``outputs``). What it records is the full recorder's, bit for bit.
     """
 
-    def __init__(self, n_districts: int, capacity: int = 64) -> None:
+    def __init__(self, n_districts: int, capacity: int = 64, lean: bool = False) -> None:
         self.months = 0
-        self.national_buffer = np.zeros((capacity, len(OUTPUT_NAMES)))
-        self.regional_buffer = np.zeros((capacity, len(REGIONAL_OUTPUTS), len(REGIONS)))
-        self.strata_buffer = np.zeros((capacity, N_STRATA))
-        self.districts_buffer = np.zeros((capacity, 2, n_districts))
-        self.levers_buffer = np.zeros((capacity, len(RECORDED_LEVERS)))
+        self.lean = lean
+        self.national_buffer = self._new((capacity, len(OUTPUT_NAMES)))
+        self.regional_buffer = self._new((capacity, len(REGIONAL_OUTPUTS), len(REGIONS)))
+        self.strata_buffer = self._new((capacity, N_STRATA))
+        self.districts_buffer = self._new((capacity, 2, n_districts))
+        self.levers_buffer = self._new((capacity, len(RECORDED_LEVERS)))
+
+    def _new(self, shape: tuple[int, ...]) -> np.ndarray:
+        # NaN where a lean recorder records nothing: an output it does not keep cannot pass for a zero
+        return np.full(shape, np.nan) if self.lean else np.zeros(shape)
 
     def next_month(self) -> int:
         """The row of the month being recorded (room is made for it)."""
         if self.months == len(self.national_buffer):
             for name in ("national_buffer", "regional_buffer", "strata_buffer", "districts_buffer", "levers_buffer"):
                 buffer = getattr(self, name)
-                setattr(self, name, np.concatenate([buffer, np.zeros_like(buffer)]))
+                setattr(self, name, np.concatenate([buffer, self._new(buffer.shape)]))
         return self.months
 
     @property

@@ -27,6 +27,8 @@ from ctsim.data.geography import Geography, packaged
 from ctsim.declarations.limits import check_running_size
 from ctsim.model.core import CTModel
 from ctsim.model.recording import (
+    LEAN_OUTPUTS,
+    LEAN_REGIONAL,
     OUTPUT_INDEX,
     REGIONAL_INDEX,
     annual_table,
@@ -36,6 +38,7 @@ from ctsim.model.recording import (
     summarise,
 )
 from ctsim.scenarios.files import Scenario, resolve_scenario
+from ctsim.scenarios.triggers import CHANGE_OF_GOVERNMENT
 
 Seed = int | np.random.SeedSequence
 
@@ -83,7 +86,8 @@ def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None
                 levers: Mapping[str, Any] | None = None, uncertainties: Mapping[str, float] | None = None,
                 draw: Mapping[str, float] | None = None, history: bool = True,
                 geography_overrides: Mapping[str, Mapping[str, float]] | None = None,
-                admin_overrides: Mapping[str, float] | None = None, cell_agents: bool = True) -> CTModel:
+                admin_overrides: Mapping[str, float] | None = None, cell_agents: bool = True,
+                agents: bool = True, lean_record: bool = False) -> CTModel:
     """A model set up as the scenario says (levers, uncertainties, schedule, history), ready to step.
 
     Args:
@@ -102,6 +106,8 @@ def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None
         admin_overrides: region -> administrative capacity, for counterfactuals.
         cell_agents: False builds no Mesa agents for militant cells (:class:`ctsim.model.core.CTModel`): for runs
             whose caller keeps only the recorded outputs.
+        agents: False builds no Mesa agents and no network at all (:class:`ctsim.model.core.CTModel`).
+        lean_record: record only the outputs a calibration candidate reads (:class:`ctsim.model.core.CTModel`).
     """
     scenario = resolve_scenario(scenario)
     if levers:
@@ -118,7 +124,8 @@ def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None
     geography = _counterfactual_geography(geography_overrides) if geography_overrides else None
     return CTModel(policy=policy, params=params, seed=scenario.seed if seed is None else seed, start=start,
                    on_month=scenario.on_month(), geography=geography,
-                   admin_capacity=dict(admin_overrides) if admin_overrides else None, cell_agents=cell_agents)
+                   admin_capacity=dict(admin_overrides) if admin_overrides else None, cell_agents=cell_agents,
+                   agents=agents, lean_record=lean_record)
 
 
 def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None, months: int | None = None, *,
@@ -177,29 +184,36 @@ class Recorded:
 
 def run_recorded(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
                  months: int | None = None, *, uncertainties: Mapping[str, float] | None = None,
-                 draw: Mapping[str, float] | None = None) -> Recorded:
+                 draw: Mapping[str, float] | None = None, outputs: Iterable[str] | None = None) -> Recorded:
     """Build and run a model as :func:`run` does (history included) and return its recorded months as arrays.
 
-    The caller keeps only the recorded outputs, so the model builds no agents for militant cells (the outputs are
-    the same bit for bit: ``CTModel(cell_agents=False)``)."""
-    (whole,) = recorded_stages(scenario, seed, months, uncertainties=uncertainties, draw=draw)
+    The caller keeps only the recorded outputs, so the model builds no Mesa agents and no network (the agents are
+    views of the state: the outputs are the same bit for bit, ``CTModel(agents=False)``). ``outputs``: the only
+    outputs the caller reads (see :func:`recorded_stages`)."""
+    (whole,) = recorded_stages(scenario, seed, months, uncertainties=uncertainties, draw=draw, outputs=outputs)
     return whole
 
 
 def recorded_stages(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
                     months: int | None = None, *, pauses: Iterable[int] = (),
                     uncertainties: Mapping[str, float] | None = None,
-                    draw: Mapping[str, float] | None = None) -> Iterator[Recorded]:
+                    draw: Mapping[str, float] | None = None,
+                    outputs: Iterable[str] | None = None) -> Iterator[Recorded]:
     """:func:`run_recorded` in stages: what the run has recorded after each of ``pauses`` months (the history's
     included; pauses at or beyond the run's end are skipped), then the whole run, each a copy.
 
     A caller that can tell from the first years that it will not want the rest (an ABC candidate already too far
     from the targets: :mod:`ctsim.analysis.calibration.posterior`) stops iterating, and the model is released
-    without running the remaining months. The months run are the same as :func:`run_recorded`'s, bit for bit."""
+    without running the remaining months. The months run are the same as :func:`run_recorded`'s, bit for bit.
+
+    ``outputs``: the only outputs the caller reads (national names, and ``name@regions`` for a regional one), or
+    None for all. When they and every output the scenario's triggers watch are among what a lean recorder keeps
+    (:data:`ctsim.model.recording.LEAN_OUTPUTS`, ``LEAN_REGIONAL``), the run records those alone (the others are
+    NaN): a calibration candidate's case, the same values bit for bit, at less cost."""
     scenario = resolve_scenario(scenario)
     total = scenario.history_months + (scenario.months if months is None else months)
     model = build_model(scenario, scenario.seed if seed is None else seed, uncertainties=uncertainties, draw=draw,
-                        cell_agents=False)
+                        agents=False, lean_record=outputs is not None and lean_covers(scenario, outputs))
     try:
         done = 0
         for pause in sorted({int(m) for m in pauses if 0 < int(m) < total}):
@@ -210,6 +224,22 @@ def recorded_stages(scenario: Scenario | str | Path | None = None, seed: Seed | 
         yield _recorded(model)
     finally:
         model.release()
+
+
+def lean_covers(scenario: Scenario, outputs: Iterable[str]) -> bool:
+    """Whether a lean recorder keeps ``outputs`` (national names, ``name@regions`` for regional ones) and every
+    output the triggers of ``scenario`` and of its history watch (changes of government need none)."""
+    national, regional = set(LEAN_OUTPUTS), set(LEAN_REGIONAL)
+    for name in outputs:
+        base, _, over = name.partition("@")
+        if not (base in regional if over == "regions" else (not over and name in national)):
+            return False
+    histories = (scenario, scenario.history) if scenario.history is not None else (scenario,)
+    for trigger in (t for s in histories for t in s.triggers):
+        if trigger.when != CHANGE_OF_GOVERNMENT and trigger.when not in (national if trigger.region is None
+                                                                         else regional):
+            return False
+    return True
 
 
 def _recorded(model: CTModel) -> Recorded:

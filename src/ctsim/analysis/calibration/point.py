@@ -101,6 +101,8 @@ class Fit:
 
 
 KEPT = ("attacks", "deaths", "injuries", "militants_killed")
+# Every output a fit reads from a run (the runs record these alone: ctsim.scenarios.runner.recorded_stages)
+READ = (*KEPT, "attacks@regions")
 
 
 def simulate(values: dict[str, float], history, seeds: list[np.random.SeedSequence]) -> Fit:
@@ -116,7 +118,7 @@ def simulate_in_stages(values: dict[str, float], history, seeds: list[np.random.
 
     The replications advance together, stage by stage, in this process (an ABC candidate is one task of the
     calibration's worker pool already)."""
-    stages = [recorded_stages(history, seed, pauses=pauses, uncertainties=values) for seed in seeds]
+    stages = [recorded_stages(history, seed, pauses=pauses, uncertainties=values, outputs=READ) for seed in seeds]
     try:
         for recorded in zip(*stages, strict=True):
             yield list(recorded)
@@ -176,7 +178,7 @@ def _year_figures(recorded: list[Recorded], mean: np.ndarray, years: np.ndarray,
 
 
 def _record(seed: np.random.SeedSequence, values: dict[str, float], history) -> Recorded:
-    return run_recorded(history, seed, uncertainties=values)
+    return run_recorded(history, seed, uncertainties=values, outputs=READ)
 
 
 OUT_OF_TOLERANCE_WEIGHT = 10.0

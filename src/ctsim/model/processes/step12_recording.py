@@ -17,7 +17,7 @@ from ctsim.compiling import kernel
 from ctsim.declarations.levers import LEVERS
 from ctsim.model.militants import TARGETS
 from ctsim.model.population import STRATUM_AWAY, STRATUM_BAND, STRATUM_OUT_OF_SCHOOL, STRATUM_RELIGIOUS
-from ctsim.model.recording import OUTPUT_INDEX, RECORDED_LEVERS, REGIONAL_INDEX, Recorder
+from ctsim.model.recording import LEAN_OUTPUTS, LEAN_REGIONAL, OUTPUT_INDEX, RECORDED_LEVERS, REGIONAL_INDEX, Recorder
 from ctsim.model.state import Parameters, State
 
 if TYPE_CHECKING:
@@ -88,6 +88,12 @@ IN_PYTHON = ("cells", "dormant_cells", "cells_in_sanctuary", "deradicalised", "t
 CELLS_AT, DORMANT_AT, SANCTUARY_AT, DERADICALISED_AT, TRIGGERS_AT, COLLATERAL_AT = (OUTPUT_INDEX[n] for n in IN_PYTHON)
 COST_AT = OUTPUT_INDEX["cost"]
 assert set(OUTPUT_INDEX) == set(KERNEL_OUTPUTS) | set(FLOW_OUTPUTS) | set(IN_PYTHON), "an output nobody records"
+# A lean recorder's outputs (ctsim.model.recording.LEAN_OUTPUTS) in the order its kernel computes them, then cells.
+LEAN_KERNEL = ("attacks", "deaths", "injuries", "active_militants", "militants_killed")
+LEAN_AT = np.array([OUTPUT_INDEX[name] for name in LEAN_KERNEL], dtype=np.int64)
+LEAN_REGIONAL_AT = np.array([REGIONAL_INDEX[name] for name in LEAN_REGIONAL], dtype=np.int64)
+assert set(LEAN_KERNEL) | {"cells"} == set(LEAN_OUTPUTS), "a lean output nobody records"
+assert LEAN_REGIONAL == ("attacks", "deaths", "injuries", "active_militants"), "the lean kernel's regional order"
 
 
 def record_month(model: CTModel, s: State, p: Parameters, month: MonthOutcome) -> MonthRecord:
@@ -96,6 +102,13 @@ def record_month(model: CTModel, s: State, p: Parameters, month: MonthOutcome) -
     recorder = model.recorder
     m = recorder.next_month()
     attacks, ops, trials, cells = month.attacks, month.operations, month.trials, month.cells
+    if recorder.lean:  # the outputs a calibration candidate reads, as the full recording computes them
+        record_lean_kernel(s.region, attacks.attacks, attacks.deaths, attacks.injuries, cells.members_by_district,
+                           ops.killed, LEAN_AT, LEAN_REGIONAL_AT, recorder.national_buffer[m],
+                           recorder.regional_buffer[m])
+        recorder.national_buffer[m, CELLS_AT] = len(s.cells)
+        recorder.months += 1
+        return MonthRecord(recorder, m)
     record_kernel(s.region, s.population, s.population_totals[1], s.population_totals[0], attacks.attacks,
                   attacks.deaths, attacks.injuries, month.radicalised, month.recruited, s.sympathisers,
                   cells.members_by_district, s.queue, s.legitimacy, s.fear, s.support, GROUP_MASKS, KERNEL_AT,
@@ -207,6 +220,30 @@ def record_kernel(region, population, region_population, national_population, at
         values[k + j] /= national_population
         for r in range(regional.shape[1]):
             by_region[6 + j, r] /= region_population[r]
+    for i in range(at.size):
+        national[at[i]] = values[i]
+    for i in range(regional_at.size):
+        regional[regional_at[i]] = by_region[i]
+
+
+@kernel
+def record_lean_kernel(region, attacks, deaths, injuries, militants, killed, at, regional_at, national, regional):
+    """A lean recorder's month (:data:`LEAN_KERNEL` nationally, ``LEAN_REGIONAL`` by region): each value summed in
+    the order :func:`record_kernel` and :func:`record_flows_kernel` sum it, so it is theirs to the last bit."""
+    n, targets = attacks.shape
+    values = np.zeros(at.size)
+    by_region = np.zeros((regional_at.size, regional.shape[1]))
+    for k in range(3):
+        table = attacks if k == 0 else (deaths if k == 1 else injuries)
+        for d in range(n):
+            for t in range(targets):
+                values[k] += table[d, t]
+                by_region[k, region[d]] += table[d, t]
+    for d in range(n):
+        values[3] += militants[d]
+        by_region[3, region[d]] += militants[d]
+    for d in range(killed.size):
+        values[4] += killed[d]
     for i in range(at.size):
         national[at[i]] = values[i]
     for i in range(regional_at.size):
