@@ -348,3 +348,34 @@ def test_a_partial_summary_bounds_the_whole_runs_distance_from_below():
         for key, value in partial.items():
             if key != posterior.MONTHLY:
                 assert value == pytest.approx(whole[key], rel=1e-12), f"{key}: a complete year's figure is final"
+
+
+def test_the_uniform_box_prior_has_pyabcs_density_to_the_last_bit():
+    import pyabc
+
+    box = {"a": (0.05, 1.0), "b": (-3.0, 7.5), "c": (1e-4, 2e-3)}
+    rvs = {k: pyabc.RV("uniform", low, high - low) for k, (low, high) in box.items()}
+    fast, slow = posterior.UniformBoxPrior(**rvs), pyabc.Distribution(**rvs)
+    rng = np.random.default_rng(5)
+    points = [{k: float(rng.uniform(low - 0.2 * (high - low), high + 0.2 * (high - low))) for k, (low, high)
+               in box.items()} for _ in range(2000)]
+    points += [{k: low for k, (low, _) in box.items()}, {k: high for k, (_, high) in box.items()},
+               {"a": 0.5, "b": math.nan, "c": 1e-3}, {"c": 1e-3, "a": 0.5, "b": 0.0}]
+    for point in points:
+        a, b = fast.pdf(point), slow.pdf(point)
+        assert (a == b) or (math.isnan(a) and math.isnan(b)), point
+    assert sum(fast.pdf(p) > 0 for p in points) > 500, "many points inside the box"
+    assert isinstance(fast.copy(), posterior.UniformBoxPrior) and fast.copy().pdf(points[0]) == slow.pdf(points[0])
+    with pytest.raises(Exception, match="mismatch"):
+        fast.pdf({"a": 0.5})
+
+
+
+def test_a_run_resumed_at_a_generation_gives_the_same_draws_each_time(tmp_path):
+    import shutil
+
+    _toy(tmp_path, "first", max_populations=2, sampler=1)
+    shutil.copy(tmp_path / "first.db", tmp_path / "second.db")
+    one, two = (_toy(tmp_path, name, max_populations=3, sampler=1) for name in ("first", "second"))
+    assert one.settings["resumed_from_generation"] == two.settings["resumed_from_generation"] == 2
+    assert one.values.equals(two.values) and np.array_equal(one.weights, two.weights)

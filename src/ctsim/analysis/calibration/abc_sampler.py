@@ -12,8 +12,9 @@ Workers are forked (Linux), so pyabc's ``simulate_one`` closure reaches them wit
 executors' (:func:`ctsim.experiments.executors.forked_pool`), whose workers exit when the driver dies. A sliding
 window of ``lookahead`` candidates per worker keeps both busy while results are consumed in order; candidates beyond the
 ``n``-th acceptance are evaluated and discarded (at most one window per generation). ``base`` is drawn from numpy's
-global generator when a generation starts, which :func:`ctsim.analysis.calibration.posterior.run_abc` seeds, so resuming
-at a generation gives the same draws as an uninterrupted run.
+global generator when a generation starts, which :func:`ctsim.analysis.calibration.posterior.run_abc` seeds from the
+seed and the generation the call starts at: a run resumed at a generation gives the same draws however often it is
+resumed there, but not those of a run that went on uninterrupted (whose generator was not reseeded).
 """
 
 from __future__ import annotations

@@ -46,6 +46,7 @@ References:
 
 from __future__ import annotations
 
+import math
 import platform
 import time
 import warnings
@@ -141,7 +142,7 @@ def run_abc(simulate: Simulate, prior_ranges: Mapping[str, tuple[float, float]],
     db_path.parent.mkdir(parents=True, exist_ok=True)
 
     model = EarlyRejectingModel(names, simulate, staged)
-    prior = pyabc.Distribution(**{k: pyabc.RV("uniform", low, high - low) for k, (low, high) in prior_ranges.items()})
+    prior = UniformBoxPrior(**{k: pyabc.RV("uniform", low, high - low) for k, (low, high) in prior_ranges.items()})
     abc = pyabc.ABCSMC(model, prior, lambda x, x0: float(distance(x, x0)), population_size=population_size,
                        sampler=_sampler(sampler, show_progress), transitions=perturbation(prior_ranges))
     url = f"sqlite:///{db_path}"
@@ -173,6 +174,28 @@ def run_abc(simulate: Simulate, prior_ranges: Mapping[str, tuple[float, float]],
                 "generations_run": int(history.max_t + 1), "resumed_from_generation": done,
                 "seconds_this_call": round(time.perf_counter() - started, 1), **dict(extra_settings or {})}
     return _posterior(history, {k: (float(lo), float(hi)) for k, (lo, hi) in prior_ranges.items()}, settings)
+
+
+class UniformBoxPrior(pyabc.Distribution):
+    """pyabc's prior of independent uniforms (scipy's ``uniform(loc, scale)`` each), whose density pyabc evaluates
+    for every candidate: computed here as scipy computes each factor (``1/scale`` where ``(x - loc)/scale`` lies in
+    [0, 1], 0 outside, NaN for NaN) and multiplied in pyabc's order, so the same numbers, without scipy's argument
+    handling (about 0.55 ms a candidate, 18 calls of scipy, saved). Sampling is pyabc's own."""
+
+    def pdf(self, x):
+        factors = getattr(self, "_factors", None)
+        if factors is None:
+            factors = self._factors = {key: (float(rv.args[0]), float(rv.args[1])) for key, rv in self.items()
+                                       if rv.name == "uniform" and len(rv.args) == 2 and not rv.kwargs}
+        if len(factors) != len(self) or sorted(x.keys()) != sorted(factors):
+            return super().pdf(x)  # another prior, or pyabc's own error for mismatched parameters
+        density = None
+        for key, value in x.items():
+            loc, scale = factors[key]
+            y = (value - loc) / scale
+            factor = 1.0 / scale if 0.0 <= y <= 1.0 else (0.0 if y == y else math.nan)
+            density = factor if density is None else density * factor
+        return 1 if density is None else density
 
 
 class EarlyRejectingModel(pyabc.Model):
