@@ -114,6 +114,7 @@ class CTModel(Model):
         self.streams = {name: np.random.default_rng(s) for name, s in children.items() if name != "mesa"}
         self.compiled_streams = compile_streams(self.streams)
         self.start = pd.Period(start, freq="M")
+        self._month_before_start = self.start.year * 12 + self.start.month - 2  # calendar() counts from it
         self.p = Parameters(resolve(params))
         self.initial_policy = policy.copy() if policy is not None else Policy()
         self.status_quo = Policy()
@@ -156,14 +157,14 @@ class CTModel(Model):
         cells.extend(changes.rows)
         cells.note_moved(changes.moved)
         position, counts = dissolve_empty(s)
-        cells.settle(self, position)
+        cells.settle(self, position, counts.cells)
         self.outcome = MonthOutcome(radicalised, recruited + founded, ops, trials, attacked, counts, arrived)
         s.record = record_month(self, s, p, self.outcome)
 
     # ------------------------------------------------------------------------------------------- helpers
     def calendar(self, month: int) -> tuple[int, int]:
         """The calendar year and month (1-12) of model month ``month`` (1: the start month)."""
-        months = self.start.year * 12 + self.start.month - 2 + month
+        months = self._month_before_start + month
         return months // 12, months % 12 + 1
 
     def __getattr__(self, name: str) -> Any:

@@ -158,17 +158,18 @@ class CellTable:
         if moved.size:
             self._moved.append(moved)
 
-    def settle(self, model: CTModel, position: np.ndarray | None = None) -> None:
+    def settle(self, model: CTModel, position: np.ndarray | None = None, rows: int | None = None) -> None:
         """Bring the agents in step with the table once a month's processes are done: the agents of dissolved cells
         leave the model and the network, moved cells' agents move, and every new row that remained gets its agent,
         in its district. ``position``: each of the month's rows' place in the compacted table (-1: dissolved; the
-        table already compacted, in order); None: no row dissolved.
+        table already compacted, in order); None: no row dissolved. ``rows``: the rows that remain, when the caller
+        knows (else counted from ``position``).
 
         The processes of a month work on the table alone (kernels add, move, merge and empty rows), so a cell
         founded and dissolved within one month never becomes an agent, and each agent moves at most once a month.
         """
         if position is not None:
-            self.n = int(np.count_nonzero(position >= 0))
+            self.n = int(np.count_nonzero(position >= 0)) if rows is None else rows
         if not self.keeps_agents:
             self._moved.clear()
             return

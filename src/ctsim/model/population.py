@@ -43,14 +43,15 @@ def compose_youth(population, poor_share, out_of_school, away_scale, q, youth):
     for d in range(population.size):
         poor = min(max(poor_share[d], 0.0), 1.0)
         affluent = min(affluent_share, 1.0 - poor)
-        band = np.array([poor, 1.0 - poor - affluent, affluent])
+        middle = 1.0 - poor - affluent
         oos = min(max(out_of_school[d], 0.0), 1.0)
         for s in range(24):
             b, v, k, r = s // 8, (s // 4) % 2, (s // 2) % 2, s % 2
+            share = poor if b == 0 else (middle if b == 1 else affluent)  # the band's share
             away = away_by_band[b] if v == 1 else 1.0 - away_by_band[b]
             religious = link_share[v] if r == 1 else 1.0 - link_share[v]
             school = oos if k == 1 else 1.0 - oos
-            youth[d, s] = np.int64(np.rint(population[d] * youth_share * (band[b] * (away * religious) * school)))
+            youth[d, s] = np.int64(np.rint(population[d] * youth_share * (share * (away * religious) * school)))
 
 
 @kernel

@@ -207,15 +207,16 @@ class Schedule:
 
     def __init__(self, entries: tuple[ScheduleEntry, ...]) -> None:
         self.entries = sorted(entries, key=lambda e: e.month)  # stable: file order within a month
+        self._by_month: dict[int, list[ScheduleEntry]] = {}
+        for entry in self.entries:
+            self._by_month.setdefault(entry.month, []).append(entry)
         self._ramps: dict[str, tuple[int, Any, ScheduleEntry]] = {}
 
     def __call__(self, model: CTModel, month: int) -> None:
         policy = model.policy
         for _, name in model.reverted_levers:
             self._ramps.pop(name, None)
-        for entry in self.entries:
-            if entry.month != month:
-                continue
+        for entry in self._by_month.get(month, ()):
             if entry.ramp > 0:
                 self._ramps[entry.lever] = (month, getattr(policy, entry.lever), entry)
             else:

@@ -94,11 +94,21 @@ def detection_focus(s: State, p: Parameters) -> np.ndarray:
     """Each district's multiplier on the chance of finding a cell there: the Karachi operation in Karachi's
     districts (:func:`karachi_focus`), and in the militants' strongholds of North Waziristan and Khyber
     ``stronghold_detection_factor`` until operations reach them (``operations_in_strongholds``)."""
-    focus = np.ones(s.population.size)
-    focus[s.karachi] = karachi_focus(s, p)
-    if not s.policy.operations_in_strongholds:
-        focus[s.strongholds] = p["stronghold_detection_factor"]
-    return focus
+    return focus_kernel(s.karachi, karachi_focus(s, p), s.strongholds, not s.policy.operations_in_strongholds,
+                        p["stronghold_detection_factor"])
+
+
+@kernel
+def focus_kernel(karachi, karachi_factor, strongholds, in_strongholds_too, stronghold_factor):
+    """:func:`detection_focus`'s multipliers: 1, ``karachi_factor`` in Karachi's districts, and
+    ``stronghold_factor`` in the strongholds when ``in_strongholds_too``."""
+    out = np.ones(karachi.size)
+    for d in range(karachi.size):
+        if karachi[d]:
+            out[d] = karachi_factor
+        if in_strongholds_too and strongholds[d]:
+            out[d] = stronghold_factor
+    return out
 
 
 def expected_collateral(s: State, p: Parameters) -> np.ndarray:

@@ -40,13 +40,14 @@ class Attacks:
 def attack(s: State, p: Parameters, streams: Streams, year: int) -> Attacks:
     """Cells attack: how many, where, on which targets, with what casualties; cells spend and earn resources."""
     deaths_per_attack, injuries_per_attack = casualties_per_attack(s, p, streams, year)
-    lethality = s.lethality * hvt_factor(p, s.programmes.level("hvt_protection"))
+    # the lethality by target with protection of high-value targets (hvt_factor's), times each year's mean
+    hvt = 1.0 - p["effect_hvt_lethality_cut"] * s.programmes.level("hvt_protection")
     bonus = p["sanctuary_income_bonus"] * p["sanctuary_strength"] * sanctuary_reach(s, p)
     members, district, affiliation, resources, dormant, in_sanctuary = s.cells.columns()
     attacks, deaths, injuries = attack_kernel(
         streams, attack_parameters(s, p), s.attack_rate, members, district, affiliation, resources, dormant,
         in_sanctuary, s.cells.n, s.reach, s.adjacency_indptr, s.adjacency_index, s.sanctuary_border, bonus, TARGET_MIX,
-        lethality * deaths_per_attack, lethality * injuries_per_attack)
+        s.lethality, hvt, deaths_per_attack, injuries_per_attack)
     return Attacks(attacks, deaths, injuries)
 
 
@@ -147,9 +148,18 @@ def deterrence(q, reach, district, in_sanctuary, n_cells):
 
 @kernel
 def attack_kernel(streams, q, attack_rate, members, district, affiliation, resources, dormant, in_sanctuary, n_cells,
-                  reach, indptr, index, sanctuary_border, bonus, target_mix, mean_deaths, mean_injuries):
+                  reach, indptr, index, sanctuary_border, bonus, target_mix, lethality, hvt, deaths_per_attack,
+                  injuries_per_attack):
     rng = streams.attacks
     n = reach.size
+    # mean deaths and injuries per attack on each target: lethality x hvt_factor (hvt for high-value targets) x the
+    # year's mean, multiplied in that order as numpy would
+    mean_deaths = np.empty(N_TARGETS)
+    mean_injuries = np.empty(N_TARGETS)
+    for t in range(N_TARGETS):
+        protected = lethality[t] * (hvt if t == HIGH_VALUE else 1.0)
+        mean_deaths[t] = protected * deaths_per_attack
+        mean_injuries[t] = protected * injuries_per_attack
     capacity = attack_capacity(q, members, resources, dormant, in_sanctuary, n_cells)
     held_back = deterrence(q, reach, district, in_sanctuary, n_cells)
     counts = np.empty(n_cells, dtype=np.int64)

@@ -27,11 +27,12 @@ N_AFFILIATIONS = len(AFFILIATIONS)  # consolidation's groups are keyed by (distr
 
 @dataclass
 class CellCounts:
-    """Cells at the end of the month: members by district, dormant cells, cells in sanctuary."""
+    """Cells at the end of the month: members by district, dormant cells, cells in sanctuary, and all cells."""
 
     members_by_district: np.ndarray
     dormant: int
     in_sanctuary: int
+    cells: int
 
 
 @dataclass
@@ -57,14 +58,14 @@ def lifecycle(s: State, p: Parameters, streams: Streams, hit: np.ndarray) -> Cha
 def dissolve_empty(s: State) -> tuple[np.ndarray, CellCounts]:
     """Remove the rows of cells without members (compacting the table); return where each row went (its new row,
     -1 for a dissolved cell) and the month's cell counts."""
-    position, by_district, dormant, in_sanctuary = compact(*s.cells.columns(), s.cells.n, s.population.size)
-    return position, CellCounts(by_district, dormant, in_sanctuary)
+    position, by_district, dormant, in_sanctuary, kept = compact(*s.cells.columns(), s.cells.n, s.population.size)
+    return position, CellCounts(by_district, dormant, in_sanctuary, kept)
 
 
 @kernel
 def compact(members, district, affiliation, resources, dormant, in_sanctuary, n_cells, n_districts):
     """Dissolve every cell without members: move the rows that remain up, in order. Returns each row's new row (-1:
-    dissolved), and the members by district, the dormant cells and the cells in sanctuary that remain."""
+    dissolved), and the members by district, the dormant cells, the cells in sanctuary and all cells that remain."""
     position = np.full(n_cells, -1, dtype=np.int64)
     by_district = np.zeros(n_districts)
     n_dormant, n_sanctuary = 0, 0
@@ -79,7 +80,7 @@ def compact(members, district, affiliation, resources, dormant, in_sanctuary, n_
             n_dormant += dormant[kept]
             n_sanctuary += in_sanctuary[kept]
             kept += 1
-    return position, by_district, n_dormant, n_sanctuary
+    return position, by_district, n_dormant, n_sanctuary, kept
 
 
 @kernel
