@@ -155,7 +155,7 @@ docs: install
 
 # After a change that moves results (committed with its `make baseline`, and a refit if the fit moved): every
 # published study rerun on the new model, one after the other in the order they read each other (about an hour and a
-# half on 2 cores: the posterior about 26 minutes, the ranking about 33). Studies resume from their folders under
+# half on 2 cores: the posterior about 19 minutes, the ranking about 33). Studies resume from their folders under
 # results/, and a folder made on another model is refused with one line: delete results/posterior, results/rank and
 # results/discovery first. The pages that quote figures in words (README's "Where the model stands",
 # docs/model-status.md, docs/calibration.md's draws) are then updated by hand; `make test` fails while a published
