@@ -107,8 +107,9 @@ def forked_pool(workers: int, initializer: Callable[..., None] | None = None,
     A forked worker first moves every object it inherited into the garbage collector's permanent generation
     (``gc.freeze()``, which Python's documentation recommends after a fork): its collections then scan only what its
     own tasks allocate, not the driver's heap of imported libraries (some 450,000 objects under the ABC), and the
-    inherited pages are not copied by the collector's writes. An ABC candidate runs about 3% faster
-    (docs/performance.md); what a task computes does not change."""
+    inherited pages are not copied by the collector's writes. Candidates run one after another were 3-4% faster
+    (docs/performance.md), a gain the posterior's wall time could not tell from the machine's own variation; what a
+    task computes does not change."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=_guarded_initializer,
                                initargs=(os.getpid(), initializer, initargs))
 

@@ -134,13 +134,11 @@ class Forces:
             areas.append(area)
             borders.append(border_area)
         n_wings = len(areas)
-        ctd_areas = []
         for name, (param, regions) in CTD_BY_PROVINCE.items():
             area = np.flatnonzero(np.isin(region_names, regions))
             if agents:
                 self.ctds.append(CounterTerrorismDepartment(model, len(areas), name, p[param], area))
             strengths.append(float(p[param]))
-            ctd_areas.append(area)
             areas.append(area)
             borders.append(area[:0])
         units = len(areas)
@@ -154,7 +152,7 @@ class Forces:
         self.unit_deployment = np.zeros((units, n))
         # CTD staff are part of the provinces' police strength (FACTS.md s2 counts all police): take them out of
         # the district police, by population, so that redeploying them by threat moves people rather than adds them.
-        for area, strength in zip(ctd_areas, strengths[n_wings:], strict=True):
+        for area, strength in zip(areas[n_wings:], strengths[n_wings:], strict=True):
             share = population[area] / population[area].sum()
             self.police[area] = np.maximum(self.police[area] - strength * share, 0.0)
         # formation k is deployed where state's formation_district[k] says; its agent (when built) stands there

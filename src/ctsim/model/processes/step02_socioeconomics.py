@@ -57,7 +57,7 @@ def shares_kernel(poor_initial, out_of_school_initial, admin_initial, targeted, 
         poor[d] = min(1.0, poor_initial[d] * drift * (1.0 - cut))
         out_of_school[d] = out_of_school_initial[d] * out_of_school_kept
         admin[d] = min(1.0, admin_initial[d] + admin_gain)
-        reach[d] = dev * per_unit * 1.0
+        reach[d] = dev * per_unit
     return poor, out_of_school, admin, reach
 
 

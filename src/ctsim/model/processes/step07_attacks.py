@@ -40,8 +40,7 @@ class Attacks:
 def attack(s: State, p: Parameters, streams: Streams, year: int) -> Attacks:
     """Cells attack: how many, where, on which targets, with what casualties; cells spend and earn resources."""
     deaths_per_attack, injuries_per_attack = casualties_per_attack(s, p, streams, year)
-    # the lethality by target with protection of high-value targets (hvt_factor's), times each year's mean
-    hvt = 1.0 - p["effect_hvt_lethality_cut"] * s.programmes.level("hvt_protection")
+    hvt = high_value_factor(p, s.programmes.level("hvt_protection"))
     bonus = p["sanctuary_income_bonus"] * p["sanctuary_strength"] * sanctuary_reach(s, p)
     members, district, affiliation, resources, dormant, in_sanctuary = s.cells.columns()
     attacks, deaths, injuries = attack_kernel(
@@ -89,8 +88,13 @@ def _two_normals(streams):
 def hvt_factor(p: Parameters, protection: float) -> np.ndarray:
     """Lethality multiplier by target: protection cuts it for high-value targets only."""
     factor = np.ones(N_TARGETS)
-    factor[HIGH_VALUE] = 1.0 - p["effect_hvt_lethality_cut"] * protection
+    factor[HIGH_VALUE] = high_value_factor(p, protection)
     return factor
+
+
+def high_value_factor(p: Parameters, protection: float) -> float:
+    """The lethality multiplier of attacks on high-value targets under ``protection`` (1 for the other targets)."""
+    return 1.0 - p["effect_hvt_lethality_cut"] * protection
 
 
 def border_openness(s: State, p: Parameters) -> float:
@@ -152,8 +156,8 @@ def attack_kernel(streams, q, attack_rate, members, district, affiliation, resou
                   injuries_per_attack):
     rng = streams.attacks
     n = reach.size
-    # mean deaths and injuries per attack on each target: lethality x hvt_factor (hvt for high-value targets) x the
-    # year's mean, multiplied in that order as numpy would
+    # mean deaths and injuries per attack on each target: lethality x hvt_factor (``hvt``, high_value_factor's, for
+    # high-value targets) x the year's mean, multiplied in that order as numpy would
     mean_deaths = np.empty(N_TARGETS)
     mean_injuries = np.empty(N_TARGETS)
     for t in range(N_TARGETS):
