@@ -37,7 +37,8 @@ def update_socioeconomics(s: State, p: Parameters, month: int) -> None:
     # The cut of poverty cannot exceed the whole poor share: reach beyond that is spent without further effect.
     s.poor_share, s.out_of_school, s.admin_capacity, s.development_reach = shares_kernel(
         s.poor_share_initial, s.out_of_school_initial, s.admin_initial,
-        s.development_reach_per_unit if merged_first else np.ones(0), p["effect_development_poverty_cut"] * dev, dev,
+        s.development_reach_per_unit if merged_first else np.ones_like(s.poor_share_initial),
+        p["effect_development_poverty_cut"] * dev, dev,
         drift, 1.0 - p["effect_education_out_of_school_cut"] * edu, p["effect_education_admin_gain"] * edu)
     compose(s, p)
 
@@ -46,18 +47,17 @@ def update_socioeconomics(s: State, p: Parameters, month: int) -> None:
 def shares_kernel(poor_initial, out_of_school_initial, admin_initial, targeted, cut_per_reach, dev, drift,
                   out_of_school_kept, admin_gain):
     """This month's poor share (the drift, less development's cut: ``cut_per_reach`` x each district's reach,
-    ``targeted``, or 1 everywhere when it is empty), out-of-school share, administrative capacity and development
+    ``targeted``), out-of-school share, administrative capacity and development
     reach, by district: each computed as the numpy expressions it replaces would (the same operations in the same
     order), in one pass."""
     n = poor_initial.size
     poor, out_of_school, admin, reach = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     for d in range(n):
-        per_unit = targeted[d] if targeted.size else 1.0
-        cut = min(1.0, cut_per_reach * per_unit)
+        cut = min(1.0, cut_per_reach * targeted[d])
         poor[d] = min(1.0, poor_initial[d] * drift * (1.0 - cut))
         out_of_school[d] = out_of_school_initial[d] * out_of_school_kept
         admin[d] = min(1.0, admin_initial[d] + admin_gain)
-        reach[d] = dev * per_unit
+        reach[d] = dev * targeted[d]
     return poor, out_of_school, admin, reach
 
 
