@@ -239,6 +239,14 @@ PARAMETERS: tuple[Param, ...] = (
     _P("afghan_sanctuary_after_kabul", 1.0, "share of the sanctuary since August 2021", "assumption",
        "how open the Afghan sanctuary is from August 2021: the reference the level before is measured against (1 by "
        "definition); a counterfactual sets it to the level before, as if Kabul had not fallen", 0.0, 1.0),
+    _P("afghan_sanctuary_buildup_months", 0.0, "months", "calibrate",
+       "how long after Kabul fell (August 2021) the Afghan sanctuary took to open fully: its openness rises in a "
+       "straight line from the level before to 1 over these months (0: at once). No figure measures it; what "
+       "suggests a build-up (FACTS.md s5.8): the UN Monitoring Team counted 6,000-6,500 Pakistani fighters in "
+       "Afghanistan in July 2020, 3,000-5,000 in February 2022 and 6,000-6,500 again in July 2024, and the TTP's "
+       "attacks it counted rose from 573 in 2021 to 1,210 in 2023. Fitted to the 2013-2024 history within 0-48 months "
+       "(an assumed range: from at once to about three years after the UN's low count)", 0.0, 120.0,
+       plausible=(0.0, 48.0)),
     _P("hit_resource_loss", 0.5, "share of a found cell's resources", "calibrate",
        "what an operation that finds a cell destroys or seizes besides the members it takes: weapons, explosives, "
        "funds, safe houses, leaders (a cell's capacity to attack, not only its size; FACTS.md s5.2: Zarb-e-Azb's "

@@ -5,7 +5,8 @@ sanctuary. Until the Afghan Taliban took Kabul on 15 August 2021 (FACTS.md s5.10
 the border found a government hostile to the Taliban and US drone strikes (over 100 a year around 2010, a handful a
 year by 2016-2018, FACTS.md s5.10); since then the TTP has had freedom of movement there (FACTS.md s4, s5.8: the UN
 Monitoring Team's 6,000-6,500 Pakistani fighters in Afghanistan in 2024). The sanctuary's openness is a multiplier,
-1 since August 2021 and ``afghan_sanctuary_before_kabul`` (a calibrated parameter) before, on what the sanctuary gives:
+``afghan_sanctuary_before_kabul`` (a calibrated parameter) before August 2021, rising from there in a straight line to 1
+over ``afghan_sanctuary_buildup_months`` after Kabul fell (calibrated; 0: at once), on what the sanctuary gives:
 the raids and recruiting of cells in sanctuary, cross-border supply, and the fighters who come back across
 (:mod:`ctsim.model.processes.step07_attacks`: ``raid_factor``, ``sanctuary_reach``). The level after August 2021,
 ``afghan_sanctuary_after_kabul``, is the reference (1); a counterfactual in which Kabul does not fall sets it to the
@@ -26,10 +27,17 @@ KABUL_FALLS = (2021, 8)
 
 
 def afghan_sanctuary(year: int, month: int, p: Mapping[str, float]) -> float:
-    """Openness of the Afghan sanctuary in a calendar month: ``afghan_sanctuary_after_kabul`` (1, the reference)
-    from August 2021, ``afghan_sanctuary_before_kabul`` before."""
-    key = "afghan_sanctuary_after_kabul" if (year, month) >= KABUL_FALLS else "afghan_sanctuary_before_kabul"
-    return float(p[key])
+    """Openness of the Afghan sanctuary in a calendar month: ``afghan_sanctuary_before_kabul`` before August 2021;
+    from then on it moves in a straight line to ``afghan_sanctuary_after_kabul`` (1, the reference), reaching it
+    ``afghan_sanctuary_buildup_months`` after August 2021 (0: in August 2021 itself, a step)."""
+    before, after = float(p["afghan_sanctuary_before_kabul"]), float(p["afghan_sanctuary_after_kabul"])
+    since = (year - KABUL_FALLS[0]) * 12 + month - KABUL_FALLS[1]
+    if since < 0:
+        return before
+    buildup = float(p["afghan_sanctuary_buildup_months"])
+    if since >= buildup:
+        return after
+    return before + (after - before) * since / buildup
 
 
 __all__ = ["KABUL_FALLS", "afghan_sanctuary"]
