@@ -64,8 +64,9 @@ TOLERANCE = {"annual_relative": 0.10, "share_points": 0.05, "monthly_correlation
 FREE = ("initial_active_militants", "base_radicalisation_rate", "recruit_reach", "detection_rate",
         "sanctuary_strength", "resource_income_per_member", "neighbour_attack_share", "safe_space_capacity",
         "sympathy_floor", "admin_protective_effect", "historical_support_exponent", "cross_border_inflow",
-        "afghan_sanctuary_before_kabul", "afghan_sanctuary_buildup_months", "hit_resource_loss", "sanctuary_return_rate",
-        "effect_karachi_operation_detection", "stronghold_detection_factor", "stronghold_haven")
+        "afghan_sanctuary_before_kabul", "afghan_sanctuary_buildup_months", "hit_resource_loss",
+        "sanctuary_return_rate", "effect_karachi_operation_detection", "stronghold_detection_factor",
+        "stronghold_haven")
 # The history scenario the targets are compared with (a library scenario; scenarios/history_2013_2024.toml).
 HISTORY_NAME = "history_2013_2024"
 

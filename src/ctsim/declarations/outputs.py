@@ -200,6 +200,9 @@ OUTPUTS: tuple[Output, ...] = (
     _o("dormant_cells", "cells", "dormant cells at month end", "Dormant militant cells", _STOCK, summary="last"),
     _o("cells_in_sanctuary", "cells", "cells across the border at month end", "Militant cells across the border",
        _STOCK, summary="last"),
+    _o("militants_in_sanctuary", "persons", "members of the cells across the border at month end (the UN Monitoring "
+       "Team counted Pakistani fighters in Afghanistan: FACTS.md s5.8)", "Militants across the border", _MILITANTS,
+       noun="militants", summary="last"),
     _o("militants_killed", "persons", "militants killed in operations", "Militants killed in operations", _COUNT,
        noun="militants"),
     _o("arrests", "persons", "militants arrested", "Arrests of militants", _COUNT, noun="arrests"),

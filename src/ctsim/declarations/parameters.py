@@ -227,14 +227,17 @@ PARAMETERS: tuple[Param, ...] = (
     _P("sanctuary_entry_unpressed", 0.1, "multiplier", "assumption",
        "cells not hit this month cross into sanctuary at this fraction of the pressed rate", 0.0, 1.0),
     _P("sanctuary_return_rate", 0.2, "per month", "calibrate",
-       "chance a cell in sanctuary comes back across the border; no figure (FACTS.md s5.8: the UN Monitoring Team "
-       "counted 6,000-6,500 Pakistani fighters in Afghanistan in 2020 and in 2024, so many stayed for years); "
-       "fitted to the 2013-2024 history", 0.0, 1.0, plausible=(0.01, 0.3)),
+       "chance a cell in sanctuary comes back across the border with the sanctuary fully open; at other times, "
+       "times the sanctuary's openness (afghan_sanctuary_before_kabul before August 2021, rising after it: "
+       "ctsim.declarations.world). No figure (FACTS.md s5.8: the UN Monitoring Team counted 6,000-6,500 Pakistani "
+       "fighters in Afghanistan in July 2020, 3,000-5,000 in February 2022, 6,000-6,500 in July 2024); fitted to the "
+       "2013-2024 history", 0.0, 1.0, plausible=(0.01, 0.3)),
     _P("afghan_sanctuary_before_kabul", 0.4, "share of the sanctuary since August 2021", "calibrate",
        "how open the Afghan sanctuary was to Pakistani militants before the Afghan Taliban took Kabul (15 August "
        "2021, FACTS.md s5.10), relative to after: a Kabul government hostile to the Taliban and US drone strikes "
-       "(FACTS.md s5.10: over 100 a year around 2010, a handful by 2016-2018) limited it. It scales sanctuary entry, "
-       "cross-border supply and arrivals (ctsim.declarations.world). No figure measures it; fitted to the 2013-2024 "
+       "(FACTS.md s5.10: over 100 a year around 2010, a handful by 2016-2018) limited it. It scales the raids and "
+       "recruiting of cells in sanctuary, cross-border supply, arrivals and cells coming back across "
+       "(ctsim.declarations.world). No figure measures it; fitted to the 2013-2024 "
        "history", 0.0, 1.0, plausible=(0.05, 1.0)),
     _P("afghan_sanctuary_after_kabul", 1.0, "share of the sanctuary since August 2021", "assumption",
        "how open the Afghan sanctuary is from August 2021: the reference the level before is measured against (1 by "

@@ -5,13 +5,17 @@ sanctuary. Until the Afghan Taliban took Kabul on 15 August 2021 (FACTS.md s5.10
 the border found a government hostile to the Taliban and US drone strikes (over 100 a year around 2010, a handful a
 year by 2016-2018, FACTS.md s5.10); since then the TTP has had freedom of movement there (FACTS.md s4, s5.8: the UN
 Monitoring Team's 6,000-6,500 Pakistani fighters in Afghanistan in 2024). The sanctuary's openness is a multiplier,
-``afghan_sanctuary_before_kabul`` (a calibrated parameter) before August 2021, rising from there in a straight line to 1
-over ``afghan_sanctuary_buildup_months`` after Kabul fell (calibrated; 0: at once), on what the sanctuary gives:
-the raids and recruiting of cells in sanctuary, cross-border supply, and the fighters who come back across
-(:mod:`ctsim.model.processes.step07_attacks`: ``raid_factor``, ``sanctuary_reach``). The level after August 2021,
-``afghan_sanctuary_after_kabul``, is the reference (1); a counterfactual in which Kabul does not fall sets it to the
-level before (:func:`ctsim.analysis.validation.long_history.kabul_counterfactual`). After December 2024 the world stays
-as it is: an assumption of every forecast, stated in docs/odd.md.
+``afghan_sanctuary_before_kabul`` (a calibrated parameter) before August 2021, then rising in a straight line to
+``afghan_sanctuary_after_kabul`` (1, the reference) over ``afghan_sanctuary_buildup_months`` (calibrated; 0: at once),
+on what the sanctuary gives: the raids and recruiting of cells in sanctuary, cross-border supply, the fighters who
+come across (:mod:`ctsim.model.processes.step07_attacks`: ``raid_factor``, ``sanctuary_reach``) and the cells in
+sanctuary that come back (:mod:`ctsim.model.processes.step11_lifecycle`: ``sanctuary_return_rate`` times the
+openness). Before Kabul fell, fighters driven across the border were held there as their raids were (the UN counted
+6,000-6,500 in July 2020); after it they came back as the sanctuary opened, over months rather than at once (the UN
+counted 3,000-5,000 in February 2022, and the TTP's attacks it counted doubled from 2021 to 2023, FACTS.md s5.8). A
+counterfactual in which Kabul does not fall sets the level after to the level before
+(:func:`ctsim.analysis.validation.long_history.kabul_counterfactual`). After December 2024 the world stays as it is:
+an assumption of every forecast, stated in docs/odd.md.
 
 Not modelled, and said so in docs/odd.md: the TTP's ceasefires (November-December 2021, June-November 2022: PICSS's
 monthly count shows no dip during the second, FACTS.md s1, so there is no effect to fit), drone strikes inside

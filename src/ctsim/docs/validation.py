@@ -388,7 +388,8 @@ def long_history_section(study: Path) -> list[str]:
               f"counterfactual, largely by construction: the sanctuary's opening is the world's one change after "
               f"2021 and the fighters it sends are fitted to 2022-2024 |",
               f"| Sindh's share of attacks, 2013 and 2015-2017 | {percent(sindh['2013'])}, "
-              f"{percent(sindh['2015-2017'])} | falls | emergent (Sindh's shares not fitted before 2015) |", "",
+              f"{percent(sindh['2015-2017'])} | falls | emergent (Sindh's shares not fitted before 2015) |",
+              *_abroad_rows(data.get("militants_in_sanctuary", [])), "",
               *_rise_drivers(data),
               "Out of sample, 2018-2021 (not fitted): the model's median and 90% interval against PICSS, and the "
               "continuous ranked probability score (CRPS, attacks a year; lower is better) of the model and of naive "
@@ -405,6 +406,14 @@ def long_history_section(study: Path) -> list[str]:
     lines += ["", "![Attacks 2013-2024: the record, the history and its counterfactuals](figures/long_history.png)",
               ""]
     return lines
+
+
+def _abroad_rows(rows: list[dict]) -> list[str]:
+    """The model's militants across the border against the UN Monitoring Team's counts, one row per report."""
+    return [f"| militants across the border, {row['month']} (model: members of cells in sanctuary; median [90%]) | "
+            f"{number(row['median'], 0)} [{number(row['q05'], 0)}-{number(row['q95'], 0)}] | UN Monitoring Team: "
+            f"{number(row['un_low'], 0)}-{number(row['un_high'], 0)} (FACTS.md s5.8) | emergent (not fitted) |"
+            for row in rows]
 
 
 def _rise_drivers(data: dict) -> list[str]:

@@ -18,7 +18,7 @@ def _runs(attacks_by_year: dict[int, list[float]]) -> lh.HistoryRuns:
     n = len(next(iter(attacks_by_year.values())))
     attacks = np.array([[attacks_by_year.get(y, [100.0] * n)[r] for y in lh.YEARS] for r in range(n)], dtype=float)
     shares = np.full((n, len(lh.YEARS), 8), 1 / 8)
-    return lh.HistoryRuns(attacks, shares)
+    return lh.HistoryRuns(attacks, shares, np.full((n, len(lh.UN_FIGHTERS_ABROAD)), 4000.0))
 
 
 def test_without_the_policies_removes_every_change_dated_2014_to_2017_and_keeps_the_rest():

@@ -24,23 +24,38 @@ def _model(start="2020-01", **params):
 
 # ------------------------------------------------------------------------------------------------ the world
 def test_the_sanctuary_opens_when_kabul_falls():
-    p = {"afghan_sanctuary_before_kabul": 0.25, "afghan_sanctuary_after_kabul": 1.0}
+    p = {"afghan_sanctuary_before_kabul": 0.25, "afghan_sanctuary_after_kabul": 1.0,
+         "afghan_sanctuary_buildup_months": 0.0}
     assert KABUL_FALLS == (2021, 8)
     assert afghan_sanctuary(2021, 7, p) == 0.25 and afghan_sanctuary(2013, 1, p) == 0.25
     assert afghan_sanctuary(2021, 8, p) == 1.0 and afghan_sanctuary(2030, 1, p) == 1.0
 
 
+def test_the_sanctuary_opens_in_a_straight_line_over_the_buildup_after_kabul_falls():
+    p = {"afghan_sanctuary_before_kabul": 0.2, "afghan_sanctuary_after_kabul": 1.0,
+         "afghan_sanctuary_buildup_months": 24.0}
+    assert afghan_sanctuary(2021, 7, p) == 0.2 and afghan_sanctuary(2021, 8, p) == 0.2
+    assert afghan_sanctuary(2022, 8, p) == pytest.approx(0.6), "half way after 12 of 24 months"
+    assert afghan_sanctuary(2023, 7, p) == pytest.approx(0.2 + 0.8 * 23 / 24)
+    assert afghan_sanctuary(2023, 8, p) == 1.0 and afghan_sanctuary(2040, 1, p) == 1.0
+    opened = [afghan_sanctuary(2021 + (7 + k) // 12, (7 + k) % 12 + 1, p) for k in range(30)]
+    assert all(b >= a for a, b in zip(opened, opened[1:], strict=False)), "it never closes again"
+    kept = {**p, "afghan_sanctuary_after_kabul": 0.2}
+    assert {afghan_sanctuary(2022, m, kept) for m in range(1, 13)} == {0.2}, "Kabul's counterfactual stays closed"
+
+
 def test_the_model_reads_the_world_by_calendar_month():
-    model = _model("2021-05", afghan_sanctuary_before_kabul=0.3)
-    try:
-        assert model.calendar(1) == (2021, 5) and model.calendar(9) == (2022, 1)
-        seen = []
-        for _ in range(5):
-            model.step()
-            seen.append(model.state.afghan_sanctuary)
-        assert seen == [0.3, 0.3, 0.3, 1.0, 1.0], "May-July 2021 closed, from August 2021 open"
-    finally:
-        model.release()
+    for buildup, expected in ((0.0, [0.3, 0.3, 0.3, 1.0, 1.0]), (7.0, [0.3, 0.3, 0.3, 0.3, 0.4])):
+        model = _model("2021-05", afghan_sanctuary_before_kabul=0.3, afghan_sanctuary_buildup_months=buildup)
+        try:
+            assert model.calendar(1) == (2021, 5) and model.calendar(9) == (2022, 1)
+            seen = []
+            for _ in range(5):
+                model.step()
+                seen.append(model.state.afghan_sanctuary)
+            assert seen == pytest.approx(expected), "May-July 2021 closed, from August 2021 opening"
+        finally:
+            model.release()
 
 
 def test_a_closed_sanctuary_holds_raids_supply_and_arrivals_back_but_not_entry():
@@ -55,6 +70,45 @@ def test_a_closed_sanctuary_holds_raids_supply_and_arrivals_back_but_not_entry()
         s.afghan_sanctuary = 1.0
         assert attacks.border_openness(s, p) == open_border, "crossing the border does not depend on Kabul"
         assert attacks.raid_factor(s, p) == pytest.approx(p["sanctuary_raid_factor"])
+    finally:
+        model.release()
+
+
+def test_cells_in_sanctuary_come_back_at_the_return_rate_times_its_openness():
+    from ctsim.model.processes import step11_lifecycle as lifecycle
+
+    rate, returned = 0.3, {}
+    for openness in (0.1, 1.0):
+        model = _model(sanctuary_return_rate=rate)
+        try:
+            s = model.state
+            n = s.cells.n
+            s.cells.buffers["in_sanctuary"][:n] = True
+            s.afghan_sanctuary = openness
+            lifecycle.lifecycle(s, model.p, model.compiled_streams, np.zeros(n, dtype=bool))
+            returned[openness] = (n, int(np.count_nonzero(~s.cells.buffers["in_sanctuary"][:n])))
+        finally:
+            model.release()
+    for openness, (n, back) in returned.items():
+        expected = rate * openness
+        assert n > 50 and abs(back - n * expected) < 4 * np.sqrt(n * expected * (1 - expected)) + 1, \
+            f"with the sanctuary at {openness}, about {expected:.0%} of {n} cells should come back, not {back}"
+    assert returned[1.0][1] > 3 * returned[0.1][1]
+
+
+def test_the_members_of_cells_in_sanctuary_are_recorded():
+    model = _model()
+    try:
+        s = model.state
+        n = s.cells.n
+        s.cells.buffers["in_sanctuary"][:n] = np.arange(n) % 2 == 0
+        from ctsim.model.processes import step11_lifecycle as lifecycle
+
+        _, counts = lifecycle.dissolve_empty(s)
+        members = s.cells.buffers["members"][:counts.cells]
+        abroad = s.cells.buffers["in_sanctuary"][:counts.cells]
+        assert counts.members_in_sanctuary == int(members[abroad].sum()) > 0
+        assert counts.in_sanctuary == int(np.count_nonzero(abroad))
     finally:
         model.release()
 

@@ -47,6 +47,9 @@ from ctsim.scenarios.library import LIBRARY_DIR
 SEED = 2013_2024
 YEARS = tuple(range(2013, 2025))
 CONFIDENCE = 0.9
+# Pakistani fighters in Afghanistan, mostly TTP, as the UN Monitoring Team counted them (FACTS.md s5.8): the months
+# of its reports and the ranges it gave. Compared with the model's members of cells in sanctuary; never fitted.
+UN_FIGHTERS_ABROAD = {(2020, 7): (6000.0, 6500.0), (2022, 2): (3000.0, 5000.0), (2024, 7): (6000.0, 6500.0)}
 
 
 @dataclass
@@ -56,10 +59,13 @@ class HistoryRuns:
     Attributes:
         attacks: (replications, years) national attacks in each year of :data:`YEARS`.
         shares: (replications, years, regions) each region's share of the year's attacks (``REGION_KEYS`` order).
+        abroad: (replications, reports) members of the cells in sanctuary at the end of each month of
+            :data:`UN_FIGHTERS_ABROAD`.
     """
 
     attacks: np.ndarray
     shares: np.ndarray
+    abroad: np.ndarray
 
     def year(self, year: int) -> np.ndarray:
         """Attacks in ``year``, one number per replication."""
@@ -92,17 +98,25 @@ def run_history(scenario: Scenario, runs: int, parameters: Any = None, seed: int
     reps = replications(runs, seed, parameters)
     results = replicate(partial(_one, scenario=scenario, uncertainties=dict(uncertainties or {})), reps,
                         ExecutorSpec(kind="processes", workers=workers))
-    return HistoryRuns(np.array([a for a, _ in results]), np.array([s for _, s in results]))
+    return _gathered(results)
 
 
-def _one(rep: Replication, scenario: Scenario, uncertainties: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+def _gathered(results: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> HistoryRuns:
+    return HistoryRuns(*(np.array([r[k] for r in results]) for k in range(3)))
+
+
+def _one(rep: Replication, scenario: Scenario,
+         uncertainties: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     recorded = runner.run_recorded(scenario, rep.seed, uncertainties={**rep.draw, **uncertainties} or None)
     years = recorded.months.year.to_numpy()
     attacks = np.array([recorded.series("attacks")[years == y].sum() for y in YEARS])
     regional = recorded.regional_series("attacks")
     by_region = np.array([regional[years == y].sum(axis=0) for y in YEARS])
     shares = by_region / np.maximum(by_region.sum(axis=1, keepdims=True), 1.0)
-    return attacks, shares
+    months = recorded.months.month.to_numpy()
+    abroad = np.array([recorded.series("militants_in_sanctuary")[(years == y) & (months == m)][0]
+                       for y, m in UN_FIGHTERS_ABROAD])
+    return attacks, shares, abroad
 
 
 @dataclass
@@ -132,10 +146,11 @@ def kabul_counterfactual(runs: int, parameters: Any = None, uncertainties: Mappi
     tasks = [(rep, {**(uncertainties or {}), "afghan_sanctuary_after_kabul": float(
         {**defaults(), **rep.draw, **(uncertainties or {})}["afghan_sanctuary_before_kabul"])}) for rep in reps]
     results = replicate(partial(_one_kept, scenario=scenario), tasks, ExecutorSpec(kind="processes", workers=workers))
-    return Counterfactual(real, HistoryRuns(np.array([a for a, _ in results]), np.array([s for _, s in results])))
+    return Counterfactual(real, _gathered(results))
 
 
-def _one_kept(task: tuple[Replication, dict[str, float]], scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+def _one_kept(task: tuple[Replication, dict[str, float]],
+              scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rep, uncertainties = task
     return _one(rep, scenario, uncertainties)
 
@@ -243,9 +258,14 @@ def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]
         "sindh_share": {"2013": float(np.median(policies.history.share("sindh", (2013,)))),
                         "2015-2017": float(np.median(policies.history.share("sindh", (2015, 2016, 2017))))},
         "out_of_sample": table.to_dict("records"),
+        "militants_in_sanctuary": [
+            {"month": f"{y}-{m:02d}", "un_low": low, "un_high": high,
+             **dict(zip(("q05", "median", "q95"), np.quantile(policies.history.abroad[:, k], [0.05, 0.5, 0.95])
+                        .round(0).tolist(), strict=True))}
+            for k, ((y, m), (low, high)) in enumerate(UN_FIGHTERS_ABROAD.items())],
     }
 
 
-__all__ = ["CONFIDENCE", "Counterfactual", "HistoryRuns", "YEARS", "history", "kabul_counterfactual",
-           "out_of_sample", "policy_counterfactual", "rise_drivers", "study", "run_history", "share_explained",
-           "without_policies"]
+__all__ = ["CONFIDENCE", "Counterfactual", "HistoryRuns", "UN_FIGHTERS_ABROAD", "YEARS", "history",
+           "kabul_counterfactual", "out_of_sample", "policy_counterfactual", "rise_drivers", "study", "run_history",
+           "share_explained", "without_policies"]

@@ -17,21 +17,23 @@ from ctsim.model.militants import AFFILIATIONS
 from ctsim.model.processes.step07_attacks import border_openness
 from ctsim.model.state import Parameters, State
 
-PARAMS = ("reactivation_rate", "dormancy_rate", "sanctuary_entry_unpressed", "sanctuary_return_rate",
-          "cell_move_rate_under_pressure", "force_density_half_saturation", "split_size", "split_stay_share",
-          "cell_viable_size", "cell_consolidation_size")
-(REACTIVATION, DORMANCY, ENTRY_UNPRESSED, RETURN, MOVE_RATE, HALF_SATURATION, SPLIT_SIZE, STAY, VIABLE,
+PARAMS = ("reactivation_rate", "dormancy_rate", "sanctuary_entry_unpressed", "cell_move_rate_under_pressure",
+          "force_density_half_saturation", "split_size", "split_stay_share", "cell_viable_size",
+          "cell_consolidation_size")
+(REACTIVATION, DORMANCY, ENTRY_UNPRESSED, MOVE_RATE, HALF_SATURATION, SPLIT_SIZE, STAY, VIABLE,
  CEILING) = range(len(PARAMS))
 N_AFFILIATIONS = len(AFFILIATIONS)  # consolidation's groups are keyed by (district, affiliation, side of the border)
 
 
 @dataclass
 class CellCounts:
-    """Cells at the end of the month: members by district, dormant cells, cells in sanctuary, and all cells."""
+    """Cells at the end of the month: members by district, dormant cells, cells in sanctuary and their members, and
+    all cells."""
 
     members_by_district: np.ndarray
     dormant: int
     in_sanctuary: int
+    members_in_sanctuary: int
     cells: int
 
 
@@ -48,9 +50,13 @@ def lifecycle(s: State, p: Parameters, streams: Streams, hit: np.ndarray) -> Cha
     """Dormancy, sanctuary and moves of pressed cells, splits, remnants absorbed and small cells consolidated (the
     caller brings the agents in step, then dissolves the empty cells with :func:`dissolve_empty`)."""
     enter = p["sanctuary_strength"] * border_openness(s, p)
+    # A cell in sanctuary comes back across as the sanctuary lets it: before Kabul fell, the hostile government and
+    # the drones that held cells back from raiding held them in their hideouts too (the UN Monitoring Team's
+    # 6,000-6,500 Pakistani fighters in Afghanistan in July 2020, FACTS.md s5.8); since, as the sanctuary opens.
+    back = p["sanctuary_return_rate"] * s.afghan_sanctuary
     move_rate = min(1.0, p["cell_move_rate_under_pressure"] * s.tempo / s.reference_tempo)
     rows, moved = lifecycle_kernel(
-        streams, p.vector(PARAMS), enter, move_rate, hit, *s.cells.columns(), s.cells.n, s.sanctuary_border,
+        streams, p.vector(PARAMS), enter, back, move_rate, hit, *s.cells.columns(), s.cells.n, s.sanctuary_border,
         s.adjacency_indptr, s.adjacency_index, s.effective, s.population, s.sympathisers)
     return Changes(rows, moved)
 
@@ -58,17 +64,19 @@ def lifecycle(s: State, p: Parameters, streams: Streams, hit: np.ndarray) -> Cha
 def dissolve_empty(s: State) -> tuple[np.ndarray, CellCounts]:
     """Remove the rows of cells without members (compacting the table); return where each row went (its new row,
     -1 for a dissolved cell) and the month's cell counts."""
-    position, by_district, dormant, in_sanctuary, kept = compact(*s.cells.columns(), s.cells.n, s.population.size)
-    return position, CellCounts(by_district, dormant, in_sanctuary, kept)
+    position, by_district, dormant, in_sanctuary, abroad, kept = compact(*s.cells.columns(), s.cells.n,
+                                                                         s.population.size)
+    return position, CellCounts(by_district, dormant, in_sanctuary, abroad, kept)
 
 
 @kernel
 def compact(members, district, affiliation, resources, dormant, in_sanctuary, n_cells, n_districts):
     """Dissolve every cell without members: move the rows that remain up, in order. Returns each row's new row (-1:
-    dissolved), and the members by district, the dormant cells, the cells in sanctuary and all cells that remain."""
+    dissolved), and the members by district, the dormant cells, the cells in sanctuary and their members, and all cells
+    that remain."""
     position = np.full(n_cells, -1, dtype=np.int64)
     by_district = np.zeros(n_districts)
-    n_dormant, n_sanctuary = 0, 0
+    n_dormant, n_sanctuary, abroad = 0, 0, 0
     kept = 0
     for c in range(n_cells):
         if members[c] > 0:
@@ -79,8 +87,10 @@ def compact(members, district, affiliation, resources, dormant, in_sanctuary, n_
             by_district[district[kept]] += members[kept]
             n_dormant += dormant[kept]
             n_sanctuary += in_sanctuary[kept]
+            if in_sanctuary[kept]:
+                abroad += members[kept]
             kept += 1
-    return position, by_district, n_dormant, n_sanctuary, kept
+    return position, by_district, n_dormant, n_sanctuary, abroad, kept
 
 
 @kernel
@@ -168,7 +178,7 @@ def consolidate(members, district, affiliation, resources, in_sanctuary, n_cells
 
 
 @kernel
-def lifecycle_kernel(streams, q, enter, move_rate, hit, members, district, affiliation, resources, dormant,
+def lifecycle_kernel(streams, q, enter, back, move_rate, hit, members, district, affiliation, resources, dormant,
                      in_sanctuary, n_cells, sanctuary_border, indptr, index, effective, population, sympathisers):
     rng = streams.lifecycle
     n = n_cells
@@ -184,7 +194,7 @@ def lifecycle_kernel(streams, q, enter, move_rate, hit, members, district, affil
         pressed = c < hit.size and hit[c]  # cells born this month were not hit
         chance = enter * (1.0 if pressed else q[ENTRY_UNPRESSED])
         if in_sanctuary[c]:
-            in_sanctuary[c] = u[c, 1] >= q[RETURN]
+            in_sanctuary[c] = u[c, 1] >= back
         else:
             entering[c] = sanctuary_border[affiliation[c], district[c]] and u[c, 1] < chance
             in_sanctuary[c] = entering[c]

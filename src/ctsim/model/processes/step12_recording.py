@@ -84,8 +84,10 @@ FLOW_OUTPUTS = ("militants_killed", "arrests", "returned_to_militancy", "arrival
                 "releases", "released_untried", "rehabilitated", "operations_police",
                 "operations_paramilitary", "operations_military", "deployed_formations", "cost")
 FLOW_AT = np.array([OUTPUT_INDEX[name] for name in FLOW_OUTPUTS], dtype=np.int64)
-IN_PYTHON = ("cells", "dormant_cells", "cells_in_sanctuary", "deradicalised", "triggers_fired", "collateral_casualties")
-CELLS_AT, DORMANT_AT, SANCTUARY_AT, DERADICALISED_AT, TRIGGERS_AT, COLLATERAL_AT = (OUTPUT_INDEX[n] for n in IN_PYTHON)
+IN_PYTHON = ("cells", "dormant_cells", "cells_in_sanctuary", "militants_in_sanctuary", "deradicalised",
+             "triggers_fired", "collateral_casualties")
+(CELLS_AT, DORMANT_AT, SANCTUARY_AT, ABROAD_AT, DERADICALISED_AT, TRIGGERS_AT,
+ COLLATERAL_AT) = (OUTPUT_INDEX[n] for n in IN_PYTHON)
 COST_AT = OUTPUT_INDEX["cost"]
 assert set(OUTPUT_INDEX) == set(KERNEL_OUTPUTS) | set(FLOW_OUTPUTS) | set(IN_PYTHON), "an output nobody records"
 # A lean recorder's outputs (ctsim.model.recording.LEAN_OUTPUTS) in the order its kernel computes them, then cells.
@@ -123,6 +125,7 @@ def record_month(model: CTModel, s: State, p: Parameters, month: MonthOutcome) -
     row[CELLS_AT] = len(s.cells)
     row[DORMANT_AT] = cells.dormant
     row[SANCTUARY_AT] = cells.in_sanctuary
+    row[ABROAD_AT] = cells.members_in_sanctuary
     row[DERADICALISED_AT] = trials.disengaged
     row[TRIGGERS_AT] = sum(1 for e in s.trigger_events if e[0] == model.steps and e[2] == "fired")
     row[COST_AT] += programme_cost(s, p)
