@@ -68,11 +68,12 @@ CONTEXT: dict[str, tuple[dict, dict]] = {
     "stronghold_haven": ({"operations_in_strongholds": False}, {}),
     "karachi_operation": ({}, {}),
     "effect_karachi_operation_detection": ({"karachi_operation": True}, {}),
+    "initial_karachi_share_of_sindh": ({}, {}),
 }
 # The month a factor's pair of runs starts (default: the model's own start, 2024-01).
 START = {name: "2013-01" for name in ("afghan_sanctuary_before_kabul", "stronghold_detection_factor",
                                       "stronghold_haven", "karachi_operation", "effect_karachi_operation_detection",
-                                      "operations_in_strongholds")}
+                                      "operations_in_strongholds", "initial_karachi_share_of_sindh")}
 
 
 def _ends(f: registry.Factor):

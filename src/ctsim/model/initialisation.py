@@ -227,6 +227,15 @@ def initial_state(model: CTModel, where: Places, admin_by_region: Mapping[str, f
     return s
 
 
+def karachi_weighted(w: np.ndarray, karachi: np.ndarray, share: float) -> np.ndarray:
+    """Sindh's placement weights ``w`` (summing to one) rescaled so that Karachi's districts hold ``share`` of
+    them, each group keeping its own proportions (poor youth)."""
+    inside = w[karachi].sum()
+    if inside <= 0.0 or inside >= 1.0:
+        return w
+    return np.where(karachi, w * share / inside, w * (1.0 - share) / (1.0 - inside))
+
+
 def seed_population_and_cells(model: CTModel, s: State, p: Parameters, where: Places) -> None:
     rng = model.streams["init"]
     compose(s, p)
@@ -245,6 +254,8 @@ def seed_population_and_cells(model: CTModel, s: State, p: Parameters, where: Pl
         districts = np.flatnonzero(s.region == r)
         n_cells = max(1, int(round(total / p["initial_cell_size"])))
         w = weight[districts] / weight[districts].sum()
+        if region == "Sindh" and model.start.year <= 2013:
+            w = karachi_weighted(w, s.karachi[districts], p["initial_karachi_share_of_sindh"])
         placed = rng.choice(districts, size=n_cells, p=w)
         sizes = 1 + rng.multinomial(total - n_cells, np.full(n_cells, 1.0 / n_cells)) if total > n_cells \
             else np.ones(n_cells, dtype=np.int64)

@@ -11,7 +11,13 @@ import pytest
 from ctsim.declarations.levers import Policy
 from ctsim.declarations.world import KABUL_FALLS, afghan_sanctuary
 from ctsim.model.core import CTModel
-from ctsim.model.initialisation import DEATHS_2013_BY_REGION, KARACHI, STRONGHOLDS, initial_regional_pattern
+from ctsim.model.initialisation import (
+    DEATHS_2013_BY_REGION,
+    KARACHI,
+    STRONGHOLDS,
+    initial_regional_pattern,
+    karachi_weighted,
+)
 from ctsim.model.processes import step05_operations as operations
 from ctsim.model.processes import step07_attacks as attacks
 from ctsim.scenarios.files import load_scenario
@@ -180,6 +186,48 @@ def test_a_run_from_2013_places_militants_by_2013s_violence():
         assert share == pytest.approx(1668 / sum(DEATHS_2013_BY_REGION.values()), abs=0.03)
     finally:
         model.release()
+
+
+def test_karachi_weighting_gives_karachi_its_share_and_keeps_proportions_within_each_part():
+    w = np.array([0.1, 0.2, 0.3, 0.4])
+    karachi = np.array([True, False, True, False])
+    out = karachi_weighted(w, karachi, 0.8)
+    assert out.sum() == pytest.approx(1.0) and out[karachi].sum() == pytest.approx(0.8)
+    assert out[0] / out[2] == pytest.approx(0.1 / 0.3) and out[1] / out[3] == pytest.approx(0.2 / 0.4)
+    assert np.array_equal(karachi_weighted(w, np.zeros(4, dtype=bool), 0.8), w), "no Karachi district: unchanged"
+
+
+@pytest.mark.parametrize("share", [0.2, 0.9])
+def test_a_run_from_2013_places_sindhs_militants_in_karachi_by_the_share(share):
+    """Sindh's first militants in Karachi's districts: the share asked for (cells are drawn, so within sampling
+    noise) from a 2013 start; from a later start the parameter does nothing (2022-2024 place by poor youth)."""
+    def karachi_share(model):
+        sindh = model.state.region == 1
+        by_district = np.bincount(model.cell_table.district, model.cell_table.members,
+                                  model.state.population.size)
+        return by_district[sindh & model.state.karachi].sum() / by_district[sindh].sum()
+
+    for start, expected in (("2013-01", share), ("2022-01", None)):
+        shares = []
+        for seed in range(4):
+            model = CTModel(params={"initial_karachi_share_of_sindh": share, "initial_active_militants": 20000.0},
+                            seed=seed, start=start, agents=False, cell_agents=False)
+            try:
+                shares.append(karachi_share(model))
+            finally:
+                model.release()
+        if expected is not None:
+            assert np.mean(shares) == pytest.approx(expected, abs=0.08)
+        else:
+            other = CTModel(params={"initial_karachi_share_of_sindh": 1.0 - share}, seed=0, start=start,
+                            agents=False, cell_agents=False)
+            base = CTModel(params={"initial_karachi_share_of_sindh": share}, seed=0, start=start,
+                           agents=False, cell_agents=False)
+            try:
+                assert np.array_equal(other.cell_table.district, base.cell_table.district)
+            finally:
+                other.release()
+                base.release()
 
 
 # ------------------------------------------------------------------------------------------ reactions from a date

@@ -61,7 +61,8 @@ HISTORY = LIBRARY_DIR / f"{HISTORY_NAME}.toml"
 # on the new streams; a warm-started search from them); 12 on the long history, January 2013 to December 2024, fitted
 # on 2013-2017 and 2022-2024, with the Afghan sanctuary as the world's timeline, operations that take a cell's
 # resources, the Karachi operation and the start at the end of 2012 (issue 34); 13 with cells held in the Afghan
-# sanctuary until it opens and its opening built up over months after Kabul fell.
+# sanctuary until it opens, its opening built up over months after Kabul fell, and Sindh's militants of 2012 placed
+# mostly in Karachi (initial_karachi_share_of_sindh).
 VERSION = 13
 
 
