@@ -97,9 +97,12 @@ def _summaries(levers: dict, params: dict, start: str = "2024-01") -> np.ndarray
 # Factors whose effect on every summary outcome is smaller than the noise of SEEDS paired runs, with what was
 # measured; each has a test of its mechanism below instead (the noise test still runs and must keep failing, so a
 # change that makes the effect large is noticed and the entry removed).
-# (Empty since calibration 12: the Rangers' border release, weak on version 11 (t 2.9-4.4), moves the police's share of
-# operations with t = 8.0; its mechanism test stays.)
-WEAK: dict[str, str] = {}
+# (Empty on calibration 12: the Rangers' border release, weak on version 11 (t 2.9-4.4), moved the police's share of
+# operations with t = 8.0.) On version 13 the police lead's border release is below the noise (strongest: injuries
+# among state institutions, t = 3.46): the wings it releases matter little where the police lead.
+WEAK: dict[str, str] = {
+    "lead_police_paramilitary_release": "test_a_lead_release_moves_wings_off_the_border",
+}
 
 
 @pytest.mark.parametrize("factor", registry.FACTORS, ids=lambda f: f.name)
