@@ -43,6 +43,8 @@ LABELS: dict[str, str] = {
     "cross_border_inflow": "the fighters arriving from Afghanistan",
     "sanctuary_return_rate": "the rate at which cells in the Afghan sanctuary come back across the border",
     "afghan_sanctuary_before_kabul": "how open the Afghan sanctuary was before Kabul fell",
+    "afghan_sanctuary_buildup_months": "how long the Afghan sanctuary took to open after Kabul fell",
+    "initial_karachi_share_of_sindh": "the share of Sindh's militants of 2012 who were in Karachi",
     "stronghold_haven": "what the tribal strongholds gave militants before operations reached them",
     "resource_income_per_member": "militants' income (extortion, donations, supplies)",
     "neighbour_attack_share": "the share of attacks carried out in a neighbouring district",
