@@ -254,7 +254,7 @@ def seed_population_and_cells(model: CTModel, s: State, p: Parameters, where: Pl
         districts = np.flatnonzero(s.region == r)
         n_cells = max(1, int(round(total / p["initial_cell_size"])))
         w = weight[districts] / weight[districts].sum()
-        if region == "Sindh" and model.start.year <= 2013:
+        if region == "Sindh" and pattern is DEATHS_2013_BY_REGION:  # a start in 2013 or before
             w = karachi_weighted(w, s.karachi[districts], p["initial_karachi_share_of_sindh"])
         placed = rng.choice(districts, size=n_cells, p=w)
         sizes = 1 + rng.multinomial(total - n_cells, np.full(n_cells, 1.0 / n_cells)) if total > n_cells \
