@@ -203,6 +203,9 @@ OUTPUTS: tuple[Output, ...] = (
     _o("militants_in_sanctuary", "persons", "members of the cells across the border at month end (the UN Monitoring "
        "Team counted Pakistani fighters in Afghanistan: FACTS.md s5.8)", "Militants across the border", _MILITANTS,
        noun="militants", summary="last"),
+    _o("attacks_in_karachi", "attacks", "attacks in Karachi division's seven districts, the Karachi operation's city "
+       "(PIPS counted 85 of Sindh's 102 attacks of 2015 there: FACTS.md s5.11)", "Attacks in Karachi", _ATTACKS,
+       better="lower"),
     _o("militants_killed", "persons", "militants killed in operations", "Militants killed in operations", _COUNT,
        noun="militants"),
     _o("arrests", "persons", "militants arrested", "Arrests of militants", _COUNT, noun="arrests"),

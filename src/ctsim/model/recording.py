@@ -28,10 +28,10 @@ REGIONAL_INDEX = {name: i for i, name in enumerate(REGIONAL_OUTPUTS)}
 # The numeric levers, recorded each month as they acted (schedules, the state's reactions, changes of government).
 RECORDED_LEVERS = tuple(lever.name for lever in LEVERS if lever.kind in ("float", "int"))
 # What a lean recorder keeps (:class:`Recorder`): the national outputs a calibration candidate's fit reads (attacks,
-# deaths, injuries, militants killed) and the running-size guard reads (cells, active militants), and by region
-# attacks, deaths, injuries and active militants (the fit's regional shares; what the state's reactions watch in
-# the histories).
-LEAN_OUTPUTS = ("attacks", "deaths", "injuries", "active_militants", "militants_killed", "cells")
+# deaths, injuries, militants killed, attacks in Karachi) and the running-size guard reads (cells, active
+# militants), and by region attacks, deaths, injuries and active militants (the fit's regional shares; what the
+# state's reactions watch in the histories).
+LEAN_OUTPUTS = ("attacks", "deaths", "injuries", "active_militants", "militants_killed", "cells", "attacks_in_karachi")
 LEAN_REGIONAL = ("attacks", "deaths", "injuries", "active_militants")
 
 

@@ -11,8 +11,11 @@ import pytest
 
 from ctsim.analysis.calibration import point
 from ctsim.calibration import targets as observed
+from ctsim.data import REGION_KEYS
 from ctsim.declarations.parameters import PARAMETERS_BY_NAME, calibrated, defaults
 from ctsim.docs.validation import fit_table
+from ctsim.model.recording import OUTPUT_INDEX
+from ctsim.scenarios import runner
 from ctsim.scenarios.files import load_scenario
 
 HISTORY = Path(__file__).resolve().parents[3] / "scenarios" / "history_2013_2024.toml"
@@ -25,7 +28,9 @@ def test_targets_are_the_facts():
     assert observed.ANNUAL[2023] == {"attacks": 645.0, "deaths": 976.0, "injuries": 1354.0}
     assert observed.ANNUAL[2024] == {"attacks": 905.0, "deaths": 1177.0, "injuries": 1292.0}
     for year, shares in observed.SHARES.items():
-        assert abs(sum(shares.values()) - 1) < 0.01, f"the {year} shares cover every attack"
+        regions = {k: v for k, v in shares.items() if k != observed.KARACHI_OF_SINDH}
+        assert abs(sum(regions.values()) - 1) < 0.01, f"the {year} shares cover every attack"
+    assert observed.SHARES[2015][observed.KARACHI_OF_SINDH] == 85 / 102, "FACTS.md s5.11: PIPS 2015, Karachi 85/102"
     assert observed.KILLED == {2015: 1987.0, 2023: 566.0, 2024: 951.0}, \
         "PICSS 2015, ISPR 2023 and PICSS 2024 (FACTS.md s5.2, s1)"
     assert {y: v["attacks"] for y, v in observed.EARLY_ANNUAL.items() if y > 2013} == \
@@ -62,6 +67,25 @@ def test_regional_shares_pool_the_small_regions_as_picss_reports_2024():
                           "attacks": [1.0, 1.0, 2.0]})
     shares = observed.regional_shares(frame, 2024)
     assert shares["rest"] == pytest.approx(0.5) and shares["merged"] == pytest.approx(0.5)
+
+
+def test_karachis_share_of_sindh_is_read_from_the_attacks_in_karachis_districts():
+    model = runner.build_model(load_scenario(HISTORY), 5, agents=False)
+    karachi, sindh = model.state.karachi, model.state.region == REGION_KEYS.index("sindh")
+    assert karachi.sum() == 7 and (sindh[karachi]).all(), "Karachi division's seven districts are in Sindh"
+    for _ in range(36):
+        model.step()
+    recorder = model.recorder
+    by_district = recorder.districts_buffer[:recorder.months, 0]
+    national = recorder.national[:, OUTPUT_INDEX["attacks_in_karachi"]]
+    assert np.array_equal(national, by_district[:, karachi].sum(axis=1)), "the output sums Karachi's districts"
+    assert 0 < national.sum() < by_district[:, sindh].sum(), "Karachi has some of Sindh's attacks, not all"
+    recorded = runner.run_recorded(load_scenario(HISTORY), 5, months=36, outputs=point.READ)
+    fit = point.fit_of([recorded])
+    in_2015 = recorded.months.year == 2015
+    expected = (recorded.series("attacks_in_karachi")[in_2015].sum()
+                / recorded.regional_series("attacks")[in_2015, REGION_KEYS.index("sindh")].sum())
+    assert fit.shares[2015][observed.KARACHI_OF_SINDH] == pytest.approx(expected)
 
 
 def test_free_parameters_are_declared_uncertainties_with_bounds():

@@ -69,6 +69,17 @@ def test_the_command_stores_a_study_the_report_shows(tmp_path, capsys):
     assert "share of the fall the policies explain" in lines and "Not run yet" not in lines
     assert record["rise_2020_2023_drivers"] == [], "the point calibration has no draws to compare"
     assert 0.0 <= record["rise_2020_2023_runs_doubling"] <= 1.0
+    assert [r["region"] for r in record["regions_2018"]] == list(lh.REGIONS_2018)
+    assert all(r["q05"] <= r["median"] <= r["q95"] for r in record["regions_2018"])
+    assert "| Sindh | 14 |" in lines, "2018's attacks by region against PICSS's"
+
+
+def test_a_regions_attacks_in_a_year_are_its_share_of_that_years_attacks():
+    runs = _runs({2018: [200.0, 400.0]})
+    runs.shares[:, lh.YEARS.index(2018), :] = 0.0
+    runs.shares[:, lh.YEARS.index(2018), 1] = [0.25, 0.1]  # Sindh is the second of REGION_KEYS
+    assert runs.regional("sindh", 2018).tolist() == [50.0, 40.0]
+    assert runs.regional("punjab", 2018).tolist() == [0.0, 0.0]
 
 
 def test_the_report_says_when_the_study_is_missing_or_from_another_model(tmp_path):

@@ -15,7 +15,8 @@ code, replication ``r`` of both with the same seed and the same parameter draw (
   from the sanctuary, so without it violence should not double;
 - **out of sample** (:func:`out_of_sample`): the 2018-2021 annual attacks, never fitted, against PICSS (FACTS.md s5.1),
   scored with the CRPS beside naive forecasts fitted to the fitted years 2013-2017 (a linear trend and a
-  negative-binomial trend on the annual counts, and the last fitted year carried forward);
+  negative-binomial trend on the annual counts, and the last fitted year carried forward); and 2018's attacks by
+  region against PICSS's (:data:`REGIONS_2018`), where the trough's excess lies;
 - **what decides the return** (:func:`rise_drivers`): on the posterior draws, the rank correlation of each
   calibrated parameter with a run's rise from 2020 to 2023, so that a check the median misses says which parameter
   the record leaves loose.
@@ -50,6 +51,9 @@ CONFIDENCE = 0.9
 # Pakistani fighters in Afghanistan, mostly TTP, as the UN Monitoring Team counted them (FACTS.md s5.8): the months
 # of its reports and the ranges it gave. Compared with the model's members of cells in sanctuary; never fitted.
 UN_FIGHTERS_ABROAD = {(2020, 7): (6000.0, 6500.0), (2022, 2): (3000.0, 5000.0), (2024, 7): (6000.0, 6500.0)}
+# Attacks by region in 2018, out of sample (PICSS, FACTS.md s5.1: Balochistan 99, FATA 65, KP 40, Sindh 14 of 229;
+# FATA is the merged districts, KP the settled districts; the other 11 attacks not split by region).
+REGIONS_2018 = {"balochistan": 99.0, "merged": 65.0, "kp_settled": 40.0, "sindh": 14.0}
 
 
 @dataclass
@@ -70,6 +74,11 @@ class HistoryRuns:
     def year(self, year: int) -> np.ndarray:
         """Attacks in ``year``, one number per replication."""
         return self.attacks[:, YEARS.index(year)]
+
+    def regional(self, region_key: str, year: int) -> np.ndarray:
+        """``region_key``'s attacks in ``year``, one number per replication."""
+        i = YEARS.index(year)
+        return self.shares[:, i, REGION_KEYS.index(region_key)] * self.attacks[:, i]
 
     def share(self, region_key: str, years: tuple[int, ...]) -> np.ndarray:
         """``region_key``'s share of the attacks of ``years`` together, per replication (weighted by attacks)."""
@@ -258,6 +267,11 @@ def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]
         "sindh_share": {"2013": float(np.median(policies.history.share("sindh", (2013,)))),
                         "2015-2017": float(np.median(policies.history.share("sindh", (2015, 2016, 2017))))},
         "out_of_sample": table.to_dict("records"),
+        "regions_2018": [
+            {"region": region, "record": record,
+             **dict(zip(("q05", "median", "q95"), np.quantile(policies.history.regional(region, 2018),
+                                                               [0.05, 0.5, 0.95]).round(0).tolist(), strict=True))}
+            for region, record in REGIONS_2018.items()],
         "militants_in_sanctuary": [
             {"month": f"{y}-{m:02d}", "un_low": low, "un_high": high,
              **dict(zip(("q05", "median", "q95"), np.quantile(policies.history.abroad[:, k], [0.05, 0.5, 0.95])
@@ -266,6 +280,6 @@ def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]
     }
 
 
-__all__ = ["CONFIDENCE", "Counterfactual", "HistoryRuns", "UN_FIGHTERS_ABROAD", "YEARS", "history",
+__all__ = ["CONFIDENCE", "Counterfactual", "HistoryRuns", "REGIONS_2018", "UN_FIGHTERS_ABROAD", "YEARS", "history",
            "kabul_counterfactual", "out_of_sample", "policy_counterfactual", "rise_drivers", "study", "run_history",
            "share_explained", "without_policies"]

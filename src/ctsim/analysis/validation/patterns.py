@@ -423,8 +423,8 @@ def return_after_kabul(replications: int, uncertainties: Mapping[str, float] | N
 
 def sindh_after_karachi(replications: int, uncertainties: Mapping[str, float] | None = None) -> PatternResult:
     """Sindh's share of attacks falls after the Karachi operation began (September 2013). The start places 2013's
-    militants by 2013's deaths, most of Sindh's in Karachi (``initial_karachi_share_of_sindh``, assumed from PIPS's
-    2015 count), and Sindh's 2015 share is a calibration target: this reproduces inputs."""
+    militants by 2013's deaths, most of Sindh's in Karachi (``initial_karachi_share_of_sindh``, fitted to Karachi's
+    share of Sindh's attacks in 2015), and Sindh's 2015 share is a calibration target: this reproduces inputs."""
     pair = _policy_pair(replications, _key(uncertainties))
     before = float(np.median(pair.history.share("sindh", (2013,))))
     after = float(np.median(pair.history.share("sindh", (2015, 2016, 2017))))

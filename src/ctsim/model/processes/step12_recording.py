@@ -85,16 +85,16 @@ FLOW_OUTPUTS = ("militants_killed", "arrests", "returned_to_militancy", "arrival
                 "operations_paramilitary", "operations_military", "deployed_formations", "cost")
 FLOW_AT = np.array([OUTPUT_INDEX[name] for name in FLOW_OUTPUTS], dtype=np.int64)
 IN_PYTHON = ("cells", "dormant_cells", "cells_in_sanctuary", "militants_in_sanctuary", "deradicalised",
-             "triggers_fired", "collateral_casualties")
+             "triggers_fired", "collateral_casualties", "attacks_in_karachi")
 (CELLS_AT, DORMANT_AT, SANCTUARY_AT, ABROAD_AT, DERADICALISED_AT, TRIGGERS_AT,
- COLLATERAL_AT) = (OUTPUT_INDEX[n] for n in IN_PYTHON)
+ COLLATERAL_AT, KARACHI_AT) = (OUTPUT_INDEX[n] for n in IN_PYTHON)
 COST_AT = OUTPUT_INDEX["cost"]
 assert set(OUTPUT_INDEX) == set(KERNEL_OUTPUTS) | set(FLOW_OUTPUTS) | set(IN_PYTHON), "an output nobody records"
 # A lean recorder's outputs (ctsim.model.recording.LEAN_OUTPUTS) in the order its kernel computes them, then cells.
 LEAN_KERNEL = ("attacks", "deaths", "injuries", "active_militants", "militants_killed")
 LEAN_AT = np.array([OUTPUT_INDEX[name] for name in LEAN_KERNEL], dtype=np.int64)
 LEAN_REGIONAL_AT = np.array([REGIONAL_INDEX[name] for name in LEAN_REGIONAL], dtype=np.int64)
-assert set(LEAN_KERNEL) | {"cells"} == set(LEAN_OUTPUTS), "a lean output nobody records"
+assert set(LEAN_KERNEL) | {"cells", "attacks_in_karachi"} == set(LEAN_OUTPUTS), "a lean output nobody records"
 assert LEAN_REGIONAL == ("attacks", "deaths", "injuries", "active_militants"), "the lean kernel's regional order"
 
 
@@ -109,6 +109,7 @@ def record_month(model: CTModel, s: State, p: Parameters, month: MonthOutcome) -
                            ops.killed, LEAN_AT, LEAN_REGIONAL_AT, recorder.national_buffer[m],
                            recorder.regional_buffer[m])
         recorder.national_buffer[m, CELLS_AT] = len(s.cells)
+        recorder.national_buffer[m, KARACHI_AT] = attacks.attacks[s.karachi].sum()
         recorder.months += 1
         return MonthRecord(recorder, m)
     record_kernel(s.region, s.population, s.population_totals[1], s.population_totals[0], attacks.attacks,
@@ -127,6 +128,7 @@ def record_month(model: CTModel, s: State, p: Parameters, month: MonthOutcome) -
     row[SANCTUARY_AT] = cells.in_sanctuary
     row[ABROAD_AT] = cells.members_in_sanctuary
     row[DERADICALISED_AT] = trials.disengaged
+    row[KARACHI_AT] = attacks.attacks[s.karachi].sum()
     row[TRIGGERS_AT] = sum(1 for e in s.trigger_events if e[0] == model.steps and e[2] == "fired")
     row[COST_AT] += programme_cost(s, p)
     values = s.policy.as_dict()
