@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ctsim.declarations.levers import LEVERS
 from ctsim.declarations.parameters import PARAMETERS_BY_NAME
-from ctsim.verdicts import MONEY_NOTE, PRICES, format_interval, lever_cost_words, price_draws
+from ctsim.verdicts import MONEY_NOTE, PRICES, format_difference, format_interval, lever_cost_words, price_draws
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
@@ -57,3 +57,13 @@ def test_a_rupee_interval_shows_its_ends_apart(low, width):
     assert text.count("Rs") == 2 and text.endswith("a year"), f"both ends in rupees, a year: {text}"
     a, b = (float(n.replace(",", "")) for n in NUMBER.findall(text)[:2])
     assert a != b or abs(low) == abs(low + width), f"the ends differ as printed: {text}"
+
+
+def test_an_interval_of_zero_width_reads_at_the_sums_own_precision_not_a_floats_noise():
+    # a deterministic cost: every replication the same, the interval's ends the mean give or take a float's noise
+    cost = 159_308_283_000.0
+    low, high = cost * (1 - 1e-15), cost * (1 + 1e-15)
+    assert format_interval("cost", low, high) == "Rs 159 bn to Rs 159 bn more"
+    assert format_difference("cost", cost, low, high) == "Rs 159 bn more"
+    assert format_interval("cost", 159.3e9, 159.4e9) == "Rs 159.3 bn to Rs 159.4 bn more", \
+        "ends that differ still differ"

@@ -52,13 +52,14 @@ def _finite(*values: float) -> bool:
 
 def decimals(values: tuple[float, ...], base: int, cap: int = MAX_DECIMALS) -> int:
     """The fewest decimals, from ``base`` up to ``cap``, at which the values that differ still differ and no value
-    that is not zero prints as zero."""
+    that is not zero prints as zero. Values equal to nine significant digits count as equal: a float's noise (an
+    interval of zero width computed as the mean plus and minus zero) asks for no decimals."""
     # Below half a unit of the last decimal allowed a value is zero for a reader (and for a float's noise).
     shown = [v if abs(v) >= 0.5 * 10.0 ** -cap else 0.0 for v in values if _finite(v)]
     for d in range(base, cap + 1):
         rounded = [round(v, d) for v in shown]
         distinct = all(r1 != r2 for (v1, r1) in zip(shown, rounded, strict=True)
-                       for (v2, r2) in zip(shown, rounded, strict=True) if v1 != v2)
+                       for (v2, r2) in zip(shown, rounded, strict=True) if not math.isclose(v1, v2, rel_tol=1e-9))
         if distinct and all(r != 0 or v == 0 for v, r in zip(shown, rounded, strict=True)):
             return d
     return cap
