@@ -32,6 +32,7 @@ from ctsim.calibration import targets as calibration_targets
 from ctsim.calibration.fingerprint import model_fingerprint
 from ctsim.calibration.parameter_sets import DrawsError, read_posterior, staleness
 from ctsim.calibration.targets import TOLERANCE
+from ctsim.data import REGION_KEYS, REGIONS
 from ctsim.experiments.executors import replications as replications_of
 from ctsim.figures import save_figure
 from ctsim.figures.charts import OBSERVED_PICSS, OBSERVED_PIPS, calibration_chart
@@ -52,9 +53,9 @@ def fit_table(history, values: dict[str, float], replications: int = 20) -> tupl
     def annual_row(label: str, key: str, year: int, target: float, tolerance: float) -> dict:
         values_ = per_run.xs(year, level="year")[key]
         mean = float(values_.mean())
-        return {"target": label, "observed": target, "simulated": mean, "low_5": float(values_.quantile(0.05)),
-                "high_95": float(values_.quantile(0.95)), "error": mean / target - 1.0,
-                "within": abs(mean / target - 1.0) <= tolerance}
+        return {"target": label, "share": False, "observed": target, "simulated": mean,
+                "low_5": float(values_.quantile(0.05)), "high_95": float(values_.quantile(0.95)),
+                "error": mean / target - 1.0, "within": abs(mean / target - 1.0) <= tolerance}
 
     for year, targets in calibration_targets.ANNUAL.items():
         for key, target in targets.items():
@@ -66,7 +67,7 @@ def fit_table(history, values: dict[str, float], replications: int = 20) -> tupl
     for year, targets in calibration_targets.SHARES.items():
         for key, target in targets.items():
             simulated = fit.shares[year][key]
-            rows.append({"target": share_label(year, key), "observed": target,
+            rows.append({"target": share_label(year, key), "share": True, "observed": target,
                          "simulated": simulated, "low_5": np.nan, "high_95": np.nan, "error": simulated - target,
                          "within": abs(simulated - target) <= calibration_targets.TOLERANCE["share_points"]})
     corr = point.errors(fit)["correlation"]
@@ -81,7 +82,7 @@ def fit_rows(table: pd.DataFrame) -> list[str]:
     relative errors."""
     lines = []
     for row in table.to_dict("records"):
-        share = "share of" in row["target"]  # share_label's words
+        share = bool(row["share"])
         interval = "" if np.isnan(row["low_5"]) else f"{_fmt(row['low_5'], share)} - {_fmt(row['high_95'], share)}"
         error = f"{100 * row['error']:+.1f} pts" if share else f"{100 * row['error']:+.1f}%"
         lines.append(f"| {row['target']} | {_fmt(row['observed'], share)} | {_fmt(row['simulated'], share)} | "
@@ -417,10 +418,6 @@ def long_history_section(study: Path) -> list[str]:
     return lines
 
 
-REGION_NAMES_2018 = {"balochistan": "Balochistan", "merged": "merged districts (FATA)",
-                     "kp_settled": "Khyber Pakhtunkhwa (settled)", "sindh": "Sindh"}
-
-
 def _regions_2018(rows: list[dict]) -> list[str]:
     """2018's attacks by region, out of sample, against PICSS's count (studies stored before it was recorded:
     nothing)."""
@@ -430,7 +427,7 @@ def _regions_2018(rows: list[dict]) -> list[str]:
              "against PICSS's count (FACTS.md s5.1; the other 11 of 229 not split by region).", "",
              "| region | record | model median [90%] | model / record |", "|---|---|---|---|"]
     for row in rows:
-        lines.append(f"| {REGION_NAMES_2018[row['region']]} | {number(row['record'], 0)} | "
+        lines.append(f"| {REGIONS[REGION_KEYS.index(row['region'])]} | {number(row['record'], 0)} | "
                      f"{number(row['median'], 0)} [{number(row['q05'], 0)}-{number(row['q95'], 0)}] | "
                      f"x{row['median'] / row['record']:.1f} |")
     return lines

@@ -183,10 +183,10 @@ def test_the_fit_report_shows_karachis_share_of_sindh_as_a_share():
 
     label = share_label(2015, observed.KARACHI_OF_SINDH)
     assert label == "Karachi's share of Sindh's 2015 attacks"
-    table = pd.DataFrame([{"target": label, "observed": 85 / 102, "simulated": 0.724, "low_5": np.nan,
-                           "high_95": np.nan, "error": 0.724 - 85 / 102, "within": False},
-                          {"target": "attacks 2015", "observed": 708.0, "simulated": 768.0, "low_5": np.nan,
-                           "high_95": np.nan, "error": 768 / 708 - 1, "within": True}])
+    table = pd.DataFrame([{"target": label, "share": True, "observed": 85 / 102, "simulated": 0.724,
+                           "low_5": np.nan, "high_95": np.nan, "error": 0.724 - 85 / 102, "within": False},
+                          {"target": "attacks 2015", "share": False, "observed": 708.0, "simulated": 768.0,
+                           "low_5": np.nan, "high_95": np.nan, "error": 768 / 708 - 1, "within": True}])
     karachi, attacks = fit_rows(table)
     assert karachi.startswith(f"| {label} | 83.3% | 72.4% |") and "-10.9 pts" in karachi, karachi
     assert attacks.startswith("| attacks 2015 | 708 | 768 |") and "+8.5%" in attacks, attacks

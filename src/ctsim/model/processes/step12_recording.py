@@ -104,12 +104,12 @@ def record_month(model: CTModel, s: State, p: Parameters, month: MonthOutcome) -
     recorder = model.recorder
     m = recorder.next_month()
     attacks, ops, trials, cells = month.attacks, month.operations, month.trials, month.cells
+    recorder.national_buffer[m, KARACHI_AT] = attacks.attacks[s.karachi].sum()  # the lean and the full record's
     if recorder.lean:  # the outputs a calibration candidate reads, as the full recording computes them
         record_lean_kernel(s.region, attacks.attacks, attacks.deaths, attacks.injuries, cells.members_by_district,
                            ops.killed, LEAN_AT, LEAN_REGIONAL_AT, recorder.national_buffer[m],
                            recorder.regional_buffer[m])
         recorder.national_buffer[m, CELLS_AT] = len(s.cells)
-        recorder.national_buffer[m, KARACHI_AT] = attacks.attacks[s.karachi].sum()
         recorder.months += 1
         return MonthRecord(recorder, m)
     record_kernel(s.region, s.population, s.population_totals[1], s.population_totals[0], attacks.attacks,
@@ -128,7 +128,6 @@ def record_month(model: CTModel, s: State, p: Parameters, month: MonthOutcome) -
     row[SANCTUARY_AT] = cells.in_sanctuary
     row[ABROAD_AT] = cells.members_in_sanctuary
     row[DERADICALISED_AT] = trials.disengaged
-    row[KARACHI_AT] = attacks.attacks[s.karachi].sum()
     row[TRIGGERS_AT] = sum(1 for e in s.trigger_events if e[0] == model.steps and e[2] == "fired")
     row[COST_AT] += programme_cost(s, p)
     values = s.policy.as_dict()
