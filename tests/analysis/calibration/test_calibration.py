@@ -40,13 +40,18 @@ def test_targets_are_the_facts():
     assert 1.15 < observed.PICSS_OVER_PIPS < 1.25, "PICSS counts about a fifth more than PIPS in 2014-2017"
     assert observed.OUT_OF_SAMPLE == {2018: 229.0, 2019: 159.0, 2020: 187.0, 2021: 294.0}
     assert not set(observed.OUT_OF_SAMPLE) & set(observed.ANNUAL), "2018-2021 are kept out of the fit"
+    assert observed.ABROAD == {(2022, 2): 4000.0, (2024, 7): 6250.0}, \
+        "the UN's counts of February 2022 (3,000-5,000) and July 2024 (6,000-6,500), FACTS.md s5.8"
+    assert (2020, 7) in observed.UN_FIGHTERS_ABROAD and (2020, 7) not in observed.ABROAD, \
+        "July 2020's count lies in the out-of-sample years"
 
 
 def _perfect() -> point.Fit:
     shares = {y: {**{k: 0.0 for k in observed.REST}, **dict(v)} for y, v in observed.SHARES.items()}
     months = pd.date_range("2022-01-01", periods=len(observed.MONTHLY_ATTACKS), freq="MS")
     return point.Fit(observed.MONTHLY_ATTACKS.copy(), {y: dict(v) for y, v in observed.ANNUAL.items()}, shares,
-                     dict(observed.KILLED), months, np.zeros((1, len(months), 4)))
+                     dict(observed.KILLED), {k: np.array([v]) for k, v in observed.ABROAD.items()}, months,
+                     np.zeros((1, len(months), 4)))
 
 
 def test_loss_is_zero_at_the_targets_and_grows_away_from_them():
@@ -58,6 +63,12 @@ def test_loss_is_zero_at_the_targets_and_grows_away_from_them():
     killed = _perfect()
     killed.killed = {y: 4 * v for y, v in observed.KILLED.items()}
     assert point.loss(killed) > 10, "killing four times the militants the record shows is far outside tolerance"
+    emptied = _perfect()
+    emptied.abroad = {k: np.array([v / 3]) for k, v in observed.ABROAD.items()}
+    assert point.loss(emptied) > 10, "a third of the fighters the UN counted in Afghanistan is far outside tolerance"
+    near = _perfect()
+    near.abroad = {k: np.array([v * 1.2]) for k, v in observed.ABROAD.items()}
+    assert 0 < point.loss(near) < 1, "a fifth more fighters abroad than the UN counted is within tolerance"
 
 
 def test_regional_shares_pool_the_small_regions_as_picss_reports_2024():

@@ -382,3 +382,29 @@ def test_a_run_resumed_at_a_generation_gives_the_same_draws_each_time(tmp_path):
     one, two = (_toy(tmp_path, name, max_populations=3, sampler=1) for name in ("first", "second"))
     assert one.settings["resumed_from_generation"] == two.settings["resumed_from_generation"] == 2
     assert one.values.equals(two.values) and np.array_equal(one.weights, two.weights)
+
+
+def test_the_fighters_abroad_are_read_at_the_months_the_un_counted_them_and_weigh_in_the_distance():
+    from ctsim.analysis.calibration import point
+    from ctsim.experiments.executors import replications
+    from ctsim.scenarios.files import load_scenario
+    from ctsim.scenarios.runner import run_recorded
+
+    history = load_scenario(point.HISTORY)
+    values = {name: float(np.mean(PARAMETERS_BY_NAME[name].plausible)) for name in observed.FREE}
+    seeds = [r.seed for r in replications(2, 5, spawn_key=(0,))]
+    runs = [run_recorded(history, seed, uncertainties=values, outputs=point.READ) for seed in seeds]
+    summary = posterior.ctsim_summary(point.fit_of(runs))
+    months = runs[0].months
+    for year, month in observed.ABROAD:
+        at = int(np.flatnonzero((months.year == year) & (months.month == month))[0])
+        expected = np.mean([r.series("militants_in_sanctuary")[at] for r in runs])
+        assert summary[f"abroad/{year}/{month:02d}"] == pytest.approx(expected, rel=1e-12), (year, month)
+        assert expected > 0, "cells are in the sanctuary at the months the UN counted them"
+    targets = posterior.ctsim_targets()
+    assert targets["abroad/2022/02"] == 4000.0 and targets["abroad/2024/07"] == 6250.0
+    exact = {**summary, **{k: targets[k] for k in targets if k.startswith("abroad/")}}
+    off = {**exact, "abroad/2024/07": targets["abroad/2024/07"] / 2}
+    tolerance = observed.TOLERANCE["abroad_relative"]
+    assert posterior.ctsim_distance(off, targets) - posterior.ctsim_distance(exact, targets) == \
+        pytest.approx((0.5 / tolerance) ** 2, rel=1e-9), "half the UN's count costs (0.5 / 0.25)^2 = 4"

@@ -26,6 +26,7 @@ import pandas as pd
 from scipy.optimize import differential_evolution
 
 from ctsim.calibration.targets import (
+    ABROAD,
     ANNUAL,
     FREE,
     HISTORY_NAME,
@@ -78,6 +79,8 @@ class Fit:
         annual: year -> attacks, deaths and injuries (means of the replications' totals).
         shares: year -> each region's share of the year's attacks (mean over the replications; "rest" too).
         killed: year -> militants killed.
+        abroad: (year, month) of each :data:`ctsim.calibration.targets.ABROAD` target -> the members of cells in the
+            Afghan sanctuary at that month's end, one value per replication (the fit compares their mean).
         months: the first day of every month simulated.
         by_replication: (replications, months, 4) attacks, deaths, injuries and militants killed of each run.
     """
@@ -86,6 +89,7 @@ class Fit:
     annual: dict[int, dict[str, float]]
     shares: dict[int, dict[str, float]]
     killed: dict[int, float]
+    abroad: dict[tuple[int, int], np.ndarray]
     months: pd.DatetimeIndex
     by_replication: np.ndarray
 
@@ -105,8 +109,9 @@ class Fit:
 
 
 KEPT = ("attacks", "deaths", "injuries", "militants_killed")
+SANCTUARY = "militants_in_sanctuary"  # the output the UN's counts of fighters in Afghanistan are compared with
 # Every output a fit reads from a run (the runs record these alone: ctsim.scenarios.runner.recorded_stages)
-READ = (*KEPT, "attacks@regions", "attacks_in_karachi")
+READ = (*KEPT, "attacks@regions", "attacks_in_karachi", SANCTUARY)
 
 
 def simulate(values: dict[str, float], history, seeds: list[np.random.SeedSequence]) -> Fit:
@@ -131,16 +136,18 @@ def simulate_in_stages(values: dict[str, float], history, seeds: list[np.random.
             stage.close()
 
 
-def complete_years(recorded: list[Recorded], years: Iterable[int] | None = None) -> tuple[dict, dict, dict]:
-    """The annual figures, regional shares (the years of :data:`SHARES`) and militants killed of the calendar years
-    the replications ``recorded`` have run in full (of ``years`` only, when given): :func:`fit_of`'s, bit for bit,
-    without the rest of a fit. Cheap: what a staged ABC candidate is checked on at each pause."""
+def complete_years(recorded: list[Recorded], years: Iterable[int] | None = None) -> tuple[dict, dict, dict, dict]:
+    """The annual figures, regional shares (the years of :data:`SHARES`), militants killed and fighters abroad (mean
+    over the replications, the months of :data:`ABROAD`) of the calendar years the replications ``recorded`` have
+    run in full (of ``years`` only, when given): :func:`fit_of`'s, bit for bit, without the rest of a fit. Cheap:
+    what a staged ABC candidate is checked on at each pause."""
     first = recorded[0].months[0]
     calendar = first.year + (first.month - 1 + np.arange(len(recorded[0].months))) // 12
     complete = {int(year) for year, count in zip(*np.unique(calendar, return_counts=True), strict=True)
                 if count == 12}
     wanted = sorted(complete if years is None else complete & set(years))
-    return _year_figures(recorded, _replication_mean(recorded), calendar, wanted)
+    abroad = {key: float(runs.mean()) for key, runs in _abroad(recorded, wanted).items()}
+    return (*_year_figures(recorded, _replication_mean(recorded), calendar, wanted), abroad)
 
 
 def fit_of(recorded: list[Recorded]) -> Fit:
@@ -150,8 +157,22 @@ def fit_of(recorded: list[Recorded]) -> Fit:
     by_replication = np.stack([np.column_stack([r.series(k) for k in KEPT]) for r in recorded])
     mean = by_replication.mean(axis=0)
     years = months.year.to_numpy()
-    annual, shares, killed = _year_figures(recorded, mean, years, [int(year) for year in np.unique(years)])
-    return Fit(mean[monthly_window(months), 0].copy(), annual, shares, killed, months, by_replication)
+    wanted = [int(year) for year in np.unique(years)]
+    annual, shares, killed = _year_figures(recorded, mean, years, wanted)
+    return Fit(mean[monthly_window(months), 0].copy(), annual, shares, killed, _abroad(recorded, wanted), months,
+               by_replication)
+
+
+def _abroad(recorded: list[Recorded], wanted: Iterable[int]) -> dict[tuple[int, int], np.ndarray]:
+    """Each replication's members of cells in sanctuary at the end of each month of :data:`ABROAD` that the runs
+    have reached, in the years ``wanted``."""
+    months = recorded[0].months
+    found = {}
+    for year, month in ABROAD:
+        at = np.flatnonzero((months.year == year) & (months.month == month))
+        if year in wanted and at.size:
+            found[(year, month)] = np.array([r.series(SANCTUARY)[at[0]] for r in recorded], dtype=float)
+    return found
 
 
 def _replication_mean(recorded: list[Recorded]) -> np.ndarray:
@@ -189,32 +210,35 @@ def _record(seed: np.random.SeedSequence, values: dict[str, float], history) -> 
 
 
 OUT_OF_TOLERANCE_WEIGHT = 10.0
+GROUPS = ("annual", "shares", "killed", "abroad")  # the target groups the loss averages, each on its own
 
 
 def errors(fit: Fit) -> dict[str, np.ndarray | float]:
-    """Each target's error in units of its tolerance (annual and killed: relative error over 10% or 25%; shares:
-    points over 5), and the monthly correlation."""
+    """Each target's error in units of its tolerance (annual, killed and fighters abroad: relative error over 10%,
+    25% and 25%; shares: points over 5), and the monthly correlation."""
     annual = np.array([(fit.annual.get(y, {}).get(k, 0.0) - t) / t / TOLERANCE["annual_relative"]
                        for y, targets in ANNUAL.items() for k, t in targets.items()])
     shares = np.array([(fit.shares.get(y, {}).get(k, 0.0) - v) / TOLERANCE["share_points"]
                        for y, targets in SHARES.items() for k, v in targets.items()])
     killed = np.array([(fit.killed.get(y, 0.0) - t) / t / TOLERANCE["killed_relative"] for y, t in KILLED.items()])
+    abroad = np.array([(float(np.mean(fit.abroad.get(k, 0.0))) - t) / t / TOLERANCE["abroad_relative"]
+                       for k, t in ABROAD.items()])
     n = min(len(fit.monthly_attacks), len(MONTHLY_ATTACKS))
     sim, obs = fit.monthly_attacks[:n], MONTHLY_ATTACKS[:n]
     corr = float(np.corrcoef(sim, obs)[0, 1]) if sim.std() > 0 else 0.0
-    return {"annual": annual, "shares": shares, "killed": killed, "correlation": corr}
+    return {"annual": annual, "shares": shares, "killed": killed, "abroad": abroad, "correlation": corr}
 
 
 def loss(fit: Fit) -> float:
     """Each error in units of its tolerance: the mean squared error of each group (annual figures, shares, militants
-    killed), plus (1 - correlation) of the monthly series, doubled, plus a steep penalty on the part of any error
-    beyond its tolerance (and on a correlation below 0.6)."""
+    killed, fighters abroad), plus (1 - correlation) of the monthly series, doubled, plus a steep penalty on the part
+    of any error beyond its tolerance (and on a correlation below 0.6)."""
     e = errors(fit)
     corr = e["correlation"]
-    beyond = np.concatenate([np.maximum(np.abs(e[k]) - 1.0, 0.0) for k in ("annual", "shares", "killed")]
+    beyond = np.concatenate([np.maximum(np.abs(e[k]) - 1.0, 0.0) for k in GROUPS]
                             + [[max(TOLERANCE["monthly_correlation"] - corr, 0.0) / 0.1]])
-    return float(np.mean(e["annual"] ** 2) + np.mean(e["shares"] ** 2) + np.mean(e["killed"] ** 2)
-                 + 2.0 * (1.0 - corr) + OUT_OF_TOLERANCE_WEIGHT * np.sum(beyond ** 2))
+    return float(sum(np.mean(e[k] ** 2) for k in GROUPS) + 2.0 * (1.0 - corr)
+                 + OUT_OF_TOLERANCE_WEIGHT * np.sum(beyond ** 2))
 
 
 def _score(task: tuple[tuple[float, ...], object, list]) -> float:

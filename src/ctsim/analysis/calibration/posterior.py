@@ -392,9 +392,9 @@ def _version(distribution: str) -> str:
 # posterior's medians then missed both.) The monthly series enters as its mean negative-binomial deviance per month
 # (about 1 when the months scatter as the error model expects): it carries the series' shape, since its level is
 # already three of the annual targets, and counting 36 months in full would count that level again.
-DISTANCE_WEIGHTS = {"monthly": 1.0, "annual": 1.0, "shares": 1.0, "killed": 1.0}
-DISTANCE_TERMS = ("one term per annual, share and killed target (squared error in units of its tolerance); the "
-                  "monthly series as its mean negative-binomial deviance per month")
+DISTANCE_WEIGHTS = {"monthly": 1.0, "annual": 1.0, "shares": 1.0, "killed": 1.0, "abroad": 1.0}
+DISTANCE_TERMS = ("one term per annual, share, killed and fighters-abroad target (squared error in units of its "
+                  "tolerance); the monthly series as its mean negative-binomial deviance per month")
 MONTHLY = "monthly_attacks"
 DISPERSION = "monthly_dispersion"
 
@@ -403,7 +403,8 @@ def ctsim_targets() -> dict[str, Any]:
     """The calibration targets as a flat summary, read from :mod:`ctsim.calibration.targets` now.
 
     Keys: ``monthly_attacks`` (array), ``annual/<year>/<attacks|deaths|injuries>``, ``shares/<year>/<region>``,
-    ``killed/<year>``, and ``monthly_dispersion``: the negative-binomial dispersion of the observed monthly series
+    ``killed/<year>``, ``abroad/<year>/<month>`` (the UN's counts of fighters in Afghanistan), and
+    ``monthly_dispersion``: the negative-binomial dispersion of the observed monthly series
     around a log-linear trend (maximum likelihood, statsmodels), which the distance's count deviance uses.
     """
     monthly = np.asarray(calibration_targets.MONTHLY_ATTACKS, dtype=float)
@@ -417,7 +418,8 @@ def ctsim_targets() -> dict[str, Any]:
     if not (np.isfinite(alpha) and alpha > 0):
         raise ValueError(f"the dispersion of the observed monthly attacks could not be estimated (got {alpha})")
     targets: dict[str, Any] = {MONTHLY: monthly, DISPERSION: alpha}
-    targets.update(_flatten(calibration_targets.ANNUAL, calibration_targets.SHARES, calibration_targets.KILLED))
+    targets.update(_flatten(calibration_targets.ANNUAL, calibration_targets.SHARES, calibration_targets.KILLED,
+                            calibration_targets.ABROAD))
     return targets
 
 
@@ -429,21 +431,22 @@ def ctsim_summary(fit) -> dict[str, Any]:
     summary: dict[str, Any] = {MONTHLY: np.asarray(fit.monthly_attacks, dtype=float)}
     summary.update(_flatten({y: v for y, v in fit.annual.items() if y in full},
                             {y: v for y, v in shares.items() if y in full},
-                            {y: v for y, v in killed.items() if y in full}))
+                            {y: v for y, v in killed.items() if y in full},
+                            {k: float(v.mean()) for k, v in fit.abroad.items() if k[0] in full}))
     return summary
 
 
 def partial_summary(recorded, years=None) -> dict[str, Any]:
     """The summary of runs not yet over (:func:`ctsim.analysis.calibration.point.complete_years`): their complete
-    years' annual, share and killed figures (of ``years`` only, when given; the values the whole runs' summary will
-    hold, bit for bit) and no monthly series (its term is a mean over months still to come). Under
+    years' annual, share, killed and fighters-abroad figures (of ``years`` only, when given; the values the whole
+    runs' summary will hold, bit for bit) and no monthly series (its term is a mean over months still to come). Under
     :func:`ctsim_distance`, which adds non-negative terms over the keys a summary holds, its distance is a lower bound
     of the whole runs'."""
     return {MONTHLY: np.zeros(0), **_flatten(*point.complete_years(recorded, years))}
 
 
 def _years_of(summary: Mapping[str, Any]) -> set[int]:
-    """The years a flat summary's annual, share and killed keys name."""
+    """The years a flat summary's annual, share, killed and fighters-abroad keys name."""
     return {int(key.split("/")[1]) for key in summary if key.count("/") >= 1}
 
 
@@ -483,16 +486,17 @@ def ctsim_staged(history, seeds: list[np.random.SeedSequence], targets: Mapping[
     return staged
 
 
-def _flatten(annual: Mapping, shares: Mapping, killed: Mapping) -> dict[str, float]:
+def _flatten(annual: Mapping, shares: Mapping, killed: Mapping, abroad: Mapping) -> dict[str, float]:
     flat = {f"annual/{y}/{k}": float(v) for y, row in annual.items() for k, v in row.items()}
     flat.update({f"shares/{y}/{k}": float(v) for y, row in shares.items() for k, v in row.items()})
     flat.update({f"killed/{y}": float(v) for y, v in killed.items()})
+    flat.update({f"abroad/{y}/{m:02d}": float(v) for (y, m), v in abroad.items()})
     return flat
 
 
 def ctsim_distance(simulated: Mapping[str, Any], observed: Mapping[str, Any],
                    weights: Mapping[str, float] = DISTANCE_WEIGHTS) -> float:
-    """The error model: the weighted sum of four groups, each compared where the simulation covers the target.
+    """The error model: the weighted sum of five groups, each compared where the simulation covers the target.
 
     - monthly attacks: negative-binomial deviance per month (dispersion ``observed["monthly_dispersion"]``) of the
       observed counts given the simulated mean, over the months both cover;
@@ -500,7 +504,9 @@ def ctsim_distance(simulated: Mapping[str, Any], observed: Mapping[str, Any],
       ``TOLERANCE["annual_relative"]`` (one term per target);
     - regional shares: sum of squared errors in points, in units of ``TOLERANCE["share_points"]``;
     - militants killed (if calibration has the target): sum of squared relative errors in units of
-      ``TOLERANCE["killed_relative"]``.
+      ``TOLERANCE["killed_relative"]``;
+    - fighters in Afghanistan (the UN's counts): sum of squared relative errors in units of
+      ``TOLERANCE["abroad_relative"]``.
     """
     tolerance = calibration_targets.TOLERANCE
     sim, obs = np.asarray(simulated[MONTHLY], dtype=float), np.asarray(observed[MONTHLY], dtype=float)
@@ -513,7 +519,7 @@ def ctsim_distance(simulated: Mapping[str, Any], observed: Mapping[str, Any],
         total = weights["monthly"] * float(family.deviance(obs[:n], mu)) / n
 
     scales = {"annual": tolerance["annual_relative"], "shares": tolerance["share_points"],
-              "killed": tolerance.get("killed_relative")}
+              "killed": tolerance.get("killed_relative"), "abroad": tolerance.get("abroad_relative")}
     for group, scale in scales.items():
         keys = [k for k in observed if k.startswith(f"{group}/") and k in simulated]
         if not keys or scale is None:

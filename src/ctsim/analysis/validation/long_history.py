@@ -37,7 +37,7 @@ from scipy.stats import bootstrap, spearmanr
 
 from ctsim.analysis.validation import forecast
 from ctsim.calibration.fingerprint import dynamics_fingerprint, model_fingerprint
-from ctsim.calibration.targets import ANNUAL, EARLY_ANNUAL, HISTORY_NAME, OUT_OF_SAMPLE
+from ctsim.calibration.targets import ANNUAL, EARLY_ANNUAL, HISTORY_NAME, OUT_OF_SAMPLE, UN_FIGHTERS_ABROAD
 from ctsim.data import REGION_KEYS
 from ctsim.declarations.parameters import defaults
 from ctsim.experiments.executors import ExecutorSpec, Replication, replicate, replications
@@ -48,9 +48,6 @@ from ctsim.scenarios.library import LIBRARY_DIR
 SEED = 2013_2024
 YEARS = tuple(range(2013, 2025))
 CONFIDENCE = 0.9
-# Pakistani fighters in Afghanistan, mostly TTP, as the UN Monitoring Team counted them (FACTS.md s5.8): the months
-# of its reports and the ranges it gave. Compared with the model's members of cells in sanctuary; never fitted.
-UN_FIGHTERS_ABROAD = {(2020, 7): (6000.0, 6500.0), (2022, 2): (3000.0, 5000.0), (2024, 7): (6000.0, 6500.0)}
 # Attacks by region in 2018, out of sample (PICSS, FACTS.md s5.1: Balochistan 99, FATA 65, KP 40, Sindh 14 of 229;
 # FATA is the merged districts, KP the settled districts; the other 11 attacks not split by region).
 REGIONS_2018 = {"balochistan": 99.0, "merged": 65.0, "kp_settled": 40.0, "sindh": 14.0}
