@@ -65,8 +65,10 @@ HISTORY = LIBRARY_DIR / f"{HISTORY_NAME}.toml"
 # resources, the Karachi operation and the start at the end of 2012 (issue 34); 13 with cells held in the Afghan
 # sanctuary until it opens, its opening built up over months after Kabul fell, and Sindh's militants of 2012 placed
 # mostly in Karachi (initial_karachi_share_of_sindh); 14 with that share calibrated, fitted to Karachi's share of
-# Sindh's attacks of 2015 (PIPS: 85 of 102), which version 13's assumed 0.83 missed (the draws gave about 44%).
-VERSION = 14
+# Sindh's attacks of 2015 (PIPS: 85 of 102), which version 13's assumed 0.83 missed (the draws gave about 44%); 15
+# also fitted to the UN Monitoring Team's counts of Pakistani fighters in Afghanistan in February 2022 and July 2024
+# (FACTS.md s5.8), which version 14 missed (over its draws 8,340 and 4,606 against 3,000-5,000 and 6,000-6,500).
+VERSION = 15
 
 
 @dataclass
