@@ -133,10 +133,13 @@ def write_report(record: dict, history, path: Path = Path("docs/validation.md"),
     lines += ["", f"## Fit to the targets ({replications} fresh replications of the history, not those used to fit)",
               "", "Targets: FACTS.md s1 (PICSS, 2014-2017 and 2022-2024; 2013: PIPS's count times 1.19, PICSS's count "
               "over PIPS's in 2014-2017), s5.1 and s5.11 (PIPS's 2015 regional shares and Karachi's share of "
-              "Sindh's attacks), s5.2 (militants killed: PICSS 2015, ISPR 2023). Tolerances of the fit: "
+              "Sindh's attacks), s5.2 (militants killed: PICSS 2015, ISPR 2023), s5.8 (the UN Monitoring Team's "
+              "Pakistani fighters in Afghanistan, February 2022 and July 2024, each range's centre, against the "
+              "members of cells in sanctuary). Tolerances of the fit: "
               "annual figures within 10%, regional shares within 5 percentage points (2024: Sindh, "
               "Punjab, ICT, GB and AJK as one 'rest' share, as PICSS reports them), militants killed within 25% (two "
-              "counters), monthly correlation at least 0.6 over the 36 months of 2022-2024.", "",
+              "counters), fighters in Afghanistan within 25% (an assumption: estimates from member states' reports), "
+              "monthly correlation at least 0.6 over the 36 months of 2022-2024.", "",
               "| target | observed | simulated mean | 90% interval | error | within tolerance |",
               "|---|---|---|---|---|---|"]
     lines += fit_rows(table)
@@ -227,10 +230,10 @@ def _error_model_sentence(settings: dict) -> str:
         head = (f"This draws file does not record which error model made it (files written before 2026-12-02 07:00 "
                 f"UTC did not); the current one (`ctsim.analysis.calibration.posterior.ctsim_distance`, weights "
                 f"{DISTANCE_WEIGHTS}) is: {DISTANCE_TERMS}.")
-    return (f"{head} Each of the {len(targets)} annual, share and killed targets is a Gaussian observation whose "
-            f"standard deviation is the tolerance calibration accepts (annual figures "
+    return (f"{head} Each of the {len(targets)} annual, share, killed and fighters-abroad targets is a Gaussian "
+            f"observation whose standard deviation is the tolerance calibration accepts (annual figures "
             f"{TOLERANCE['annual_relative']:.0%}, shares {TOLERANCE['share_points'] * 100:g} points, militants killed "
-            f"{TOLERANCE['killed_relative']:.0%}), so a target missed by its tolerance adds 1; the months follow a "
+            f"{TOLERANCE['killed_relative']:.0%}, fighters abroad {TOLERANCE['abroad_relative']:.0%}), so a target missed by its tolerance adds 1; the months follow a "
             f"negative binomial around the simulated mean ({dispersion}estimated on the observed months around a "
             f"log-linear trend) and add about 1 when they scatter as that model expects. A run that misses every "
             f"target by exactly its tolerance is at about {len(targets) + 1}.")
