@@ -51,7 +51,8 @@ def handle(args: argparse.Namespace) -> int:
           f"{record['fall_2013_2017_without_policies']:.0%}); the 2014-2017 policies explain {share['value']:.0%} "
           f"of it (90% interval {share['low']:.0%} to {share['high']:.0%})")
     print(f"attacks 2023 / 2020: {record['rise_2020_2023']:.2f} (sanctuary kept closed: "
-          f"{record['rise_2020_2023_sanctuary_closed']:.2f}); trough in {record['trough_year']}")
+          f"{record['rise_2020_2023_sanctuary_closed']:.2f}); trough in {record['trough_year']} (2013-2020; the "
+          f"median's lowest year of 2013-2024: {record['lowest_year']})")
     drivers = record["rise_2020_2023_drivers"][:3]
     print(f"runs whose attacks at least double from 2020 to 2023: {record['rise_2020_2023_runs_doubling']:.0%}"
           + ("; what decides it over the draws (Spearman's rank correlation with a run's 2023 / 2020): "

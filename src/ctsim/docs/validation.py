@@ -233,10 +233,11 @@ def _error_model_sentence(settings: dict) -> str:
     return (f"{head} Each of the {len(targets)} annual, share, killed and fighters-abroad targets is a Gaussian "
             f"observation whose standard deviation is the tolerance calibration accepts (annual figures "
             f"{TOLERANCE['annual_relative']:.0%}, shares {TOLERANCE['share_points'] * 100:g} points, militants killed "
-            f"{TOLERANCE['killed_relative']:.0%}, fighters abroad {TOLERANCE['abroad_relative']:.0%}), so a target missed by its tolerance adds 1; the months follow a "
-            f"negative binomial around the simulated mean ({dispersion}estimated on the observed months around a "
-            f"log-linear trend) and add about 1 when they scatter as that model expects. A run that misses every "
-            f"target by exactly its tolerance is at about {len(targets) + 1}.")
+            f"{TOLERANCE['killed_relative']:.0%}, fighters abroad {TOLERANCE['abroad_relative']:.0%}), so a target "
+            f"missed by its tolerance adds 1; the months follow a negative binomial around the simulated mean "
+            f"({dispersion}estimated on the observed months around a log-linear trend) and add about 1 when they "
+            f"scatter as that model expects. A run that misses every target by exactly its tolerance is at about "
+            f"{len(targets) + 1}.")
 
 
 def pattern_section(patterns: pd.DataFrame, replications: int | None) -> list[str]:
@@ -402,6 +403,8 @@ def long_history_section(study: Path) -> list[str]:
               f"counterfactual |",
               f"| trough of the median (2013-2020) | {data['trough_year']} | 2018-2020 | emergent (2018-2021 not "
               f"fitted) |",
+              *([f"| lowest year of the median (2013-2024) | {data['lowest_year']} | 2019 (PICSS's lowest) | "
+                 f"emergent: the turn |"] if "lowest_year" in data else []),
               f"| rise, 2020 to 2023 (median ratio) | {rise:.2f}x | at least 2x | 2020 not fitted |",
               f"| the same with the sanctuary kept closed | {rise_closed:.2f}x | smaller than with it open | "
               f"counterfactual, largely by construction: the sanctuary's opening is the world's one change after "

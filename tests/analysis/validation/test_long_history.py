@@ -72,6 +72,11 @@ def test_the_command_stores_a_study_the_report_shows(tmp_path, capsys):
     assert [r["region"] for r in record["regions_2018"]] == list(lh.REGIONS_2018)
     assert all(r["q05"] <= r["median"] <= r["q95"] for r in record["regions_2018"])
     assert "| Sindh | 14 |" in lines, "2018's attacks by region against PICSS's"
+    median = record["history"]["median"]
+    assert record["lowest_year"] == lh.YEARS[int(np.argmin(median))], "the median's lowest year over 2013-2024"
+    assert record["trough_year"] == lh.YEARS[int(np.argmin(median[:8]))], "the trough before 2021"
+    assert f"| lowest year of the median (2013-2024) | {record['lowest_year']} |" in lines
+    assert f"median's lowest year of 2013-2024: {record['lowest_year']}" in printed
 
 
 def test_a_regions_attacks_in_a_year_are_its_share_of_that_years_attacks():

@@ -261,6 +261,8 @@ def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]
         "rise_2020_2023_sanctuary_closed": float(
             np.median(kabul.counterfactual.year(2023) / kabul.counterfactual.year(2020))),
         "trough_year": int(YEARS[int(np.argmin(np.median(policies.history.attacks, axis=0)[:8]))]),
+        # the median's lowest year over the whole history: the turn may come later than the trough before 2021
+        "lowest_year": int(YEARS[int(np.argmin(np.median(policies.history.attacks, axis=0)))]),
         "sindh_share": {"2013": float(np.median(policies.history.share("sindh", (2013,)))),
                         "2015-2017": float(np.median(policies.history.share("sindh", (2015, 2016, 2017))))},
         "out_of_sample": table.to_dict("records"),
