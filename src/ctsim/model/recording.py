@@ -31,7 +31,8 @@ RECORDED_LEVERS = tuple(lever.name for lever in LEVERS if lever.kind in ("float"
 # deaths, injuries, militants killed, attacks in Karachi) and the running-size guard reads (cells, active
 # militants), and by region attacks, deaths, injuries and active militants (the fit's regional shares; what the
 # state's reactions watch in the histories).
-LEAN_OUTPUTS = ("attacks", "deaths", "injuries", "active_militants", "militants_killed", "cells", "attacks_in_karachi")
+LEAN_OUTPUTS = ("attacks", "deaths", "injuries", "active_militants", "militants_killed", "cells", "attacks_in_karachi",
+                "militants_in_sanctuary")
 LEAN_REGIONAL = ("attacks", "deaths", "injuries", "active_militants")
 
 

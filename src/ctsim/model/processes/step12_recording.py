@@ -94,7 +94,8 @@ assert set(OUTPUT_INDEX) == set(KERNEL_OUTPUTS) | set(FLOW_OUTPUTS) | set(IN_PYT
 LEAN_KERNEL = ("attacks", "deaths", "injuries", "active_militants", "militants_killed")
 LEAN_AT = np.array([OUTPUT_INDEX[name] for name in LEAN_KERNEL], dtype=np.int64)
 LEAN_REGIONAL_AT = np.array([REGIONAL_INDEX[name] for name in LEAN_REGIONAL], dtype=np.int64)
-assert set(LEAN_KERNEL) | {"cells", "attacks_in_karachi"} == set(LEAN_OUTPUTS), "a lean output nobody records"
+assert set(LEAN_KERNEL) | {"cells", "attacks_in_karachi", "militants_in_sanctuary"} == set(LEAN_OUTPUTS), \
+    "a lean output nobody records"
 assert LEAN_REGIONAL == ("attacks", "deaths", "injuries", "active_militants"), "the lean kernel's regional order"
 
 
@@ -110,6 +111,7 @@ def record_month(model: CTModel, s: State, p: Parameters, month: MonthOutcome) -
                            ops.killed, LEAN_AT, LEAN_REGIONAL_AT, recorder.national_buffer[m],
                            recorder.regional_buffer[m])
         recorder.national_buffer[m, CELLS_AT] = len(s.cells)
+        recorder.national_buffer[m, ABROAD_AT] = cells.members_in_sanctuary  # the UN's counts are fitted to it
         recorder.months += 1
         return MonthRecord(recorder, m)
     record_kernel(s.region, s.population, s.population_totals[1], s.population_totals[0], attacks.attacks,
