@@ -50,12 +50,15 @@ def fit_table(history, values: dict[str, float], replications: int = 20) -> tupl
     per_run = runs.groupby(["replication", "year"])[["attacks", "deaths", "injuries", "militants_killed"]].sum()
     rows = []
 
-    def annual_row(label: str, key: str, year: int, target: float, tolerance: float) -> dict:
-        values_ = per_run.xs(year, level="year")[key]
-        mean = float(values_.mean())
+    def count_row(label: str, values_: np.ndarray, target: float, tolerance: float) -> dict:
+        """A count target against the runs' values: their mean, 90% interval and relative error."""
+        mean = float(np.mean(values_))
         return {"target": label, "share": False, "observed": target, "simulated": mean,
-                "low_5": float(values_.quantile(0.05)), "high_95": float(values_.quantile(0.95)),
+                "low_5": float(np.quantile(values_, 0.05)), "high_95": float(np.quantile(values_, 0.95)),
                 "error": mean / target - 1.0, "within": abs(mean / target - 1.0) <= tolerance}
+
+    def annual_row(label: str, key: str, year: int, target: float, tolerance: float) -> dict:
+        return count_row(label, per_run.xs(year, level="year")[key].to_numpy(), target, tolerance)
 
     for year, targets in calibration_targets.ANNUAL.items():
         for key, target in targets.items():
@@ -65,12 +68,8 @@ def fit_table(history, values: dict[str, float], replications: int = 20) -> tupl
         rows.append(annual_row(f"militants killed {year}", "militants_killed", year, target,
                                calibration_targets.TOLERANCE["killed_relative"]))
     for (year, month), target in calibration_targets.ABROAD.items():
-        runs_abroad = fit.abroad[(year, month)]
-        mean = float(runs_abroad.mean())
-        rows.append({"target": f"fighters in Afghanistan {year}-{month:02d} (UN)", "share": False,
-                     "observed": target, "simulated": mean, "low_5": float(np.quantile(runs_abroad, 0.05)),
-                     "high_95": float(np.quantile(runs_abroad, 0.95)), "error": mean / target - 1.0,
-                     "within": abs(mean / target - 1.0) <= calibration_targets.TOLERANCE["abroad_relative"]})
+        rows.append(count_row(f"fighters in Afghanistan {year}-{month:02d} (UN)", fit.abroad[(year, month)], target,
+                              calibration_targets.TOLERANCE["abroad_relative"]))
     for year, targets in calibration_targets.SHARES.items():
         for key, target in targets.items():
             simulated = fit.shares[year][key]

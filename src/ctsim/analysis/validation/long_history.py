@@ -241,6 +241,7 @@ def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]
     table = out_of_sample(policies.history)
     ratios = kabul.history.year(2023) / kabul.history.year(2020)
     draws = [rep.draw for rep in replications(runs, SEED, parameters)]
+    median = np.median(policies.history.attacks, axis=0)
     return {
         "model_fingerprint": model_fingerprint(), "dynamics_fingerprint": dynamics_fingerprint(),
         "parameters": (parameters.manifest(runs) if parameters is not None else {"mode": "point"}),
@@ -260,9 +261,9 @@ def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]
         "rise_2020_2023_drivers": rise_drivers(ratios, draws),
         "rise_2020_2023_sanctuary_closed": float(
             np.median(kabul.counterfactual.year(2023) / kabul.counterfactual.year(2020))),
-        "trough_year": int(YEARS[int(np.argmin(np.median(policies.history.attacks, axis=0)[:8]))]),
+        "trough_year": int(YEARS[int(np.argmin(median[:8]))]),
         # the median's lowest year over the whole history: the turn may come later than the trough before 2021
-        "lowest_year": int(YEARS[int(np.argmin(np.median(policies.history.attacks, axis=0)))]),
+        "lowest_year": int(YEARS[int(np.argmin(median))]),
         "sindh_share": {"2013": float(np.median(policies.history.share("sindh", (2013,)))),
                         "2015-2017": float(np.median(policies.history.share("sindh", (2015, 2016, 2017))))},
         "out_of_sample": table.to_dict("records"),

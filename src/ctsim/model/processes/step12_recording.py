@@ -105,30 +105,28 @@ def record_month(model: CTModel, s: State, p: Parameters, month: MonthOutcome) -
     recorder = model.recorder
     m = recorder.next_month()
     attacks, ops, trials, cells = month.attacks, month.operations, month.trials, month.cells
-    recorder.national_buffer[m, KARACHI_AT] = attacks.attacks[s.karachi].sum()  # the lean and the full record's
+    # the outputs outside the kernels that the lean record keeps too (the fit reads them), written once for both
+    row = recorder.national_buffer[m]
+    row[KARACHI_AT] = attacks.attacks[s.karachi].sum()
+    row[CELLS_AT] = len(s.cells)
+    row[ABROAD_AT] = cells.members_in_sanctuary
     if recorder.lean:  # the outputs a calibration candidate reads, as the full recording computes them
         record_lean_kernel(s.region, attacks.attacks, attacks.deaths, attacks.injuries, cells.members_by_district,
-                           ops.killed, LEAN_AT, LEAN_REGIONAL_AT, recorder.national_buffer[m],
-                           recorder.regional_buffer[m])
-        recorder.national_buffer[m, CELLS_AT] = len(s.cells)
-        recorder.national_buffer[m, ABROAD_AT] = cells.members_in_sanctuary  # the UN's counts are fitted to it
+                           ops.killed, LEAN_AT, LEAN_REGIONAL_AT, row, recorder.regional_buffer[m])
         recorder.months += 1
         return MonthRecord(recorder, m)
     record_kernel(s.region, s.population, s.population_totals[1], s.population_totals[0], attacks.attacks,
                   attacks.deaths, attacks.injuries, month.radicalised, month.recruited, s.sympathisers,
                   cells.members_by_district, s.queue, s.legitimacy, s.fear, s.support, GROUP_MASKS, KERNEL_AT,
-                  REGIONAL_AT, recorder.national_buffer[m], recorder.regional_buffer[m], recorder.strata_buffer[m],
+                  REGIONAL_AT, row, recorder.regional_buffer[m], recorder.strata_buffer[m],
                   recorder.districts_buffer[m])
-    row = recorder.national_buffer[m]
     record_flows_kernel(row, FLOW_AT, ops.killed, ops.arrested, trials.returned, month.arrived, trials.decided,
                         trials.convicted, trials.released, trials.released_untried, trials.rehabilitated,
                         trials.surrendered, ops.operations_by_force, s.formation_district, s.strength,
                         model.forces.personnel_prices(p))
     row[COLLATERAL_AT] = ops.collateral.sum()  # numpy's pairwise sum, as before: the same last bit
-    row[CELLS_AT] = len(s.cells)
     row[DORMANT_AT] = cells.dormant
     row[SANCTUARY_AT] = cells.in_sanctuary
-    row[ABROAD_AT] = cells.members_in_sanctuary
     row[DERADICALISED_AT] = trials.disengaged
     row[TRIGGERS_AT] = sum(1 for e in s.trigger_events if e[0] == model.steps and e[2] == "fired")
     row[COST_AT] += programme_cost(s, p)
