@@ -88,10 +88,10 @@ long-run: install
 	$(BIN)/ctsim long-run --seeds 20 --years 20 --json docs/long_run.json --figure docs/figures/long_run_baseline.png
 
 # The 2013-2024 history as checks that can fail: the fall, what the 2014-2017 policies explain of it, the return after
-# Kabul fell, 2018-2021 out of sample (40 runs of each history on the posterior draws): docs/long_history.json and
-# its figure, read by docs/validation.md (a study of a few minutes on 2 cores, not a test).
+# Kabul fell, 2018-2021 out of sample (200 runs of each history, one on each posterior draw): docs/long_history.json
+# and its figure, read by docs/validation.md (a study of a few minutes on 2 cores, not a test).
 long-history: install
-	$(BIN)/ctsim long-history --runs 40 --workers 2 --json docs/long_history.json --figure docs/figures/long_history.png
+	$(BIN)/ctsim long-history --runs 200 --workers 2 --json docs/long_history.json --figure docs/figures/long_history.png
 
 # Validation that can fail: posterior predictive checks over the fitted years and a forecast of 2024 from a
 # calibration on the months to December 2023, scored against naive forecasts: docs/forecast.json, read by

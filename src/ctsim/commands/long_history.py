@@ -17,8 +17,9 @@ from ctsim.storage import write_text
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser("long-history", help="run the 2013-2024 history and its counterfactuals: the fall, "
                                                  "what the policies explain, the return, 2018-2021 out of sample")
-    parser.add_argument("--runs", type=ascii_int, default=40,
-                        help="runs of each history, run r with seed r and posterior draw r (default 40)")
+    parser.add_argument("--runs", type=ascii_int, default=200,
+                        help="runs of each history, run r with seed r and posterior draw r (default 200: one run on "
+                             "each of the posterior's draws)")
     parser.add_argument("--workers", type=ascii_int, default=2, help="worker processes (default 2)")
     parser.add_argument("--point", action="store_true",
                         help="every run on the point calibration (default: the posterior draws)")
@@ -53,6 +54,11 @@ def handle(args: argparse.Namespace) -> int:
     print(f"attacks 2023 / 2020: {record['rise_2020_2023']:.2f} (sanctuary kept closed: "
           f"{record['rise_2020_2023_sanctuary_closed']:.2f}); trough in {record['trough_year']} (2013-2020; the "
           f"median's lowest year of 2013-2024: {record['lowest_year']})")
+    interval = record["rise_2020_2023_interval"]
+    print(f"  {interval['confidence']:.0%} intervals over the runs (bootstrap): median of the runs' ratios "
+          f"{interval['median_ratio']:.2f} ({interval['median_ratio_low']:.2f}-{interval['median_ratio_high']:.2f}); "
+          f"the median's 2023 over its 2020 {interval['ratio_of_medians']:.2f} "
+          f"({interval['ratio_of_medians_low']:.2f}-{interval['ratio_of_medians_high']:.2f})")
     drivers = record["rise_2020_2023_drivers"][:3]
     print(f"runs whose attacks at least double from 2020 to 2023: {record['rise_2020_2023_runs_doubling']:.0%}"
           + ("; what decides it over the draws (Spearman's rank correlation with a run's 2023 / 2020): "

@@ -113,3 +113,42 @@ def test_the_drivers_of_the_rise_rank_the_parameters_that_vary_by_their_correlat
     assert abs(drivers[-1]["spearman"]) < 1 and drivers[-1]["parameter"] == "noise"
     assert lh.rise_drivers(ratios, [{}] * 5) == [], "the point calibration: one parameter set, no drivers"
     assert lh.rise_drivers(ratios[:2], draws[:2]) == []
+
+
+def test_the_rise_has_an_interval_over_the_runs_that_narrows_with_more_runs():
+    """The rise from 2020 to 2023 is read two ways (the median of the runs' ratios; the median's 2023 over its 2020),
+    each with a bootstrap interval over the runs: it holds the estimate, lies within the runs' range, and narrows
+    when there are more runs of the same spread."""
+    rng = np.random.default_rng(7)
+
+    def attacks(n: int) -> np.ndarray:
+        ratios = rng.lognormal(np.log(1.8), 0.3, n)
+        return _runs({2020: [100.0] * n, 2023: list(100.0 * ratios)}).attacks
+
+    few, many = lh.rise_interval(attacks(40)), lh.rise_interval(attacks(400))
+    for interval in (few, many):
+        assert interval["median_ratio_low"] <= interval["median_ratio"] <= interval["median_ratio_high"]
+        assert interval["ratio_of_medians_low"] <= interval["ratio_of_medians"] <= interval["ratio_of_medians_high"]
+        assert interval["median_ratio"] == pytest.approx(interval["ratio_of_medians"]), "2020 is the same in every run"
+        assert interval["median_ratio_low"] > 1.0 and interval["median_ratio_high"] < 3.5
+    assert (many["median_ratio_high"] - many["median_ratio_low"]) < 0.6 * (few["median_ratio_high"]
+                                                                            - few["median_ratio_low"])
+    spread = _runs({2020: [100.0, 200.0, 400.0], 2023: [300.0, 300.0, 400.0]}).attacks
+    read = lh.rise_interval(spread)
+    assert read["median_ratio"] == pytest.approx(1.5) and read["ratio_of_medians"] == pytest.approx(1.5)
+    skewed = _runs({2020: [100.0, 100.0, 400.0], 2023: [150.0, 400.0, 440.0]}).attacks
+    assert lh.rise_interval(skewed)["median_ratio"] == pytest.approx(1.5)
+    assert lh.rise_interval(skewed)["ratio_of_medians"] == pytest.approx(4.0), "the median year's 400 over its 100"
+    assert np.isnan(lh.rise_interval(attacks(1))["median_ratio_low"]), "one run has no interval"
+
+
+def test_the_report_shows_the_rise_with_its_interval(tmp_path):
+    out = tmp_path / "long_history.json"
+    assert main(["long-history", "--runs", "3", "--point", "--workers", "1", "--json", str(out)]) == 0
+    record = json.loads(out.read_text())
+    interval = record["rise_2020_2023_interval"]
+    assert interval["median_ratio"] == pytest.approx(record["rise_2020_2023"])
+    lines = "\n".join(long_history_section(out))
+    assert (f"| rise, 2020 to 2023 (median of the runs' ratios; 90% interval, bootstrap over runs) | "
+            f"{interval['median_ratio']:.2f}x [{interval['median_ratio_low']:.2f}-") in lines
+    assert "| the same as the median's 2023 over its 2020 (90% interval) |" in lines
