@@ -32,8 +32,9 @@ UNMET = {
                              "policies held (the check asks less than half): the 2014-2017 policies explain 18% "
                              "(17-20%) of the fall; version 13's point held it (40%); over 20 draws it holds in 4",
     "return_after_kabul": "on version 15's point calibration attacks rise x1.54 from 2020 to 2023 with the sanctuary "
-                          "opening (x0.88 kept as before): the trough is too shallow; over 40 posterior draws the "
-                          "median rise is x1.98 (docs/validation.md), and over 20 draws the check holds in 8",
+                          "opening (x0.88 kept as before): the trough is too shallow; over the 200 posterior "
+                          "draws the median rise is x1.82 [1.78-1.87] (docs/validation.md), and over 20 draws the "
+                          "check holds in 8",
     "out_of_sample_2018_2021": "the model's median misses 2018 by +106%, 2019 by +155%, 2020 by +103% and 2021 by "
                                "+21%: its trough is too shallow, in every region (docs/validation.md)",
 }
