@@ -108,3 +108,24 @@ def test_calibrated_values_are_read_once_per_state_of_the_file(tmp_path, monkeyp
     assert parameters.calibrated()[name] == 123.0, "a rewritten file is read again"
     copy.unlink()
     assert dict(parameters.calibrated()) == {}, "without the file there are no calibrated values"
+
+
+@pytest.mark.parametrize("text", ['{\n  "version": 16,\n  "free_para', "[]", '{"free_parameters": {"x": {}}}', "\xff"])
+def test_a_broken_calibration_file_is_one_clear_line_naming_it(tmp_path, monkeypatch, capsys, text):
+    """A calibration record cut short (a hand edit read half written), not a table, or without values: a run
+    stops with one line naming the file and exit status 2, not an internal error."""
+    from ctsim.cli import main
+    from ctsim.declarations import parameters
+
+    broken = tmp_path / "calibration.json"
+    broken.write_bytes(text.encode("latin-1"))
+    monkeypatch.setattr(parameters, "CALIBRATION_FILE", broken)
+    parameters.calibration_version.cache_clear()
+    try:
+        assert main(["run", "baseline", "--point", "--months", "1", "--out", str(tmp_path / "out"),
+                     "--no-chart"]) == 2
+    finally:
+        parameters.calibration_version.cache_clear()
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("ctsim: error: ") and str(broken) in err and "\n" not in err, err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.csv")), "nothing written"

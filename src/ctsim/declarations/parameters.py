@@ -26,6 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ctsim.data import PICSS_ANNUAL
+from ctsim.inputs import InputError
 
 KINDS = ("fact", "derived", "assumption", "calibrate")
 
@@ -686,8 +687,20 @@ def calibration_version() -> str:
     """The stored calibration's version and date (``"1 (2026-11-24)"``), or ``"none"`` when none is stored."""
     if not CALIBRATION_FILE.exists():
         return "none"
-    record = json.loads(CALIBRATION_FILE.read_text())
+    record = _calibration_record()
     return f"{record.get('version', '?')} ({str(record.get('created_utc', ''))[:10]})"
+
+
+def _calibration_record() -> dict:
+    """The stored calibration record; one clear line if the file is not one (half written by a hand edit, cut)."""
+    try:
+        record = json.loads(CALIBRATION_FILE.read_text())
+        if not isinstance(record, dict) or not isinstance(record.get("free_parameters"), dict):
+            raise ValueError("no table of free parameters")
+        return record
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{CALIBRATION_FILE}: not a calibration record ({exc}); restore it from git or rerun "
+                         f"'ctsim calibrate'") from None
 
 
 _CALIBRATED: dict[tuple, Mapping[str, float]] = {}
@@ -704,10 +717,13 @@ def calibrated() -> Mapping[str, float]:
         return MappingProxyType({})
     key = (str(CALIBRATION_FILE), stat.st_size, stat.st_mtime_ns)
     if key not in _CALIBRATED:
-        record = json.loads(CALIBRATION_FILE.read_text())
+        record = _calibration_record()
+        try:
+            values = {name: float(spec["value"]) for name, spec in record["free_parameters"].items()}
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{CALIBRATION_FILE}: free_parameters: each needs a numeric 'value' ({exc})") from None
         _CALIBRATED.clear()
-        _CALIBRATED[key] = MappingProxyType({name: float(spec["value"])
-                                             for name, spec in record["free_parameters"].items()})
+        _CALIBRATED[key] = MappingProxyType(values)
     return _CALIBRATED[key]
 
 

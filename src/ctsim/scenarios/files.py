@@ -480,6 +480,8 @@ def _load(path: Path, chain: tuple[Path, ...], reached: bool = False) -> Scenari
             scenario.uncertainties[name] = float(value)
         except ParameterError as exc:
             raise ScenarioError(f"{where}: key 'uncertainties.{name}': {exc}") from None
+        except InputError:  # not the scenario's fault: the stored calibration it is checked against is broken
+            raise
         except (ValueError, TypeError, OverflowError):
             raise ScenarioError(f"{where}: key 'uncertainties.{name}' = {excerpt(value)} must be a number within "
                                 f"the parameter's range (docs/odd.md)") from None
