@@ -463,12 +463,11 @@ def _rise_rows(data: dict, rise: float) -> list[str]:
     if not interval:
         return [f"| rise, 2020 to 2023 (median ratio) | {rise:.2f}x | at least 2x | 2020 not fitted |"]
     level = f"{interval['confidence']:.0%}"
-    return [f"| rise, 2020 to 2023 (median of the runs' ratios; {level} interval, bootstrap over runs) | "
-            f"{interval['median_ratio']:.2f}x [{interval['median_ratio_low']:.2f}-{interval['median_ratio_high']:.2f}]"
-            f" | at least 2x | 2020 not fitted |",
-            f"| the same as the median's 2023 over its 2020 ({level} interval) | {interval['ratio_of_medians']:.2f}x "
-            f"[{interval['ratio_of_medians_low']:.2f}-{interval['ratio_of_medians_high']:.2f}] | at least 2x | "
-            f"2020 not fitted |"]
+    readings = (("median_ratio", f"rise, 2020 to 2023 (median of the runs' ratios; {level} interval, bootstrap over "
+                                 f"runs)"),
+                ("ratio_of_medians", f"the same as the median's 2023 over its 2020 ({level} interval)"))
+    return [f"| {label} | {interval[key]:.2f}x [{interval[key + '_low']:.2f}-{interval[key + '_high']:.2f}] | "
+            f"at least 2x | 2020 not fitted |" for key, label in readings]
 
 
 def _rise_drivers(data: dict) -> list[str]:

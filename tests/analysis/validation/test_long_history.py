@@ -77,6 +77,11 @@ def test_the_command_stores_a_study_the_report_shows(tmp_path, capsys):
     assert record["trough_year"] == lh.YEARS[int(np.argmin(median[:8]))], "the trough before 2021"
     assert f"| lowest year of the median (2013-2024) | {record['lowest_year']} |" in lines
     assert f"median's lowest year of 2013-2024: {record['lowest_year']}" in printed
+    interval = record["rise_2020_2023_interval"]
+    assert interval["median_ratio"] == pytest.approx(record["rise_2020_2023"])
+    assert (f"| rise, 2020 to 2023 (median of the runs' ratios; 90% interval, bootstrap over runs) | "
+            f"{interval['median_ratio']:.2f}x [{interval['median_ratio_low']:.2f}-") in lines
+    assert "| the same as the median's 2023 over its 2020 (90% interval) |" in lines
 
 
 def test_a_regions_attacks_in_a_year_are_its_share_of_that_years_attacks():
@@ -141,14 +146,3 @@ def test_the_rise_has_an_interval_over_the_runs_that_narrows_with_more_runs():
     assert lh.rise_interval(skewed)["ratio_of_medians"] == pytest.approx(4.0), "the median year's 400 over its 100"
     assert np.isnan(lh.rise_interval(attacks(1))["median_ratio_low"]), "one run has no interval"
 
-
-def test_the_report_shows_the_rise_with_its_interval(tmp_path):
-    out = tmp_path / "long_history.json"
-    assert main(["long-history", "--runs", "3", "--point", "--workers", "1", "--json", str(out)]) == 0
-    record = json.loads(out.read_text())
-    interval = record["rise_2020_2023_interval"]
-    assert interval["median_ratio"] == pytest.approx(record["rise_2020_2023"])
-    lines = "\n".join(long_history_section(out))
-    assert (f"| rise, 2020 to 2023 (median of the runs' ratios; 90% interval, bootstrap over runs) | "
-            f"{interval['median_ratio']:.2f}x [{interval['median_ratio_low']:.2f}-") in lines
-    assert "| the same as the median's 2023 over its 2020 (90% interval) |" in lines

@@ -48,6 +48,8 @@ from ctsim.scenarios.library import LIBRARY_DIR
 SEED = 2013_2024
 YEARS = tuple(range(2013, 2025))
 CONFIDENCE = 0.9
+# How the study's intervals resample its runs (percentile bootstrap over whole runs).
+BOOTSTRAP = {"n_resamples": 2000, "method": "percentile", "vectorized": False}
 # Attacks by region in 2018, out of sample (PICSS, FACTS.md s5.1: Balochistan 99, FATA 65, KP 40, Sindh 14 of 229;
 # FATA is the merged districts, KP the settled districts; the other 11 attacks not split by region).
 REGIONS_2018 = {"balochistan": 99.0, "merged": 65.0, "kp_settled": 40.0, "sindh": 14.0}
@@ -173,8 +175,8 @@ def share_explained(pair: Counterfactual, confidence: float = CONFIDENCE) -> tup
     point = float(statistic(h13, h17, c17))
     if len(h13) < 2:
         return point, float("nan"), float("nan")
-    result = bootstrap((h13, h17, c17), statistic, paired=True, vectorized=False, n_resamples=2000,
-                       confidence_level=confidence, method="percentile", random_state=np.random.default_rng(SEED))
+    result = bootstrap((h13, h17, c17), statistic, paired=True, confidence_level=confidence,
+                       random_state=np.random.default_rng(SEED), **BOOTSTRAP)
     return point, float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
@@ -240,10 +242,10 @@ def rise_interval(history: np.ndarray, confidence: float = CONFIDENCE) -> dict[s
         return {**out, **dict.fromkeys(("median_ratio_low", "median_ratio_high", "ratio_of_medians_low",
                                         "ratio_of_medians_high"), float("nan"))}
     rng = np.random.default_rng(SEED)
-    settings = {"n_resamples": 2000, "confidence_level": confidence, "method": "percentile", "vectorized": False}
-    median_ratio = bootstrap((ratios,), np.median, random_state=rng, **settings).confidence_interval
-    rows = np.arange(len(ratios))
-    medians = bootstrap((rows,), of_medians, random_state=rng, **settings).confidence_interval
+    median_ratio = bootstrap((ratios,), np.median, confidence_level=confidence, random_state=rng,
+                             **BOOTSTRAP).confidence_interval
+    medians = bootstrap((np.arange(len(ratios)),), of_medians, confidence_level=confidence, random_state=rng,
+                        **BOOTSTRAP).confidence_interval
     return {**out, "median_ratio_low": float(median_ratio.low), "median_ratio_high": float(median_ratio.high),
             "ratio_of_medians_low": float(medians.low), "ratio_of_medians_high": float(medians.high)}
 
@@ -265,6 +267,7 @@ def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]
                 **{y: v["attacks"] for y, v in ANNUAL.items() if y >= 2022}}
     table = out_of_sample(policies.history)
     ratios = kabul.history.year(2023) / kabul.history.year(2020)
+    rise = rise_interval(kabul.history.attacks)
     draws = [rep.draw for rep in replications(runs, SEED, parameters)]
     median = np.median(policies.history.attacks, axis=0)
     return {
@@ -281,8 +284,8 @@ def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]
         "fall_2013_2017_without_policies": float(
             1 - np.median(policies.counterfactual.year(2017) / policies.counterfactual.year(2013))),
         "share_of_fall_explained": {"value": share, "low": low, "high": high, "confidence": CONFIDENCE},
-        "rise_2020_2023": float(np.median(ratios)),
-        "rise_2020_2023_interval": rise_interval(kabul.history.attacks),
+        "rise_2020_2023": rise["median_ratio"],
+        "rise_2020_2023_interval": rise,
         "rise_2020_2023_runs_doubling": float(np.mean(ratios >= 2.0)),
         "rise_2020_2023_drivers": rise_drivers(ratios, draws),
         "rise_2020_2023_sanctuary_closed": float(
