@@ -67,6 +67,13 @@ SHARES = {2015: {"merged": 149 / 625, "balochistan": 218 / 625, "kp_settled": 12
 # PICSS 951 in 2024 (FACTS.md s1; ISPR's 925 agrees). Counters differ and the model's "killed" is every militant
 # killed in operations, so the tolerance is wider (25%).
 KILLED = {2015: 1987.0, 2023: 566.0, 2024: 951.0}
+# Militants killed in years not fitted, only compared (the long history's study): PICSS 859 in 2016's security-force
+# actions (1,104 actions) and 77 in 2019's (111 actions) (FACTS.md s5.2). They say how fast operations wound down
+# after Zarb-e-Azb: ISPR counted 3,400 militants killed by December 2015 and 3,500 by June 2016.
+KILLED_NOT_FITTED = {2016: 859.0, 2019: 77.0}
+# ISPR's count for Radd-ul-Fasaad's first four years (from 22 February 2017): about 353 militants killed (FACTS.md
+# s5.2; the operation's own count, so a floor for all operations), compared with the model's 2017-2020.
+RADD_UL_FASAAD_KILLED = {"years": (2017, 2018, 2019, 2020), "killed": 353.0}
 # Pakistani fighters in Afghanistan, mostly TTP, as the UN Monitoring Team counted them (FACTS.md s5.8): the month of
 # each report and the range it gave. Fitted (ABROAD): the reports inside the fitted years, each range's centre; July
 # 2020 is in the out-of-sample years (OUT_OF_SAMPLE) and is only compared.

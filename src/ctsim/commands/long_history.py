@@ -70,6 +70,9 @@ def handle(args: argparse.Namespace) -> int:
               f"({row['model_q05']:,.0f}-{row['model_q95']:,.0f}); CRPS model {row['model_crps']:.0f}, linear "
               f"trend {row['linear trend crps']:.0f}, negative-binomial trend "
               f"{row['negative binomial trend crps']:.0f}, 2017 carried forward {row['2017 carried forward crps']:.0f}")
+    print("militants killed in operations, model median (90%) against the record: " + "; ".join(
+        f"{row['period']} {row['median']:,} ({row['q05']:,}-{row['q95']:,}) vs {row['record']:,.0f}, "
+        f"x{row['ratio']:.1f}{'' if row['fitted'] else ' (not fitted)'}" for row in record["militants_killed"]))
     if args.figure:
         save_figure(long_history_chart(record), args.figure)
     if args.json:

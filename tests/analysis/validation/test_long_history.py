@@ -18,7 +18,8 @@ def _runs(attacks_by_year: dict[int, list[float]]) -> lh.HistoryRuns:
     n = len(next(iter(attacks_by_year.values())))
     attacks = np.array([[attacks_by_year.get(y, [100.0] * n)[r] for y in lh.YEARS] for r in range(n)], dtype=float)
     shares = np.full((n, len(lh.YEARS), 8), 1 / 8)
-    return lh.HistoryRuns(attacks, shares, np.full((n, len(lh.UN_FIGHTERS_ABROAD)), 4000.0))
+    return lh.HistoryRuns(attacks, shares, np.full((n, len(lh.UN_FIGHTERS_ABROAD)), 4000.0),
+                          np.full((n, len(lh.YEARS)), 100.0))
 
 
 def test_without_the_policies_removes_every_change_dated_2014_to_2017_and_keeps_the_rest():
@@ -72,6 +73,10 @@ def test_the_command_stores_a_study_the_report_shows(tmp_path, capsys):
     assert [r["region"] for r in record["regions_2018"]] == list(lh.REGIONS_2018)
     assert all(r["q05"] <= r["median"] <= r["q95"] for r in record["regions_2018"])
     assert "| Sindh | 14 |" in lines, "2018's attacks by region against PICSS's"
+    killed = {row["period"]: row for row in record["militants_killed"]}
+    assert killed["2019"]["record"] == 77.0 and not killed["2019"]["fitted"]
+    assert f"| 2019 | 77 | {killed['2019']['median']:,} [" in lines and "| not fitted |" in lines
+    assert "militants killed in operations, model median (90%) against the record: 2015 " in printed
     median = record["history"]["median"]
     assert record["lowest_year"] == lh.YEARS[int(np.argmin(median))], "the median's lowest year over 2013-2024"
     assert record["trough_year"] == lh.YEARS[int(np.argmin(median[:8]))], "the trough before 2021"
@@ -82,6 +87,21 @@ def test_the_command_stores_a_study_the_report_shows(tmp_path, capsys):
     assert (f"| rise, 2020 to 2023 (median of the runs' ratios; 90% interval, bootstrap over runs) | "
             f"{interval['median_ratio']:.2f}x [{interval['median_ratio_low']:.2f}-") in lines
     assert "| the same as the median's 2023 over its 2020 (90% interval) |" in lines
+
+
+def test_the_killed_are_compared_with_every_count_the_record_gives_fitted_or_not():
+    runs = _runs({2016: [500.0, 520.0, 540.0]})
+    runs.killed[:, lh.YEARS.index(2016)] = [1700.0, 1718.0, 1736.0]
+    runs.killed[:, lh.YEARS.index(2019)] = [77.0, 77.0, 77.0]
+    rows = {row["period"]: row for row in lh.killed_against_record(runs)}
+    assert list(rows)[:5] == ["2015", "2016", "2019", "2023", "2024"], "each year's count, in order"
+    assert rows["2015"]["fitted"] and rows["2023"]["fitted"] and not rows["2016"]["fitted"]
+    assert not rows["2019"]["fitted"]
+    assert rows["2016"]["median"] == 1718 and rows["2016"]["ratio"] == pytest.approx(1718 / 859), "x2 the record"
+    assert rows["2016"]["q05"] < rows["2016"]["median"] < rows["2016"]["q95"]
+    assert rows["2019"]["ratio"] == pytest.approx(1.0)
+    radd = rows["2017-2020 (Radd-ul-Fasaad, ISPR)"]
+    assert radd["median"] == 100 + 100 + 77 + 100 and radd["record"] == 353.0, "four years summed"
 
 
 def test_a_regions_attacks_in_a_year_are_its_share_of_that_years_attacks():

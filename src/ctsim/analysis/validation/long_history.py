@@ -17,6 +17,9 @@ code, replication ``r`` of both with the same seed and the same parameter draw (
   scored with the CRPS beside naive forecasts fitted to the fitted years 2013-2017 (a linear trend and a
   negative-binomial trend on the annual counts, and the last fitted year carried forward); and 2018's attacks by
   region against PICSS's (:data:`REGIONS_2018`), where the trough's excess lies;
+- **what the operations killed** (:func:`killed_against_record`): militants killed in operations each year against
+  the counts FACTS.md s5.2 gives, fitted (2015, 2023, 2024) or not (PICSS 2016 and 2019; ISPR's Radd-ul-Fasaad
+  total for 2017-2020): whether the fall is bought with more killing than the record shows;
 - **what decides the return** (:func:`rise_drivers`): on the posterior draws, the rank correlation of each
   calibrated parameter with a run's rise from 2020 to 2023, so that a check the median misses says which parameter
   the record leaves loose.
@@ -37,7 +40,16 @@ from scipy.stats import bootstrap, spearmanr
 
 from ctsim.analysis.validation import forecast
 from ctsim.calibration.fingerprint import dynamics_fingerprint, model_fingerprint
-from ctsim.calibration.targets import ANNUAL, EARLY_ANNUAL, HISTORY_NAME, OUT_OF_SAMPLE, UN_FIGHTERS_ABROAD
+from ctsim.calibration.targets import (
+    ANNUAL,
+    EARLY_ANNUAL,
+    HISTORY_NAME,
+    KILLED,
+    KILLED_NOT_FITTED,
+    OUT_OF_SAMPLE,
+    RADD_UL_FASAAD_KILLED,
+    UN_FIGHTERS_ABROAD,
+)
 from ctsim.data import REGION_KEYS
 from ctsim.declarations.parameters import defaults
 from ctsim.experiments.executors import ExecutorSpec, Replication, replicate, replications
@@ -64,11 +76,13 @@ class HistoryRuns:
         shares: (replications, years, regions) each region's share of the year's attacks (``REGION_KEYS`` order).
         abroad: (replications, reports) members of the cells in sanctuary at the end of each month of
             :data:`UN_FIGHTERS_ABROAD`.
+        killed: (replications, years) militants killed in operations in each year of :data:`YEARS`.
     """
 
     attacks: np.ndarray
     shares: np.ndarray
     abroad: np.ndarray
+    killed: np.ndarray
 
     def year(self, year: int) -> np.ndarray:
         """Attacks in ``year``, one number per replication."""
@@ -109,22 +123,22 @@ def run_history(scenario: Scenario, runs: int, parameters: Any = None, seed: int
     return _gathered(results)
 
 
-def _gathered(results: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> HistoryRuns:
-    return HistoryRuns(*(np.array([r[k] for r in results]) for k in range(3)))
+def _gathered(results: list[tuple[np.ndarray, ...]]) -> HistoryRuns:
+    return HistoryRuns(*(np.array([r[k] for r in results]) for k in range(4)))
 
 
-def _one(rep: Replication, scenario: Scenario,
-         uncertainties: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _one(rep: Replication, scenario: Scenario, uncertainties: dict[str, float]) -> tuple[np.ndarray, ...]:
     recorded = runner.run_recorded(scenario, rep.seed, uncertainties={**rep.draw, **uncertainties} or None)
     years = recorded.months.year.to_numpy()
     attacks = np.array([recorded.series("attacks")[years == y].sum() for y in YEARS])
+    killed = np.array([recorded.series("militants_killed")[years == y].sum() for y in YEARS])
     regional = recorded.regional_series("attacks")
     by_region = np.array([regional[years == y].sum(axis=0) for y in YEARS])
     shares = by_region / np.maximum(by_region.sum(axis=1, keepdims=True), 1.0)
     months = recorded.months.month.to_numpy()
     abroad = np.array([recorded.series("militants_in_sanctuary")[(years == y) & (months == m)][0]
                        for y, m in UN_FIGHTERS_ABROAD])
-    return attacks, shares, abroad
+    return attacks, shares, abroad, killed
 
 
 @dataclass
@@ -158,7 +172,7 @@ def kabul_counterfactual(runs: int, parameters: Any = None, uncertainties: Mappi
 
 
 def _one_kept(task: tuple[Replication, dict[str, float]],
-              scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+              scenario: Scenario) -> tuple[np.ndarray, ...]:
     rep, uncertainties = task
     return _one(rep, scenario, uncertainties)
 
@@ -205,6 +219,24 @@ def out_of_sample(runs: HistoryRuns, n_samples: int = 2000, seed: int = SEED) ->
     table = pd.DataFrame(rows)
     mean = {"year": "mean", **{c: table[c].mean() for c in table.columns if c != "year"}}
     return pd.concat([table, pd.DataFrame([mean])], ignore_index=True)
+
+
+def killed_against_record(runs: HistoryRuns) -> list[dict[str, Any]]:
+    """Militants killed in operations against the record, one row per count FACTS.md s5.2 gives: each year of
+    :data:`ctsim.calibration.targets.KILLED` (fitted) and :data:`~ctsim.calibration.targets.KILLED_NOT_FITTED`, in
+    order of year, then ISPR's Radd-ul-Fasaad total against the model's 2017-2020. Each row: ``period``, ``record``,
+    ``fitted``, the model's ``q05``, ``median`` and ``q95`` over the runs, and ``ratio`` (median over record)."""
+    counts = {**{y: (v, True) for y, v in KILLED.items()}, **{y: (v, False) for y, v in KILLED_NOT_FITTED.items()}}
+    periods = [(str(y), (y,), *counts[y]) for y in sorted(counts)]
+    radd = RADD_UL_FASAAD_KILLED["years"]
+    periods.append((f"{radd[0]}-{radd[-1]} (Radd-ul-Fasaad, ISPR)", radd, RADD_UL_FASAAD_KILLED["killed"], False))
+    rows = []
+    for period, years, record, fitted in periods:
+        model = runs.killed[:, [YEARS.index(y) for y in years]].sum(axis=1)
+        q05, median, q95 = np.quantile(model, [0.05, 0.5, 0.95])
+        rows.append({"period": period, "record": float(record), "fitted": fitted, "q05": round(float(q05)),
+                     "median": round(float(median)), "q95": round(float(q95)), "ratio": float(median / record)})
+    return rows
 
 
 def rise_drivers(ratios: np.ndarray, draws: list[Mapping[str, float]]) -> list[dict[str, float | str]]:
@@ -306,9 +338,10 @@ def study(runs: int, parameters: Any = None, workers: int = 1) -> dict[str, Any]
              **dict(zip(("q05", "median", "q95"), np.quantile(policies.history.abroad[:, k], [0.05, 0.5, 0.95])
                         .round(0).tolist(), strict=True))}
             for k, ((y, m), (low, high)) in enumerate(UN_FIGHTERS_ABROAD.items())],
+        "militants_killed": killed_against_record(policies.history),
     }
 
 
-__all__ = ["CONFIDENCE", "Counterfactual", "HistoryRuns", "REGIONS_2018", "UN_FIGHTERS_ABROAD", "YEARS", "history",
-           "kabul_counterfactual", "out_of_sample", "policy_counterfactual", "rise_drivers", "rise_interval", "study",
-           "run_history", "share_explained", "without_policies"]
+__all__ = ["CONFIDENCE", "REGIONS_2018", "UN_FIGHTERS_ABROAD", "YEARS", "Counterfactual", "history", "HistoryRuns",
+           "kabul_counterfactual", "killed_against_record", "out_of_sample", "policy_counterfactual", "rise_drivers",
+           "rise_interval", "run_history", "share_explained", "study", "without_policies"]
