@@ -124,14 +124,18 @@ def run_history(scenario: Scenario, runs: int, parameters: Any = None, seed: int
 
 
 def _gathered(results: list[tuple[np.ndarray, ...]]) -> HistoryRuns:
-    return HistoryRuns(*(np.array([r[k] for r in results]) for k in range(4)))
+    """The runs' results (each :func:`_one`'s tuple, in :class:`HistoryRuns`' field order) stacked field by field."""
+    return HistoryRuns(*(np.array(field) for field in zip(*results, strict=True)))
 
 
 def _one(rep: Replication, scenario: Scenario, uncertainties: dict[str, float]) -> tuple[np.ndarray, ...]:
     recorded = runner.run_recorded(scenario, rep.seed, uncertainties={**rep.draw, **uncertainties} or None)
     years = recorded.months.year.to_numpy()
-    attacks = np.array([recorded.series("attacks")[years == y].sum() for y in YEARS])
-    killed = np.array([recorded.series("militants_killed")[years == y].sum() for y in YEARS])
+
+    def by_year(output: str) -> np.ndarray:
+        return np.array([recorded.series(output)[years == y].sum() for y in YEARS])
+
+    attacks, killed = by_year("attacks"), by_year("militants_killed")
     regional = recorded.regional_series("attacks")
     by_region = np.array([regional[years == y].sum(axis=0) for y in YEARS])
     shares = by_region / np.maximum(by_region.sum(axis=1, keepdims=True), 1.0)
