@@ -275,6 +275,7 @@ def seed_population_and_cells(model: CTModel, s: State, p: Parameters, where: Pl
     s.reference_tempo = current_tempo(s, p)
     s.tempo = s.adapted_tempo = s.reference_tempo
     s.harm = p["harm_memory_months"] * expected_collateral(s, p) * 1e5 / s.population
+    s.denied = np.zeros_like(s.reach)  # no pressure above the status quo's before the start
     members, _, affiliation, cell_resources, dormant, in_sanctuary = cells.columns()
     q = attack_parameters(s, p)
     capacity = (attack_capacity(q, members, cell_resources, dormant, in_sanctuary, cells.n)

@@ -121,6 +121,9 @@ VARIABLES = (
     Variable("tempo", "national", "tempo", "operations' tempo this month", OPS),
     Variable("adapted_tempo", "national", "tempo", "the tempo militants have adapted to", OPS),
     Variable("reach", "district", "0-1", "the forces' reach this month (it also deters attacks)", OPS),
+    Variable("denied", "district", "reach x relative tempo", "the pressure operations have sustained in the "
+             "district (reach times tempo over the status quo's, remembered over room_denial_months): it denies "
+             "cells room", OPS),
     # -- justice (6)
     Variable("queue", "district x month", "persons", "arrested persons awaiting a decision, by months waited",
              JUSTICE),

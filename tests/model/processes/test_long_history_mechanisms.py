@@ -258,3 +258,26 @@ def test_the_strongholds_are_a_haven_until_operations_reach_them():
             "cells across the Afghan border still raid as the Afghan sanctuary lets them"
     finally:
         model.release()
+
+
+def _recruits_and_denied(months, reference_scale, **params):
+    model = _model(start="2013-01", **params)
+    try:
+        model.state.reference_tempo *= reference_scale  # below 1: the tempo runs above the status quo's
+        recruits = 0
+        for _ in range(months):
+            model.step()
+            recruits += model.record["recruits"]
+        return recruits, model.state.denied.copy(), model.state.reach.copy()
+    finally:
+        model.release()
+
+
+def test_operations_above_the_status_quo_deny_cells_room_and_recruitment_falls_with_it():
+    _, calm, _ = _recruits_and_denied(6, 1.0, room_denial=5.0)
+    assert (calm == 0).all(), "at the status quo's tempo nothing is denied"
+    # At twice the status quo's tempo the pressure builds toward the forces' reach (memory 24 months by default).
+    undenied, _, _ = _recruits_and_denied(12, 0.5, room_denial=0.0)
+    recruits, denied, reach = _recruits_and_denied(12, 0.5, room_denial=5.0)
+    assert (denied[reach > 0] > 0).all() and (denied <= 1.0).all(), "reach x (tempo / status quo's - 1), reach <= 1"
+    assert recruits < 0.9 * undenied, (recruits, undenied)

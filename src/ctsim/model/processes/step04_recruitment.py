@@ -22,8 +22,8 @@ from ctsim.model.processes.step07_attacks import raid_factor, sanctuary_reach
 from ctsim.model.state import Parameters, State
 
 PARAMS = ("sanctuary_raid_factor", "recruit_reach", "recruit_half_militants", "safe_space_capacity",
-          "sympathy_floor")
-RAID, REACH, HALF, SAFE_SPACE, FLOOR = range(len(PARAMS))
+          "sympathy_floor", "room_denial")
+RAID, REACH, HALF, SAFE_SPACE, FLOOR, DENIAL = range(len(PARAMS))
 
 
 def recruit(s: State, p: Parameters, streams: Streams) -> np.ndarray:
@@ -32,7 +32,7 @@ def recruit(s: State, p: Parameters, streams: Streams) -> np.ndarray:
     q = p.vector(PARAMS).copy()
     q[RAID] = raid_factor(s, p)  # cells in sanctuary recruit as far as the sanctuary lets them
     return recruit_kernel(streams, q, members, district, dormant, in_sanctuary, s.cells.n, s.sympathisers, s.youth,
-                          s.support)
+                          s.support, s.denied)
 
 
 def arrive(s: State, p: Parameters, streams: Streams) -> tuple[np.ndarray, int]:
@@ -53,7 +53,8 @@ def arrive(s: State, p: Parameters, streams: Streams) -> tuple[np.ndarray, int]:
 
 
 @kernel
-def recruit_kernel(streams, q, members, district, dormant, in_sanctuary, n_cells, sympathisers, youth, support):
+def recruit_kernel(streams, q, members, district, dormant, in_sanctuary, n_cells, sympathisers, youth, support,
+                   denied):
     rng = streams.recruitment
     n, strata = sympathisers.shape
     pool = np.zeros(n, dtype=np.int64)
@@ -71,7 +72,8 @@ def recruit_kernel(streams, q, members, district, dormant, in_sanctuary, n_cells
     militants = militants_by_district(members, district, n_cells, n)
     per_member = np.empty(n)
     for d in range(n):
-        room = max(q[SAFE_SPACE] * youth[d].sum() / 1e5 * (q[FLOOR] + (1.0 - q[FLOOR]) * support[d]), 1e-9)
+        room = max(q[SAFE_SPACE] * youth[d].sum() / 1e5 * (q[FLOOR] + (1.0 - q[FLOOR]) * support[d])
+                   * np.exp(-q[DENIAL] * denied[d]), 1e-9)
         per_member[d] = q[REACH] * pool[d] / (reaching[d] + q[HALF]) * max(1.0 - militants[d] / room, 0.0)
     demand = np.empty(n_cells, dtype=np.int64)
     wanted = np.zeros(n, dtype=np.int64)

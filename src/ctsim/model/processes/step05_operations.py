@@ -81,6 +81,9 @@ def operate(model: CTModel, s: State, p: Parameters, streams: Streams) -> Operat
         streams, p.vector(PARAMS), s.effective, s.population, s.legitimacy, members, district, resources, dormant,
         in_sanctuary, s.cells.n, s.tempo, s.reference_tempo / max(s.adapted_tempo, 1e-9), coordination(s, p),
         s.reach, detection_focus(s, p))
+    # The pressure sustained above the status quo's (the tempo militants lived with at the start), where the forces
+    # reach: what denies cells room (step 4) builds and fades over months.
+    s.denied += (s.reach * max(s.tempo / s.reference_tempo - 1.0, 0.0) - s.denied) / p["room_denial_months"]
     return Operations(hit, killed, arrested, collateral, by_force)
 
 
