@@ -157,11 +157,11 @@ PARAMETERS: tuple[Param, ...] = (
     _P("recruit_half_militants", 200.0, "militants", "assumption",
        "active militants in a district at which its cells reach half of recruit_reach", 1.0, 1e6),
     _P("room_denial", 0.0, "per unit of sustained pressure", "calibrate",
-       "operations deny cells room: a district's room for cells (safe_space_capacity) is multiplied by exp(-d x "
-       "the pressure it has sustained above the status quo's), the pressure its forces' reach times the tempo's "
-       "excess over the status quo's (relative), remembered over room_denial_months (cleared and held ground, checkposts, informants, facilitators arrested: "
-       "what recruitment cannot refill). No figure in FACTS.md sizes it; fitted to the 2013-2024 history", 0.0, 100.0,
-       plausible=(0.0, 10.0)),
+       "operations deny cells room: a district's room for cells (safe_space_capacity) is multiplied by "
+       "exp(-d x the pressure it has sustained above the status quo's), the pressure its forces' reach times "
+       "the tempo's relative excess over the status quo's, remembered over room_denial_months (cleared and held "
+       "ground, checkposts, informants, facilitators arrested: what recruitment cannot refill). No figure in "
+       "FACTS.md sizes it; fitted to the history", 0.0, 100.0, plausible=(0.0, 10.0)),
     _P("room_denial_months", 24.0, "months", "assumption",
        "time for the pressure that denies cells room to build under operations and to fade after them (no figure "
        "in FACTS.md)", 1.0, 600.0, plausible=(12.0, 60.0)),
