@@ -202,3 +202,33 @@ def test_reactions_from_outside_the_run_is_refused_naming_the_key_and_the_months
         load_scenario(path)
     inside = write(tmp_path, "ok.toml", '[run]\nstart = "2025-01"\nmonths = 12\nreactions_from = "2025-12"\n')
     assert load_scenario(inside).reactions_month() == 12, "the run's last month is allowed"
+
+
+@pytest.mark.parametrize("month", ["2024-12", "2026-01"])
+def test_report_from_outside_the_run_is_refused_naming_the_key_and_the_months_allowed(tmp_path, month):
+    path = write(tmp_path, "r.toml", f'[run]\nstart = "2025-01"\nmonths = 12\nreport_from = "{month}"\n')
+    with pytest.raises(ScenarioError, match=r"r\.toml: key 'run\.report_from' = .*from 2025-01 to 2025-12"):
+        load_scenario(path)
+
+
+def test_report_from_is_refused_in_a_scenario_with_a_history(tmp_path):
+    write(tmp_path, "h.toml", '[run]\nstart = "2024-01"\nmonths = 12\n')
+    path = write(tmp_path, "b.toml", 'history = "h.toml"\n[run]\nstart = "2025-01"\nmonths = 12\n'
+                                     'report_from = "2025-06"\n')
+    with pytest.raises(ScenarioError, match=r"b\.toml: key 'run\.report_from' = .*set report_from in the history"):
+        load_scenario(path)
+
+
+def test_a_spin_up_is_run_but_not_reported(tmp_path):
+    from ctsim.scenarios.runner import run
+
+    whole = run(load_scenario(write(tmp_path, "w.toml", '[run]\nstart = "2025-01"\nmonths = 24\nseed = 3\n')))
+    spun = load_scenario(write(tmp_path, "s.toml", '[run]\nstart = "2025-01"\nmonths = 24\nseed = 3\n'
+                                                   'report_from = "2026-01"\n'))
+    assert (spun.spin_up_months, spun.reported_start, spun.years) == (12, "2026-01", "2026")
+    reported = run(spun)
+    assert list(reported.annual.index) == [2026]
+    assert reported.national["month"].iloc[0].strftime("%Y-%m") == "2026-01"
+    tail = whole.national.iloc[12:].reset_index(drop=True)
+    assert reported.national.equals(tail), "the reported months are the same run's, bit for bit"
+    assert reported.district_attacks.sum() == tail["attacks"].sum()

@@ -34,7 +34,7 @@ def handle(args: argparse.Namespace) -> int:
     from ctsim.scenarios.writing import write_outputs
 
     scenario = resolve_scenario(args.scenario)
-    bounded(args.scenario, "--months", args.months, 1, MAX_MONTHS)
+    bounded(args.scenario, "--months", args.months, scenario.spin_up_months + 1, MAX_MONTHS)  # counted from the start
     bounded(args.scenario, "--seed", args.seed, 0, MAX_SEED)
     parameters = choose(args.point)
     check_out(args.scenario, args.out)

@@ -61,4 +61,6 @@ def validated(path: Path) -> str:
         study = load_study(path)
         return f"{study.method} study {study.name}: {study.runs:,} runs of {study.months} months"
     scenario = resolve_scenario(path)
-    return f"scenario {scenario.name}: {scenario.months} months from {scenario.start}"
+    spin_up = scenario.spin_up_months
+    return (f"scenario {scenario.name}: {scenario.months - spin_up} months from {scenario.reported_start}"
+            + (f", after {spin_up} months of spin-up from {scenario.start}" if spin_up else ""))

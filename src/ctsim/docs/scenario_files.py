@@ -53,6 +53,9 @@ KEYS: dict[str, dict[str, tuple[str, str]]] = {
         "replications": (f"a whole number, 1 to {files.MAX_REPLICATIONS:,}", "runs of the scenario in comparisons"),
         "reactions_from": (_MONTH_TEXT + ", within the run", "the month from which the triggers act (default: the "
                            "first); the 2013-2024 history lets the state's reactions act from 2022-01"),
+        "report_from": (_MONTH_TEXT + ", within the run; not with `history`", "the first month written (default: "
+                        "the start): the months before it are a spin-up, run but not reported; the 2013-2024 "
+                        "history runs from 2010-01 and reports from 2013-01"),
     },
     "schedule": {
         "month": (_MONTHS, "when the change starts: 1 is the scenario's first month (give `month` or `date`)"),

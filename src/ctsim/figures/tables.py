@@ -14,6 +14,7 @@ from ctsim.declarations.levers import LEVERS_BY_NAME
 from ctsim.verdicts import PRICE_YEAR
 
 if TYPE_CHECKING:
+    from ctsim.scenarios.files import Scenario
     from ctsim.scenarios.runner import RunResult
 
 
@@ -55,13 +56,18 @@ def markdown(table: pd.DataFrame, float_format: str = "{:.4g}") -> str:
     return "\n".join(rows)
 
 
+def _spin_up(scenario: Scenario) -> str:
+    months = scenario.spin_up_months
+    return f" (after {months} months of spin-up from {scenario.start}, run but not reported)" if months else ""
+
+
 def run_summary(result: RunResult) -> str:
     """What ``ctsim run`` prints: per year nationally and by region, and totals by region."""
     nat, reg = result.national, result.regional
     annual = result.annual
     lines = [
         f"ctsim run: scenario '{result.scenario.name}', seed {result.seed}, {len(nat)} months from "
-        f"{result.scenario.start}",
+        f"{result.scenario.reported_start}{_spin_up(result.scenario)}",
         _parameters(result.parameters),
         "Exploratory model: one stochastic run; compare scenarios over many seeds before drawing conclusions.",
         "",

@@ -210,7 +210,7 @@ def initial_state(model: CTModel, where: Places, admin_by_region: Mapping[str, f
     s.afghan_sanctuary = afghan_sanctuary(*model.calendar(1), p)
     s.programmes = Programmes(model.status_quo, p)
     s.politics = PoliticalCycle(p, months_before_2024=(2024 - model.start.year) * 12 - model.start.month + 1)
-    s.branch_month = 0  # months of history before the scenario proper (set by a history branch)
+    s.branch_month = 0  # months run before the reported ones (set by a history's branch or a spin-up)
     s.reverted_levers, s.trigger_events = [], []
     s.queue = np.zeros((n, int(round(p["max_pretrial_months"]))), dtype=np.int64)
     s.casualty_year_effect = {}

@@ -83,7 +83,8 @@ VARIABLES = (
              "government change them)", POLICY),
     Variable("afghan_sanctuary", "national", "0-1", "openness of the Afghan sanctuary this month, 1 as since August "
              "2021 (the world, by date: ctsim.declarations.world)", POLICY),
-    Variable("branch_month", "national", "months", "months of history before the scenario proper", POLICY),
+    Variable("branch_month", "national", "months", "months run before the reported ones (a history or a spin-up)",
+             POLICY),
     Variable("politics", "national", "political cycle", "changes of government so far and the next one "
              "(ctsim.model.institutions.PoliticalCycle)", POLICY),
     Variable("reverted_levers", "national", "(month, lever)", "levers reverted at changes of government", POLICY),

@@ -79,7 +79,7 @@ if TYPE_CHECKING:
 
 TOP_KEYS = ("extends", "history", "name", "description", "run", "levers", "uncertainties", "schedule", "trigger",
             "locked")
-RUN_KEYS = ("start", "months", "seed", "replications", "reactions_from")
+RUN_KEYS = ("start", "months", "seed", "replications", "reactions_from", "report_from")
 SCHEDULE_KEYS = ("month", "date", "lever", "value", "ramp")
 MAX_MONTHS = 600
 MAX_REPLICATIONS = 10_000
@@ -138,6 +138,9 @@ class Scenario:
             the record sets it where its scheduled operations end and the state's usual reactions take over.
         locked: levers the state's reactions leave as the scenario sets them (its schedule still applies): a
             trigger acting on a locked lever does not fire. Inherited, and added to, through ``extends``.
+        report_from: the first month (``YYYY-MM``) a run writes (None: the start). The months before it are a
+            spin-up: run, so that the state at ``report_from`` is the model's own, but not reported. A history of
+            the record sets it where the record it is compared with begins.
     """
 
     name: str
@@ -156,13 +159,24 @@ class Scenario:
     triggers: tuple[Trigger, ...] = ()
     reactions_from: str | None = None
     locked: tuple[str, ...] = ()
+    report_from: str | None = None
 
     @property
     def years(self) -> str:
-        """The calendar years the scenario's own months cover, as a reader sees them: ``2013-2024``, or ``2024``
-        when they lie in one year."""
-        first, last = int(self.start[:4]), int(_month_after(self.start, self.months - 1)[:4])
+        """The calendar years the scenario's reported months cover, as a reader sees them: ``2013-2024``, or
+        ``2024`` when they lie in one year."""
+        first, last = int(self.reported_start[:4]), int(_month_after(self.start, self.months - 1)[:4])
         return f"{first}-{last}" if last > first else f"{first}"
+
+    @property
+    def spin_up_months(self) -> int:
+        """Months run but not reported before ``report_from`` (0 without one)."""
+        return month_index(self.start, self.report_from) - 1 if self.report_from else 0
+
+    @property
+    def reported_start(self) -> str:
+        """The first month a run of the scenario writes: ``report_from``, or the start."""
+        return self.report_from or self.start
 
     @property
     def history_months(self) -> int:
@@ -341,6 +355,14 @@ def _validated(scenario: Scenario) -> Scenario:
             f"{excerpt_path(scenario.path or scenario.name)}: key 'run.reactions_from' = {scenario.reactions_from!r} "
             f"lies outside the run; give a month from {scenario.start} to "
             f"{_month_after(scenario.start, scenario.months - 1)}")
+    if scenario.report_from is not None:
+        where = f"{excerpt_path(scenario.path or scenario.name)}: key 'run.report_from' = {scenario.report_from!r}"
+        if scenario.history is not None:
+            raise ScenarioError(f"{where}: a scenario with a history reports from its own start; set report_from "
+                                f"in the history's file instead")
+        if not 1 <= month_index(scenario.start, scenario.report_from) <= scenario.months:
+            raise ScenarioError(f"{where} lies outside the run; give a month from {scenario.start} to "
+                                f"{_month_after(scenario.start, scenario.months - 1)}")
     check_initial_size(scenario)
     return scenario
 
@@ -575,6 +597,8 @@ def _read_run(where: str, run: dict[str, Any], scenario: Scenario) -> None:
             scenario.replications = _int(where, "run.replications", value, 1, MAX_REPLICATIONS)
         elif key == "reactions_from":
             scenario.reactions_from = _month_text(where, "run.reactions_from", value)
+        elif key == "report_from":
+            scenario.report_from = _month_text(where, "run.report_from", value)
         else:
             scenario.seed = _int(where, "run.seed", value, 0, MAX_SEED)
 

@@ -122,10 +122,12 @@ def build_model(scenario: Scenario | str | Path | None = None, seed: Seed | None
     if draw:
         params = {**draw, **params}  # what a file or a design sets explicitly wins over the draw
     geography = _counterfactual_geography(geography_overrides) if geography_overrides else None
-    return CTModel(policy=policy, params=params, seed=scenario.seed if seed is None else seed, start=start,
-                   on_month=scenario.on_month(), geography=geography,
-                   admin_capacity=dict(admin_overrides) if admin_overrides else None, cell_agents=cell_agents,
-                   agents=agents, lean_record=lean_record)
+    model = CTModel(policy=policy, params=params, seed=scenario.seed if seed is None else seed, start=start,
+                    on_month=scenario.on_month(), geography=geography,
+                    admin_capacity=dict(admin_overrides) if admin_overrides else None, cell_agents=cell_agents,
+                    agents=agents, lean_record=lean_record)
+    model.branch_month = scenario.spin_up_months  # a spin-up is run but not reported; a history's branch resets it
+    return model
 
 
 def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None, months: int | None = None, *,
@@ -146,9 +148,10 @@ def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
                         admin_overrides=admin_overrides)
     try:
         _run_months(model, scenario.history_months + (scenario.months if months is None else months), scenario)
-        district_attacks = model.recorder.district_attacks(first=scenario.history_months)
+        reported = model.branch_month  # the history's months, or the spin-up's
+        district_attacks = model.recorder.district_attacks(first=reported)
         national, regional = monthly_frames(model, include_history=include_history)
-        first = 0 if include_history else scenario.history_months
+        first = 0 if include_history else reported
         set_values = (scenario.history.policy() if include_history and scenario.history else scenario.policy())
         return RunResult(scenario, seed, national, regional, summarise(national, regional),
                          list(model.reverted_levers), recruits_by_stratum(model), list(model.trigger_events),

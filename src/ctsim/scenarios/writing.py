@@ -37,6 +37,7 @@ def manifest(result: RunResult) -> dict:
         "scenario_sha256": s.sha256,
         "seed": result.seed,
         "start": s.start,
+        "report_from": s.reported_start,
         "months": len(result.national),
         "levers": s.policy().as_dict(),
         "uncertainty_overrides": s.uncertainties,
