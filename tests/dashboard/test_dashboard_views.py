@@ -70,10 +70,12 @@ def test_the_outcome_charts_show_policy_and_status_quo_with_bands(session):
     rows = spec["datasets"]["bands"]
     assert {r["policy"] for r in rows} == {views.POLICY, views.STATUS_QUO}
     assert all(r["low"] <= r["median"] <= r["high"] for r in rows), "each band holds its middle run"
-    start, branch = session.start, session.start + session.history_months
+    start, branch = session.start + session.shown_from, session.start + session.history_months
     assert session.history_months > 0, "the session opens after a history, which its charts shade"
     assert [(h["from"], h["to"]) for h in spec["datasets"]["history"]] == \
-        [(day(start), day(branch))], "the history is shaded from its first month to the policy's first month"
+        [(day(start), day(branch))], "the history is shaded from its first reported month to the policy's first"
+    assert session.shown_from == 36 and min(r["month"] for r in rows) == day(start) == "2013-01-01", \
+        "the history's spin-up (2010-2012) is run, not shown"
     assert f"{start.year}-{(branch - 1).year}" in spec["datasets"]["history"][0]["label"], \
         "the shading names the history's real years"
     assert [e["month"] for e in spec["datasets"]["events"] if e["kind"] == "lever"] == [day(branch + 3)], \
@@ -166,5 +168,5 @@ def test_the_words_name_the_years_of_the_history_a_run_replays(session):
     assert history_years(replace(session.scenario, history=Scenario("h", start="2022-07", months=12))) \
         == "2022-2023", "a history across a new year names both years"
     assert history_years(replace(session.scenario, history=None)) == "", "no history, no years"
-    years = f"{session.start.year}-{(session.start + session.history_months - 1).year}"
-    assert f"replays {years}" in about(session), "the About tab names the years the session really replays"
+    years = f"{(session.start + session.shown_from).year}-{(session.start + session.history_months - 1).year}"
+    assert f"replays {years}" in about(session), "the About tab names the recorded years the session replays"

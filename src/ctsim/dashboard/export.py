@@ -68,13 +68,14 @@ def charts_png(session: DashboardSession, measure: str = "attacks_12m") -> bytes
     import matplotlib.pyplot as plt
 
     with session.lock:
-        months = session.months()
-        arrays = {o: (session.policy.array(o) * SHOWN_SCALE.get(o, 1.0),
-                      session.status_quo.array(o) * SHOWN_SCALE.get(o, 1.0)) for o in CHARTS}
+        shown = session.shown_from  # the history's spin-up is run, not shown
+        months = session.months()[shown:]
+        arrays = {o: (session.policy.array(o)[shown:] * SHOWN_SCALE.get(o, 1.0),
+                      session.status_quo.array(o)[shown:] * SHOWN_SCALE.get(o, 1.0)) for o in CHARTS}
         districts = session.districts()
         runs = len(session.policy.models)
-    start = session.start
-    branch = (start + session.history_months).to_timestamp()
+    start = session.start + shown
+    branch = (session.start + session.history_months).to_timestamp()
     fig, axes = plt.subplots(2, 3, figsize=(15, 7.5), layout="constrained")
     for ax, (output, title) in zip(axes.flat, CHARTS.items(), strict=False):
         if session.history_months:

@@ -283,8 +283,13 @@ class DashboardSession:
 
     @property
     def history_months(self) -> int:
-        """Months of 2013-2024 history before the scenario's first month."""
+        """Months of history (its spin-up included) before the scenario's first month."""
         return self.scenario.history_months
+
+    @property
+    def shown_from(self) -> int:
+        """Index of the first month the charts show: the history's spin-up (run, not reported) is not shown."""
+        return self.scenario.history.spin_up_months if self.scenario.history else 0
 
     @property
     def scenario_month(self) -> int:

@@ -78,13 +78,15 @@ def events_frame(events: Sequence[Event], start: pd.Period, governments: Sequenc
 
 
 def decorations(session: DashboardSession) -> tuple[list[dict], list[dict], list[str]]:
-    """The shaded history, the marked events and the x domain (the whole run) of the session's charts."""
-    start = session.start
+    """The shaded history, the marked events and the x domain (the whole run but the history's spin-up) of the
+    session's charts."""
+    start, shown = session.start, session.shown_from
     governments = sorted({m for m in session.model.politics.transitions if m > session.history_months}
                          - {e.month for e in session.events if e.kind == "government"})
     end = (start + session.history_months + session.horizon - 1).to_timestamp()
-    domain = [start.to_timestamp().strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")]
-    return history_frame(start, session.history_months), events_frame(session.events, start, governments), domain
+    domain = [(start + shown).to_timestamp().strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")]
+    return (history_frame(start + shown, session.history_months - shown),
+            events_frame(session.events, start, governments), domain)
 
 
 def band_rows(session: DashboardSession, output: str) -> list[dict]:
@@ -93,9 +95,9 @@ def band_rows(session: DashboardSession, output: str) -> list[dict]:
         months = _iso(session.months())
         scale = SHOWN_SCALE.get(output, 1.0)
         mine, reference = session.policy.array(output) * scale, session.status_quo.array(output) * scale
-        branch = session.history_months
+        branch, shown = session.history_months, session.shown_from
     rows = []
-    for name, values, first in ((STATUS_QUO, reference, 0), (POLICY, mine, max(branch - 1, 0))):
+    for name, values, first in ((STATUS_QUO, reference, shown), (POLICY, mine, max(branch - 1, shown))):
         if len(values) == 0:
             continue
         median, low, high = np.median(values, axis=1), values.min(axis=1), values.max(axis=1)
@@ -241,10 +243,11 @@ def mix_chart(session: DashboardSession, height: int = 150, large: bool = False)
     runs), month by month."""
     history, events, domain = decorations(session)
     with session.lock:
-        months = _iso(session.months())
+        shown = session.shown_from
+        months = _iso(session.months()[shown:])
         rows = [{"month": m, "force": title, "operations": round(float(v), 3)}
                 for key, title in FORCES.items()
-                for m, v in zip(months, session.policy.array(key).mean(axis=1), strict=True)]
+                for m, v in zip(months, session.policy.array(key)[shown:].mean(axis=1), strict=True)]
     area = {"data": {"name": "mix"}, "mark": {"type": "area", "opacity": 0.85},
             "encoding": {"x": _x(domain),
                          "y": {"field": "operations", "type": "quantitative", "stack": "normalize", "title": None,
