@@ -150,23 +150,20 @@ def test_runs_use_the_stored_calibration():
     assert record["settings"]["seed"] == 20220101 and not record["settings"]["stopped_by_time_budget"]
 
 
-# The targets calibration version 15 (the 2013-2024 history, the UN's counts of fighters in Afghanistan among them)
-# misses on 12 fresh replications, 25 of 39, as docs/validation.md reports them: the fall is too gradual (2013-2014
-# low, 2016-2017 high), 2022 is high and 2024 low, deaths and injuries of 2022-2024 follow, militants killed are too
-# many in 2015, the regional split is off (2015: settled KP and Sindh too much, the merged districts and Balochistan
-# too little; 2023-2024: Balochistan too much, settled KP too little), and the cells in the sanctuary are too many
-# in February 2022 and too few in July 2024 (the UN's 3,000-5,000 and 6,000-6,500). Karachi's share of Sindh's 2015
-# attacks is met (version 14 missed it). Version 14 missed 21 of 37; version 11, fitted to 2022-2024 alone, met
-# every one of its 23 targets.
+# The targets calibration version 16 (operations deny cells room; the history spun up from 2010) misses on 12 fresh
+# replications, 16 of 39, as docs/validation.md reports them: the fall starts too low (2013-2014 short by about a
+# third: the spin-up leaves fewer attacks than the record's 2013) and 2017 is low, 2024 is low with its deaths and
+# injuries, militants killed are too many in 2015, Sindh's share of 2015 is too large and Karachi's share of it too
+# small, the 2023-2024 split gives the merged districts too much and settled KP too little, and the cells in the
+# sanctuary are too many in February 2022 and too few in July 2024 (the UN's 3,000-5,000 and 6,000-6,500). Version
+# 15 missed 25 of 39 (it met Karachi's share); version 11, fitted to 2022-2024 alone, met every one of its 23 targets.
 # A change that meets one of these, or misses another, fails here: update the list with the report.
 KNOWN_MISSES = {
-    "attacks 2013", "attacks 2014", "attacks 2016", "attacks 2017", "attacks 2022", "deaths 2022", "injuries 2022",
-    "deaths 2023", "injuries 2023", "attacks 2024", "deaths 2024", "injuries 2024", "militants killed 2015",
-    "fighters in Afghanistan 2022-02 (UN)", "fighters in Afghanistan 2024-07 (UN)",
-    "share of 2015 attacks: merged", "share of 2015 attacks: balochistan", "share of 2015 attacks: kp_settled",
-    "share of 2015 attacks: sindh",
+    "attacks 2013", "attacks 2014", "attacks 2017", "attacks 2024", "deaths 2024", "injuries 2024",
+    "militants killed 2015", "fighters in Afghanistan 2022-02 (UN)", "fighters in Afghanistan 2024-07 (UN)",
+    "share of 2015 attacks: sindh", "Karachi's share of Sindh's 2015 attacks",
     "share of 2023 attacks: kp_settled", "share of 2023 attacks: merged", "share of 2023 attacks: balochistan",
-    "share of 2024 attacks: kp_settled", "share of 2024 attacks: merged", "share of 2024 attacks: balochistan",
+    "share of 2024 attacks: kp_settled", "share of 2024 attacks: merged",
 }
 
 
