@@ -41,6 +41,9 @@ CONTEXT: dict[str, tuple[dict, dict]] = {
     "surrender_rate_full": ({"deradicalisation": 1.0}, {}),
     # Adaptation acts only when the tempo moves from the one militants have adapted to.
     "militant_adaptation": ({"kinetic_intensity": 1.0}, {}),
+    # Operations deny cells room only while they press above the status quo's tempo.
+    "room_denial": ({"kinetic_intensity": 1.0}, {}),
+    "room_denial_months": ({"kinetic_intensity": 1.0}, {}),
     "effect_border_sanctuary_cut": ({"border_management": 1.0}, {}),
     "effect_hvt_lethality_cut": ({"hvt_protection": 1.0}, {}),
     "effect_dialogue_legitimacy": ({"dialogue": 1.0}, {}),

@@ -232,3 +232,5 @@ def test_a_spin_up_is_run_but_not_reported(tmp_path):
     tail = whole.national.iloc[12:].reset_index(drop=True)
     assert reported.national.equals(tail), "the reported months are the same run's, bit for bit"
     assert reported.district_attacks.sum() == tail["attacks"].sum()
+    with pytest.raises(ValueError, match="ends within the 12-month spin-up"):
+        run(spun, months=12)

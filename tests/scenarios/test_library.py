@@ -30,7 +30,7 @@ def test_scenario_opens_with_purpose_assumptions_sources_and_runs(path):
     for word in ("Purpose:", "Assumptions", "Sources:"):
         assert word in header, f"{path.name} must state its {word.rstrip(':')}"
     scenario = load_scenario(path)
-    result = run(scenario, months=12)
+    result = run(scenario, months=scenario.spin_up_months + 12)  # months count from the start, a spin-up's too
     assert len(result.national) == 12 and result.summary["attacks"] > 0
 
 

@@ -136,14 +136,20 @@ def run(scenario: Scenario | str | Path | None = None, seed: Seed | None = None,
         geography_overrides: Mapping[str, Mapping[str, float]] | None = None,
         admin_overrides: Mapping[str, float] | None = None) -> RunResult:
     """Build a model (see :func:`build_model`), run it for the history and ``months`` scenario months (default: the
-    scenario's horizon), release it, and return what it produced. ``include_history`` keeps the history's months
-    in the frames."""
+    scenario's horizon, counted from its start, a spin-up included), release it, and return what it produced.
+    ``include_history`` keeps the history's months in the frames.
+
+    Raises:
+        ValueError: ``months`` ends within the scenario's spin-up (nothing would be reported)."""
     scenario = resolve_scenario(scenario)
     if levers:
         scenario = replace(scenario, levers={**scenario.levers, **levers})
     if not history:
         scenario = replace(scenario, history=None)
     seed = scenario.seed if seed is None else seed
+    if months is not None and months <= scenario.spin_up_months:
+        raise ValueError(f"{scenario.name}: months = {months} ends within the {scenario.spin_up_months}-month spin-up "
+                         f"(months count from {scenario.start}; the run reports from {scenario.reported_start})")
     model = build_model(scenario, seed, uncertainties=uncertainties, draw=draw, geography_overrides=geography_overrides,
                         admin_overrides=admin_overrides)
     try:

@@ -174,7 +174,8 @@ def test_ctsim_distance_is_zero_at_the_targets_and_one_per_target_at_its_toleran
 
 
 def test_ctsim_adapter_runs_end_to_end_and_writes_draws_within_the_priors(tmp_path):
-    result = posterior.run_ctsim_abc(tmp_path, population_size=10, max_populations=2, replications=1, months=12,
+    # 48 months: the history's three years of spin-up (2010-2012, no targets) and 2013.
+    result = posterior.run_ctsim_abc(tmp_path, population_size=10, max_populations=2, replications=1, months=48,
                                      show_progress=False)
     loaded = posterior.load_draws(tmp_path / "draws.json")
     assert (tmp_path / "abc.db").exists(), "the pyabc database should be kept in the output folder, for resuming"
@@ -184,7 +185,7 @@ def test_ctsim_adapter_runs_end_to_end_and_writes_draws_within_the_priors(tmp_pa
         low, high = PARAMETERS_BY_NAME[name].plausible
         assert loaded.values[name].between(low, high).all(), f"{name}: every draw should lie in its plausible range"
     assert len(result.diagnostics["generations"]) == 2, "two generations should be recorded"
-    assert loaded.settings["history_months"] == 12 and loaded.settings["replications"] == 1, \
+    assert loaded.settings["history_months"] == 48 and loaded.settings["replications"] == 1, \
         "the file should record the settings needed to rerun"
 
 
@@ -286,10 +287,10 @@ def test_the_ctsim_adapter_gives_the_same_draws_with_and_without_early_rejection
         return result
 
     monkeypatch.setattr(posterior.EarlyRejectingModel, "accept", spy)
-    # 48 months (2013-2016): the end of 2015 completes that year's shares and militants killed, so a candidate far off
-    # is given up a year before its end (on 36 months, since calibration version 14's twentieth free parameter
-    # changed the prior's draws, no candidate of three generations was far enough off after 2013-2014 alone).
-    kwargs = dict(population_size=10, max_populations=3, months=48, seed=11, sampler=1, show_progress=False)
+    # 84 months (the spin-up, 2010-2012, then 2013-2016): the end of 2015 completes that year's shares and militants
+    # killed, so a candidate far off is given up a year before its end (on 2013-2014 alone, since calibration version
+    # 14's twentieth free parameter changed the prior's draws, no candidate of three generations was far enough off).
+    kwargs = dict(population_size=10, max_populations=3, months=84, seed=11, sampler=1, show_progress=False)
     early = posterior.run_ctsim_abc(tmp_path / "early", **kwargs)
     given_up = sum(1 for accepted, complete in outcomes if not accepted and not complete)
     whole = posterior.run_ctsim_abc(tmp_path / "whole", early_rejection=False, **kwargs)
@@ -333,7 +334,8 @@ def test_a_partial_summary_bounds_the_whole_runs_distance_from_below():
     history = load_scenario(point.HISTORY)
     targets = posterior.ctsim_targets()
     pauses = posterior.year_end_pauses(history, targets)
-    assert pauses == [12, 24, 36, 48, 60, 120, 132], "a pause at the end of each year with targets but the last"
+    assert pauses == [48, 60, 72, 84, 96, 156, 168], \
+        "a pause at the end of each year with targets but the last (2013-2017, 2022, 2023; after the 2010-2012 spin-up)"
     values = {name: float(np.mean(PARAMETERS_BY_NAME[name].plausible)) for name in observed.FREE}
     seeds = [r.seed for r in replications(2, 3, spawn_key=(0,))]
     stages = list(point.simulate_in_stages(values, history, seeds, pauses))

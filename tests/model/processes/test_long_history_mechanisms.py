@@ -230,13 +230,13 @@ def test_from_a_later_start_the_karachi_share_does_nothing():
 # ------------------------------------------------------------------------------------------ reactions from a date
 def test_the_history_lets_the_states_reactions_act_only_from_2022():
     history = load_scenario(LIBRARY_DIR / "history_2013_2024.toml")
-    assert history.reactions_from == "2022-01" and history.reactions_month() == 109
+    assert history.reactions_from == "2022-01" and history.reactions_month() == 145  # the run starts in 2010-01
     assert history.triggers, "the reactive state's rules are inherited"
     plan = history.on_month()
-    assert plan.triggers.active_from == 109
+    assert plan.triggers.active_from == 145
     model = CTModel(policy=history.policy(), seed=1, start=history.start, on_month=plan)
     try:
-        model.run(24)  # 2013-2014: violence far above every threshold, but the rules wait for 2022
+        model.run(24)  # 2010-2011: violence far above every threshold, but the rules wait for 2022
         assert [e for e in model.trigger_events if e[2] == "fired"] == []
     finally:
         model.release()

@@ -89,6 +89,8 @@ LABELS: dict[str, str] = {
     "harm_memory_months": "how long bystander harm is remembered",
     "harm_radicalisation_weight": "how much remembered bystander harm drives radicalisation",
     "militant_adaptation": "how much militants adapt to sustained operations",
+    "room_denial": "how much room for cells operations above the usual tempo deny",
+    "room_denial_months": "how many months the room operations deny takes to build and to fade",
     "cost_weight_police": "the monthly cost of a police officer",
     "cost_weight_paramilitary": "the monthly cost of a Rangers or Frontier Corps member",
     "cost_weight_military": "the monthly cost of a deployed soldier",
