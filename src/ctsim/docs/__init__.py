@@ -1,8 +1,9 @@
 """Tables for the docs, generated from the declarations (parameters, levers, outputs, the model's state and
 processes, the scenario reader and library), so they cannot drift.
 
-``python -m ctsim.docs`` rewrites the generated blocks of ``docs/odd.md``, ``docs/levers.md`` and
-``docs/scenario-files.md`` in place; ``--check`` exits 1 when a file is stale (the test suite runs the same check). A
+``python -m ctsim.docs`` rewrites the generated blocks of ``docs/odd.md``, ``docs/levers.md``,
+``docs/scenario-files.md`` and ``docs/sensitivity.md`` (the line above the published ranking:
+:mod:`ctsim.docs.ranking`) in place; ``--check`` exits 1 when a file is stale (the test suite runs the same check). A
 block is delimited by ``<!-- BEGIN GENERATED: NAME -->`` and ``<!-- END GENERATED: NAME -->``. The tables of the
 month and the state are made in :mod:`ctsim.docs.odd`, those of the scenario file reference in
 :mod:`ctsim.docs.scenario_files`; :mod:`ctsim.docs.site` holds the docs site's hooks (``mkdocs.yml``).
@@ -33,7 +34,7 @@ from ctsim.declarations.parameters import (
 from ctsim.declarations.registry import levers as registry_levers
 from ctsim.declarations.registry import uncertainties as registry_uncertainties
 from ctsim.docs import odd, scenario_files
-from ctsim.docs.ranking import ranking_staleness
+from ctsim.docs.ranking import UnpublishedRankingError, ranking_staleness, ranking_status
 from ctsim.figures.tables import cell, compact
 from ctsim.storage import write_text
 from ctsim.verdicts import format_rupees
@@ -207,11 +208,13 @@ BLOCKS = {"parameters": parameters_table, "levers": levers_table, "outputs": out
           "forces": forces_table, "uncertainties": uncertainties_table, "where": where_table,
           "evidence": evidence_table, "processes": odd.process_table, "state": odd.state_table,
           "scenario-keys": scenario_files.keys_table, "scenario-levers": scenario_files.levers_table,
-          "trigger-outputs": scenario_files.watched_outputs, "library": scenario_files.library_table}
+          "trigger-outputs": scenario_files.watched_outputs, "library": scenario_files.library_table,
+          "ranking-status": ranking_status}
 DOCS_DIR = Path(__file__).resolve().parents[3] / "docs"  # the repository's docs/ (a source checkout)
-DOCUMENTS = (DOCS_DIR / "odd.md", DOCS_DIR / "levers.md", DOCS_DIR / "scenario-files.md")
+DOCUMENTS = (DOCS_DIR / "odd.md", DOCS_DIR / "levers.md", DOCS_DIR / "scenario-files.md",
+             DOCS_DIR / "sensitivity.md")
 # What a generator raises when the code it reads disagrees with itself (the month's numbering, the reader's keys).
-GENERATION_ERRORS = (odd.NumberingError, scenario_files.UndocumentedKeyError)
+GENERATION_ERRORS = (odd.NumberingError, scenario_files.UndocumentedKeyError, UnpublishedRankingError)
 
 
 def render(text: str) -> str:
