@@ -161,10 +161,13 @@ PARAMETERS: tuple[Param, ...] = (
        "exp(-d x the pressure it has sustained above the status quo's), the pressure its forces' reach times "
        "the tempo's relative excess over the status quo's, remembered over room_denial_months (cleared and held "
        "ground, checkposts, informants, facilitators arrested: what recruitment cannot refill). No figure in "
-       "FACTS.md sizes it; fitted to the history", 0.0, 100.0, plausible=(0.0, 10.0)),
-    _P("room_denial_months", 24.0, "months", "assumption",
+       "FACTS.md sizes it; fitted to the history within an assumed 0-20 (0-10 to calibration version 16, whose "
+       "draws pressed its top)", 0.0, 100.0, plausible=(0.0, 20.0)),
+    _P("room_denial_months", 24.0, "months", "calibrate",
        "time for the pressure that denies cells room to build under operations and to fade after them (no figure "
-       "in FACTS.md)", 1.0, 600.0, plausible=(12.0, 60.0)),
+       "in FACTS.md sizes it; an assumption, 24, to calibration version 16): fitted to the history within an assumed "
+       "12-60, since how soon the room returns after the operations wind down (2018) shapes the trough",
+       1.0, 600.0, plausible=(12.0, 60.0)),
     _P("safe_space_capacity", 600.0, "militants per 100,000 youth", "calibrate",
        "militants a district can hide, feed and lead at full local support (scaled by sympathy where support is "
        "lower); recruitment slows as a district's militants approach it (logistic). No figure in FACTS.md: the "
@@ -255,8 +258,9 @@ PARAMETERS: tuple[Param, ...] = (
        "2021, FACTS.md s5.10), relative to after: a Kabul government hostile to the Taliban and US drone strikes "
        "(FACTS.md s5.10: over 100 a year around 2010, a handful by 2016-2018) limited it. It scales the raids and "
        "recruiting of cells in sanctuary, cross-border supply, arrivals and cells coming back across "
-       "(ctsim.declarations.world). No figure measures it; fitted to the 2013-2024 "
-       "history", 0.0, 1.0, plausible=(0.05, 1.0)),
+       "(ctsim.declarations.world). No figure measures it; fitted to the 2013-2024 history within an assumed "
+       "0.01-1 (0.05-1 to calibration version 16, whose draws and those of versions 13-15 pressed that floor)",
+       0.0, 1.0, plausible=(0.01, 1.0)),
     _P("afghan_sanctuary_after_kabul", 1.0, "share of the sanctuary since August 2021", "assumption",
        "how open the Afghan sanctuary is from August 2021: the reference the level before is measured against (1 by "
        "definition); a counterfactual sets it to the level before, as if Kabul had not fallen", 0.0, 1.0),
