@@ -150,19 +150,21 @@ def test_runs_use_the_stored_calibration():
     assert record["settings"]["seed"] == 20220101 and not record["settings"]["stopped_by_time_budget"]
 
 
-# The targets calibration version 16 (operations deny cells room; the history spun up from 2010) misses on 12 fresh
-# replications, 16 of 39, as docs/validation.md reports them: the fall starts too low (2013-2014 short by about a
-# third: the spin-up leaves fewer attacks than the record's 2013) and 2017 is low, 2024 is low with its deaths and
-# injuries, militants killed are too many in 2015, Sindh's share of 2015 is too large and Karachi's share of it too
-# small, the 2023-2024 split gives the merged districts too much and settled KP too little, and the cells in the
-# sanctuary are too many in February 2022 and too few in July 2024 (the UN's 3,000-5,000 and 6,000-6,500). Version
-# 15 missed 25 of 39 (it met Karachi's share); version 11, fitted to 2022-2024 alone, met every one of its 23 targets.
-# A change that meets one of these, or misses another, fails here: update the list with the report.
+# The targets calibration version 17 (Radd-ul-Fasaad wound down over 2018) misses on 12 fresh replications, 17 of 39,
+# as docs/validation.md reports them: the fall starts too low (2013-2014 short by about a quarter: the spin-up leaves
+# fewer attacks than the record's 2013) and 2015 is high, 2022 is high and 2024 low with its deaths and injuries,
+# militants killed are too many in 2015, the 2015 split gives settled KP too much and the merged districts and
+# Balochistan too little, the 2023-2024 split gives the merged districts too much and settled KP too little, and the
+# cells in the sanctuary are too many in February 2022 and too few in July 2024 (the UN's 3,000-5,000 and
+# 6,000-6,500). Version 16 missed 16 (it met 2015 and 2022, the 2015 split but Sindh's, and missed 2017, Sindh's and
+# Karachi's shares of 2015 and Balochistan's of 2023); version 15 missed 25; version 11, fitted to 2022-2024 alone,
+# met every one of its 23 targets. A change that meets one of these, or misses another, fails here: update the list
+# with the report.
 KNOWN_MISSES = {
-    "attacks 2013", "attacks 2014", "attacks 2017", "attacks 2024", "deaths 2024", "injuries 2024",
+    "attacks 2013", "attacks 2014", "attacks 2015", "attacks 2022", "attacks 2024", "deaths 2024", "injuries 2024",
     "militants killed 2015", "fighters in Afghanistan 2022-02 (UN)", "fighters in Afghanistan 2024-07 (UN)",
-    "share of 2015 attacks: sindh", "Karachi's share of Sindh's 2015 attacks",
-    "share of 2023 attacks: kp_settled", "share of 2023 attacks: merged", "share of 2023 attacks: balochistan",
+    "share of 2015 attacks: merged", "share of 2015 attacks: balochistan", "share of 2015 attacks: kp_settled",
+    "share of 2023 attacks: kp_settled", "share of 2023 attacks: merged",
     "share of 2024 attacks: kp_settled", "share of 2024 attacks: merged",
 }
 
