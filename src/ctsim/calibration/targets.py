@@ -92,7 +92,8 @@ FREE = ("initial_active_militants", "base_radicalisation_rate", "recruit_reach",
         "sympathy_floor", "admin_protective_effect", "historical_support_exponent", "cross_border_inflow",
         "afghan_sanctuary_before_kabul", "afghan_sanctuary_buildup_months", "hit_resource_loss",
         "sanctuary_return_rate", "effect_karachi_operation_detection", "stronghold_detection_factor",
-        "stronghold_haven", "initial_karachi_share_of_sindh", "room_denial", "room_denial_months")
+        "stronghold_haven", "initial_karachi_share_of_sindh", "room_denial", "room_denial_months",
+        "border_dormancy")
 # The history scenario the targets are compared with (a library scenario; scenarios/history_2013_2024.toml).
 HISTORY_NAME = "history_2013_2024"
 
