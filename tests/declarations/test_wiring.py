@@ -45,6 +45,8 @@ CONTEXT: dict[str, tuple[dict, dict]] = {
     "room_denial": ({"kinetic_intensity": 1.0}, {}),
     "room_denial_months": ({"kinetic_intensity": 1.0}, {}),
     "effect_border_sanctuary_cut": ({"border_management": 1.0}, {}),
+    # Cells lie low in proportion to the border management in force.
+    "border_dormancy": ({"border_management": 1.0}, {}),
     "effect_hvt_lethality_cut": ({"hvt_protection": 1.0}, {}),
     "effect_dialogue_legitimacy": ({"dialogue": 1.0}, {}),
     # What a Rangers or a police lead sets acts once that lead is in place (a short handover).
