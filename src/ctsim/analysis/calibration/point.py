@@ -72,8 +72,9 @@ HISTORY = LIBRARY_DIR / f"{HISTORY_NAME}.toml"
 # the end-2012 state is the model's own (version 15's fall came from its start's decay, not from the policies); 17
 # with Radd-ul-Fasaad's tempo winding down over 2018 (PICSS's security-force actions: 1,104 in 2016, 111 in 2019),
 # room_denial_months calibrated, and the prior ranges of room_denial and afghan_sanctuary_before_kabul widened where
-# version 16's draws pressed them.
-VERSION = 17
+# version 16's draws pressed them; 18 with cells cut off by a managed border lying low (border_dormancy, calibrated:
+# dormancy x (1 + it x border management), chosen after version 17 missed the trough of 2018-2021).
+VERSION = 18
 
 
 @dataclass
