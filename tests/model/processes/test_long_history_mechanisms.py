@@ -281,3 +281,23 @@ def test_operations_above_the_status_quo_deny_cells_room_and_recruitment_falls_w
     recruits, denied, reach = _recruits_and_denied(12, 0.5, room_denial=5.0)
     assert (denied[reach > 0] > 0).all() and (denied <= 1.0).all(), "reach x (tempo / status quo's - 1), reach <= 1"
     assert recruits < 0.9 * undenied, (recruits, undenied)
+
+
+# ------------------------------------------------------------------------------------------------ the fence
+def test_cells_lie_low_in_proportion_to_the_border_management_in_force():
+    """Dormancy x (1 + border_dormancy x border management): with the border managed, more cells lie low the higher
+    border_dormancy, and at the same border_dormancy more lie low the more the border is managed."""
+    from ctsim.model.recording import monthly_frames
+
+    def dormant(border_management, border_dormancy):
+        model = CTModel(policy=Policy(border_management=border_management),
+                        params={"border_dormancy": border_dormancy}, seed=5, start="2024-01")
+        model.run(24)
+        national, _ = monthly_frames(model)
+        model.release()
+        return national
+
+    low, high = dormant(1.0, 0.0), dormant(1.0, 20.0)
+    assert high["dormant_cells"].iloc[12:].mean() > 2 * low["dormant_cells"].iloc[12:].mean()
+    unmanaged = dormant(0.0, 20.0)
+    assert high["dormant_cells"].iloc[12:].mean() > 1.5 * unmanaged["dormant_cells"].iloc[12:].mean()
