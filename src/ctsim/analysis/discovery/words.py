@@ -91,6 +91,7 @@ LABELS: dict[str, str] = {
     "militant_adaptation": "how much militants adapt to sustained operations",
     "room_denial": "how much room for cells operations above the usual tempo deny",
     "room_denial_months": "how many months the room operations deny takes to build and to fade",
+    "border_dormancy": "how much more often cells lie low when the border is managed",
     "cost_weight_police": "the monthly cost of a police officer",
     "cost_weight_paramilitary": "the monthly cost of a Rangers or Frontier Corps member",
     "cost_weight_military": "the monthly cost of a deployed soldier",
