@@ -20,6 +20,7 @@ from ctsim.model.initialisation import (
 )
 from ctsim.model.processes import step05_operations as operations
 from ctsim.model.processes import step07_attacks as attacks
+from ctsim.model.recording import monthly_frames
 from ctsim.scenarios.files import load_scenario
 from ctsim.scenarios.library import LIBRARY_DIR
 
@@ -287,8 +288,6 @@ def test_operations_above_the_status_quo_deny_cells_room_and_recruitment_falls_w
 def test_cells_lie_low_in_proportion_to_the_border_management_in_force():
     """Dormancy x (1 + border_dormancy x border management): with the border managed, more cells lie low the higher
     border_dormancy, and at the same border_dormancy more lie low the more the border is managed."""
-    from ctsim.model.recording import monthly_frames
-
     def dormant(border_management, border_dormancy):
         model = CTModel(policy=Policy(border_management=border_management),
                         params={"border_dormancy": border_dormancy}, seed=5, start="2024-01")
