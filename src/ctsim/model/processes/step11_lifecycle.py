@@ -55,9 +55,11 @@ def lifecycle(s: State, p: Parameters, streams: Streams, hit: np.ndarray) -> Cha
     # 6,000-6,500 Pakistani fighters in Afghanistan in July 2020, FACTS.md s5.8); since, as the sanctuary opens.
     back = p["sanctuary_return_rate"] * s.afghan_sanctuary
     move_rate = min(1.0, p["cell_move_rate_under_pressure"] * s.tempo / s.reference_tempo)
-    # Cells cut off from their bases by a managed border (the fence, Afghan cooperation) lie low more often.
+    # Cells cut off from their bases by a managed border (the fence, Afghan cooperation) lie low more often: by the
+    # border management in force this month, not the programme's lagged level. A cell is cut off by the border as it
+    # stands (a history's schedule ramps the lever as the fence is built) and no longer once cooperation ends.
     rates = p.vector(PARAMS).copy()
-    rates[DORMANCY] *= 1.0 + p["border_dormancy"] * s.programmes.level("border_management")
+    rates[DORMANCY] *= 1.0 + p["border_dormancy"] * float(s.policy.border_management)
     rows, moved = lifecycle_kernel(
         streams, rates, enter, back, move_rate, hit, *s.cells.columns(), s.cells.n, s.sanctuary_border,
         s.adjacency_indptr, s.adjacency_index, s.effective, s.population, s.sympathisers)
