@@ -300,3 +300,31 @@ def test_cells_lie_low_in_proportion_to_the_border_management_in_force():
     assert high["dormant_cells"].iloc[12:].mean() > 2 * low["dormant_cells"].iloc[12:].mean()
     unmanaged = dormant(0.0, 20.0)
     assert high["dormant_cells"].iloc[12:].mean() > 1.5 * unmanaged["dormant_cells"].iloc[12:].mean()
+
+
+def test_cells_stop_lying_low_the_month_the_border_management_falls(monkeypatch):
+    """The dormancy rate follows the lever in force, not the programme's 12-month lagged level: when border
+    management falls (as Afghan cooperation ended in September 2021) the rate is back at dormancy_rate that month,
+    while the programme's lagged level is still above half (with it the rate would be over six times as high)."""
+    from ctsim.model.processes import step11_lifecycle as lifecycle
+
+    seen = []
+    kernel = lifecycle.lifecycle_kernel
+
+    def recording_kernel(streams, rates, *rest):
+        seen.append(float(rates[lifecycle.DORMANCY]))
+        return kernel(streams, rates, *rest)
+
+    def fall_in_month_13(model, month):
+        if month == 13:
+            model.state.policy.border_management = 0.0
+
+    monkeypatch.setattr(lifecycle, "lifecycle_kernel", recording_kernel)
+    model = CTModel(policy=Policy(border_management=1.0), params={"border_dormancy": 10.0}, seed=5,
+                    start="2024-01", on_month=fall_in_month_13)
+    model.run(14)
+    base = model.p["dormancy_rate"]
+    assert seen[11] == pytest.approx(base * 11.0)
+    assert seen[12] == pytest.approx(base) and seen[13] == pytest.approx(base)
+    assert model.state.programmes.level("border_management") > 0.5
+    model.release()
