@@ -277,7 +277,8 @@ LEVERS: tuple[Lever, ...] = (
           acts_in=("processes/step06_justice.py",)),
     Lever("border_management", "float", 0.2, "border management and Afghan cooperation (0-1)",
           "lowers the chance that pressed cells reach sanctuary, cross-border supplies, and the fighters who come "
-          "across from Afghanistan; cells cut off from their bases lie low more often (border_dormancy)",
+          "across from Afghanistan; cells cut off from their bases lie low more often (border_dormancy; this part acts "
+          "at once, by the lever in force, not after the lag)",
           unit="share", low=0.0, high=1.0, lag_months=12, provenance="FACTS.md s4; size assumed",
           label="Border management and Afghan cooperation",
           cost=_programme("cost_border_management_full", "Frontier Corps wings on the border, fencing upkeep and "
