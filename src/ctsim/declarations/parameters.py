@@ -226,7 +226,8 @@ PARAMETERS: tuple[Param, ...] = (
        "force density, at the status quo's tempo; it scales with tempo / reference tempo (pressure displaces)",
        0.0, 1.0),
     _P("dormancy_rate", 0.03, "per month", "assumption",
-       "chance an active cell goes dormant (at no border management; scaled by 1 + border_dormancy x the lever in force)",
+       "chance an active cell goes dormant (at no border management; scaled by 1 + border_dormancy x the lever "
+       "in force)",
        0.0, 1.0),
     _P("border_dormancy", 0.0, "per unit of border management", "calibrate",
        "cells cut off from their bases across the border lie low: the dormancy rate is multiplied by 1 + this x the "

@@ -12,7 +12,6 @@ month and the state are made in :mod:`ctsim.docs.odd`, those of the scenario fil
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from ctsim.docs import odd, scenario_files
 from ctsim.docs.ranking import UnpublishedRankingError, ranking_staleness, ranking_status
 from ctsim.figures.tables import cell, compact
 from ctsim.storage import write_text
+from ctsim.storage.blocks import has_block, replace_block
 from ctsim.verdicts import format_rupees
 
 
@@ -220,9 +220,8 @@ GENERATION_ERRORS = (odd.NumberingError, scenario_files.UndocumentedKeyError, Un
 def render(text: str) -> str:
     """Return ``text`` with every generated block replaced by its current content."""
     for name, make in BLOCKS.items():
-        pattern = re.compile(rf"(<!-- BEGIN GENERATED: {name} -->)\n(?:.*?\n)?(<!-- END GENERATED: {name} -->)",
-                             re.DOTALL)
-        text = pattern.sub(lambda m, make=make: f"{m.group(1)}\n{make()}\n{m.group(2)}", text)
+        if has_block(text, name):
+            text = replace_block(text, name, make())
     return text
 
 

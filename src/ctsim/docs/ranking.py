@@ -9,13 +9,13 @@ computed on another model and the page does not say so."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from ctsim.analysis.sensitivity.ranking_study import RANKING_CSV
 from ctsim.calibration.fingerprint import model_fingerprint
+from ctsim.storage.blocks import block_body
 
 SENSITIVITY_PAGE = RANKING_CSV.parent / "sensitivity.md"  # the page that shows the ranking
 BLOCK = "ranking-status"
@@ -68,9 +68,7 @@ def ranking_staleness(path: Path = RANKING_CSV, page: Path = SENSITIVITY_PAGE) -
     if stored is None or stored[0] == model_fingerprint():
         return None
     status = ranking_status(path)
-    block = re.search(rf"<!-- BEGIN GENERATED: {BLOCK} -->\n(.*?)\n<!-- END GENERATED: {BLOCK} -->",
-                      page.read_text(encoding="utf-8") if page.exists() else "", re.DOTALL)
-    if block is not None and block.group(1) == status:
+    if block_body(page.read_text(encoding="utf-8") if page.exists() else "", BLOCK) == status:
         return None
     return (f"{path} was computed on another state of the model (fingerprint {stored[0]}, now "
             f"{model_fingerprint()}) and {page} does not say so; run 'make rank', or 'python -m ctsim.docs' to mark "

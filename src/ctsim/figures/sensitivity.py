@@ -6,7 +6,6 @@ discovery (``ctsim discover``)."""
 from __future__ import annotations
 
 import math
-import re
 import textwrap
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from ctsim.figures.tables import cell, markdown
 from ctsim.inputs import inside
 from ctsim.scenarios.files import Scenario
 from ctsim.storage import write_text
+from ctsim.storage.blocks import has_block, replace_block
 
 
 def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
@@ -236,16 +236,14 @@ def publish_ranking(result: RankingResult, csv: Path, chart: Path, page: Path) -
         ExperimentError: when ``page`` has no generated block for the ranking.
     """
     text = page.read_text(encoding="utf-8")
-    pattern = re.compile(rf"(<!-- BEGIN GENERATED: {BLOCK} -->)\n(?:.*?\n)?(<!-- END GENERATED: {BLOCK} -->)",
-                         re.DOTALL)
-    if not pattern.search(text):
+    if not has_block(text, BLOCK):
         raise ExperimentError(f"{page}: no block '<!-- BEGIN GENERATED: {BLOCK} -->' ... '<!-- END GENERATED: "
                               f"{BLOCK} -->' to hold the ranking")
     table = result.ranking_table().assign(model_fingerprint=result.fingerprint, commit=result.commit,
                                           parameters=result.study.parameters.mode)
     written = [write_text(csv, table.to_csv(index=False)), save_figure(ranking_chart(result), chart)]
     body = ranking_markdown(result)
-    written.append(write_text(page, pattern.sub(lambda m: f"{m.group(1)}\n{body}\n{m.group(2)}", text)))
+    written.append(write_text(page, replace_block(text, BLOCK, body)))
     return written
 
 

@@ -7,6 +7,8 @@
   (:func:`check_new_file`); whole result folders appear complete or not at all (:func:`staged_folder`).
 - :mod:`~ctsim.storage.cleanup`: temporary folders removed when their block ends, on SIGTERM or SIGHUP, and at
   exit (:func:`temporary_folder`); SIGTERM unwinds like Ctrl-C (:func:`stop_cleanly`).
+- :mod:`~ctsim.storage.blocks`: the generated blocks of a page (the docs, the ranking, discovery's examples), found,
+  read and replaced the one way.
 - :mod:`~ctsim.storage.results`: the one validated loader of results folders (compare, batch, sensitivity): a
   missing file, a key or column of the wrong type, a truncated file is one line naming the file.
 
