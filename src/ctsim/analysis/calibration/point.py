@@ -73,8 +73,10 @@ HISTORY = LIBRARY_DIR / f"{HISTORY_NAME}.toml"
 # with Radd-ul-Fasaad's tempo winding down over 2018 (PICSS's security-force actions: 1,104 in 2016, 111 in 2019),
 # room_denial_months calibrated, and the prior ranges of room_denial and afghan_sanctuary_before_kabul widened where
 # version 16's draws pressed them; 18 with cells cut off by a managed border lying low (border_dormancy, calibrated:
-# dormancy x (1 + it x border management), chosen after version 17 missed the trough of 2018-2021).
-VERSION = 18
+# dormancy x (1 + it x border management), chosen after version 17 missed the trough of 2018-2021); 19 with that
+# dormancy following the border management in force rather than the programme's lagged level (chosen after version
+# 18's lowest year came out 2021; the point search found nothing better than version 18's point).
+VERSION = 19
 
 
 @dataclass
