@@ -150,9 +150,11 @@ def test_runs_use_the_stored_calibration():
     assert record["settings"]["seed"] == 20220101 and not record["settings"]["stopped_by_time_budget"]
 
 
-# The targets calibration version 18 (cells cut off by a managed border lie low) misses on 12 fresh replications, 16
-# of 39: as version 17's, but 2016 is now missed (high, as 2015) and 2022 met, 2015's merged and Balochistan shares
-# met and Balochistan's 2023 share missed (docs/validation.md). Version 17 missed 17:
+# The targets calibration version 19 (cells lie low by the border management in force; version 18's point) misses on
+# 12 fresh replications, 20 of 39: version 18's 16, and 2022 again (475 attacks against 380, with its deaths and
+# injuries: cooperation's end now wakes cells at once) and Karachi's share of Sindh's 2015 attacks (88% against 83%).
+# Version 18 missed 16: as version 17's, but 2016 missed (high, as 2015) and 2022 met, 2015's merged and Balochistan
+# shares met and Balochistan's 2023 share missed (docs/validation.md). Version 17 missed 17:
 # as docs/validation.md reported them: the fall starts too low (2013-2014 short by about a quarter: the spin-up leaves
 # fewer attacks than the record's 2013) and 2015 is high, 2022 is high and 2024 low with its deaths and injuries,
 # militants killed are too many in 2015, the 2015 split gives settled KP too much and the merged districts and
@@ -163,9 +165,10 @@ def test_runs_use_the_stored_calibration():
 # met every one of its 23 targets. A change that meets one of these, or misses another, fails here: update the list
 # with the report.
 KNOWN_MISSES = {
-    "attacks 2013", "attacks 2014", "attacks 2015", "attacks 2016", "attacks 2024", "deaths 2024", "injuries 2024",
+    "attacks 2013", "attacks 2014", "attacks 2015", "attacks 2016", "attacks 2022", "deaths 2022", "injuries 2022",
+    "attacks 2024", "deaths 2024", "injuries 2024",
     "militants killed 2015", "fighters in Afghanistan 2022-02 (UN)", "fighters in Afghanistan 2024-07 (UN)",
-    "share of 2015 attacks: kp_settled",
+    "share of 2015 attacks: kp_settled", "Karachi's share of Sindh's 2015 attacks",
     "share of 2023 attacks: kp_settled", "share of 2023 attacks: merged", "share of 2023 attacks: balochistan",
     "share of 2024 attacks: kp_settled", "share of 2024 attacks: merged",
 }
