@@ -22,13 +22,13 @@ REPLICATIONS = 8
 # Expected directions the current model does not show, measured (docs/evidence.csv): lever/outcome -> what was measured.
 # On calibration version 19 (cells lie low by the border management in force) 13 of 15 agree and none contradicts: the
 # two below are unclear in the noise of 8 paired runs; education on attacks, unclear on version 18 (-113 [-242, +16]),
-# agrees (-140 [-250, -31]). On version 18 (cells cut off by a managed border lie low) 12 of 15 agreed. On version 17 11 agreed, none contradicted, and political continuity
-# on attacks was unclear too (-95 [-221, +31]). On calibration version 16 (operations deny cells room; the history spun
-# up from 2010) 11 of 15 agreed: madrasa reform contradicted on recruits (+391 [+188, +594], through the state's
-# reactions) and kinetic tempo on legitimacy (+0.0010 [+0.0006, +0.0014]); NACTA's move on attacks and development on
-# recruits were unclear. On version 15 all 15 agreed; on version 14 three were unclear in the noise of 8 paired runs
-# (madrasa reform on recruits, political continuity and cross-party ownership on attacks). On version 13 education on
-# attacks was unclear and the two political levers agreed.
+# agrees (-140 [-250, -31]). On version 18 (cells cut off by a managed border lie low) 12 of 15 agreed. On version 17 11
+# agreed, none contradicted, and political continuity on attacks was unclear too (-95 [-221, +31]). On calibration
+# version 16 (operations deny cells room; the history spun up from 2010) 11 of 15 agreed: madrasa reform contradicted on
+# recruits (+391 [+188, +594], through the state's reactions) and kinetic tempo on legitimacy (+0.0010 [+0.0006,
+# +0.0014]); NACTA's move on attacks and development on recruits were unclear. On version 15 all 15 agreed; on version
+# 14 three were unclear in the noise of 8 paired runs (madrasa reform on recruits, political continuity and cross-party
+# ownership on attacks). On version 13 education on attacks was unclear and the two political levers agreed.
 KNOWN: dict[str, str] = {
     "madrasa_reform/recruits": "version 19: -94 [-366, +177] over ten years (9,858): unclear in the noise of 8 "
                                "paired runs (version 18: -271 [-564, +23]; version 16: +391, contradicting)",
