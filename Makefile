@@ -158,7 +158,9 @@ docs: install
 # 2026-12-07 on the 180-month history, version 16's model: the posterior 41 minutes, validation about 35, the ranking
 # 69 with a test run sharing the cores; version 17's, its studies sharing the cores with each other: the posterior 74,
 # validation 39, the ranking 120; version 18's: the posterior about 93 for 15 generations, validation 59 with the
-# other studies, tests and CI sharing the cores). Studies resume from their folders under results/, and a folder made on another model is refused
+# other studies, tests and CI sharing the cores; version 19's: the posterior about 67 for 14 generations, validation
+# 49 with the forecast, discovery and figures sharing the cores). Studies resume from their folders under results/,
+# and a folder made on another model is refused
 # with one line: delete results/posterior, results/rank and results/discovery first. The pages that quote figures in
 # words (README's "Where the model stands", docs/model-status.md, docs/calibration.md's draws) are then updated by
 # hand; `make test` fails while a published study is stale, except the ranking, which may stand marked as the older
