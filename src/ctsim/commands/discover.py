@@ -142,13 +142,14 @@ def publish(result, policy: str, page: Path | None = None) -> Path:
     """
     from ctsim.analysis.sensitivity.ranking_study import REPO
     from ctsim.storage import write_text
-    from ctsim.storage.blocks import has_block, replace_block
+    from ctsim.storage.blocks import has_block, markers, replace_block
 
     page = page or REPO / "docs" / "discovery.md"
     name = BLOCK.format(policy=_slug(policy))
     text = page.read_text(encoding="utf-8") if page.is_file() else ""
     if not has_block(text, name):
-        raise InputError(f"{excerpt_path(page)}: no block '<!-- BEGIN GENERATED: {name} -->' ... "
-                         f"'<!-- END GENERATED: {name} -->' to hold the worked example of {excerpt(policy)}")
+        begin, end = markers(name)
+        raise InputError(f"{excerpt_path(page)}: no block '{begin}' ... '{end}' to hold the worked example of "
+                         f"{excerpt(policy)}")
     body = result.markdown()
     return write_text(page, replace_block(text, name, body))

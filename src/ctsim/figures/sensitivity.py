@@ -29,7 +29,7 @@ from ctsim.figures.tables import cell, markdown
 from ctsim.inputs import inside
 from ctsim.scenarios.files import Scenario
 from ctsim.storage import write_text
-from ctsim.storage.blocks import has_block, replace_block
+from ctsim.storage.blocks import has_block, markers, replace_block
 
 
 def write_outputs(result: StudyResult, folder: Path) -> list[Path]:
@@ -237,8 +237,8 @@ def publish_ranking(result: RankingResult, csv: Path, chart: Path, page: Path) -
     """
     text = page.read_text(encoding="utf-8")
     if not has_block(text, BLOCK):
-        raise ExperimentError(f"{page}: no block '<!-- BEGIN GENERATED: {BLOCK} -->' ... '<!-- END GENERATED: "
-                              f"{BLOCK} -->' to hold the ranking")
+        begin, end = markers(BLOCK)
+        raise ExperimentError(f"{page}: no block '{begin}' ... '{end}' to hold the ranking")
     table = result.ranking_table().assign(model_fingerprint=result.fingerprint, commit=result.commit,
                                           parameters=result.study.parameters.mode)
     written = [write_text(csv, table.to_csv(index=False)), save_figure(ranking_chart(result), chart)]

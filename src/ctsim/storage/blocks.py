@@ -6,9 +6,14 @@ from __future__ import annotations
 import re
 
 
+def markers(name: str) -> tuple[str, str]:
+    """The lines that open and close the block ``name``."""
+    return f"<!-- BEGIN GENERATED: {name} -->", f"<!-- END GENERATED: {name} -->"
+
+
 def _pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(<!-- BEGIN GENERATED: {re.escape(name)} -->)\n(?:(.*?)\n)?"
-                      rf"(<!-- END GENERATED: {re.escape(name)} -->)", re.DOTALL)
+    begin, end = markers(name)
+    return re.compile(rf"({re.escape(begin)})\n(?:(.*?)\n)?({re.escape(end)})", re.DOTALL)
 
 
 def has_block(text: str, name: str) -> bool:

@@ -20,6 +20,7 @@ from ctsim.model.initialisation import (
 )
 from ctsim.model.processes import step05_operations as operations
 from ctsim.model.processes import step07_attacks as attacks
+from ctsim.model.processes import step11_lifecycle as lifecycle
 from ctsim.model.recording import monthly_frames
 from ctsim.scenarios.files import load_scenario
 from ctsim.scenarios.library import LIBRARY_DIR
@@ -306,8 +307,6 @@ def test_cells_stop_lying_low_the_month_the_border_management_falls(monkeypatch)
     """The dormancy rate follows the lever in force, not the programme's 12-month lagged level: when border
     management falls (as Afghan cooperation ended in September 2021) the rate is back at dormancy_rate that month,
     while the programme's lagged level is still above half (with it the rate would be over six times as high)."""
-    from ctsim.model.processes import step11_lifecycle as lifecycle
-
     seen = []
     kernel = lifecycle.lifecycle_kernel
 
